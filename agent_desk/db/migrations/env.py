@@ -1,0 +1,18 @@
+"""Alembic environment: always handed a live connection by agent_desk.db.migrate."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from agent_desk.db import models
+
+config = context.config
+connection = config.attributes["connection"]
+context.configure(
+    connection=connection,
+    target_metadata=models.Base.metadata,
+    render_as_batch=connection.dialect.name == "sqlite",
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

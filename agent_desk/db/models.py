@@ -1,0 +1,212 @@
+"""The data core: typed SQLAlchemy models for the whole hospital's follow-up work."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from agent_desk.db.base import Base, IdMixin, VersionedMixin, utcnow
+from agent_desk.domain.enums import (
+    AttemptOutcome,
+    AuditAction,
+    CallDirection,
+    Channel,
+    ContactRelation,
+    DischargeDisposition,
+    EncounterKind,
+    Role,
+    Sex,
+    TaskStatus,
+)
+
+
+def _enum(cls: type[Any]) -> Enum:
+    # Stored as the value string with no CHECK constraint, so that adding a member
+    # later is a code change rather than a table rebuild on every workstation.
+    return Enum(
+        cls,
+        values_callable=lambda members: [m.value for m in members],
+        native_enum=False,
+        create_constraint=False,
+        length=32,
+    )
+
+
+class Department(IdMixin, VersionedMixin, Base):
+    __tablename__ = "departments"
+
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+
+
+class Ward(IdMixin, VersionedMixin, Base):
+    __tablename__ = "wards"
+
+    department_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("departments.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+
+
+class StaffUser(IdMixin, VersionedMixin, Base):
+    __tablename__ = "staff_users"
+
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[Role] = mapped_column(_enum(Role))
+    department_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("departments.id"))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Patient(IdMixin, VersionedMixin, Base):
+    __tablename__ = "patients"
+
+    record_no: Mapped[str] = mapped_column(String(32), unique=True)  # 病案号
+    name: Mapped[str] = mapped_column(String(64), index=True)
+    sex: Mapped[Sex] = mapped_column(_enum(Sex), default=Sex.UNKNOWN)
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    id_number: Mapped[str | None] = mapped_column(String(32))
+    occupation: Mapped[str | None] = mapped_column(String(64))
+    address: Mapped[str | None] = mapped_column(String(255))
+    insurance_no: Mapped[str | None] = mapped_column(String(64))
+    allergies: Mapped[str | None] = mapped_column(Text)
+    family_history: Mapped[str | None] = mapped_column(Text)
+    cardiac_history: Mapped[str | None] = mapped_column(Text)
+    chronic_conditions: Mapped[str | None] = mapped_column(Text)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    consent_call: Mapped[bool] = mapped_column(Boolean, default=True)
+    consent_sms: Mapped[bool] = mapped_column(Boolean, default=True)
+    consent_recording: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class PatientContact(IdMixin, VersionedMixin, Base):
+    """One phone number: the patient's own or a family member's."""
+
+    __tablename__ = "patient_contacts"
+
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)
+    relation: Mapped[ContactRelation] = mapped_column(_enum(ContactRelation))
+    contact_name: Mapped[str | None] = mapped_column(String(64))
+    raw_number: Mapped[str] = mapped_column(String(64))
+    # None when the raw number could not be normalised; kept so nothing typed is lost.
+    e164: Mapped[str | None] = mapped_column(String(20), index=True)
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Encounter(IdMixin, VersionedMixin, Base):
+    __tablename__ = "encounters"
+
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)
+    kind: Mapped[EncounterKind] = mapped_column(_enum(EncounterKind))
+    department_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("departments.id"))
+    ward_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("wards.id"))
+    attending_doctor: Mapped[str | None] = mapped_column(String(64))
+    admitted_at: Mapped[datetime | None]
+    discharged_at: Mapped[datetime | None] = mapped_column(index=True)
+    discharge_orders: Mapped[str | None] = mapped_column(Text)
+    disposition: Mapped[DischargeDisposition | None] = mapped_column(_enum(DischargeDisposition))
+
+
+class EncounterDiagnosis(IdMixin, Base):
+    """An ICD-10 code on an encounter; own rows so that plans can match by code prefix."""
+
+    __tablename__ = "encounter_diagnoses"
+
+    encounter_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("encounters.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)  # 0 is the principal diagnosis
+    icd10: Mapped[str] = mapped_column(String(16), index=True)
+    name: Mapped[str] = mapped_column(String(128))
+
+
+class FollowupTask(IdMixin, VersionedMixin, Base):
+    __tablename__ = "followup_tasks"
+    __table_args__ = (
+        # The worklist's keyset order, with and without a department filter.
+        Index(
+            "ix_followup_tasks_dept_worklist",
+            "department_id",
+            "status",
+            "due_date",
+            "priority",
+            "id",
+        ),
+        Index("ix_followup_tasks_worklist", "status", "due_date", "priority", "id"),
+    )
+
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)
+    encounter_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("encounters.id"))
+    plan_code: Mapped[str] = mapped_column(String(64))
+    due_date: Mapped[date] = mapped_column(Date)
+    window_start: Mapped[date] = mapped_column(Date)
+    window_end: Mapped[date] = mapped_column(Date)
+    priority: Mapped[int] = mapped_column(Integer, default=3)  # 1 is most urgent
+    assignee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_users.id"))
+    department_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("departments.id"))
+    status: Mapped[TaskStatus] = mapped_column(_enum(TaskStatus), default=TaskStatus.PENDING)
+    lost_reason: Mapped[str | None] = mapped_column(String(255))
+
+
+class FollowupAttempt(IdMixin, Base):
+    """An insert-only fact: one try at reaching the patient."""
+
+    __tablename__ = "followup_attempts"
+
+    task_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("followup_tasks.id"), index=True)
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)
+    attempted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    channel: Mapped[Channel] = mapped_column(_enum(Channel))
+    staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_users.id"))
+    outcome: Mapped[AttemptOutcome] = mapped_column(_enum(AttemptOutcome))
+    note: Mapped[str | None] = mapped_column(Text)
+    call_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("calls.id"))
+
+
+class FollowupRecord(IdMixin, Base):
+    """An insert-only fact: a completed form with its answers and scores."""
+
+    __tablename__ = "followup_records"
+
+    task_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("followup_tasks.id"), index=True)
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)
+    attempt_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("followup_attempts.id"))
+    template_code: Mapped[str] = mapped_column(String(64))
+    template_version: Mapped[str] = mapped_column(String(32))
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    scores: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    recovery_score: Mapped[float | None]
+    staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_users.id"))
+    completed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Call(IdMixin, Base):
+    __tablename__ = "calls"
+
+    direction: Mapped[CallDirection] = mapped_column(_enum(CallDirection))
+    local_number: Mapped[str | None] = mapped_column(String(64))
+    remote_number: Mapped[str] = mapped_column(String(64))
+    remote_e164: Mapped[str | None] = mapped_column(String(20), index=True)
+    display_name: Mapped[str | None] = mapped_column(String(128))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    answered_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_users.id"))
+    patient_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("patients.id"), index=True)
+    task_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("followup_tasks.id"))
+    recording_path: Mapped[str | None] = mapped_column(String(512))
+
+
+class AuditEvent(IdMixin, Base):
+    """Who saw, heard or changed what. Triggers in the migration forbid UPDATE and DELETE."""
+
+    __tablename__ = "audit_events"
+
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[AuditAction] = mapped_column(_enum(AuditAction))
+    entity_type: Mapped[str | None] = mapped_column(String(64))
+    entity_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

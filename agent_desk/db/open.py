@@ -1,0 +1,56 @@
+"""Opening the workstation's database, turning every failure into one clear sentence."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.exc import DatabaseError, OperationalError
+
+from agent_desk.db.engine import Database, make_engine, sqlite_url
+from agent_desk.db.migrate import SchemaTooNew, ensure_schema
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be used; str() is the message for the user."""
+
+
+def open_local(path: Path) -> Database:
+    """Open (creating and migrating when needed) the embedded SQLite database at *path*."""
+    if path.exists() and not path.is_file():
+        raise DatabaseUnavailable(f"database path is not a file: {path}")
+    engine = make_engine(sqlite_url(path))
+    try:
+        with engine.connect() as connection:
+            # Reading the schema catches a non-database file before Alembic touches it.
+            connection.execute(text("SELECT count(*) FROM sqlite_master"))
+        ensure_schema(engine)
+    except SchemaTooNew as exc:
+        engine.dispose()
+        raise DatabaseUnavailable(
+            f"database {path} was written by a newer agent_desk (schema {exc}); "
+            "install the newer version, or point --data-dir at another folder"
+        ) from exc
+    except OperationalError as exc:
+        engine.dispose()
+        raise DatabaseUnavailable(_explain(path, exc.orig)) from exc
+    except DatabaseError as exc:
+        engine.dispose()
+        raise DatabaseUnavailable(
+            f"database {path} is damaged or not an agent_desk database ({exc.orig}); "
+            "restore it from a backup or move it aside"
+        ) from exc
+    return Database(engine)
+
+
+def _explain(path: Path, error: BaseException | None) -> str:
+    message = str(error)
+    if isinstance(error, sqlite3.OperationalError) and "locked" in message:
+        return (
+            f"database {path} is locked by another program (another agent_desk, "
+            "or a backup): close it and try again"
+        )
+    if "unable to open" in message or "readonly" in message:
+        return f"database {path} cannot be opened for writing: {message}"
+    return f"database {path} cannot be used: {message}"

@@ -1,0 +1,131 @@
+"""Today's worklist: follow-up tasks in due order, fetched a page at a time."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from agent_desk.db.models import Department, FollowupAttempt, FollowupTask, Patient, PatientContact
+from agent_desk.domain.enums import TaskStatus, WorklistView
+from agent_desk.domain.views import WorklistRow
+
+
+@dataclass(frozen=True, slots=True)
+class WorklistFilter:
+    view: WorklistView
+    today: date
+    department_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """Where the previous page ended; keyset paging stays fast on page 500 too."""
+
+    due_date: date
+    priority: int
+    task_id: uuid.UUID
+
+
+def _conditions(flt: WorklistFilter) -> list[ColumnElement[bool]]:
+    task = FollowupTask
+    match flt.view:
+        case WorklistView.DUE:
+            conds = [
+                task.status == TaskStatus.PENDING,
+                task.due_date <= flt.today,
+                task.window_end >= flt.today,
+            ]
+        case WorklistView.OVERDUE:
+            conds = [task.status == TaskStatus.PENDING, task.window_end < flt.today]
+        case WorklistView.DONE:
+            conds = [task.status == TaskStatus.DONE]
+        case WorklistView.ALL_OPEN:
+            conds = [task.status == TaskStatus.PENDING]
+    if flt.department_id is not None:
+        conds.append(task.department_id == flt.department_id)
+    return conds
+
+
+def _descending(flt: WorklistFilter) -> bool:
+    return flt.view is WorklistView.DONE  # the most recently finished first
+
+
+def count(session: Session, flt: WorklistFilter) -> int:
+    stmt = select(func.count()).select_from(FollowupTask).where(*_conditions(flt))
+    return session.scalar(stmt) or 0
+
+
+def page(
+    session: Session, flt: WorklistFilter, limit: int, after: Cursor | None = None
+) -> list[WorklistRow]:
+    task = FollowupTask
+    primary_phone = (
+        select(PatientContact.e164)
+        .where(PatientContact.patient_id == task.patient_id, PatientContact.e164.is_not(None))
+        .order_by(PatientContact.is_primary.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    attempts = (
+        select(func.count())
+        .select_from(FollowupAttempt)
+        .where(FollowupAttempt.task_id == task.id)
+        .scalar_subquery()
+    )
+    stmt: Select[tuple[object, ...]] = (
+        select(
+            task.id,
+            task.patient_id,
+            Patient.name,
+            Patient.record_no,
+            primary_phone,
+            Department.name,
+            task.plan_code,
+            task.due_date,
+            task.window_end,
+            task.priority,
+            task.status,
+            attempts,
+        )
+        .join(Patient, Patient.id == task.patient_id)
+        .outerjoin(Department, Department.id == task.department_id)
+        .where(*_conditions(flt))
+    )
+    desc = _descending(flt)
+    if after is not None:
+        stmt = stmt.where(_after(after, desc))
+    keys = (task.due_date, task.priority, task.id)
+    stmt = stmt.order_by(*(key.desc() for key in keys) if desc else keys).limit(limit)
+    return [WorklistRow(*row) for row in session.execute(stmt)]  # type: ignore[arg-type]
+
+
+def _after(cursor: Cursor, desc: bool) -> ColumnElement[bool]:
+    task = FollowupTask
+    # Spelled out rather than a row-value comparison, which older SQLite builds lack.
+    if desc:
+        return or_(
+            task.due_date < cursor.due_date,
+            and_(task.due_date == cursor.due_date, task.priority < cursor.priority),
+            and_(
+                task.due_date == cursor.due_date,
+                task.priority == cursor.priority,
+                task.id < cursor.task_id,
+            ),
+        )
+    return or_(
+        task.due_date > cursor.due_date,
+        and_(task.due_date == cursor.due_date, task.priority > cursor.priority),
+        and_(
+            task.due_date == cursor.due_date,
+            task.priority == cursor.priority,
+            task.id > cursor.task_id,
+        ),
+    )
+
+
+def cursor_of(row: WorklistRow) -> Cursor:
+    return Cursor(row.due_date, row.priority, row.task_id)

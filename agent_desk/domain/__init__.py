@@ -1,0 +1,1 @@
+"""Qt-free and SQL-free domain rules: enums, phone numbers, masking, passwords."""

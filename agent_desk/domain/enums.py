@@ -1,0 +1,97 @@
+"""Every state the workstation stores is one of these enums, never a free string."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    AGENT = "agent"
+    NURSE = "nurse"
+    DOCTOR = "doctor"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+class Sex(StrEnum):
+    MALE = "M"
+    FEMALE = "F"
+    UNKNOWN = "U"
+
+
+class ContactRelation(StrEnum):
+    SELF = "self"
+    SPOUSE = "spouse"
+    CHILD = "child"
+    PARENT = "parent"
+    SIBLING = "sibling"
+    OTHER = "other"
+
+
+class EncounterKind(StrEnum):
+    OUTPATIENT = "outpatient"
+    INPATIENT = "inpatient"
+
+
+class DischargeDisposition(StrEnum):
+    HOME = "home"
+    TRANSFER = "transfer"
+    AGAINST_ADVICE = "against_advice"
+    DECEASED = "deceased"
+    OTHER = "other"
+
+
+class TaskStatus(StrEnum):
+    PENDING = "pending"  # open; who is calling it right now is a lease, not a status
+    DONE = "done"
+    LOST = "lost"  # 失访: retries ran out
+    CANCELLED = "cancelled"
+
+
+class Channel(StrEnum):
+    PHONE = "phone"
+    SMS = "sms"
+    WECHAT = "wechat"
+    QQ = "qq"
+    HOME_VISIT = "home_visit"
+    WEB = "web"
+    APP = "app"
+
+
+class AttemptOutcome(StrEnum):
+    REACHED = "reached"
+    NO_ANSWER = "no_answer"
+    BUSY = "busy"
+    SWITCHED_OFF = "switched_off"
+    WRONG_NUMBER = "wrong_number"
+    REFUSED = "refused"
+    DECEASED = "deceased"
+    READMITTED = "readmitted"
+    NUMBER_INVALID = "number_invalid"
+
+
+class CallDirection(StrEnum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+
+
+class WorklistView(StrEnum):
+    """Which slice of tasks the worklist shows."""
+
+    DUE = "due"  # due today or inside its window, not yet done
+    OVERDUE = "overdue"
+    DONE = "done"
+    ALL_OPEN = "all_open"
+
+
+class AuditAction(StrEnum):
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+    LOGOUT = "logout"
+    VIEW_PATIENT = "view_patient"
+    SEARCH = "search"
+    EXPORT = "export"
+    USER_ADDED = "user_added"
+    PASSWORD_CHANGED = "password_changed"
+    CONFIG_CHANGED = "config_changed"
+    PLAY_RECORDING = "play_recording"

@@ -1,0 +1,82 @@
+"""Phone-number normalisation: every number is compared in its E.164 form.
+
+All parsing is done by `phonenumbers`; this module only adds what a Chinese
+hospital's lines need on top: a default region and the hospital's own area
+code, so that a caller-ID showing a bare 7–8 digit local landline still
+matches the stored ``+86 10 …`` number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberFormat
+
+DEFAULT_REGION = "CN"
+_LOCAL_LANDLINE = re.compile(r"^[2-9]\d{6,7}$")
+_SEPARATORS = re.compile(r"[\s\-().]")
+
+
+class InvalidPhoneNumber(ValueError):
+    """A string that is not a dialable phone number; the message says why, for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class PhonePlan:
+    """Where the workstation is: the region for national numbers and the local area code."""
+
+    region: str = DEFAULT_REGION
+    area_code: str = ""  # e.g. "010" or "10"; empty when unknown
+
+    @property
+    def trunk_area_code(self) -> str:
+        code = self.area_code.strip().lstrip("0")
+        return f"0{code}" if code else ""
+
+
+def normalise(raw: str, plan: PhonePlan = PhonePlan()) -> str:
+    """Return the E.164 form of *raw* ("+8613800138000"), or raise InvalidPhoneNumber."""
+    return _normalise_cached(raw, plan)
+
+
+@lru_cache(maxsize=4096)
+def _normalise_cached(raw: str, plan: PhonePlan) -> str:
+    text = raw.strip()
+    if not text:
+        raise InvalidPhoneNumber("empty phone number")
+    compact = _SEPARATORS.sub("", text)
+    if plan.trunk_area_code and _LOCAL_LANDLINE.match(compact):
+        # Caller-ID on an analogue or PBX line often omits the area code of local calls.
+        compact = plan.trunk_area_code + compact
+    try:
+        parsed = phonenumbers.parse(compact, plan.region)
+    except NumberParseException as exc:
+        raise InvalidPhoneNumber(f"not a phone number: {raw!r}") from exc
+    if not phonenumbers.is_valid_number(parsed):
+        raise InvalidPhoneNumber(f"not a valid phone number: {raw!r}")
+    return phonenumbers.format_number(parsed, PhoneNumberFormat.E164)
+
+
+def try_normalise(raw: str, plan: PhonePlan = PhonePlan()) -> str | None:
+    """E.164 form of *raw*, or None when it is not a valid number."""
+    try:
+        return normalise(raw, plan)
+    except InvalidPhoneNumber:
+        return None
+
+
+def looks_like_phone(text: str) -> bool:
+    """True when a search box entry should be treated as a phone number."""
+    compact = _SEPARATORS.sub("", text.strip())
+    if compact.startswith("+"):
+        return compact[1:].isdigit()
+    return compact.isdigit() and len(compact) >= 7
+
+
+def display_national(e164: str) -> str:
+    """A stored E.164 number as a nurse would write it: 138 0013 8000, 010 6234 5678."""
+    parsed = phonenumbers.parse(e164, None)
+    return phonenumbers.format_number(parsed, PhoneNumberFormat.NATIONAL)

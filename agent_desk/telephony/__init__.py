@@ -1,0 +1,1 @@
+"""Telephony: SIP softphone and caller-ID modem. Qt-free by design."""
