@@ -26,18 +26,18 @@ def sqlite_url(path: Path) -> URL:
     return URL.create("sqlite+pysqlite", database=str(path))
 
 
-def make_engine(url: str | URL, **kwargs: Any) -> Engine:
+def make_engine(url: str | URL, busy_timeout_ms: int = BUSY_TIMEOUT_MS, **kwargs: Any) -> Engine:
     url = make_url(url)
     if url.get_backend_name() == "sqlite":
-        return _make_sqlite_engine(url, **kwargs)
+        return _make_sqlite_engine(url, busy_timeout_ms, **kwargs)
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
-def _make_sqlite_engine(url: URL, **kwargs: Any) -> Engine:
+def _make_sqlite_engine(url: URL, busy_timeout_ms: int, **kwargs: Any) -> Engine:
     engine = create_engine(
-        url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}, **kwargs
+        url, connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False}, **kwargs
     )
 
     @event.listens_for(engine, "connect")
@@ -48,7 +48,7 @@ def _make_sqlite_engine(url: URL, **kwargs: Any) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         finally:
             cursor.close()
 

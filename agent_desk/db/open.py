@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError, OperationalError
 
-from agent_desk.db.engine import Database, make_engine, sqlite_url
+from agent_desk.db.engine import BUSY_TIMEOUT_MS, Database, make_engine, sqlite_url
 from agent_desk.db.migrate import SchemaTooNew, ensure_schema
 
 
@@ -16,11 +16,11 @@ class DatabaseUnavailable(RuntimeError):
     """The database cannot be used; str() is the message for the user."""
 
 
-def open_local(path: Path) -> Database:
+def open_local(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
     """Open (creating and migrating when needed) the embedded SQLite database at *path*."""
     if path.exists() and not path.is_file():
         raise DatabaseUnavailable(f"database path is not a file: {path}")
-    engine = make_engine(sqlite_url(path))
+    engine = make_engine(sqlite_url(path), busy_timeout_ms)
     try:
         with engine.connect() as connection:
             # Reading the schema catches a non-database file before Alembic touches it.
@@ -34,7 +34,7 @@ def open_local(path: Path) -> Database:
         ) from exc
     except OperationalError as exc:
         engine.dispose()
-        raise DatabaseUnavailable(_explain(path, exc.orig)) from exc
+        raise DatabaseUnavailable(explain(path, exc.orig)) from exc
     except DatabaseError as exc:
         engine.dispose()
         raise DatabaseUnavailable(
@@ -44,7 +44,7 @@ def open_local(path: Path) -> Database:
     return Database(engine)
 
 
-def _explain(path: Path, error: BaseException | None) -> str:
+def explain(path: Path, error: BaseException | None) -> str:
     message = str(error)
     if isinstance(error, sqlite3.OperationalError) and "locked" in message:
         return (

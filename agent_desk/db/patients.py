@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from agent_desk.db.models import (
@@ -22,6 +22,7 @@ from agent_desk.db.models import (
     Ward,
 )
 from agent_desk.domain.enums import TaskStatus
+from agent_desk.domain.masking import mask_phone
 from agent_desk.domain.views import (
     AttemptView,
     CallView,
@@ -217,7 +218,7 @@ def _timeline(
             TimelineEntry(
                 attempt.attempted_at,
                 TimelineKind.ATTEMPT,
-                attempt.outcome.value,
+                attempt.outcome,
                 attempt.staff_name or "",
                 None,
             )
@@ -237,8 +238,17 @@ def _timeline(
     for call in calls:
         entries.append(
             TimelineEntry(
-                call.started_at, TimelineKind.CALL, call.direction.value, call.remote_number, None
+                # The timeline is display text: the number is masked before it leaves.
+                call.started_at,
+                TimelineKind.CALL,
+                call.direction,
+                mask_phone(call.remote_number),
+                None,
             )
         )
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return tuple(entries)
+
+
+def count_patients(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Patient)) or 0

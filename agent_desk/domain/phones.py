@@ -18,6 +18,8 @@ from phonenumbers import NumberParseException, PhoneNumberFormat
 DEFAULT_REGION = "CN"
 _LOCAL_LANDLINE = re.compile(r"^[2-9]\d{6,7}$")
 _SEPARATORS = re.compile(r"[\s\-().]")
+_IP_DIAL_PREFIX = "17951"
+_MOBILE_LENGTH = 11
 
 
 class InvalidPhoneNumber(ValueError):
@@ -48,6 +50,9 @@ def _normalise_cached(raw: str, plan: PhonePlan) -> str:
     if not text:
         raise InvalidPhoneNumber("empty phone number")
     compact = _SEPARATORS.sub("", text)
+    if compact.startswith(_IP_DIAL_PREFIX) and len(compact) > _MOBILE_LENGTH:
+        # phonenumbers strips China Mobile's IP long-distance prefix before mobiles only.
+        compact = compact[len(_IP_DIAL_PREFIX) :]
     if plan.trunk_area_code and _LOCAL_LANDLINE.match(compact):
         # Caller-ID on an analogue or PBX line often omits the area code of local calls.
         compact = plan.trunk_area_code + compact

@@ -82,7 +82,7 @@ class TimelineEntry:
 
     at: datetime
     kind: TimelineKind
-    title: str
+    title: str | StrEnum  # an enum (an outcome, a direction) is translated by the UI
     detail: str = ""
     score: float | None = None
 

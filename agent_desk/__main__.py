@@ -1,0 +1,3 @@
+from agent_desk.cli import main
+
+raise SystemExit(main())

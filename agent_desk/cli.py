@@ -1,0 +1,320 @@
+"""The one entry point, `agent-desk`: the workstation window and the tools for hospital IT."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TextIO
+
+from sqlalchemy.exc import OperationalError
+
+from agent_desk import __version__
+from agent_desk.db.engine import Database
+from agent_desk.db.open import DatabaseUnavailable, explain, open_local
+from agent_desk.db.staff import StaffError
+from agent_desk.domain.enums import AuditAction, Role
+from agent_desk.domain.passwords import WeakPassword
+from agent_desk.domain.phones import InvalidPhoneNumber
+from agent_desk.logs import setup_logging
+from agent_desk.paths import DataDir, DataDirError, resolve_data_dir
+from agent_desk.settings import REGISTRY, SettingError, Settings
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+class CliError(RuntimeError):
+    """A problem the user can fix; printed as one line."""
+
+
+@dataclass
+class Context:
+    data_dir: DataDir
+    log_path: Path
+
+    @cached_property
+    def settings(self) -> Settings:
+        return Settings(self.data_dir.settings)
+
+    @cached_property
+    def db(self) -> Database:
+        return open_local(self.data_dir.database)
+
+    @property
+    def actor(self) -> str:
+        return f"cli:{getpass.getuser()}"
+
+
+def _read_password(from_stdin: bool, confirm: bool) -> str:
+    if from_stdin:
+        line = sys.stdin.readline()
+        if not line:
+            raise CliError("no password on standard input")
+        return line.rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise CliError("no terminal to ask for the password: use --password-stdin")
+    password = getpass.getpass("Password: ")
+    if confirm and getpass.getpass("Repeat password: ") != password:
+        raise CliError("the two passwords differ")
+    return password
+
+
+# --- commands -------------------------------------------------------------------------
+
+
+def cmd_run(ctx: Context, args: argparse.Namespace) -> int:
+    from agent_desk.ui.app import run_workstation  # Qt is loaded only for the window
+
+    password = _read_password(True, False) if args.password_stdin else None
+    if args.password_stdin and not args.user:
+        raise CliError("--password-stdin needs --user NAME")
+    return run_workstation(
+        ctx.data_dir,
+        ctx.settings,
+        user=args.user,
+        password=password,
+        quit_when_ready=args.quit_when_ready,
+    )
+
+
+def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
+    from agent_desk.db import demo
+    from agent_desk.db.patients import count_patients
+
+    if args.patients < 1:
+        raise CliError("--patients must be at least 1")
+    if args.if_empty:
+        with ctx.db.read() as session:
+            existing = count_patients(session)
+        if existing:
+            print(f"the database already has {existing:,} patients; no demo data added")
+            return EXIT_OK
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r{done:,} / {total:,} patients", end="", file=sys.stderr, flush=True)
+
+    summary = demo.generate(ctx.db, args.patients, seed=args.seed, progress=progress)
+    print(file=sys.stderr)
+    print(
+        f"created {summary.patients:,} patients, {summary.encounters:,} encounters, "
+        f"{summary.tasks:,} tasks, {summary.attempts:,} attempts in {summary.seconds:.1f} s"
+    )
+    return EXIT_OK
+
+
+def cmd_users(ctx: Context, args: argparse.Namespace) -> int:
+    from agent_desk.db import audit, staff
+
+    if args.users_command == "list":
+        with ctx.db.read() as session:
+            users = staff.list_users(session)
+        for user in users:
+            state = "" if user.active else " (disabled)"
+            print(f"{user.username}\t{user.role.value}\t{user.department_name or '-'}{state}")
+        return EXIT_OK
+    password = _read_password(args.password_stdin, confirm=True)
+    with ctx.db.write() as session:
+        if args.users_command == "add":
+            user = staff.add_user(
+                session, args.name, password, Role(args.role), args.department, args.display_name
+            )
+            audit.record(
+                session, ctx.actor, AuditAction.USER_ADDED, "staff", user.id, role=user.role.value
+            )
+            print(f"added {user.username} ({user.role.value})")
+        else:
+            staff.set_password(session, args.name, password)
+            audit.record(session, ctx.actor, AuditAction.PASSWORD_CHANGED, "staff", args.name)
+            print(f"password changed for {args.name}")
+    return EXIT_OK
+
+
+def cmd_config(ctx: Context, args: argparse.Namespace) -> int:
+    from agent_desk.db import audit
+
+    settings = ctx.settings
+    match args.config_command:
+        case "get":
+            print(settings.get(args.key))
+        case "set":
+            value = settings.set(args.key, args.value)
+            with ctx.db.write() as session:
+                audit.record(
+                    session, ctx.actor, AuditAction.CONFIG_CHANGED, "setting", args.key, value=value
+                )
+        case "list":
+            for key, value in settings.items():
+                print(f"{key} = {value}\t# {REGISTRY[key].help}")
+    return EXIT_OK
+
+
+def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
+    from agent_desk.db.export import ExportKind
+    from agent_desk.services.export import ExportFormat, export
+
+    with ExitStack() as stack:
+        out: TextIO
+        if args.out:
+            # utf-8-sig: Excel on a Chinese Windows opens it without garbling the names.
+            encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
+            out = stack.enter_context(open(args.out, "w", encoding=encoding, newline=""))
+        else:
+            out = sys.stdout
+        count = export(
+            ctx.db,
+            ExportKind(args.kind),
+            ExportFormat(args.format),
+            out,
+            ctx.actor,
+            unmasked=args.unmasked,
+        )
+    if args.out:
+        print(f"exported {count:,} {args.kind} to {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_bench(ctx: Context, args: argparse.Namespace) -> int:
+    from agent_desk.bench import run_benchmarks
+
+    return run_benchmarks(
+        args.name, patients=args.patients, as_json=args.json, bench_dir=args.bench_dir
+    )
+
+
+# --- parser ---------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="agent-desk", description="Hospital follow-up workstation (医院随访工作站)"
+    )
+    parser.add_argument("--version", action="version", version=f"agent-desk {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="data folder (default: $AGENT_DESK_HOME or the user data folder)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser("run", help="open the workstation window (the default)")
+    run.add_argument("--user", metavar="NAME", help="log in as NAME without the dialog")
+    run.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password for --user from standard input",
+    )
+    run.add_argument(
+        "--quit-when-ready",
+        action="store_true",
+        help="exit as soon as the window is usable (install check)",
+    )
+    run.set_defaults(handler=cmd_run)
+
+    demo = sub.add_parser("demo", help="fill the database with a synthetic hospital")
+    demo.add_argument("--patients", type=int, default=2000, metavar="N")
+    demo.add_argument("--seed", type=int, default=20261123)
+    demo.add_argument(
+        "--if-empty",
+        action="store_true",
+        help="only when the database has no patients yet (first run)",
+    )
+    demo.set_defaults(handler=cmd_demo)
+
+    users = sub.add_parser("users", help="staff accounts")
+    users_sub = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+    add = users_sub.add_parser("add", help="add a staff account")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    add.add_argument("--department", metavar="CODE")
+    add.add_argument("--display-name", metavar="TEXT")
+    add.add_argument("--password-stdin", action="store_true")
+    passwd = users_sub.add_parser("passwd", help="set a staff account's password")
+    passwd.add_argument("name")
+    passwd.add_argument("--password-stdin", action="store_true")
+    users_sub.add_parser("list", help="list staff accounts")
+    users.set_defaults(handler=cmd_users)
+
+    config = sub.add_parser("config", help="workstation settings")
+    config_sub = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    config_sub.add_parser("get").add_argument("key")
+    config_set = config_sub.add_parser("set")
+    config_set.add_argument("key")
+    config_set.add_argument("value")
+    config_sub.add_parser("list")
+    config.set_defaults(handler=cmd_config)
+
+    export = sub.add_parser("export", help="export data as CSV or JSON")
+    export.add_argument("kind", choices=["patients", "tasks", "calls", "followups"])
+    export.add_argument("--format", choices=["csv", "json"], default="csv")
+    export.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+    export.add_argument(
+        "--unmasked", action="store_true", help="export full ID and phone numbers (audit-logged)"
+    )
+    export.set_defaults(handler=cmd_export)
+
+    bench = sub.add_parser("bench", help="measure the performance goals")
+    bench.add_argument("name", nargs="?", help="one benchmark group (default: all)")
+    bench.add_argument("--json", action="store_true", help="print one JSON object")
+    bench.add_argument("--patients", type=int, default=1_000_000, metavar="N")
+    bench.add_argument(
+        "--bench-dir",
+        metavar="DIR",
+        help="where the benchmark databases are kept (default: a cache folder)",
+    )
+    bench.set_defaults(handler=cmd_bench)
+    return parser
+
+
+_USER_ERRORS = (
+    CliError,
+    DataDirError,
+    DatabaseUnavailable,
+    SettingError,
+    StaffError,
+    WeakPassword,
+    InvalidPhoneNumber,
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "run"])
+    try:
+        data_dir = resolve_data_dir(args.data_dir)
+    except DataDirError as exc:
+        print(f"agent-desk: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    ctx = Context(data_dir, setup_logging(data_dir.logs, args.verbose))
+    handler: Callable[[Context, argparse.Namespace], int] = args.handler
+    try:
+        return handler(ctx, args)
+    except _USER_ERRORS as exc:
+        print(f"agent-desk: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except OperationalError as exc:
+        print(f"agent-desk: {explain(data_dir.database, exc.orig)}", file=sys.stderr)
+        return EXIT_FAILURE
+    except OSError as exc:
+        print(
+            f"agent-desk: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr
+        )
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        log.exception("unexpected error in %s", args.command)
+        print(f"agent-desk: unexpected error: {exc!r} (details in {ctx.log_path})", file=sys.stderr)
+        return EXIT_FAILURE

@@ -1,0 +1,83 @@
+"""`agent-desk export`: CSV (Excel-friendly UTF-8 with BOM) or JSON, masked by default."""
+
+from __future__ import annotations
+
+import csv
+import json
+import uuid
+from collections.abc import Callable
+from datetime import date, datetime
+from enum import Enum, StrEnum
+from typing import Any, TextIO
+
+from agent_desk.db import audit
+from agent_desk.db import export as export_queries
+from agent_desk.db.engine import Database
+from agent_desk.db.export import ExportKind, Sensitive
+from agent_desk.domain.enums import AuditAction
+from agent_desk.domain.masking import mask_id_number, mask_phone
+
+
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    JSON = "json"
+
+
+_MASKS: dict[Sensitive, Callable[[str], str]] = {
+    Sensitive.ID_NUMBER: mask_id_number,
+    Sensitive.PHONE: mask_phone,
+}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone().isoformat(timespec="seconds")  # the workstation's local time
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def export(
+    db: Database,
+    kind: ExportKind,
+    fmt: ExportFormat,
+    out: TextIO,
+    actor: str,
+    unmasked: bool = False,
+) -> int:
+    """Write every row of *kind* to *out*; return the row count. The export is audit-logged."""
+    columns = export_queries.columns_of(kind)
+    masks = [None if unmasked or c.sensitive is None else _MASKS[c.sensitive] for c in columns]
+    names = [c.name for c in columns]
+    count = 0
+    # Logged before the first row leaves, in its own short transaction, so that a long
+    # export neither escapes the audit trail nor holds the write lock.
+    with db.write() as session:
+        audit.record(session, actor, AuditAction.EXPORT, kind.value, None, unmasked=unmasked)
+    with db.read() as session:
+        if fmt is ExportFormat.CSV:
+            writer = csv.writer(out)
+            writer.writerow(names)
+        else:
+            out.write("[")
+        for row in export_queries.rows(session, kind):
+            values = [
+                mask(v) if mask and isinstance(v, str) else _plain(v)
+                for v, mask in zip(row, masks, strict=True)
+            ]
+            if fmt is ExportFormat.CSV:
+                writer.writerow(
+                    json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
+                    for v in values
+                )
+            else:
+                out.write(",\n " if count else "\n ")
+                out.write(json.dumps(dict(zip(names, values, strict=True)), ensure_ascii=False))
+            count += 1
+        if fmt is ExportFormat.JSON:
+            out.write("\n]\n")
+    return count

@@ -1,0 +1,77 @@
+"""The composition root: settings, database, services and windows are built and wired here."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from agent_desk import __version__
+from agent_desk.db.engine import Database
+from agent_desk.db.open import DatabaseUnavailable, open_local
+from agent_desk.domain.views import StaffView
+from agent_desk.logs import LOG_NAME
+from agent_desk.paths import DataDir
+from agent_desk.services.accounts import AccountService
+from agent_desk.services.patients import PatientService
+from agent_desk.services.worklist import WorklistService
+from agent_desk.settings import Settings
+from agent_desk.ui import excepthook
+from agent_desk.ui.i18n import install_translators
+from agent_desk.ui.login_dialog import LoginDialog
+from agent_desk.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+def build_main_window(db: Database, settings: Settings, user: StaffView) -> MainWindow:
+    return MainWindow(
+        user,
+        PatientService(db, settings.phone_plan),
+        WorklistService(db),
+        settings,
+    )
+
+
+def run_workstation(
+    data_dir: DataDir,
+    settings: Settings,
+    *,
+    user: str | None = None,
+    password: str | None = None,
+    quit_when_ready: bool = False,
+) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("agent_desk")
+    app.setApplicationVersion(__version__)
+    translators = install_translators(app, settings.get("ui.language"))
+    excepthook.install(data_dir.logs / LOG_NAME)
+    try:
+        db = open_local(data_dir.database)
+    except DatabaseUnavailable as exc:
+        QMessageBox.critical(None, app.translate("App", "Cannot open the database"), str(exc))
+        print(f"agent-desk: {exc}", file=sys.stderr)
+        return 1
+    accounts = AccountService(db)
+    if user is not None:
+        staff = accounts.login(user, password or "")
+        if staff is None:
+            print(f"agent-desk: wrong user name or password for {user!r}", file=sys.stderr)
+            return 1
+    else:
+        dialog = LoginDialog(accounts)
+        if dialog.exec() != LoginDialog.DialogCode.Accepted or dialog.user is None:
+            return 0
+        staff = dialog.user
+    window = build_main_window(db, settings, staff)
+    window.show()
+    log.info("workstation ready for %s", staff.username)
+    if quit_when_ready:
+        QTimer.singleShot(0, app.quit)
+    code = app.exec()
+    del translators
+    db.dispose()
+    return code

@@ -1,0 +1,84 @@
+"""Translated names for the domain's enums and dates, shared by every widget."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+from agent_desk.domain.enums import (
+    AttemptOutcome,
+    CallDirection,
+    Channel,
+    ContactRelation,
+    EncounterKind,
+    Role,
+    Sex,
+    TaskStatus,
+)
+from agent_desk.domain.views import TimelineKind
+
+_CONTEXT = "Labels"
+
+_LABELS: dict[Enum, str] = {
+    Sex.MALE: QT_TRANSLATE_NOOP("Labels", "Male"),
+    Sex.FEMALE: QT_TRANSLATE_NOOP("Labels", "Female"),
+    Sex.UNKNOWN: QT_TRANSLATE_NOOP("Labels", "Unknown"),
+    Role.AGENT: QT_TRANSLATE_NOOP("Labels", "Service agent"),
+    Role.NURSE: QT_TRANSLATE_NOOP("Labels", "Nurse"),
+    Role.DOCTOR: QT_TRANSLATE_NOOP("Labels", "Doctor"),
+    Role.SUPERVISOR: QT_TRANSLATE_NOOP("Labels", "Supervisor"),
+    Role.ADMIN: QT_TRANSLATE_NOOP("Labels", "Administrator"),
+    ContactRelation.SELF: QT_TRANSLATE_NOOP("Labels", "Self"),
+    ContactRelation.SPOUSE: QT_TRANSLATE_NOOP("Labels", "Spouse"),
+    ContactRelation.CHILD: QT_TRANSLATE_NOOP("Labels", "Child"),
+    ContactRelation.PARENT: QT_TRANSLATE_NOOP("Labels", "Parent"),
+    ContactRelation.SIBLING: QT_TRANSLATE_NOOP("Labels", "Sibling"),
+    ContactRelation.OTHER: QT_TRANSLATE_NOOP("Labels", "Other"),
+    EncounterKind.OUTPATIENT: QT_TRANSLATE_NOOP("Labels", "Outpatient"),
+    EncounterKind.INPATIENT: QT_TRANSLATE_NOOP("Labels", "Inpatient"),
+    TaskStatus.PENDING: QT_TRANSLATE_NOOP("Labels", "Pending"),
+    TaskStatus.DONE: QT_TRANSLATE_NOOP("Labels", "Done"),
+    TaskStatus.LOST: QT_TRANSLATE_NOOP("Labels", "Lost to follow-up"),
+    TaskStatus.CANCELLED: QT_TRANSLATE_NOOP("Labels", "Cancelled"),
+    Channel.PHONE: QT_TRANSLATE_NOOP("Labels", "Phone"),
+    Channel.SMS: QT_TRANSLATE_NOOP("Labels", "SMS"),
+    Channel.WECHAT: QT_TRANSLATE_NOOP("Labels", "WeChat"),
+    Channel.QQ: QT_TRANSLATE_NOOP("Labels", "QQ"),
+    Channel.HOME_VISIT: QT_TRANSLATE_NOOP("Labels", "Home visit"),
+    Channel.WEB: QT_TRANSLATE_NOOP("Labels", "Web"),
+    Channel.APP: QT_TRANSLATE_NOOP("Labels", "App"),
+    AttemptOutcome.REACHED: QT_TRANSLATE_NOOP("Labels", "Reached"),
+    AttemptOutcome.NO_ANSWER: QT_TRANSLATE_NOOP("Labels", "No answer"),
+    AttemptOutcome.BUSY: QT_TRANSLATE_NOOP("Labels", "Busy"),
+    AttemptOutcome.SWITCHED_OFF: QT_TRANSLATE_NOOP("Labels", "Switched off"),
+    AttemptOutcome.WRONG_NUMBER: QT_TRANSLATE_NOOP("Labels", "Wrong number"),
+    AttemptOutcome.REFUSED: QT_TRANSLATE_NOOP("Labels", "Refused"),
+    AttemptOutcome.DECEASED: QT_TRANSLATE_NOOP("Labels", "Deceased"),
+    AttemptOutcome.READMITTED: QT_TRANSLATE_NOOP("Labels", "Readmitted"),
+    AttemptOutcome.NUMBER_INVALID: QT_TRANSLATE_NOOP("Labels", "Number invalid"),
+    CallDirection.INBOUND: QT_TRANSLATE_NOOP("Labels", "Incoming call"),
+    CallDirection.OUTBOUND: QT_TRANSLATE_NOOP("Labels", "Outgoing call"),
+    TimelineKind.ENCOUNTER: QT_TRANSLATE_NOOP("Labels", "Visit"),
+    TimelineKind.ATTEMPT: QT_TRANSLATE_NOOP("Labels", "Follow-up attempt"),
+    TimelineKind.RECORD: QT_TRANSLATE_NOOP("Labels", "Follow-up record"),
+    TimelineKind.CALL: QT_TRANSLATE_NOOP("Labels", "Call"),
+}
+
+
+def label(value: Enum) -> str:
+    """The enum's name in the interface language; unknown values show as stored."""
+    source = _LABELS.get(value)
+    if source is None:
+        return str(value.value)
+    return QCoreApplication.translate(_CONTEXT, source)
+
+
+def format_date(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def format_datetime(value: datetime | None) -> str:
+    """In the workstation's own time zone, to the minute."""
+    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else ""

@@ -1,0 +1,251 @@
+"""The workstation window: search on top, today's worklist on the left, the card on the right."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QToolBar,
+)
+
+from agent_desk.db.worklist import WorklistFilter
+from agent_desk.domain.enums import Role, WorklistView
+from agent_desk.domain.views import PatientHit, StaffView
+from agent_desk.services.patients import PatientService, SearchProblem
+from agent_desk.services.worklist import WorklistService
+from agent_desk.settings import Settings
+from agent_desk.ui.labels import label
+from agent_desk.ui.patient_card import PatientCardView
+from agent_desk.ui.patient_chooser import PatientChooser
+from agent_desk.ui.worklist_model import Column, WorklistModel
+
+# Roles that work one department's patients only (least privilege); the others see all.
+_DEPARTMENT_BOUND = {Role.NURSE, Role.DOCTOR}
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        user: StaffView,
+        patients: PatientService,
+        worklist: WorklistService,
+        settings: Settings,
+        today: Callable[[], date] = date.today,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        self.user = user
+        self._patients = patients
+        self._worklist = worklist
+        self._settings = settings
+        self._today = today
+        self.setWindowTitle(self.tr("Follow-up workstation"))
+        self.resize(1360, 820)
+        self.model = WorklistModel(worklist, int(settings.get("worklist.page_size")), self)
+        self._build_toolbar()
+        self._build_body()
+        self._build_menus()
+        self._build_status()
+        self.reload_worklist()
+
+    # --- layout ------------------------------------------------------------------------
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar(self.tr("Search"))
+        bar.setMovable(False)
+        self.addToolBar(bar)
+        self.search_box = QLineEdit()
+        self.search_box.setPlaceholderText(self.tr("Phone number, name or record number  (Ctrl+F)"))
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setMinimumWidth(360)
+        self.search_box.returnPressed.connect(self.run_search)
+        bar.addWidget(self.search_box)
+        bar.addSeparator()
+        bar.addWidget(QLabel(self.tr("Show:")))
+        self.view_combo = QComboBox()
+        self._views = [
+            (WorklistView.DUE, self.tr("Due today")),
+            (WorklistView.OVERDUE, self.tr("Overdue")),
+            (WorklistView.ALL_OPEN, self.tr("All open")),
+            (WorklistView.DONE, self.tr("Done")),
+        ]
+        for view, text in self._views:
+            self.view_combo.addItem(text, view)
+        self.view_combo.currentIndexChanged.connect(self.reload_worklist)
+        bar.addWidget(self.view_combo)
+        bar.addWidget(QLabel(self.tr("Department:")))
+        self.department_combo = QComboBox()
+        self.department_combo.setMinimumWidth(160)
+        bound = self.user.role in _DEPARTMENT_BOUND and self.user.department_id is not None
+        if bound:
+            self.department_combo.addItem(self.user.department_name or "", self.user.department_id)
+            self.department_combo.setEnabled(False)
+        else:
+            self.department_combo.addItem(self.tr("All departments"), None)
+            for dept in self._worklist.departments():
+                self.department_combo.addItem(dept.name, dept.id)
+        self.department_combo.currentIndexChanged.connect(self.reload_worklist)
+        bar.addWidget(self.department_combo)
+
+    def _build_body(self) -> None:
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in (
+            (Column.PRIORITY, 56),
+            (Column.DUE, 96),
+            (Column.NAME, 90),
+            (Column.RECORD_NO, 110),
+            (Column.PHONE, 110),
+            (Column.DEPARTMENT, 110),
+            (Column.PLAN, 110),
+            (Column.ATTEMPTS, 56),
+        ):
+            self.table.setColumnWidth(column, width)
+        header.setStretchLastSection(True)
+        self.table.selectionModel().selectionChanged.connect(self._on_row_selected)
+        splitter.addWidget(self.table)
+        self.card = PatientCardView()
+        splitter.addWidget(self.card)
+        splitter.setSizes([760, 600])
+        self.setCentralWidget(splitter)
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu(self.tr("&File"))
+        quit_action = QAction(self.tr("&Quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        view_menu = menu.addMenu(self.tr("&Worklist"))
+        find = QAction(self.tr("Find patient"), self)
+        find.setShortcuts([QKeySequence("Ctrl+F"), QKeySequence("F3")])
+        find.triggered.connect(self.focus_search)
+        view_menu.addAction(find)
+        refresh = QAction(self.tr("Refresh"), self)
+        refresh.setShortcut(QKeySequence("F5"))
+        refresh.triggered.connect(self.reload_worklist)
+        view_menu.addAction(refresh)
+        go_list = QAction(self.tr("Go to worklist"), self)
+        go_list.setShortcut(QKeySequence("Ctrl+L"))
+        go_list.triggered.connect(self.table.setFocus)
+        view_menu.addAction(go_list)
+        view_menu.addSeparator()
+        for number, (_view, text) in enumerate(self._views, start=1):
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.triggered.connect(
+                lambda _checked=False, index=number - 1: self.view_combo.setCurrentIndex(index)
+            )
+            view_menu.addAction(action)
+
+        settings_menu = menu.addMenu(self.tr("&Settings"))
+        language_menu = settings_menu.addMenu(self.tr("Language"))
+        group = QActionGroup(self)
+        current = self._settings.get("ui.language")
+        for code, name in (("zh_CN", "中文（简体）"), ("en", "English")):
+            action = QAction(name, self, checkable=True)
+            action.setChecked(code == current)
+            action.triggered.connect(lambda _checked=False, c=code: self._set_language(c))
+            group.addAction(action)
+            language_menu.addAction(action)
+
+    def _build_status(self) -> None:
+        who = f"{self.user.display_name} · {label(self.user.role)}"
+        if self.user.department_name:
+            who += f" · {self.user.department_name}"
+        self.user_label = QLabel(who)
+        self.count_label = QLabel()
+        self.statusBar().addPermanentWidget(self.count_label)
+        self.statusBar().addPermanentWidget(self.user_label)
+
+    # --- behaviour ---------------------------------------------------------------------
+
+    def current_filter(self) -> WorklistFilter:
+        return WorklistFilter(
+            view=self.view_combo.currentData(),
+            today=self._today(),
+            department_id=self.department_combo.currentData(),
+        )
+
+    def reload_worklist(self) -> None:
+        self.model.set_filter(self.current_filter())
+        self.count_label.setText(self.tr("%1 tasks").replace("%1", f"{self.model.total:,}"))
+
+    def focus_search(self) -> None:
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    def run_search(self) -> None:
+        text = self.search_box.text()
+        result = self._patients.search(text)
+        if result.problem is not None:
+            self.statusBar().showMessage(self._problem_text(result.problem, text), 8000)
+            return
+        hits = list(result.hits)
+        if len(hits) == 1:
+            self.open_patient(hits[0].id)
+            return
+        prompt = self.tr("%1 patients match '%2'. Choose one:")
+        prompt = prompt.replace("%1", str(len(hits))).replace("%2", text.strip())
+        chosen = self.choose_patient(hits, prompt)
+        if chosen is not None:
+            self.open_patient(chosen.id)
+
+    def choose_patient(self, hits: list[PatientHit], prompt: str) -> PatientHit | None:
+        dialog = PatientChooser(hits, prompt, self)
+        return dialog.chosen() if dialog.exec() == PatientChooser.DialogCode.Accepted else None
+
+    def _problem_text(self, problem: SearchProblem, text: str) -> str:
+        match problem:
+            case SearchProblem.EMPTY:
+                return self.tr("Type a phone number, a name or a record number to search.")
+            case SearchProblem.INVALID_PHONE:
+                return self.tr(
+                    "'%1' is not a valid phone number, and no record number matches it."
+                ).replace("%1", text.strip())
+            case SearchProblem.NO_MATCH:
+                return self.tr("No patient matches '%1'.").replace("%1", text.strip())
+
+    def open_patient(self, patient_id: uuid.UUID) -> None:
+        card = self._patients.open_card(patient_id, self.user.username)
+        if card is None:
+            self.card.clear()
+            self.statusBar().showMessage(self.tr("This patient no longer exists."), 8000)
+            return
+        self.card.show_card(card, self._today())
+
+    def _on_row_selected(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if indexes:
+            self.open_patient(self.model.row_at(indexes[0].row()).patient_id)
+
+    def _set_language(self, code: str) -> None:
+        self._settings.set("ui.language", code)
+        QMessageBox.information(
+            self,
+            self.tr("Language"),
+            self.tr("The new language is used from the next start of the workstation."),
+        )

@@ -1,0 +1,234 @@
+"""The patient card: who this is, what to watch out for, and everything that happened."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QTabWidget,
+    QTextBrowser,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agent_desk.domain.masking import mask_id_number, mask_phone
+from agent_desk.domain.views import PatientCard, TaskView
+from agent_desk.ui.labels import format_date, format_datetime, label
+
+_FLAG_STYLE = (
+    "QLabel { background: #b3261e; color: white; border-radius: 4px; padding: 2px 8px;"
+    " font-weight: bold; }"
+)
+_TASK_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class PatientCardView(QWidget):
+    """Shows one PatientCard. It never queries: the window hands it a finished snapshot."""
+
+    task_selected = Signal(object)  # TaskView | None
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.card: PatientCard | None = None
+        self._build()
+        self.clear()
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        self.title = QLabel()
+        self.title.setObjectName("cardTitle")
+        self.title.setStyleSheet("#cardTitle { font-size: 20px; font-weight: bold; }")
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.title)
+
+        self.flags = QHBoxLayout()
+        self.flags.setSpacing(6)
+        flags_box = QWidget()
+        flags_box.setLayout(self.flags)
+        layout.addWidget(flags_box)
+
+        self.fields = QFormLayout()
+        self.fields.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        fields_box = QFrame()
+        fields_box.setFrameShape(QFrame.Shape.StyledPanel)
+        fields_box.setLayout(self.fields)
+        layout.addWidget(fields_box)
+
+        layout.addWidget(QLabel(self.tr("Open follow-up tasks")))
+        self.tasks = QListWidget()
+        self.tasks.setMaximumHeight(90)
+        self.tasks.currentItemChanged.connect(self._on_task_changed)
+        layout.addWidget(self.tasks)
+
+        self.tabs = QTabWidget()
+        self.timeline = QTreeWidget()
+        self.timeline.setHeaderLabels(
+            [self.tr("When"), self.tr("What"), self.tr("Details"), self.tr("Score")]
+        )
+        self.timeline.setRootIsDecorated(False)
+        self.timeline.setColumnWidth(0, 130)
+        self.timeline.setColumnWidth(1, 110)
+        self.tabs.addTab(self.timeline, self.tr("History"))
+        self.encounters = QTextBrowser()
+        self.tabs.addTab(self.encounters, self.tr("Visits and discharge orders"))
+        layout.addWidget(self.tabs, 1)
+
+    def clear(self) -> None:
+        self.card = None
+        self.title.setText(self.tr("No patient selected"))
+        self._set_flags([])
+        while self.fields.rowCount():
+            self.fields.removeRow(0)
+        self.tasks.clear()
+        self.timeline.clear()
+        self.encounters.clear()
+
+    def show_card(self, card: PatientCard, today: date | None = None) -> None:
+        self.clear()
+        self.card = card
+        today = today or date.today()
+        age = card.age_on(today)
+        age_text = self.tr("%1 years").replace("%1", str(age)) if age is not None else ""
+        self.title.setText(
+            "  ".join(part for part in (card.name, label(card.sex), age_text) if part)
+        )
+        self._set_flags(self._flag_texts(card))
+        self._fill_fields(card)
+        self._fill_tasks(card.open_tasks)
+        self._fill_timeline(card)
+        self._fill_encounters(card)
+
+    def selected_task(self) -> TaskView | None:
+        item = self.tasks.currentItem()
+        return item.data(_TASK_ROLE) if item is not None else None
+
+    # --- parts -------------------------------------------------------------------------
+
+    def _flag_texts(self, card: PatientCard) -> list[str]:
+        flags: list[str] = []
+        if card.allergies:
+            flags.append(self.tr("Allergy: %1").replace("%1", card.allergies))
+        if card.cardiac_history:
+            flags.append(self.tr("Cardiac: %1").replace("%1", card.cardiac_history))
+        if card.chronic_conditions:
+            flags.append(self.tr("Chronic: %1").replace("%1", card.chronic_conditions))
+        if not card.consent_call:
+            flags.append(self.tr("No calls"))
+        if not card.consent_recording:
+            flags.append(self.tr("Do not record"))
+        return flags
+
+    def _set_flags(self, texts: list[str]) -> None:
+        while self.flags.count():
+            item = self.flags.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        for text in texts:
+            flag = QLabel(text)
+            flag.setStyleSheet(_FLAG_STYLE)
+            flag.setObjectName("riskFlag")
+            self.flags.addWidget(flag)
+        self.flags.addStretch(1)
+
+    def _fill_fields(self, card: PatientCard) -> None:
+        def add(name: str, value: str | None) -> None:
+            field = QLabel(value or "—")
+            field.setWordWrap(True)
+            field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.fields.addRow(name, field)
+
+        add(self.tr("Record no."), card.record_no)
+        add(self.tr("ID number"), mask_id_number(card.id_number) if card.id_number else None)
+        add(self.tr("Birth date"), format_date(card.birth_date))
+        add(self.tr("Phone"), self._contacts_text(card))
+        add(self.tr("Insurance no."), card.insurance_no)
+        add(self.tr("Occupation"), card.occupation)
+        add(self.tr("Address"), card.address)
+        add(self.tr("Family history"), card.family_history)
+        if card.tags:
+            add(self.tr("Tags"), "、".join(card.tags))
+
+    def _contacts_text(self, card: PatientCard) -> str:
+        lines = []
+        for contact in card.contacts:
+            number = mask_phone(contact.e164 or contact.raw_number)
+            who = label(contact.relation)
+            if contact.contact_name:
+                who = f"{who} {contact.contact_name}"
+            lines.append(f"{number}  ({who})")
+        return "\n".join(lines)
+
+    def _fill_tasks(self, tasks: tuple[TaskView, ...]) -> None:
+        for task in tasks:
+            text = self.tr("%1 — due %2 (window %3 to %4), priority %5")
+            for marker, value in (
+                ("%1", task.plan_code),
+                ("%2", format_date(task.due_date)),
+                ("%3", format_date(task.window_start)),
+                ("%4", format_date(task.window_end)),
+                ("%5", str(task.priority)),
+            ):
+                text = text.replace(marker, value)
+            item = QListWidgetItem(text)
+            item.setData(_TASK_ROLE, task)
+            self.tasks.addItem(item)
+        if tasks:
+            self.tasks.setCurrentRow(0)  # the task the call is most likely about
+
+    def _on_task_changed(self, current: QListWidgetItem | None, _previous: Any) -> None:
+        self.task_selected.emit(current.data(_TASK_ROLE) if current else None)
+
+    def _fill_timeline(self, card: PatientCard) -> None:
+        items = []
+        for entry in card.timeline:
+            title = label(entry.title) if isinstance(entry.title, Enum) else entry.title
+            score = "" if entry.score is None else f"{entry.score:g}"
+            item = QTreeWidgetItem(
+                [
+                    format_datetime(entry.at),
+                    label(entry.kind),
+                    f"{title}  {entry.detail}".strip(),
+                    score,
+                ]
+            )
+            items.append(item)
+        self.timeline.addTopLevelItems(items)
+
+    def _fill_encounters(self, card: PatientCard) -> None:
+        parts = []
+        orders_title = _escape(self.tr("Discharge orders"))
+        for enc in card.encounters:
+            dx = "<br>".join(_escape(f"{d.icd10} {d.name}") for d in enc.diagnoses)
+            when = format_datetime(enc.admitted_at)
+            if enc.discharged_at:
+                when += " → " + format_datetime(enc.discharged_at)
+            head = " · ".join(
+                _escape(p)
+                for p in (
+                    label(enc.kind),
+                    enc.department_name,
+                    enc.ward_name or "",
+                    enc.attending_doctor or "",
+                )
+                if p
+            )
+            orders = ""
+            if enc.discharge_orders:
+                orders = f"<p><b>{orders_title}:</b> {_escape(enc.discharge_orders)}</p>"
+            parts.append(f"<h4>{_escape(when)}</h4><p>{head}</p><p>{dx}</p>{orders}<hr>")
+        self.encounters.setHtml("".join(parts))

@@ -1,0 +1,1 @@
+"""Data files shipped with agent_desk: translations, plans, templates."""

@@ -1,0 +1,517 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>App</name>
+    <message>
+        <source>Cannot open the database</source>
+        <translation>无法打开数据库</translation>
+    </message>
+</context>
+<context>
+    <name>Crash</name>
+    <message>
+        <source>Unexpected error</source>
+        <translation>意外错误</translation>
+    </message>
+    <message>
+        <source>Something went wrong: %1
+Your saved work is safe. The details are in %2</source>
+        <translation>出现错误：%1
+已保存的内容不会丢失。详细信息见 %2</translation>
+    </message>
+</context>
+<context>
+    <name>Labels</name>
+    <message>
+        <source>Male</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <source>Female</source>
+        <translation>女</translation>
+    </message>
+    <message>
+        <source>Unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Service agent</source>
+        <translation>客服</translation>
+    </message>
+    <message>
+        <source>Nurse</source>
+        <translation>护士</translation>
+    </message>
+    <message>
+        <source>Doctor</source>
+        <translation>医生</translation>
+    </message>
+    <message>
+        <source>Supervisor</source>
+        <translation>主管</translation>
+    </message>
+    <message>
+        <source>Administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <source>Self</source>
+        <translation>本人</translation>
+    </message>
+    <message>
+        <source>Spouse</source>
+        <translation>配偶</translation>
+    </message>
+    <message>
+        <source>Child</source>
+        <translation>子女</translation>
+    </message>
+    <message>
+        <source>Parent</source>
+        <translation>父母</translation>
+    </message>
+    <message>
+        <source>Sibling</source>
+        <translation>兄弟姐妹</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>Outpatient</source>
+        <translation>门诊</translation>
+    </message>
+    <message>
+        <source>Inpatient</source>
+        <translation>住院</translation>
+    </message>
+    <message>
+        <source>Pending</source>
+        <translation>待回访</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Lost to follow-up</source>
+        <translation>失访</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>SMS</source>
+        <translation>短信</translation>
+    </message>
+    <message>
+        <source>WeChat</source>
+        <translation>微信</translation>
+    </message>
+    <message>
+        <source>QQ</source>
+        <translation>QQ</translation>
+    </message>
+    <message>
+        <source>Home visit</source>
+        <translation>家访</translation>
+    </message>
+    <message>
+        <source>Web</source>
+        <translation>网站</translation>
+    </message>
+    <message>
+        <source>App</source>
+        <translation>App</translation>
+    </message>
+    <message>
+        <source>Reached</source>
+        <translation>已接通</translation>
+    </message>
+    <message>
+        <source>No answer</source>
+        <translation>无人接听</translation>
+    </message>
+    <message>
+        <source>Busy</source>
+        <translation>占线</translation>
+    </message>
+    <message>
+        <source>Switched off</source>
+        <translation>关机</translation>
+    </message>
+    <message>
+        <source>Wrong number</source>
+        <translation>号码错误</translation>
+    </message>
+    <message>
+        <source>Refused</source>
+        <translation>拒绝回访</translation>
+    </message>
+    <message>
+        <source>Deceased</source>
+        <translation>已故</translation>
+    </message>
+    <message>
+        <source>Readmitted</source>
+        <translation>再次入院</translation>
+    </message>
+    <message>
+        <source>Number invalid</source>
+        <translation>空号</translation>
+    </message>
+    <message>
+        <source>Incoming call</source>
+        <translation>来电</translation>
+    </message>
+    <message>
+        <source>Outgoing call</source>
+        <translation>去电</translation>
+    </message>
+    <message>
+        <source>Visit</source>
+        <translation>就诊</translation>
+    </message>
+    <message>
+        <source>Follow-up attempt</source>
+        <translation>回访尝试</translation>
+    </message>
+    <message>
+        <source>Follow-up record</source>
+        <translation>随访记录</translation>
+    </message>
+    <message>
+        <source>Call</source>
+        <translation>通话</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <source>Follow-up workstation — log in</source>
+        <translation>随访工作站 — 登录</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Repeat password</source>
+        <translation>再次输入密码</translation>
+    </message>
+    <message>
+        <source>This is a new installation. Choose the password of the administrator account '%1' (at least %2 characters). Add the other staff accounts later with: agent-desk users add NAME --role nurse</source>
+        <translation>这是新安装的工作站。请为管理员账户“%1”设置密码（至少 %2 个字符）。其他工作人员账户可稍后用命令添加：agent-desk users add 用户名 --role nurse</translation>
+    </message>
+    <message>
+        <source>Create account and log in</source>
+        <translation>创建账户并登录</translation>
+    </message>
+    <message>
+        <source>Log in with your staff account.</source>
+        <translation>请使用工作人员账户登录。</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+    <message>
+        <source>The password needs at least %1 characters.</source>
+        <translation>密码至少需要 %1 个字符。</translation>
+    </message>
+    <message>
+        <source>Wrong user name or password.</source>
+        <translation>用户名或密码错误。</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Follow-up workstation</source>
+        <translation>随访工作站</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <source>Phone number, name or record number  (Ctrl+F)</source>
+        <translation>电话号码、姓名或病案号  (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>显示：</translation>
+    </message>
+    <message>
+        <source>Due today</source>
+        <translation>今日待访</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>已逾期</translation>
+    </message>
+    <message>
+        <source>All open</source>
+        <translation>全部待访</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Department:</source>
+        <translation>科室：</translation>
+    </message>
+    <message>
+        <source>All departments</source>
+        <translation>全部科室</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Worklist</source>
+        <translation>工作列表(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Find patient</source>
+        <translation>查找患者</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Go to worklist</source>
+        <translation>转到工作列表</translation>
+    </message>
+    <message>
+        <source>&amp;Settings</source>
+        <translation>设置(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>%1 tasks</source>
+        <translation>共 %1 项任务</translation>
+    </message>
+    <message>
+        <source>%1 patients match '%2'. Choose one:</source>
+        <translation>有 %1 位患者与“%2”匹配，请选择：</translation>
+    </message>
+    <message>
+        <source>Type a phone number, a name or a record number to search.</source>
+        <translation>请输入电话号码、姓名或病案号进行搜索。</translation>
+    </message>
+    <message>
+        <source>'%1' is not a valid phone number, and no record number matches it.</source>
+        <translation>“%1”不是有效的电话号码，也没有匹配的病案号。</translation>
+    </message>
+    <message>
+        <source>No patient matches '%1'.</source>
+        <translation>没有与“%1”匹配的患者。</translation>
+    </message>
+    <message>
+        <source>This patient no longer exists.</source>
+        <translation>该患者已不存在。</translation>
+    </message>
+    <message>
+        <source>The new language is used from the next start of the workstation.</source>
+        <translation>新的语言将在下次启动工作站时生效。</translation>
+    </message>
+</context>
+<context>
+    <name>PatientCardView</name>
+    <message>
+        <source>Open follow-up tasks</source>
+        <translation>待办随访任务</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>评分</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史记录</translation>
+    </message>
+    <message>
+        <source>Visits and discharge orders</source>
+        <translation>就诊与出院医嘱</translation>
+    </message>
+    <message>
+        <source>No patient selected</source>
+        <translation>未选择患者</translation>
+    </message>
+    <message>
+        <source>%1 years</source>
+        <translation>%1 岁</translation>
+    </message>
+    <message>
+        <source>Allergy: %1</source>
+        <translation>过敏：%1</translation>
+    </message>
+    <message>
+        <source>Cardiac: %1</source>
+        <translation>心脏病史：%1</translation>
+    </message>
+    <message>
+        <source>Chronic: %1</source>
+        <translation>慢病：%1</translation>
+    </message>
+    <message>
+        <source>No calls</source>
+        <translation>拒绝电话</translation>
+    </message>
+    <message>
+        <source>Do not record</source>
+        <translation>不同意录音</translation>
+    </message>
+    <message>
+        <source>Record no.</source>
+        <translation>病案号</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <source>Birth date</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Insurance no.</source>
+        <translation>医保号</translation>
+    </message>
+    <message>
+        <source>Occupation</source>
+        <translation>职业</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Family history</source>
+        <translation>家族史</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>%1 — due %2 (window %3 to %4), priority %5</source>
+        <translation>%1 — 应访日期 %2（窗口 %3 至 %4），优先级 %5</translation>
+    </message>
+    <message>
+        <source>Discharge orders</source>
+        <translation>出院医嘱</translation>
+    </message>
+</context>
+<context>
+    <name>PatientChooser</name>
+    <message>
+        <source>Choose the patient</source>
+        <translation>选择患者</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>Birth date</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <source>Record no.</source>
+        <translation>病案号</translation>
+    </message>
+    <message>
+        <source>Number belongs to</source>
+        <translation>号码所属</translation>
+    </message>
+</context>
+<context>
+    <name>WorklistModel</name>
+    <message>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>应访日期</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>患者</translation>
+    </message>
+    <message>
+        <source>Record no.</source>
+        <translation>病案号</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>科室</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>随访计划</translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation>尝试次数</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Overdue: the follow-up window ended on %1</source>
+        <translation>已逾期：随访窗口已于 %1 结束</translation>
+    </message>
+</context>
+</TS>

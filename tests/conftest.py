@@ -1,0 +1,40 @@
+"""Shared fixtures. Qt runs offscreen; every database is a real file under tmp_path."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from agent_desk.db.engine import Database
+from agent_desk.db.open import open_local
+from agent_desk.paths import DataDir
+from tests.builders import Hospital, build_small_hospital
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> DataDir:
+    root = tmp_path / "data"
+    root.mkdir()
+    (root / "logs").mkdir()
+    return DataDir(root)
+
+
+@pytest.fixture
+def db(data_dir: DataDir) -> Iterator[Database]:
+    database = open_local(data_dir.database)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def hospital(db: Database) -> Hospital:
+    return build_small_hospital(db, TODAY)

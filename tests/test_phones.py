@@ -1,0 +1,67 @@
+import pytest
+
+from agent_desk.domain.phones import (
+    InvalidPhoneNumber,
+    PhonePlan,
+    display_national,
+    looks_like_phone,
+    normalise,
+)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "13800138000",
+        "138 0013 8000",
+        "+86 138-0013-8000",
+        "008613800138000",
+        "1795113800138000",
+        "013800138000",
+        "(+86) 138 0013 8000",
+    ],
+)
+def test_mobile_formats_share_one_e164(raw: str) -> None:
+    assert normalise(raw) == "+8613800138000"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "010-6234 5678",
+        "(010)62345678",
+        "+86 10 6234 5678",
+        "0086 10 62345678",
+        "17951 010 62345678",
+    ],
+)
+def test_landline_formats(raw: str) -> None:
+    assert normalise(raw) == "+861062345678"
+
+
+def test_local_landline_needs_the_hospital_area_code() -> None:
+    with pytest.raises(InvalidPhoneNumber):
+        normalise("62345678")
+    assert normalise("62345678", PhonePlan(area_code="010")) == "+861062345678"
+    assert normalise("62345678", PhonePlan(area_code="0755")) == "+8675562345678"
+
+
+def test_area_code_does_not_touch_mobiles() -> None:
+    assert normalise("13800138000", PhonePlan(area_code="010")) == "+8613800138000"
+
+
+@pytest.mark.parametrize("raw", ["", "   ", "abc", "12345", "95599x", "138001380001234"])
+def test_malformed_numbers_are_refused_with_a_message(raw: str) -> None:
+    with pytest.raises(InvalidPhoneNumber, match="phone number"):
+        normalise(raw)
+
+
+def test_search_box_tells_numbers_from_names() -> None:
+    assert looks_like_phone("138 0013 8000")
+    assert looks_like_phone("+8613800138000")
+    assert not looks_like_phone("王秀英")
+    assert not looks_like_phone("D000000001")
+
+
+def test_display_national() -> None:
+    assert display_national("+8613800138000") == "138 0013 8000"
