@@ -12,7 +12,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from agent_desk.db import audit
 from agent_desk.db.engine import Database, make_engine
-from agent_desk.db.migrate import current_revision, downgrade, ensure_schema, head_revision
+from agent_desk.db.migrate import (
+    SCHEMA_HEAD,
+    current_revision,
+    downgrade,
+    ensure_schema,
+    head_revision,
+)
 from agent_desk.db.models import Base, Department
 from agent_desk.db.open import DatabaseUnavailable, open_local
 from agent_desk.domain.enums import AuditAction
@@ -129,3 +135,7 @@ def test_same_migrations_run_on_postgresql() -> None:
             assert _tables(db) == {"alembic_version"}
         finally:
             engine.dispose()
+
+
+def test_schema_head_constant_matches_the_newest_migration() -> None:
+    assert SCHEMA_HEAD == head_revision()

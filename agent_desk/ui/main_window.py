@@ -185,7 +185,7 @@ class MainWindow(QMainWindow):
 
     def current_filter(self) -> WorklistFilter:
         return WorklistFilter(
-            view=self.view_combo.currentData(),
+            view=WorklistView(self.view_combo.currentData()),
             today=self._today(),
             department_id=self.department_combo.currentData(),
         )

@@ -1,0 +1,100 @@
+"""The data core's goals: phone lookup, card, worklist first page, cold start."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from agent_desk.bench.stats import percentile, rounded, time_each_ms
+from agent_desk.db import samples, staff
+from agent_desk.db.demo import generate
+from agent_desk.db.engine import Database
+from agent_desk.db.open import open_local
+from agent_desk.db.patients import count_patients
+from agent_desk.db.worklist import WorklistFilter
+from agent_desk.domain.enums import Role, WorklistView
+from agent_desk.domain.phones import PhonePlan
+from agent_desk.services.patients import PatientService
+from agent_desk.services.worklist import WorklistService
+
+BENCH_USER = "bench"
+LOOKUPS = 5000
+CARDS = 300
+PAGE = 200
+
+
+def prepare(folder: Path, patients: int) -> tuple[Path, Database]:
+    """A data folder holding a demo hospital of *patients* patients, made once and kept."""
+    data = folder / f"core-{patients}"
+    data.mkdir(parents=True, exist_ok=True)
+    (data / "logs").mkdir(exist_ok=True)
+    db = open_local(data / "agent_desk.sqlite3")
+    with db.read() as session:
+        have = count_patients(session)
+    if have < patients:
+        print(f"generating a demo hospital of {patients:,} patients in {data} …", file=sys.stderr)
+        generate(db, patients - have)
+    return data, db
+
+
+def _bench_password(db: Database) -> str:
+    password = secrets.token_urlsafe(16)
+    with db.write() as session:
+        if any(user.username == BENCH_USER for user in staff.list_users(session)):
+            staff.set_password(session, BENCH_USER, password)
+        else:
+            staff.add_user(session, BENCH_USER, password, Role.SUPERVISOR)
+    return password
+
+
+def _startup_s(data: Path, password: str, runs: int = 3) -> float:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    command = [sys.executable, "-m", "agent_desk", "--data-dir", str(data), "run", "--user",
+               BENCH_USER, "--password-stdin", "--quit-when-ready"]
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, input=password + "\n", text=True, env=env, check=True,
+                       capture_output=True)
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings)
+
+
+def run_core(folder: Path, patients: int) -> dict[str, float]:
+    data, db = prepare(folder, patients)
+    try:
+        patient_service = PatientService(db, PhonePlan())
+        with db.read() as session:
+            numbers = samples.contact_numbers(session, LOOKUPS)
+            ids = samples.patient_ids(session, CARDS)
+        time_each_ms(patient_service.lookup_number, numbers[:200])  # warm caches and statements
+        lookups = time_each_ms(patient_service.lookup_number, numbers)
+        cards = time_each_ms(lambda pid: patient_service.open_card(pid, BENCH_USER), ids)
+
+        worklist = WorklistService(db)
+        flt = WorklistFilter(WorklistView.ALL_OPEN, date.today())
+
+        def first_page(_: object) -> None:
+            worklist.count(flt)
+            worklist.page(flt, PAGE, None)
+
+        pages = time_each_ms(first_page, range(20))
+        tasks = worklist.count(flt)
+        password = _bench_password(db)
+    finally:
+        db.dispose()
+    return {
+        "patients": float(patients),
+        "lookup_p50_ms": rounded(percentile(lookups, 50)),
+        "lookup_p99_ms": rounded(percentile(lookups, 99)),
+        "card_p95_ms": rounded(percentile(cards, 95)),
+        "worklist_tasks": float(tasks),
+        "worklist_first_page_ms": rounded(statistics.median(pages)),
+        "startup_s": rounded(_startup_s(data, password)),
+    }

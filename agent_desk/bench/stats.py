@@ -1,0 +1,29 @@
+"""Percentiles and timing, shared by every benchmark group."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile: the smallest value with at least q% of the samples at or below."""
+    if not values:
+        raise ValueError("no samples")
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def time_each_ms(action: Callable[[object], object], inputs: Sequence[object]) -> list[float]:
+    samples = []
+    for item in inputs:
+        start = time.perf_counter()
+        action(item)
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def rounded(value: float, digits: int = 3) -> float:
+    return float(f"{value:.{digits}g}") if value < 1 else round(value, 2)

@@ -1,0 +1,133 @@
+"""The command line for hospital IT: clear one-line messages and non-zero exits on trouble."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from agent_desk.cli import main
+from agent_desk.db import audit
+from agent_desk.db.open import open_local
+from agent_desk.domain.enums import AuditAction
+from agent_desk.paths import DataDir
+from tests.builders import build_small_hospital
+from tests.conftest import TODAY
+
+
+def run(data_dir: Path, *args: str, stdin: str = "", monkeypatch: pytest.MonkeyPatch) -> int:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    return main(["--data-dir", str(data_dir), *args])
+
+
+def test_users_add_then_list(tmp_path: Path, monkeypatch, capsys) -> None:
+    assert run(tmp_path, "users", "add", "nurse1", "--role", "nurse", "--password-stdin",
+               stdin="correct horse\n", monkeypatch=monkeypatch) == 0
+    assert run(tmp_path, "users", "list", monkeypatch=monkeypatch) == 0
+    assert "nurse1\tnurse\t-" in capsys.readouterr().out
+
+
+def test_weak_password_and_duplicate_user_are_refused(tmp_path: Path, monkeypatch, capsys) -> None:
+    assert run(tmp_path, "users", "add", "a1", "--role", "agent", "--password-stdin",
+               stdin="short\n", monkeypatch=monkeypatch) == 1
+    assert "at least 8 characters" in capsys.readouterr().err
+    for expected in (0, 1):
+        assert run(tmp_path, "users", "add", "a1", "--role", "agent", "--password-stdin",
+                   stdin="long enough\n", monkeypatch=monkeypatch) == expected
+    assert "already exists" in capsys.readouterr().err
+
+
+def test_unknown_department_lists_the_known_codes(data_dir: DataDir, monkeypatch, capsys) -> None:
+    db = open_local(data_dir.database)
+    build_small_hospital(db, TODAY)
+    db.dispose()
+    assert run(data_dir.root, "users", "add", "n2", "--role", "nurse", "--department", "XX",
+               "--password-stdin", stdin="long enough\n", monkeypatch=monkeypatch) == 1
+    assert "unknown department code 'XX'; known: CARD, ORTH" in capsys.readouterr().err
+
+
+def test_config_set_get_and_refusals(tmp_path: Path, monkeypatch, capsys) -> None:
+    assert run(tmp_path, "config", "set", "phone.area_code", "010", monkeypatch=monkeypatch) == 0
+    assert run(tmp_path, "config", "get", "phone.area_code", monkeypatch=monkeypatch) == 0
+    assert capsys.readouterr().out.strip() == "010"
+    assert run(tmp_path, "config", "set", "phone.area_code", "abc", monkeypatch=monkeypatch) == 1
+    assert run(tmp_path, "config", "set", "no.such.key", "1", monkeypatch=monkeypatch) == 1
+    assert run(tmp_path, "config", "set", "ui.language", "fr", monkeypatch=monkeypatch) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "agent-desk: expected an area code such as 010 or 0755, got 'abc'",
+        "agent-desk: unknown setting 'no.such.key'; see 'agent-desk config list'",
+        "agent-desk: ui.language must be one of zh_CN, en",
+    ]
+
+
+def test_missing_data_dir_is_one_line(tmp_path: Path, monkeypatch, capsys) -> None:
+    assert run(tmp_path / "nowhere", "users", "list", monkeypatch=monkeypatch) == 1
+    assert capsys.readouterr().err == f"agent-desk: data directory does not exist: {tmp_path / 'nowhere'}\n"
+
+
+def test_corrupt_and_newer_databases_are_one_line(data_dir: DataDir, monkeypatch, capsys) -> None:
+    data_dir.database.write_bytes(b"\0garbage" * 512)
+    assert run(data_dir.root, "users", "list", monkeypatch=monkeypatch) == 1
+    data_dir.database.unlink()
+    open_local(data_dir.database).dispose()
+    with sqlite3.connect(data_dir.database) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = 'ffff'")
+    assert run(data_dir.root, "users", "list", monkeypatch=monkeypatch) == 1
+    first, second = capsys.readouterr().err.splitlines()
+    assert "is damaged or not an agent_desk database" in first
+    assert "was written by a newer agent_desk (schema ffff)" in second
+
+
+def test_bad_arguments_exit_with_usage(tmp_path: Path, monkeypatch, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        run(tmp_path, "users", "add", "x", "--role", "janitor", monkeypatch=monkeypatch)
+    assert exit_info.value.code == 2
+    assert "invalid choice: 'janitor'" in capsys.readouterr().err
+
+
+def test_export_masks_identifiers_by_default(data_dir: DataDir, monkeypatch) -> None:
+    db = open_local(data_dir.database)
+    build_small_hospital(db, TODAY)
+    db.dispose()
+    out = data_dir.root / "patients.csv"
+    assert run(data_dir.root, "export", "patients", "--out", str(out), monkeypatch=monkeypatch) == 0
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM that makes Excel read UTF-8
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    wang = next(row for row in rows if row["record_no"] == "D000000001")
+    assert (wang["name"], wang["id_number"], wang["phone"]) == (
+        "王秀英", "110101********123X", "138****8000"
+    )
+
+
+def test_unmasked_json_export_is_audit_logged(data_dir: DataDir, monkeypatch, capsys) -> None:
+    db = open_local(data_dir.database)
+    build_small_hospital(db, TODAY)
+    assert run(data_dir.root, "export", "tasks", "--format", "json", "--unmasked",
+               monkeypatch=monkeypatch) == 0
+    tasks = json.loads(capsys.readouterr().out)
+    assert sorted(task["status"] for task in tasks) == ["done", "pending", "pending", "pending"]
+    with db.read() as session:
+        actor, action, entity = audit.recent(session)[0]
+    assert action is AuditAction.EXPORT and actor.startswith("cli:")
+
+
+def test_export_to_an_unwritable_place_is_one_line(data_dir: DataDir, monkeypatch, capsys) -> None:
+    target = data_dir.root / "missing-folder" / "out.csv"
+    assert run(data_dir.root, "export", "calls", "--out", str(target), monkeypatch=monkeypatch) == 1
+    assert capsys.readouterr().err.startswith("agent-desk: No such file or directory")
+
+
+def test_installed_entry_point_runs() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "agent_desk", "--version"], capture_output=True, text=True,
+        check=True,
+    )
+    assert result.stdout.startswith("agent-desk ")

@@ -1,0 +1,83 @@
+"""Finding a patient by any number format, name or record number, and opening the card."""
+
+from __future__ import annotations
+
+from agent_desk.db import audit
+from agent_desk.db.engine import Database
+from agent_desk.domain.enums import AuditAction, ContactRelation, TaskStatus
+from agent_desk.domain.phones import PhonePlan
+from agent_desk.domain.views import TimelineKind
+from agent_desk.services.patients import PatientService, SearchProblem
+from tests.builders import Hospital
+
+
+def _service(db: Database, area_code: str = "") -> PatientService:
+    return PatientService(db, PhonePlan(area_code=area_code))
+
+
+def test_lookup_finds_the_patient_whatever_the_format(db: Database, hospital: Hospital) -> None:
+    service = _service(db)
+    for raw in ("13800138000", "+86 138 0013 8000", "008613800138000", "1795113800138000"):
+        assert [hit.id for hit in service.lookup_number(raw)] == [hospital.patients["wang"]]
+
+
+def test_a_family_members_number_finds_the_patient(db: Database, hospital: Hospital) -> None:
+    hits = _service(db).lookup_number("010 6234 5678")
+    assert [(hit.id, hit.matched_relation) for hit in hits] == [
+        (hospital.patients["wang"], ContactRelation.CHILD)
+    ]
+
+
+def test_a_shared_number_returns_every_patient_on_it(db: Database, hospital: Hospital) -> None:
+    hits = _service(db).lookup_number("010-8765-4321")
+    assert {hit.id for hit in hits} == {hospital.patients["li_a"], hospital.patients["li_b"]}
+
+
+def test_caller_id_without_area_code_matches_with_the_hospital_setting(
+    db: Database, hospital: Hospital
+) -> None:
+    hits = _service(db, area_code="010").lookup_number("87654321")
+    assert len(hits) == 2
+
+
+def test_search_box_accepts_name_prefix_and_record_number(db: Database, hospital: Hospital) -> None:
+    service = _service(db)
+    assert {hit.name for hit in service.search("李").hits} == {"李桂兰", "李建国"}
+    assert [hit.id for hit in service.search("D000000001").hits] == [hospital.patients["wang"]]
+    assert [hit.id for hit in service.search(" 138-0013-8000 ").hits] == [hospital.patients["wang"]]
+
+
+def test_search_explains_why_it_found_nothing(db: Database, hospital: Hospital) -> None:
+    service = _service(db)
+    assert service.search("   ").problem is SearchProblem.EMPTY
+    assert service.search("1234567").problem is SearchProblem.INVALID_PHONE
+    assert service.search("赵").problem is SearchProblem.NO_MATCH
+
+
+def test_card_holds_history_and_open_tasks_in_due_order(db: Database, hospital: Hospital) -> None:
+    card = _service(db).open_card(hospital.patients["wang"], "nurse1")
+    assert card is not None
+    assert card.allergies == "青霉素过敏"
+    assert card.risk_flags == ("allergy", "cardiac")
+    assert [task.id for task in card.open_tasks] == [
+        hospital.tasks["wang_due"], hospital.tasks["wang_later"]
+    ]
+    assert all(task.status is TaskStatus.PENDING for task in card.open_tasks)
+    assert card.encounters[0].diagnoses[0].icd10 == "I21.9"
+    assert card.encounters[0].discharge_orders == "低盐饮食，两周后复诊"
+    kinds = [entry.kind for entry in card.timeline]
+    assert kinds == [TimelineKind.ATTEMPT, TimelineKind.ENCOUNTER]  # newest first
+
+
+def test_card_shows_earlier_follow_up_scores(db: Database, hospital: Hospital) -> None:
+    card = _service(db).open_card(hospital.patients["li_b"], "nurse1")
+    assert card is not None
+    records = [entry for entry in card.timeline if entry.kind is TimelineKind.RECORD]
+    assert [entry.score for entry in records] == [82.0]
+
+
+def test_opening_a_card_is_audit_logged(db: Database, hospital: Hospital) -> None:
+    _service(db).open_card(hospital.patients["wang"], "nurse1")
+    with db.read() as session:
+        events = audit.recent(session)
+    assert events[0] == ("nurse1", AuditAction.VIEW_PATIENT, str(hospital.patients["wang"]))
