@@ -67,6 +67,17 @@ _LABELS: dict[Enum, str] = {
 }
 
 
+# Plan codes the built-in plans use; a plan without an entry shows its code.
+_PLANS: dict[str, str] = {
+    "discharge_7d": QT_TRANSLATE_NOOP("Labels", "Discharge follow-up (day 7)"),
+}
+
+
+def plan_label(code: str) -> str:
+    source = _PLANS.get(code)
+    return QCoreApplication.translate(_CONTEXT, source) if source else code
+
+
 def label(value: Enum) -> str:
     """The enum's name in the interface language; unknown values show as stored."""
     source = _LABELS.get(value)

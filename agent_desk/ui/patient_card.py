@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from agent_desk.domain.masking import mask_id_number, mask_phone
 from agent_desk.domain.views import PatientCard, TaskView
-from agent_desk.ui.labels import format_date, format_datetime, label
+from agent_desk.ui.labels import format_date, format_datetime, label, plan_label
 
 _FLAG_STYLE = (
     "QLabel { background: #b3261e; color: white; border-radius: 4px; padding: 2px 8px;"
@@ -81,8 +82,13 @@ class PatientCardView(QWidget):
             [self.tr("When"), self.tr("What"), self.tr("Details"), self.tr("Score")]
         )
         self.timeline.setRootIsDecorated(False)
-        self.timeline.setColumnWidth(0, 130)
-        self.timeline.setColumnWidth(1, 110)
+        self.timeline.setAlternatingRowColors(True)
+        header = self.timeline.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.tabs.addTab(self.timeline, self.tr("History"))
         self.encounters = QTextBrowser()
         self.tabs.addTab(self.encounters, self.tr("Visits and discharge orders"))
@@ -177,7 +183,7 @@ class PatientCardView(QWidget):
         for task in tasks:
             text = self.tr("%1 — due %2 (window %3 to %4), priority %5")
             for marker, value in (
-                ("%1", task.plan_code),
+                ("%1", plan_label(task.plan_code)),
                 ("%2", format_date(task.due_date)),
                 ("%3", format_date(task.window_start)),
                 ("%4", format_date(task.window_end)),

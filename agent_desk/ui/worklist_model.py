@@ -14,7 +14,7 @@ from agent_desk.domain.enums import TaskStatus
 from agent_desk.domain.masking import mask_phone
 from agent_desk.domain.views import WorklistRow
 from agent_desk.services.worklist import WorklistService
-from agent_desk.ui.labels import format_date, label
+from agent_desk.ui.labels import format_date, label, plan_label
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 _OVERDUE = QBrush(QColor("#b3261e"))
@@ -138,7 +138,7 @@ class WorklistModel(QAbstractTableModel):
             case Column.DEPARTMENT:
                 return row.department_name or ""
             case Column.PLAN:
-                return row.plan_code
+                return plan_label(row.plan_code)
             case Column.ATTEMPTS:
                 return str(row.attempts)
             case Column.STATUS:

@@ -190,6 +190,10 @@ Your saved work is safe. The details are in %2</source>
         <source>Call</source>
         <translation>通话</translation>
     </message>
+    <message>
+        <source>Discharge follow-up (day 7)</source>
+        <translation>出院7天回访</translation>
+    </message>
 </context>
 <context>
     <name>LoginDialog</name>
