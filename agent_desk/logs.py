@@ -7,15 +7,17 @@ import logging.handlers
 from pathlib import Path
 
 LOG_NAME = "agent_desk.log"
+_ours: list[logging.Handler] = []  # so that a second setup replaces, never duplicates
 
 
 def setup_logging(log_dir: Path, verbose: bool = False) -> Path:
     path = log_dir / LOG_NAME
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    for handler in list(root.handlers):
-        if getattr(handler, "_agent_desk", False):
-            root.removeHandler(handler)
+    while _ours:
+        old = _ours.pop()
+        root.removeHandler(old)
+        old.close()
     file_handler = logging.handlers.RotatingFileHandler(
         path, maxBytes=5_000_000, backupCount=5, encoding="utf-8"
     )
@@ -26,6 +28,6 @@ def setup_logging(log_dir: Path, verbose: bool = False) -> Path:
     console.setLevel(logging.DEBUG if verbose else logging.WARNING)
     console.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
     for handler in (file_handler, console):
-        handler._agent_desk = True  # type: ignore[attr-defined]
+        _ours.append(handler)
         root.addHandler(handler)
     return path

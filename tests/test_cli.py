@@ -27,19 +27,55 @@ def run(data_dir: Path, *args: str, stdin: str = "", monkeypatch: pytest.MonkeyP
 
 
 def test_users_add_then_list(tmp_path: Path, monkeypatch, capsys) -> None:
-    assert run(tmp_path, "users", "add", "nurse1", "--role", "nurse", "--password-stdin",
-               stdin="correct horse\n", monkeypatch=monkeypatch) == 0
+    assert (
+        run(
+            tmp_path,
+            "users",
+            "add",
+            "nurse1",
+            "--role",
+            "nurse",
+            "--password-stdin",
+            stdin="correct horse\n",
+            monkeypatch=monkeypatch,
+        )
+        == 0
+    )
     assert run(tmp_path, "users", "list", monkeypatch=monkeypatch) == 0
     assert "nurse1\tnurse\t-" in capsys.readouterr().out
 
 
 def test_weak_password_and_duplicate_user_are_refused(tmp_path: Path, monkeypatch, capsys) -> None:
-    assert run(tmp_path, "users", "add", "a1", "--role", "agent", "--password-stdin",
-               stdin="short\n", monkeypatch=monkeypatch) == 1
+    assert (
+        run(
+            tmp_path,
+            "users",
+            "add",
+            "a1",
+            "--role",
+            "agent",
+            "--password-stdin",
+            stdin="short\n",
+            monkeypatch=monkeypatch,
+        )
+        == 1
+    )
     assert "at least 8 characters" in capsys.readouterr().err
     for expected in (0, 1):
-        assert run(tmp_path, "users", "add", "a1", "--role", "agent", "--password-stdin",
-                   stdin="long enough\n", monkeypatch=monkeypatch) == expected
+        assert (
+            run(
+                tmp_path,
+                "users",
+                "add",
+                "a1",
+                "--role",
+                "agent",
+                "--password-stdin",
+                stdin="long enough\n",
+                monkeypatch=monkeypatch,
+            )
+            == expected
+        )
     assert "already exists" in capsys.readouterr().err
 
 
@@ -47,8 +83,22 @@ def test_unknown_department_lists_the_known_codes(data_dir: DataDir, monkeypatch
     db = open_local(data_dir.database)
     build_small_hospital(db, TODAY)
     db.dispose()
-    assert run(data_dir.root, "users", "add", "n2", "--role", "nurse", "--department", "XX",
-               "--password-stdin", stdin="long enough\n", monkeypatch=monkeypatch) == 1
+    assert (
+        run(
+            data_dir.root,
+            "users",
+            "add",
+            "n2",
+            "--role",
+            "nurse",
+            "--department",
+            "XX",
+            "--password-stdin",
+            stdin="long enough\n",
+            monkeypatch=monkeypatch,
+        )
+        == 1
+    )
     assert "unknown department code 'XX'; known: CARD, ORTH" in capsys.readouterr().err
 
 
@@ -69,7 +119,10 @@ def test_config_set_get_and_refusals(tmp_path: Path, monkeypatch, capsys) -> Non
 
 def test_missing_data_dir_is_one_line(tmp_path: Path, monkeypatch, capsys) -> None:
     assert run(tmp_path / "nowhere", "users", "list", monkeypatch=monkeypatch) == 1
-    assert capsys.readouterr().err == f"agent-desk: data directory does not exist: {tmp_path / 'nowhere'}\n"
+    assert (
+        capsys.readouterr().err
+        == f"agent-desk: data directory does not exist: {tmp_path / 'nowhere'}\n"
+    )
 
 
 def test_corrupt_and_newer_databases_are_one_line(data_dir: DataDir, monkeypatch, capsys) -> None:
@@ -103,19 +156,31 @@ def test_export_masks_identifiers_by_default(data_dir: DataDir, monkeypatch) -> 
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     wang = next(row for row in rows if row["record_no"] == "D000000001")
     assert (wang["name"], wang["id_number"], wang["phone"]) == (
-        "王秀英", "110101********123X", "138****8000"
+        "王秀英",
+        "110101********123X",
+        "138****8000",
     )
 
 
 def test_unmasked_json_export_is_audit_logged(data_dir: DataDir, monkeypatch, capsys) -> None:
     db = open_local(data_dir.database)
     build_small_hospital(db, TODAY)
-    assert run(data_dir.root, "export", "tasks", "--format", "json", "--unmasked",
-               monkeypatch=monkeypatch) == 0
+    assert (
+        run(
+            data_dir.root,
+            "export",
+            "tasks",
+            "--format",
+            "json",
+            "--unmasked",
+            monkeypatch=monkeypatch,
+        )
+        == 0
+    )
     tasks = json.loads(capsys.readouterr().out)
     assert sorted(task["status"] for task in tasks) == ["done", "pending", "pending", "pending"]
     with db.read() as session:
-        actor, action, entity = audit.recent(session)[0]
+        actor, action, _entity = audit.recent(session)[0]
     assert action is AuditAction.EXPORT and actor.startswith("cli:")
 
 
@@ -127,7 +192,9 @@ def test_export_to_an_unwritable_place_is_one_line(data_dir: DataDir, monkeypatc
 
 def test_installed_entry_point_runs() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "agent_desk", "--version"], capture_output=True, text=True,
+        [sys.executable, "-m", "agent_desk", "--version"],
+        capture_output=True,
+        text=True,
         check=True,
     )
     assert result.stdout.startswith("agent-desk ")

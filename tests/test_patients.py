@@ -60,7 +60,8 @@ def test_card_holds_history_and_open_tasks_in_due_order(db: Database, hospital: 
     assert card.allergies == "青霉素过敏"
     assert card.risk_flags == ("allergy", "cardiac")
     assert [task.id for task in card.open_tasks] == [
-        hospital.tasks["wang_due"], hospital.tasks["wang_later"]
+        hospital.tasks["wang_due"],
+        hospital.tasks["wang_later"],
     ]
     assert all(task.status is TaskStatus.PENDING for task in card.open_tasks)
     assert card.encounters[0].diagnoses[0].icd10 == "I21.9"

@@ -138,4 +138,4 @@ def test_same_migrations_run_on_postgresql() -> None:
 
 
 def test_schema_head_constant_matches_the_newest_migration() -> None:
-    assert SCHEMA_HEAD == head_revision()
+    assert head_revision() == SCHEMA_HEAD

@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from agent_desk.db.engine import Database
+from agent_desk.db.worklist import WorklistFilter
 from agent_desk.domain.enums import Role, WorklistView
+from agent_desk.domain.views import StaffView
 from agent_desk.services.accounts import AccountService
 from agent_desk.services.worklist import WorklistService
 from agent_desk.settings import Settings
@@ -20,8 +23,6 @@ from agent_desk.ui.login_dialog import LoginDialog
 from agent_desk.ui.main_window import MainWindow
 from agent_desk.ui.patient_chooser import PatientChooser
 from agent_desk.ui.worklist_model import WorklistModel
-from agent_desk.db.worklist import WorklistFilter
-from agent_desk.domain.views import StaffView
 from tests.builders import Hospital, add_patient, add_task
 from tests.conftest import TODAY
 
@@ -162,7 +163,10 @@ def test_chinese_is_the_default_language(qtbot, db: Database, hospital: Hospital
         win = build_main_window(db, settings, _admin(db))
         qtbot.addWidget(win)
         assert win.windowTitle() == "随访工作站"
-        assert win.model.headerData(2, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) == "患者"
+        assert (
+            win.model.headerData(2, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+            == "患者"
+        )
     finally:
         for translator in translators:
             app.removeTranslator(translator)
@@ -180,8 +184,13 @@ def test_uncaught_exception_is_logged_and_shown(qtbot, tmp_path: Path, caplog) -
 
     excepthook.install(tmp_path / "agent_desk.log")
     shown: list[str] = []
-    QTimer.singleShot(0, lambda: shown.append(QApplication.activeModalWidget().text())
-                      or QApplication.activeModalWidget().accept())
+    QTimer.singleShot(
+        0,
+        lambda: (
+            shown.append(QApplication.activeModalWidget().text())
+            or QApplication.activeModalWidget().accept()
+        ),
+    )
     try:
         raise RuntimeError("disk on fire")
     except RuntimeError:

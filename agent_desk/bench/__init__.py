@@ -19,11 +19,12 @@ def default_bench_dir() -> Path:
     return Path(platformdirs.user_cache_dir("agent_desk", appauthor=False)) / "bench"
 
 
-def run_benchmarks(name: str | None, *, patients: int, as_json: bool,
-                   bench_dir: str | None) -> int:
+def run_benchmarks(name: str | None, *, patients: int, as_json: bool, bench_dir: str | None) -> int:
     if name is not None and name not in GROUPS:
-        print(f"agent-desk: unknown benchmark {name!r}; choose from {', '.join(GROUPS)}",
-              file=sys.stderr)
+        print(
+            f"agent-desk: unknown benchmark {name!r}; choose from {', '.join(GROUPS)}",
+            file=sys.stderr,
+        )
         return 1
     folder = Path(bench_dir) if bench_dir else default_bench_dir()
     folder.mkdir(parents=True, exist_ok=True)

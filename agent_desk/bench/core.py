@@ -55,13 +55,24 @@ def _bench_password(db: Database) -> str:
 
 def _startup_s(data: Path, password: str, runs: int = 3) -> float:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    command = [sys.executable, "-m", "agent_desk", "--data-dir", str(data), "run", "--user",
-               BENCH_USER, "--password-stdin", "--quit-when-ready"]
+    command = [
+        sys.executable,
+        "-m",
+        "agent_desk",
+        "--data-dir",
+        str(data),
+        "run",
+        "--user",
+        BENCH_USER,
+        "--password-stdin",
+        "--quit-when-ready",
+    ]
     timings = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(command, input=password + "\n", text=True, env=env, check=True,
-                       capture_output=True)
+        subprocess.run(
+            command, input=password + "\n", text=True, env=env, check=True, capture_output=True
+        )
         timings.append(time.perf_counter() - start)
     return statistics.median(timings)
 
@@ -80,7 +91,7 @@ def run_core(folder: Path, patients: int) -> dict[str, float]:
         worklist = WorklistService(db)
         flt = WorklistFilter(WorklistView.ALL_OPEN, date.today())
 
-        def first_page(_: object) -> None:
+        def first_page(_: int) -> None:
             worklist.count(flt)
             worklist.page(flt, PAGE, None)
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -16,7 +19,7 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[rank - 1]
 
 
-def time_each_ms(action: Callable[[object], object], inputs: Sequence[object]) -> list[float]:
+def time_each_ms(action: Callable[[T], object], inputs: Sequence[T]) -> list[float]:
     samples = []
     for item in inputs:
         start = time.perf_counter()

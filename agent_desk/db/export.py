@@ -21,6 +21,7 @@ from agent_desk.db.models import (
 )
 
 CHUNK = 5000
+AnySelect = Select[*tuple[Any, ...]]
 
 
 class ExportKind(StrEnum):
@@ -52,7 +53,7 @@ def _primary_phone() -> Any:
     )
 
 
-def _patients() -> tuple[list[Column], Select[Any]]:
+def _patients() -> tuple[list[Column], AnySelect]:
     columns = [
         Column("record_no"),
         Column("name"),
@@ -86,7 +87,7 @@ def _patients() -> tuple[list[Column], Select[Any]]:
     return columns, stmt
 
 
-def _tasks() -> tuple[list[Column], Select[Any]]:
+def _tasks() -> tuple[list[Column], AnySelect]:
     columns = [
         Column("task_id"),
         Column("record_no"),
@@ -121,7 +122,7 @@ def _tasks() -> tuple[list[Column], Select[Any]]:
     return columns, stmt
 
 
-def _calls() -> tuple[list[Column], Select[Any]]:
+def _calls() -> tuple[list[Column], AnySelect]:
     columns = [
         Column("call_id"),
         Column("direction"),
@@ -154,7 +155,7 @@ def _calls() -> tuple[list[Column], Select[Any]]:
     return columns, stmt
 
 
-def _followups() -> tuple[list[Column], Select[Any]]:
+def _followups() -> tuple[list[Column], AnySelect]:
     staff = aliased(StaffUser)
     columns = [
         Column("record_id"),

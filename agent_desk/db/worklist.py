@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -100,7 +101,8 @@ def page(
         stmt = stmt.where(_after(after, desc))
     keys = (task.due_date, task.priority, task.id)
     stmt = stmt.order_by(*(key.desc() for key in keys) if desc else keys).limit(limit)
-    return [WorklistRow(*row) for row in session.execute(stmt)]  # type: ignore[arg-type]
+    rows: list[Any] = list(session.execute(stmt))
+    return [WorklistRow(*row) for row in rows]
 
 
 def _after(cursor: Cursor, desc: bool) -> ColumnElement[bool]:

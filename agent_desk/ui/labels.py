@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
+from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
@@ -21,7 +22,8 @@ from agent_desk.domain.views import TimelineKind
 
 _CONTEXT = "Labels"
 
-_LABELS: dict[Enum, str] = {
+# QT_TRANSLATE_NOOP is typed as returning object; its value is the source text.
+_LABELS: dict[Enum, Any] = {
     Sex.MALE: QT_TRANSLATE_NOOP("Labels", "Male"),
     Sex.FEMALE: QT_TRANSLATE_NOOP("Labels", "Female"),
     Sex.UNKNOWN: QT_TRANSLATE_NOOP("Labels", "Unknown"),
@@ -68,14 +70,14 @@ _LABELS: dict[Enum, str] = {
 
 
 # Plan codes the built-in plans use; a plan without an entry shows its code.
-_PLANS: dict[str, str] = {
+_PLANS: dict[str, Any] = {
     "discharge_7d": QT_TRANSLATE_NOOP("Labels", "Discharge follow-up (day 7)"),
 }
 
 
 def plan_label(code: str) -> str:
     source = _PLANS.get(code)
-    return QCoreApplication.translate(_CONTEXT, source) if source else code
+    return QCoreApplication.translate(_CONTEXT, str(source)) if source else code
 
 
 def label(value: Enum) -> str:
@@ -83,7 +85,7 @@ def label(value: Enum) -> str:
     source = _LABELS.get(value)
     if source is None:
         return str(value.value)
-    return QCoreApplication.translate(_CONTEXT, source)
+    return QCoreApplication.translate(_CONTEXT, str(source))
 
 
 def format_date(value: date | None) -> str:

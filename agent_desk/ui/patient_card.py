@@ -121,7 +121,8 @@ class PatientCardView(QWidget):
 
     def selected_task(self) -> TaskView | None:
         item = self.tasks.currentItem()
-        return item.data(_TASK_ROLE) if item is not None else None
+        task: TaskView | None = item.data(_TASK_ROLE) if item is not None else None
+        return task
 
     # --- parts -------------------------------------------------------------------------
 
@@ -142,8 +143,9 @@ class PatientCardView(QWidget):
     def _set_flags(self, texts: list[str]) -> None:
         while self.flags.count():
             item = self.flags.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         for text in texts:
             flag = QLabel(text)
             flag.setStyleSheet(_FLAG_STYLE)

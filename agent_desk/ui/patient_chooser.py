@@ -45,7 +45,9 @@ class PatientChooser(QDialog):
             )
             item.setData(0, _HIT_ROLE, hit)
             self.list.addTopLevelItem(item)
-        self.list.setCurrentItem(self.list.topLevelItem(0))
+        first = self.list.topLevelItem(0)
+        if first is not None:
+            self.list.setCurrentItem(first)
         self.list.itemActivated.connect(lambda *_: self.accept())
         layout.addWidget(self.list)
         buttons = QDialogButtonBox(
