@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -198,3 +199,46 @@ def test_installed_entry_point_runs() -> None:
         check=True,
     )
     assert result.stdout.startswith("agent-desk ")
+
+
+def _run_window(data_dir: Path, user: str, password: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "agent_desk",
+            "--data-dir",
+            str(data_dir),
+            "run",
+            "--user",
+            user,
+            "--password-stdin",
+            "--quit-when-ready",
+        ],
+        input=password + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+
+
+def test_unattended_login_opens_the_window_and_quits(tmp_path: Path, monkeypatch) -> None:
+    assert (
+        run(
+            tmp_path,
+            "users",
+            "add",
+            "station1",
+            "--role",
+            "nurse",
+            "--password-stdin",
+            stdin="ward station 7\n",
+            monkeypatch=monkeypatch,
+        )
+        == 0
+    )
+    assert _run_window(tmp_path, "station1", "ward station 7").returncode == 0
+    refused = _run_window(tmp_path, "station1", "wrong password")
+    assert refused.returncode == 1
+    assert "wrong user name or password for 'station1'" in refused.stderr

@@ -52,8 +52,9 @@ def run_workstation(
     try:
         db = open_local(data_dir.database)
     except DatabaseUnavailable as exc:
-        QMessageBox.critical(None, app.translate("App", "Cannot open the database"), str(exc))
         print(f"agent-desk: {exc}", file=sys.stderr)
+        if user is None:  # someone is at the screen; an unattended station has only the log
+            QMessageBox.critical(None, app.translate("App", "Cannot open the database"), str(exc))
         return 1
     accounts = AccountService(db)
     if user is not None:

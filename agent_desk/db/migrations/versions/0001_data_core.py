@@ -89,7 +89,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("record_no", name=op.f("uq_patients_record_no")),
     )
     with op.batch_alter_table("patients", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_patients_name"), ["name"], unique=False)
+        batch_op.create_index("ix_patients_name_record", ["name", "record_no"], unique=False)
 
     op.create_table(
         "patient_contacts",
@@ -526,7 +526,7 @@ def downgrade() -> None:
 
     op.drop_table("patient_contacts")
     with op.batch_alter_table("patients", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_patients_name"))
+        batch_op.drop_index("ix_patients_name_record")
 
     op.drop_table("patients")
     op.drop_table("departments")
