@@ -69,6 +69,37 @@ REGISTRY: dict[str, Setting] = {
             parse=_parse_area_code,
         ),
         Setting("worklist.page_size", 200, "Rows fetched per worklist page", parse=_parse_int),
+        Setting("sip.enabled", True, "Start the SIP softphone", parse=_parse_bool),
+        Setting(
+            "sip.listen_address",
+            "127.0.0.1",
+            "Address the softphone listens on (the LAN address, or 0.0.0.0, for a PBX)",
+        ),
+        Setting("sip.listen_port", 5070, "SIP port of this workstation", parse=_parse_int),
+        Setting("sip.transport", "udp", "SIP transport", choices=("udp", "tcp", "tls")),
+        Setting(
+            "sip.registrar",
+            "",
+            "PBX registrar, e.g. sip:pbx.hospital.local:5060 (empty: direct SIP, no PBX)",
+        ),
+        Setting("sip.user", "", "SIP user (extension) at the PBX; the password is in the keyring"),
+        Setting("sip.display_name", "", "Name shown to people this workstation calls"),
+        Setting(
+            "call.auto_answer",
+            False,
+            "Answer incoming calls at once (headset agents)",
+            parse=_parse_bool,
+        ),
+        Setting("call.do_not_disturb", False, "Refuse incoming calls as busy", parse=_parse_bool),
+        Setting("call.record", True, "Record every call, both parties", parse=_parse_bool),
+        Setting(
+            "call.announce_recording",
+            False,
+            "Play '本次通话将被录音' to the other party when the call connects",
+            parse=_parse_bool,
+        ),
+        Setting("modem.port", "", "Serial port of a caller-ID modem (e.g. COM3, /dev/ttyACM0)"),
+        Setting("modem.country_code", "", "Modem country code sent as AT+GCI (B5 is China)"),
     )
 }
 

@@ -1,0 +1,75 @@
+"""The call log: one row per call, written as the call starts and completed as it ends."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from agent_desk.db.models import Call
+from agent_desk.domain.enums import CallDirection
+
+
+def open_call(
+    session: Session,
+    *,
+    direction: CallDirection,
+    remote_number: str,
+    remote_e164: str | None,
+    display_name: str | None,
+    started_at: datetime,
+    staff_id: uuid.UUID | None,
+    patient_id: uuid.UUID | None,
+    task_id: uuid.UUID | None,
+    local_number: str | None = None,
+) -> uuid.UUID:
+    call = Call(
+        direction=direction,
+        remote_number=remote_number,
+        remote_e164=remote_e164,
+        display_name=display_name or None,
+        started_at=started_at,
+        staff_id=staff_id,
+        patient_id=patient_id,
+        task_id=task_id,
+        local_number=local_number,
+    )
+    session.add(call)
+    session.flush()
+    return call.id
+
+
+def _call(session: Session, call_id: uuid.UUID) -> Call:
+    call = session.get(Call, call_id)
+    if call is None:
+        raise LookupError(f"no call {call_id}")
+    return call
+
+
+def mark_answered(session: Session, call_id: uuid.UUID, at: datetime) -> None:
+    _call(session, call_id).answered_at = at
+
+
+def link_patient(
+    session: Session, call_id: uuid.UUID, patient_id: uuid.UUID, task_id: uuid.UUID | None
+) -> None:
+    """The agent chose the patient (several shared the number, or it was unknown)."""
+    call = _call(session, call_id)
+    call.patient_id = patient_id
+    call.task_id = task_id
+
+
+def close_call(
+    session: Session, call_id: uuid.UUID, ended_at: datetime, recording_path: str | None
+) -> None:
+    call = _call(session, call_id)
+    call.ended_at = ended_at
+    if recording_path is not None:
+        call.recording_path = recording_path
+
+
+def unfinished_calls(session: Session) -> list[uuid.UUID]:
+    """Calls with no end time: a crash happened mid-call; they are closed at next start."""
+    return list(session.scalars(select(Call.id).where(Call.ended_at.is_(None))))

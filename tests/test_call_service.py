@@ -1,0 +1,94 @@
+"""Screen-pop and call log, from telephony snapshots (no engine needed)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import timedelta
+
+from agent_desk.db import audit, staff
+from agent_desk.db.engine import Database
+from agent_desk.db.models import Call
+from agent_desk.domain.enums import AuditAction, CallDirection, Role
+from agent_desk.domain.phones import PhonePlan
+from agent_desk.services.calls import CallService, OutboundContext, PopKind
+from agent_desk.telephony.events import CallerIdPrivacy, CallSnapshot, CallSource
+from tests.builders import Hospital
+
+def _service(db: Database) -> CallService:
+    with db.write() as session:
+        agent = staff.add_user(session, f"agent{uuid.uuid4().hex[:6]}", "long enough", Role.AGENT)
+    return CallService(db, PhonePlan(area_code="010"), agent.id, "agent7")
+
+
+def _ringing(number: str, call_id: str = "c1") -> CallSnapshot:
+    return CallSnapshot(call_id, CallSource.SIP, CallDirection.INBOUND, number, "王秀英")
+
+
+def _row(db: Database, log_id: uuid.UUID) -> Call:
+    with db.read() as session:
+        row = session.get(Call, log_id)
+        assert row is not None
+        return row
+
+
+def test_known_number_pops_the_card_with_the_open_task(db: Database, hospital: Hospital) -> None:
+    pop = _service(db).pop(_ringing("13800138000"))
+    assert pop.kind is PopKind.PATIENT
+    assert pop.card is not None and pop.card.id == hospital.patients["wang"]
+    assert pop.task is not None and pop.task.id == hospital.tasks["wang_due"]
+    row = _row(db, pop.log_id)
+    assert (row.patient_id, row.task_id, row.remote_e164) == (
+        hospital.patients["wang"], hospital.tasks["wang_due"], "+8613800138000"
+    )
+
+
+def test_shared_number_asks_the_agent_and_links_the_choice(
+    db: Database, hospital: Hospital
+) -> None:
+    service = _service(db)
+    pop = service.pop(_ringing("87654321"))  # local caller-ID, hospital area code 010
+    assert pop.kind is PopKind.CHOOSE and len(pop.hits) == 2 and pop.card is None
+    assert _row(db, pop.log_id).patient_id is None  # never linked automatically
+    card = service.choose_patient("c1", hospital.patients["li_a"])
+    assert card is not None
+    row = _row(db, pop.log_id)
+    assert (row.patient_id, row.task_id) == (hospital.patients["li_a"], hospital.tasks["li_overdue"])
+
+
+def test_unknown_and_withheld_callers(db: Database, hospital: Hospital) -> None:
+    service = _service(db)
+    assert service.pop(_ringing("13011112222")).kind is PopKind.UNKNOWN
+    withheld = replace(_ringing("", "c2"), privacy=CallerIdPrivacy.PRIVATE)
+    assert service.pop(withheld).kind is PopKind.WITHHELD
+
+
+def test_answer_and_hangup_complete_the_log(db: Database, hospital: Hospital) -> None:
+    service = _service(db)
+    call = _ringing("13800138000")
+    pop = service.pop(call)
+    answered = replace(call, answered_at=call.started_at + timedelta(seconds=3))
+    service.answered(answered)
+    ended = replace(answered, ended_at=answered.answered_at + timedelta(seconds=60))
+    service.ended(ended, "/data/recordings/c1.wav")
+    row = _row(db, pop.log_id)
+    assert row.answered_at == answered.answered_at
+    assert row.ended_at == ended.ended_at
+    assert row.recording_path == "/data/recordings/c1.wav"
+
+
+def test_click_to_dial_needs_no_lookup(db: Database, hospital: Hospital) -> None:
+    service = _service(db)
+    context = OutboundContext(hospital.patients["li_b"], None)
+    service.expect_outbound("out1", context)
+    call = CallSnapshot("out1", CallSource.SIP, CallDirection.OUTBOUND, "13912345678")
+    pop = service.pop(call)  # that number is li_a's, but the agent dialled for li_b
+    assert pop.card is not None and pop.card.id == hospital.patients["li_b"]
+
+
+def test_a_popped_card_is_audit_logged(db: Database, hospital: Hospital) -> None:
+    _service(db).pop(_ringing("13800138000"))
+    with db.read() as session:
+        assert audit.recent(session)[0] == (
+            "agent7", AuditAction.VIEW_PATIENT, str(hospital.patients["wang"])
+        )
