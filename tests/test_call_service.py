@@ -15,6 +15,7 @@ from agent_desk.services.calls import CallService, OutboundContext, PopKind
 from agent_desk.telephony.events import CallerIdPrivacy, CallSnapshot, CallSource
 from tests.builders import Hospital
 
+
 def _service(db: Database) -> CallService:
     with db.write() as session:
         agent = staff.add_user(session, f"agent{uuid.uuid4().hex[:6]}", "long enough", Role.AGENT)
@@ -39,7 +40,9 @@ def test_known_number_pops_the_card_with_the_open_task(db: Database, hospital: H
     assert pop.task is not None and pop.task.id == hospital.tasks["wang_due"]
     row = _row(db, pop.log_id)
     assert (row.patient_id, row.task_id, row.remote_e164) == (
-        hospital.patients["wang"], hospital.tasks["wang_due"], "+8613800138000"
+        hospital.patients["wang"],
+        hospital.tasks["wang_due"],
+        "+8613800138000",
     )
 
 
@@ -53,7 +56,10 @@ def test_shared_number_asks_the_agent_and_links_the_choice(
     card = service.choose_patient("c1", hospital.patients["li_a"])
     assert card is not None
     row = _row(db, pop.log_id)
-    assert (row.patient_id, row.task_id) == (hospital.patients["li_a"], hospital.tasks["li_overdue"])
+    assert (row.patient_id, row.task_id) == (
+        hospital.patients["li_a"],
+        hospital.tasks["li_overdue"],
+    )
 
 
 def test_unknown_and_withheld_callers(db: Database, hospital: Hospital) -> None:
@@ -90,5 +96,7 @@ def test_a_popped_card_is_audit_logged(db: Database, hospital: Hospital) -> None
     _service(db).pop(_ringing("13800138000"))
     with db.read() as session:
         assert audit.recent(session)[0] == (
-            "agent7", AuditAction.VIEW_PATIENT, str(hospital.patients["wang"])
+            "agent7",
+            AuditAction.VIEW_PATIENT,
+            str(hospital.patients["wang"]),
         )

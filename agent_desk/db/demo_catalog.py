@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from agent_desk.domain.enums import AttemptOutcome
+from agent_desk.domain.enums import AttemptOutcome, ContactRelation, DischargeDisposition
 
 
 @dataclass(frozen=True, slots=True)
@@ -593,6 +593,25 @@ MOBILE_PREFIXES = [
     "198",
     "199",
 ]
+
+# Who the family contact is, by the patient's age: (below this age, (relation, weight)...).
+FAMILY_CONTACTS: tuple[tuple[int, tuple[tuple[ContactRelation, float], ...]], ...] = (
+    (18, ((ContactRelation.PARENT, 1.0),)),
+    (40, ((ContactRelation.SPOUSE, 0.6), (ContactRelation.PARENT, 0.3),
+          (ContactRelation.SIBLING, 0.1))),
+    (65, ((ContactRelation.SPOUSE, 0.65), (ContactRelation.CHILD, 0.2),
+          (ContactRelation.SIBLING, 0.1), (ContactRelation.OTHER, 0.05))),
+    (999, ((ContactRelation.CHILD, 0.6), (ContactRelation.SPOUSE, 0.35),
+           (ContactRelation.SIBLING, 0.05))),
+)  # fmt: skip
+# Share of patients with their own mobile, by age: (below this age, share).
+OWN_MOBILE = ((12, 0.0), (18, 0.5), (70, 0.96), (80, 0.85), (999, 0.6))
+DISPOSITIONS = (
+    (DischargeDisposition.HOME, 0.93),
+    (DischargeDisposition.TRANSFER, 0.03),
+    (DischargeDisposition.AGAINST_ADVICE, 0.03),
+    (DischargeDisposition.OTHER, 0.01),
+)
 
 LOST_REASONS: tuple[tuple[str, AttemptOutcome], ...] = (
     ("三次未接通", AttemptOutcome.NO_ANSWER),
