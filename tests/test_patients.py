@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from agent_desk.db import audit
 from agent_desk.db.engine import Database
-from agent_desk.domain.enums import AuditAction, ContactRelation, TaskStatus
+from agent_desk.domain.enums import AuditAction, ContactRelation, Sex, TaskStatus
 from agent_desk.domain.phones import PhonePlan
 from agent_desk.domain.views import TimelineKind
-from agent_desk.services.patients import PatientService, SearchProblem
+from agent_desk.services.patients import PatientInputError, PatientService, SearchProblem
 from tests.builders import Hospital
 
 
@@ -82,3 +84,43 @@ def test_opening_a_card_is_audit_logged(db: Database, hospital: Hospital) -> Non
     with db.read() as session:
         events = audit.recent(session)
     assert events[0] == ("nurse1", AuditAction.VIEW_PATIENT, str(hospital.patients["wang"]))
+
+
+def test_an_unknown_caller_becomes_a_patient_found_next_time(
+    db: Database, hospital: Hospital
+) -> None:
+    service = _service(db)
+    patient_id = service.register_caller(
+        "131 2222 3333",
+        name="周新",
+        record_no="w0001",
+        sex=Sex.MALE,
+        birth_date=None,
+        actor="agent7",
+    )
+    assert [hit.id for hit in service.lookup_number("13122223333")] == [patient_id]
+    assert service.search("W0001").hits[0].id == patient_id
+
+
+def test_registering_needs_a_free_record_number(db: Database, hospital: Hospital) -> None:
+    with pytest.raises(PatientInputError, match="already used"):
+        _service(db).register_caller(
+            "13122223333",
+            name="周新",
+            record_no="D000000001",
+            sex=Sex.MALE,
+            birth_date=None,
+            actor="agent7",
+        )
+    assert _service(db).lookup_number("13122223333") == []
+
+
+def test_linking_a_number_twice_adds_it_once(db: Database, hospital: Hospital) -> None:
+    service = _service(db)
+    for _ in range(2):
+        service.link_number(
+            hospital.patients["li_a"], "133 4444 5555", ContactRelation.CHILD, "agent7", "李小明"
+        )
+    card = service.open_card(hospital.patients["li_a"], "agent7")
+    assert card is not None
+    assert [c.e164 for c in card.contacts].count("+8613344445555") == 1

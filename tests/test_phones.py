@@ -65,3 +65,12 @@ def test_search_box_tells_numbers_from_names() -> None:
 
 def test_display_national() -> None:
     assert display_national("+8613800138000") == "138 0013 8000"
+
+
+def test_dialable_digits_for_the_pbx() -> None:
+    from agent_desk.domain.phones import dialable
+
+    assert dialable("+8613800138000") == "13800138000"
+    assert dialable("+861062345678") == "01062345678"
+    assert dialable("+861062345678", prefix="9") == "901062345678"
+    assert dialable("+85221234567") == "0085221234567"

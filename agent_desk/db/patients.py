@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 from sqlalchemy import bindparam, func, or_, select
@@ -21,7 +22,7 @@ from agent_desk.db.models import (
     StaffUser,
     Ward,
 )
-from agent_desk.domain.enums import TaskStatus
+from agent_desk.domain.enums import ContactRelation, Sex, TaskStatus
 from agent_desk.domain.masking import mask_phone
 from agent_desk.domain.views import (
     AttemptView,
@@ -252,3 +253,48 @@ def _timeline(
 
 def count_patients(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Patient)) or 0
+
+
+def record_no_exists(session: Session, record_no: str) -> bool:
+    return session.scalar(select(Patient.id).where(Patient.record_no == record_no)) is not None
+
+
+def create_patient(
+    session: Session, *, record_no: str, name: str, sex: Sex, birth_date: date | None
+) -> uuid.UUID:
+    patient = Patient(record_no=record_no, name=name, sex=sex, birth_date=birth_date, tags=[])
+    session.add(patient)
+    session.flush()
+    return patient.id
+
+
+def add_contact(
+    session: Session,
+    patient_id: uuid.UUID,
+    raw_number: str,
+    e164: str | None,
+    relation: ContactRelation,
+    contact_name: str | None = None,
+) -> None:
+    """Add a number unless the patient already has it (a second call must not duplicate it)."""
+    if e164 is not None and session.scalar(
+        select(PatientContact.id).where(
+            PatientContact.patient_id == patient_id, PatientContact.e164 == e164
+        )
+    ):
+        return
+    has_primary = session.scalar(
+        select(PatientContact.id).where(
+            PatientContact.patient_id == patient_id, PatientContact.is_primary.is_(True)
+        )
+    )
+    session.add(
+        PatientContact(
+            patient_id=patient_id,
+            relation=relation,
+            contact_name=contact_name,
+            raw_number=raw_number,
+            e164=e164,
+            is_primary=has_primary is None,
+        )
+    )

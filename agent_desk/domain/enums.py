@@ -95,3 +95,5 @@ class AuditAction(StrEnum):
     PASSWORD_CHANGED = "password_changed"
     CONFIG_CHANGED = "config_changed"
     PLAY_RECORDING = "play_recording"
+    PATIENT_CREATED = "patient_created"
+    CONTACT_ADDED = "contact_added"

@@ -85,3 +85,14 @@ def display_national(e164: str) -> str:
     """A stored E.164 number as a nurse would write it: 138 0013 8000, 010 6234 5678."""
     parsed = phonenumbers.parse(e164, None)
     return phonenumbers.format_number(parsed, PhoneNumberFormat.NATIONAL)
+
+
+def dialable(e164: str, prefix: str = "") -> str:
+    """Digits to dial for a stored number: national form (0 + area code for landlines),
+    after the PBX's outside-line *prefix*; a foreign number keeps its 00 + country code."""
+    parsed = phonenumbers.parse(e164, None)
+    if parsed.country_code == phonenumbers.country_code_for_region(DEFAULT_REGION):
+        national = phonenumbers.format_number(parsed, PhoneNumberFormat.NATIONAL)
+    else:
+        national = "00" + e164.lstrip("+")
+    return prefix + re.sub(r"\D", "", national)

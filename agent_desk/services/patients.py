@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from agent_desk.db import audit
 from agent_desk.db import patients as patient_queries
 from agent_desk.db.engine import Database
-from agent_desk.domain.enums import AuditAction
-from agent_desk.domain.phones import InvalidPhoneNumber, PhonePlan, looks_like_phone, normalise
+from agent_desk.domain.enums import AuditAction, ContactRelation, Sex
+from agent_desk.domain.phones import (
+    InvalidPhoneNumber,
+    PhonePlan,
+    looks_like_phone,
+    normalise,
+    try_normalise,
+)
 from agent_desk.domain.views import PatientCard, PatientHit
+
+
+class PatientInputError(ValueError):
+    """What the user typed cannot make a patient; the message says why."""
 
 
 class SearchProblem(StrEnum):
@@ -62,6 +73,56 @@ class PatientService:
             return SearchResult(tuple(hits), None, e164)
         problem = SearchProblem.INVALID_PHONE if phone_problem else SearchProblem.NO_MATCH
         return SearchResult((), problem, e164)
+
+    def register_caller(
+        self,
+        raw_number: str,
+        *,
+        name: str,
+        record_no: str,
+        sex: Sex,
+        birth_date: date | None,
+        actor: str,
+    ) -> uuid.UUID:
+        """A new patient from an unknown caller, with the caller's number as a contact."""
+        name, record_no = name.strip(), record_no.strip().upper()
+        if not name or not record_no:
+            raise PatientInputError("name and record number are both needed")
+        with self._db.write() as session:
+            if patient_queries.record_no_exists(session, record_no):
+                raise PatientInputError(f"record number {record_no} is already used")
+            patient_id = patient_queries.create_patient(
+                session, record_no=record_no, name=name, sex=sex, birth_date=birth_date
+            )
+            patient_queries.add_contact(
+                session,
+                patient_id,
+                raw_number,
+                try_normalise(raw_number, self._plan),
+                ContactRelation.SELF,
+            )
+            audit.record(session, actor, AuditAction.PATIENT_CREATED, "patient", patient_id)
+        return patient_id
+
+    def link_number(
+        self,
+        patient_id: uuid.UUID,
+        raw_number: str,
+        relation: ContactRelation,
+        actor: str,
+        contact_name: str | None = None,
+    ) -> None:
+        """Remember an unknown caller's number on an existing patient, for the next call."""
+        with self._db.write() as session:
+            patient_queries.add_contact(
+                session,
+                patient_id,
+                raw_number,
+                try_normalise(raw_number, self._plan),
+                relation,
+                contact_name,
+            )
+            audit.record(session, actor, AuditAction.CONTACT_ADDED, "patient", patient_id)
 
     def open_card(self, patient_id: uuid.UUID, actor: str) -> PatientCard | None:
         """Load the card and log who looked at it, in one transaction."""
