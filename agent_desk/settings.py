@@ -84,6 +84,9 @@ REGISTRY: dict[str, Setting] = {
         ),
         Setting("sip.user", "", "SIP user (extension) at the PBX; the password is in the keyring"),
         Setting("sip.display_name", "", "Name shown to people this workstation calls"),
+        Setting("sip.dial_prefix", "", "Digits the PBX needs before an outside number (e.g. 9)"),
+        Setting("audio.input", "", "Headset microphone by name (empty: the system default)"),
+        Setting("audio.output", "", "Headset speaker by name (empty: the system default)"),
         Setting(
             "call.auto_answer",
             False,
@@ -100,6 +103,7 @@ REGISTRY: dict[str, Setting] = {
         ),
         Setting("modem.port", "", "Serial port of a caller-ID modem (e.g. COM3, /dev/ttyACM0)"),
         Setting("modem.country_code", "", "Modem country code sent as AT+GCI (B5 is China)"),
+        Setting("modem.baudrate", 115200, "Modem serial speed", parse=_parse_int),
     )
 }
 

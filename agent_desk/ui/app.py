@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from agent_desk import __version__
@@ -22,6 +22,7 @@ from agent_desk.ui import excepthook
 from agent_desk.ui.i18n import install_translators
 from agent_desk.ui.login_dialog import LoginDialog
 from agent_desk.ui.main_window import MainWindow
+from agent_desk.ui.telephony_setup import start_telephony
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,22 @@ def build_main_window(db: Database, settings: Settings, user: StaffView) -> Main
     )
 
 
+# Qt's warnings are about Qt (no sound server, an offscreen plugin): the log is their place.
+_QT_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.INFO,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+
+
+def _qt_message(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    logging.getLogger(f"qt.{context.category or 'default'}").log(
+        _QT_LEVELS.get(kind, logging.WARNING), message
+    )
+
+
 def run_workstation(
     data_dir: DataDir,
     settings: Settings,
@@ -43,6 +60,7 @@ def run_workstation(
     password: str | None = None,
     quit_when_ready: bool = False,
 ) -> int:
+    qInstallMessageHandler(_qt_message)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("agent_desk")
@@ -69,10 +87,13 @@ def run_workstation(
         staff = dialog.user
     window = build_main_window(db, settings, staff)
     window.show()
+    telephony = start_telephony(window, db, settings, data_dir, staff)
     log.info("workstation ready for %s", staff.username)
     if quit_when_ready:
         QTimer.singleShot(0, app.quit)
-    code = app.exec()
-    del translators
-    db.dispose()
-    return code
+    try:
+        return app.exec()
+    finally:
+        telephony.stop()
+        db.dispose()
+        del translators  # kept alive until here: Qt does not own them

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -20,6 +21,8 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QToolBar,
+    QVBoxLayout,
+    QWidget,
 )
 
 from agent_desk.db.worklist import WorklistFilter
@@ -28,6 +31,8 @@ from agent_desk.domain.views import PatientHit, StaffView
 from agent_desk.services.patients import PatientService, SearchProblem
 from agent_desk.services.worklist import WorklistService
 from agent_desk.settings import Settings
+from agent_desk.ui.call_controller import CallController
+from agent_desk.ui.call_panel import CallPanel
 from agent_desk.ui.labels import label
 from agent_desk.ui.patient_card import PatientCardView
 from agent_desk.ui.patient_chooser import PatientChooser
@@ -53,6 +58,7 @@ class MainWindow(QMainWindow):
         self._worklist = worklist
         self._settings = settings
         self._today = today
+        self.calls: CallController | None = None
         self.setWindowTitle(self.tr("Follow-up workstation"))
         self.resize(1360, 820)
         self.model = WorklistModel(worklist, int(settings.get("worklist.page_size")), self)
@@ -126,8 +132,14 @@ class MainWindow(QMainWindow):
         header.setStretchLastSection(True)
         self.table.selectionModel().selectionChanged.connect(self._on_row_selected)
         splitter.addWidget(self.table)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        self.call_panel = CallPanel()
+        right_layout.addWidget(self.call_panel)
         self.card = PatientCardView()
-        splitter.addWidget(self.card)
+        right_layout.addWidget(self.card, 1)
+        splitter.addWidget(right)
         splitter.setSizes([760, 600])
         self.setCentralWidget(splitter)
 
@@ -160,6 +172,16 @@ class MainWindow(QMainWindow):
                 lambda _checked=False, index=number - 1: self.view_combo.setCurrentIndex(index)
             )
             view_menu.addAction(action)
+
+        call_menu = menu.addMenu(self.tr("&Call"))
+        call_patient = QAction(self.tr("Call this patient"), self)
+        call_patient.setShortcut(QKeySequence("Ctrl+D"))
+        call_patient.triggered.connect(self.call_current_patient)
+        call_menu.addAction(call_patient)
+        dial = QAction(self.tr("Dial a number…"), self)
+        dial.setShortcut(QKeySequence("Ctrl+Shift+D"))
+        dial.triggered.connect(self.dial_number)
+        call_menu.addAction(dial)
 
         settings_menu = menu.addMenu(self.tr("&Settings"))
         language_menu = settings_menu.addMenu(self.tr("Language"))
@@ -241,6 +263,23 @@ class MainWindow(QMainWindow):
         indexes = selected.indexes()
         if indexes:
             self.open_patient(self.model.row_at(indexes[0].row()).patient_id)
+
+    def attach_calls(self, controller: CallController) -> None:
+        self.calls = controller
+
+    def call_current_patient(self) -> None:
+        card = self.card.card
+        if card is None:
+            self.statusBar().showMessage(self.tr("Open a patient first."), 8000)
+            return
+        if self.calls is not None:
+            task = self.card.selected_task()
+            self.calls.dial_card(card, task.id if task else None)
+
+    def dial_number(self) -> None:
+        number, ok = QInputDialog.getText(self, self.tr("Dial"), self.tr("Number to dial:"))
+        if ok and number.strip() and self.calls is not None:
+            self.calls.dial_number(number.strip())
 
     def _set_language(self, code: str) -> None:
         self._settings.set("ui.language", code)

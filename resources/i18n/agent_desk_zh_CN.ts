@@ -8,6 +8,136 @@
     </message>
 </context>
 <context>
+    <name>CallController</name>
+    <message>
+        <source>%1 patients share the number %2. Who is calling?</source>
+        <translation>%1 位患者使用号码 %2，请确认来电者：</translation>
+    </message>
+    <message>
+        <source>Call ended.</source>
+        <translation>通话已结束。</translation>
+    </message>
+    <message>
+        <source>Call ended; the recording is saved.</source>
+        <translation>通话已结束，录音已保存。</translation>
+    </message>
+    <message>
+        <source>No softphone is running.</source>
+        <translation>软电话未运行。</translation>
+    </message>
+    <message>
+        <source>This patient has no valid phone number.</source>
+        <translation>该患者没有有效的电话号码。</translation>
+    </message>
+    <message>
+        <source>This patient does not wish to be called.</source>
+        <translation>该患者不同意电话回访。</translation>
+    </message>
+    <message>
+        <source>withheld</source>
+        <translation>号码隐藏</translation>
+    </message>
+    <message>
+        <source>ring %1</source>
+        <translation>第 %1 声振铃</translation>
+    </message>
+    <message>
+        <source>(caller-ID line)</source>
+        <translation>（来电显示线路）</translation>
+    </message>
+    <message>
+        <source>Incoming call</source>
+        <translation>来电</translation>
+    </message>
+    <message>
+        <source>Softphone registered with the PBX.</source>
+        <translation>软电话已注册到交换机。</translation>
+    </message>
+    <message>
+        <source>Softphone ready for direct calls.</source>
+        <translation>软电话已就绪（直连模式）。</translation>
+    </message>
+    <message>
+        <source>Softphone registration failed: %1 %2</source>
+        <translation>软电话注册失败：%1 %2</translation>
+    </message>
+    <message>
+        <source>Softphone not registered.</source>
+        <translation>软电话未注册。</translation>
+    </message>
+    <message>
+        <source>Caller-ID modem ready on %1.</source>
+        <translation>来电显示调制解调器已就绪（%1）。</translation>
+    </message>
+    <message>
+        <source>Caller-ID modem on %1 is unplugged; reconnecting…</source>
+        <translation>来电显示调制解调器（%1）已断开，正在重新连接…</translation>
+    </message>
+    <message>
+        <source>Caller-ID modem problem: %1</source>
+        <translation>来电显示调制解调器故障：%1</translation>
+    </message>
+    <message>
+        <source>Opening the caller-ID modem on %1…</source>
+        <translation>正在打开来电显示调制解调器（%1）…</translation>
+    </message>
+</context>
+<context>
+    <name>CallPanel</name>
+    <message>
+        <source>Answer (F9)</source>
+        <translation>接听 (F9)</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>拒接</translation>
+    </message>
+    <message>
+        <source>Hold (F11)</source>
+        <translation>保持 (F11)</translation>
+    </message>
+    <message>
+        <source>Mute (F12)</source>
+        <translation>静音 (F12)</translation>
+    </message>
+    <message>
+        <source>Keypad</source>
+        <translation>拨号盘</translation>
+    </message>
+    <message>
+        <source>Transfer</source>
+        <translation>转接</translation>
+    </message>
+    <message>
+        <source>Hang up (F10)</source>
+        <translation>挂断 (F10)</translation>
+    </message>
+    <message>
+        <source>Transfer the call to (extension or number):</source>
+        <translation>将通话转接到（分机号或电话号码）：</translation>
+    </message>
+    <message>
+        <source>No call</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <source>Incoming call</source>
+        <translation>来电</translation>
+    </message>
+    <message>
+        <source>Calling</source>
+        <translation>正在呼叫</translation>
+    </message>
+    <message>
+        <source>In call</source>
+        <translation>通话中</translation>
+    </message>
+    <message>
+        <source>On hold</source>
+        <translation>保持中</translation>
+    </message>
+</context>
+<context>
     <name>Crash</name>
     <message>
         <source>Unexpected error</source>
@@ -309,6 +439,18 @@ Your saved work is safe. The details are in %2</source>
         <translation>转到工作列表</translation>
     </message>
     <message>
+        <source>&amp;Call</source>
+        <translation>通话(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Call this patient</source>
+        <translation>呼叫该患者</translation>
+    </message>
+    <message>
+        <source>Dial a number…</source>
+        <translation>拨打号码…</translation>
+    </message>
+    <message>
         <source>&amp;Settings</source>
         <translation>设置(&amp;S)</translation>
     </message>
@@ -341,8 +483,75 @@ Your saved work is safe. The details are in %2</source>
         <translation>该患者已不存在。</translation>
     </message>
     <message>
+        <source>Open a patient first.</source>
+        <translation>请先打开一位患者。</translation>
+    </message>
+    <message>
+        <source>Dial</source>
+        <translation>拨号</translation>
+    </message>
+    <message>
+        <source>Number to dial:</source>
+        <translation>要拨打的号码：</translation>
+    </message>
+    <message>
         <source>The new language is used from the next start of the workstation.</source>
         <translation>新的语言将在下次启动工作站时生效。</translation>
+    </message>
+</context>
+<context>
+    <name>NewCallerDialog</name>
+    <message>
+        <source>New caller</source>
+        <translation>新来电者</translation>
+    </message>
+    <message>
+        <source>No patient has the number %1.</source>
+        <translation>没有患者使用号码 %1。</translation>
+    </message>
+    <message>
+        <source>New patient</source>
+        <translation>新建患者</translation>
+    </message>
+    <message>
+        <source>Add to a known patient</source>
+        <translation>添加到已有患者</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Record no.</source>
+        <translation>病案号</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>Birth date</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <source>Name or record number, then Enter</source>
+        <translation>输入姓名或病案号后按回车</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>查找</translation>
+    </message>
+    <message>
+        <source>The caller is the patient's</source>
+        <translation>来电者是患者的</translation>
+    </message>
+    <message>
+        <source>Find and select the patient first.</source>
+        <translation>请先查找并选择患者。</translation>
     </message>
 </context>
 <context>

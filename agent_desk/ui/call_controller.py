@@ -1,0 +1,340 @@
+"""Calls in the window: telephony events in, screen-pop and call strip out, commands back.
+
+Every handler runs on the GUI thread (TelephonyBridge queues the events here). The
+screen-pop path is: event → CallService.pop (one transaction) → card on screen.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, QUrl, Signal
+from PySide6.QtWidgets import QApplication, QStatusBar, QSystemTrayIcon
+
+from agent_desk.domain.enums import CallDirection
+from agent_desk.domain.masking import mask_phone
+from agent_desk.domain.phones import dialable
+from agent_desk.domain.views import PatientCard
+from agent_desk.services.calls import CallService, OutboundContext, PopKind, ScreenPop
+from agent_desk.services.patients import PatientService
+from agent_desk.telephony.events import (
+    CallAnswered,
+    CallDialling,
+    CallEnded,
+    CallHeld,
+    CallRinging,
+    CallSnapshot,
+    CallSource,
+    ModemState,
+    ModemStatus,
+    RegistrationChanged,
+    RegistrationState,
+    TelephonyEvent,
+)
+from agent_desk.telephony.phone import Phone
+from agent_desk.ui.call_panel import CallPanel, LineState, LineView
+from agent_desk.ui.new_caller import NewCallerDialog
+from agent_desk.ui.patient_card import PatientCardView
+from agent_desk.ui.patient_chooser import PatientChooser
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Line:
+    call: CallSnapshot
+    state: LineState
+    pop: ScreenPop | None = None
+    ring_count: int = 0
+    muted: bool = False
+
+
+class CallController(QObject):
+    popped = Signal(object)  # ScreenPop, once the card (or chooser) is on screen
+
+    def __init__(
+        self,
+        calls: CallService,
+        patients: PatientService,
+        card: PatientCardView,
+        panel: CallPanel,
+        status: QStatusBar,
+        actor: str,
+        phone: Phone | None = None,
+        dial_prefix: str = "",
+        ring_sound: Path | None = None,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        self._calls = calls
+        self._patients = patients
+        self._card = card
+        self._panel = panel
+        self._status = status
+        self._actor = actor
+        self.phone = phone
+        self._dial_prefix = dial_prefix
+        self.lines: dict[str, _Line] = {}
+        self._current: str | None = None
+        self._ringer = _Ringer(ring_sound, self)
+        self._tray: QSystemTrayIcon | None = None
+        self._clock = QTimer(self)
+        self._clock.timeout.connect(self._refresh_panel)
+        self._clock.start(1000)
+        panel.answer.connect(lambda: self._command("answer"))
+        panel.reject.connect(lambda: self._command("reject"))
+        panel.hangup.connect(lambda: self._command("hangup"))
+        panel.hold.connect(self._hold)
+        panel.mute.connect(self._mute)
+        panel.dtmf.connect(lambda digits: self._command("send_dtmf", digits))
+        panel.transfer.connect(lambda target: self._command("blind_transfer", target))
+
+    # --- events from the engines --------------------------------------------------------
+
+    def handle(self, event: TelephonyEvent) -> None:
+        match event:
+            case CallRinging(call=call, ring_count=count):
+                self._on_ringing(call, count)
+            case CallDialling(call=call):
+                self._on_new_call(call, LineState.DIALLING)
+            case CallAnswered(call=call):
+                self._on_answered(call)
+            case CallHeld(call=call, held=held):
+                self._set_state(call, LineState.HELD if held else LineState.TALKING)
+            case CallEnded(call=call, recording=recording):
+                self._on_ended(call, recording)
+            case RegistrationChanged():
+                self._status.showMessage(self._registration_text(event), 10000)
+            case ModemStatus():
+                self._status.showMessage(self._modem_text(event), 10000)
+
+    def _on_ringing(self, call: CallSnapshot, count: int) -> None:
+        line = self.lines.get(call.call_id)
+        if line is None:
+            self._on_new_call(call, LineState.RINGING)
+            self._ringer.start()
+            self._notify(call)
+        elif call.remote_number and not line.call.remote_number:
+            # The modem learnt the number after the first ring: pop now that we can.
+            line.call = call
+            line.pop = self._pop(call)
+        if call.call_id in self.lines:
+            self.lines[call.call_id].ring_count = count
+        self._refresh_panel()
+
+    def _on_new_call(self, call: CallSnapshot, state: LineState) -> None:
+        self.lines[call.call_id] = _Line(call, state)
+        self._current = call.call_id
+        self.lines[call.call_id].pop = self._pop(call)
+        self._refresh_panel()
+
+    def _pop(self, call: CallSnapshot) -> ScreenPop:
+        pop = self._calls.pop(call)
+        match pop.kind:
+            case PopKind.PATIENT if pop.card is not None:
+                self._card.show_card(pop.card)
+            case PopKind.CHOOSE:
+                self._choose(call, pop)
+            case PopKind.UNKNOWN:
+                self._card.clear()
+                self._new_caller(call)
+            case _:
+                self._card.clear()
+        self.popped.emit(pop)
+        return pop
+
+    def _choose(self, call: CallSnapshot, pop: ScreenPop) -> None:
+        prompt = self.tr("%1 patients share the number %2. Who is calling?")
+        prompt = prompt.replace("%1", str(len(pop.hits))).replace(
+            "%2", mask_phone(pop.e164 or call.remote_number)
+        )
+        chooser = PatientChooser(list(pop.hits), prompt, self._card.window())
+        chooser.accepted.connect(lambda: self._chosen(call.call_id, chooser))
+        chooser.show()  # not modal: F9 must still answer while the agent decides
+
+    def _chosen(self, call_id: str, chooser: PatientChooser) -> None:
+        hit = chooser.chosen()
+        if hit is not None:
+            self._show(self._calls.choose_patient(call_id, hit.id))
+
+    def _new_caller(self, call: CallSnapshot) -> None:
+        dialog = NewCallerDialog(
+            call.remote_number, self._patients, self._actor, self._card.window()
+        )
+        dialog.patient_ready.connect(
+            lambda patient_id: self._show(self._calls.choose_patient(call.call_id, patient_id))
+        )
+        dialog.show()
+
+    def _show(self, card: PatientCard | None) -> None:
+        if card is not None:
+            self._card.show_card(card)
+
+    def _on_answered(self, call: CallSnapshot) -> None:
+        self._ringer.stop()
+        line = self.lines.get(call.call_id)
+        if line is None:
+            return
+        line.call = call
+        line.state = LineState.TALKING
+        self._calls.answered(call)
+        self._refresh_panel()
+
+    def _set_state(self, call: CallSnapshot, state: LineState) -> None:
+        line = self.lines.get(call.call_id)
+        if line is not None:
+            line.call, line.state = call, state
+            self._refresh_panel()
+
+    def _on_ended(self, call: CallSnapshot, recording: Path | None) -> None:
+        self.lines.pop(call.call_id, None)
+        if not any(line.state is LineState.RINGING for line in self.lines.values()):
+            self._ringer.stop()
+        self._calls.ended(call, str(recording) if recording else None)
+        if self._current == call.call_id:
+            self._current = next(reversed(self.lines), None) if self.lines else None
+        message = self.tr("Call ended.")
+        if recording is not None:
+            message = self.tr("Call ended; the recording is saved.")
+        self._status.showMessage(message, 8000)
+        self._refresh_panel()
+
+    # --- commands from the agent -----------------------------------------------------
+
+    def dial_card(self, card: PatientCard, task_id: Any = None) -> str | None:
+        """Click-to-dial: the card's first reachable number; nobody types a digit."""
+        if self.phone is None:
+            self._status.showMessage(self.tr("No softphone is running."), 8000)
+            return None
+        number = next((c.e164 for c in card.contacts if c.e164), None)
+        if number is None:
+            self._status.showMessage(self.tr("This patient has no valid phone number."), 8000)
+            return None
+        if not card.consent_call:
+            self._status.showMessage(self.tr("This patient does not wish to be called."), 8000)
+            return None
+        call_id = self.phone.dial(dialable(number, self._dial_prefix))
+        self._calls.expect_outbound(call_id, OutboundContext(card.id, task_id))
+        return call_id
+
+    def dial_number(self, number: str) -> str | None:
+        if self.phone is None:
+            self._status.showMessage(self.tr("No softphone is running."), 8000)
+            return None
+        return self.phone.dial(number)
+
+    def current_line(self) -> _Line | None:
+        return self.lines.get(self._current) if self._current else None
+
+    def _command(self, name: str, *args: Any) -> None:
+        line = self.current_line()
+        if line is None or self.phone is None or line.call.source is not CallSource.SIP:
+            return
+        getattr(self.phone, name)(line.call.call_id, *args)
+
+    def _hold(self, held: bool) -> None:
+        self._command("hold" if held else "resume")
+
+    def _mute(self, muted: bool) -> None:
+        line = self.current_line()
+        if line is not None:
+            line.muted = muted
+        self._command("mute", muted)
+
+    # --- presentation ------------------------------------------------------------------
+
+    def _refresh_panel(self) -> None:
+        line = self.current_line()
+        if line is None:
+            self._panel.show_line(LineView(LineState.IDLE))
+            return
+        call = line.call
+        who = line.pop.card.name if line.pop and line.pop.card else call.display_name
+        number = mask_phone(call.remote_number) if call.remote_number else self.tr("withheld")
+        detail = ""
+        if line.state is LineState.RINGING and line.ring_count:
+            detail = self.tr("ring %1").replace("%1", str(line.ring_count))
+        elif call.answered_at is not None:
+            seconds = int(time.time() - call.answered_at.timestamp())
+            detail = f"{seconds // 60:02d}:{seconds % 60:02d}"
+        if call.source is CallSource.MODEM:
+            detail = " ".join(filter(None, [detail, self.tr("(caller-ID line)")]))
+        self._panel.show_line(
+            LineView(
+                line.state,
+                f"{who} {number}".strip(),
+                detail,
+                controllable=call.source is CallSource.SIP and self.phone is not None,
+                muted=line.muted,
+            )
+        )
+
+    def _notify(self, call: CallSnapshot) -> None:
+        window = self._card.window()
+        QApplication.alert(window)
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            if self._tray is None:
+                self._tray = QSystemTrayIcon(window.windowIcon(), self)
+                self._tray.show()
+            number = mask_phone(call.remote_number) if call.remote_number else ""
+            self._tray.showMessage(self.tr("Incoming call"), f"{call.display_name} {number}")
+
+    def _registration_text(self, event: RegistrationChanged) -> str:
+        match event.state:
+            case RegistrationState.REGISTERED:
+                return self.tr("Softphone registered with the PBX.")
+            case RegistrationState.DIRECT:
+                return self.tr("Softphone ready for direct calls.")
+            case RegistrationState.FAILED:
+                return (
+                    self.tr("Softphone registration failed: %1 %2")
+                    .replace("%1", str(event.status_code or ""))
+                    .replace("%2", event.reason)
+                )
+            case _:
+                return self.tr("Softphone not registered.")
+
+    def _modem_text(self, event: ModemStatus) -> str:
+        match event.state:
+            case ModemState.READY:
+                return self.tr("Caller-ID modem ready on %1.").replace("%1", event.port)
+            case ModemState.UNPLUGGED:
+                return self.tr("Caller-ID modem on %1 is unplugged; reconnecting…").replace(
+                    "%1", event.port
+                )
+            case ModemState.FAILED:
+                return self.tr("Caller-ID modem problem: %1").replace("%1", event.detail)
+            case _:
+                return self.tr("Opening the caller-ID modem on %1…").replace("%1", event.port)
+
+    def is_outbound(self, call_id: str) -> bool:
+        line = self.lines.get(call_id)
+        return line is not None and line.call.direction is CallDirection.OUTBOUND
+
+
+class _Ringer(QObject):
+    """The ring tone, loaded lazily: Qt Multimedia costs start-up time we don't want to pay."""
+
+    def __init__(self, sound: Path | None, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._sound = sound
+        self._effect: Any = None
+
+    def start(self) -> None:
+        if self._sound is None:
+            return
+        if self._effect is None:
+            from PySide6.QtMultimedia import QSoundEffect
+
+            self._effect = QSoundEffect(self)
+            self._effect.setSource(QUrl.fromLocalFile(str(self._sound)))
+            self._effect.setLoopCount(QSoundEffect.Loop.Infinite.value)
+        self._effect.play()
+
+    def stop(self) -> None:
+        if self._effect is not None:
+            self._effect.stop()
