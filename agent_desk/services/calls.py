@@ -132,4 +132,3 @@ class CallService:
                 task_id = card.open_tasks[0].id if card.open_tasks else None
                 call_log.link_patient(session, log_id, patient_id, task_id)
             return card
-

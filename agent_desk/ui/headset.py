@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QIODevice, QObject
+from PySide6.QtCore import QIODevice, QObject
 from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSink, QAudioSource, QMediaDevices
 
 from agent_desk.telephony.pcm_buffer import SAMPLE_WIDTH, HeadsetStream, PcmBuffer
@@ -31,7 +31,7 @@ class _SpeakerFeed(QIODevice):
         # Always a full read: an empty answer would make the sink stop as if at end of file.
         return self._buffer.read(size)
 
-    def writeData(self, data: bytes | QByteArray, maxlen: int) -> int:
+    def writeData(self, data: bytes | bytearray | memoryview, maxlen: int) -> int:
         return -1
 
     def bytesAvailable(self) -> int:

@@ -14,7 +14,7 @@ class TelephonyBridge(QObject):
     call, so every handler runs on the GUI thread, in the order the engine emitted.
     """
 
-    event = Signal(object)
+    arrived = Signal(object)
 
     def post(self, event: TelephonyEvent) -> None:
-        self.event.emit(event)
+        self.arrived.emit(event)

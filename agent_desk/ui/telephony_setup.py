@@ -135,7 +135,7 @@ def start_telephony(
         ring_sound=sound("ring.wav"),
         parent=window,
     )
-    bridge.event.connect(controller.handle)
+    bridge.arrived.connect(controller.handle)
     telephony = Telephony(bridge, controller)
     if settings.get("sip.enabled"):
         engine = _start_sip(settings, data_dir, telephony)
