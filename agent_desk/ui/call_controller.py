@@ -217,15 +217,30 @@ class CallController(QObject):
         if not card.consent_call:
             self._status.showMessage(self.tr("This patient does not wish to be called."), 8000)
             return None
-        call_id = self.phone.dial(dialable(number, self._dial_prefix))
-        self._calls.expect_outbound(call_id, OutboundContext(card.id, task_id))
+        call_id = self._dial(dialable(number, self._dial_prefix))
+        if call_id is not None:
+            self._calls.expect_outbound(call_id, OutboundContext(card.id, task_id))
         return call_id
 
     def dial_number(self, number: str) -> str | None:
         if self.phone is None:
             self._status.showMessage(self.tr("No softphone is running."), 8000)
             return None
-        return self.phone.dial(number)
+        return self._dial(number)
+
+    def _dial(self, target: str) -> str | None:
+        assert self.phone is not None
+        try:
+            return self.phone.dial(target)
+        except ValueError:
+            # Direct SIP (no PBX) can reach SIP addresses only, not telephone numbers.
+            self._status.showMessage(
+                self.tr(
+                    "Cannot dial %1 without a PBX: set sip.registrar, or dial a SIP address."
+                ).replace("%1", mask_phone(target)),
+                10000,
+            )
+            return None
 
     def current_line(self) -> _Line | None:
         return self.lines.get(self._current) if self._current else None

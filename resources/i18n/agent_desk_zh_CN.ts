@@ -34,6 +34,10 @@
         <translation>该患者不同意电话回访。</translation>
     </message>
     <message>
+        <source>Cannot dial %1 without a PBX: set sip.registrar, or dial a SIP address.</source>
+        <translation>未连接交换机，无法拨打 %1：请设置 sip.registrar，或拨打 SIP 地址。</translation>
+    </message>
+    <message>
         <source>withheld</source>
         <translation>号码隐藏</translation>
     </message>
