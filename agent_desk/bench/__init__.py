@@ -10,9 +10,10 @@ from pathlib import Path
 import platformdirs
 
 from agent_desk.bench.core import run_core
+from agent_desk.bench.telephony import run_telephony
 
 Group = Callable[[Path, int], dict[str, float]]
-GROUPS: dict[str, Group] = {"core": run_core}
+GROUPS: dict[str, Group] = {"core": run_core, "telephony": run_telephony}
 
 
 def default_bench_dir() -> Path:

@@ -32,6 +32,15 @@ def contact_numbers(session: Session, n: int, seed: int = 1) -> list[str]:
     return [raw for (raw,) in rows]
 
 
+def contact_e164s(session: Session, n: int, seed: int = 3) -> list[str]:
+    rowids = _rowids(session, PatientContact, n, random.Random(seed))
+    column = PatientContact.__table__.c.rowid
+    rows = session.execute(
+        select(PatientContact.e164).where(column.in_(rowids), PatientContact.e164.is_not(None))
+    )
+    return [e164 for (e164,) in rows if e164]
+
+
 def patient_ids(session: Session, n: int, seed: int = 2) -> list[uuid.UUID]:
     rowids = _rowids(session, Patient, n, random.Random(seed))
     column = Patient.__table__.c.rowid

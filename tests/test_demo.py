@@ -1,0 +1,267 @@
+"""The synthetic demo hospital: consistent, readable through the ORM, and repeatable."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, select, text
+
+from agent_desk.db.demo import DemoSummary, generate
+from agent_desk.db.engine import Database
+from agent_desk.db.models import Call, FollowupRecord, Patient
+from agent_desk.db.open import open_local
+from agent_desk.db.patients import find_by_phone, load_card
+from agent_desk.db.staff import count_users
+from agent_desk.db.worklist import WorklistFilter, page
+from agent_desk.domain.enums import CallDirection, TaskStatus, WorklistView
+from agent_desk.domain.phones import normalise
+
+TODAY = date(2026, 11, 23)
+PATIENTS = 500
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, DemoSummary]]:
+    db = open_local(tmp_path_factory.mktemp("demo") / "db.sqlite3")
+    summary = generate(db, PATIENTS, today=TODAY, batch_size=150)
+    yield db, summary
+    db.dispose()
+
+
+@pytest.fixture
+def db(demo: tuple[Database, DemoSummary]) -> Database:
+    return demo[0]
+
+
+def query(db: Database, sql: str) -> list[Any]:
+    with db.read() as session:
+        return list(session.execute(text(sql)).all())
+
+
+def scalar(db: Database, sql: str) -> Any:
+    return query(db, sql)[0][0]
+
+
+def test_summary_counts_the_rows_written(demo: tuple[Database, DemoSummary]) -> None:
+    db, summary = demo
+    assert summary.patients == scalar(db, "SELECT count(*) FROM patients") == PATIENTS
+    assert summary.contacts == scalar(db, "SELECT count(*) FROM patient_contacts")
+    assert summary.calls == scalar(db, "SELECT count(*) FROM calls")
+    assert summary.records == scalar(db, "SELECT count(*) FROM followup_records")
+    assert summary.departments == scalar(db, "SELECT count(*) FROM departments") >= 30
+
+
+def test_every_patient_has_one_to_five_encounters(db: Database) -> None:
+    per_patient = query(db, "SELECT count(*) FROM encounters GROUP BY patient_id")
+    assert len(per_patient) == PATIENTS
+    assert {n for (n,) in per_patient} <= {1, 2, 3, 4, 5}
+
+
+def test_every_patient_has_exactly_one_primary_contact(db: Database) -> None:
+    primaries = query(db, "SELECT sum(is_primary) FROM patient_contacts GROUP BY patient_id")
+    assert len(primaries) == PATIENTS
+    assert {n for (n,) in primaries} == {1}
+
+
+def test_latest_discharge_is_within_90_days_and_has_one_task(db: Database) -> None:
+    rows = query(
+        db,
+        "SELECT max(e.discharged_at), count(DISTINCT t.id) FROM encounters e "
+        "JOIN followup_tasks t ON t.patient_id = e.patient_id GROUP BY e.patient_id",
+    )
+    latest = {date.fromisoformat(at[:10]) for at, _ in rows}
+    assert min(latest) >= TODAY - timedelta(days=90)
+    assert max(latest) <= TODAY
+    assert {tasks for _, tasks in rows} == {1}
+
+
+def test_ids_are_uuid7(db: Database) -> None:
+    for table in ("patients", "patient_contacts", "encounter_diagnoses", "calls", "wards"):
+        for (raw,) in query(db, f"SELECT id FROM {table} LIMIT 20"):
+            assert uuid.UUID(hex=raw).version == 7
+            assert uuid.UUID(hex=raw).hex == raw
+
+
+def test_card_loads_demo_patients_through_the_orm(db: Database) -> None:
+    with db.read() as session:
+        patient_ids = session.scalars(select(Patient.id).limit(20)).all()
+        cards = [load_card(session, patient_id) for patient_id in patient_ids]
+    for card in cards:
+        assert card is not None
+        assert isinstance(card.birth_date, date)
+        assert card.encounters and card.contacts
+        assert all(
+            e.admitted_at is not None and e.admitted_at.tzinfo is UTC for e in card.encounters
+        )
+        assert all(entry.at.tzinfo is UTC for entry in card.timeline)
+        assert isinstance(card.tags, tuple)
+
+
+def test_created_at_reads_back_as_aware_utc(db: Database) -> None:
+    with db.read() as session:
+        patient = session.scalars(select(Patient).limit(1)).one()
+    assert patient.created_at.tzinfo is UTC
+    assert patient.version == 1
+
+
+def test_records_and_calls_read_back_through_the_orm(db: Database) -> None:
+    with db.read() as session:
+        record = session.scalars(select(FollowupRecord).limit(1)).one()
+        call = session.scalars(select(Call).where(Call.answered_at.is_not(None)).limit(1)).one()
+    assert record.answers["recovery"] in {"good", "fair", "poor"}
+    assert record.recovery_score is not None and 40 <= record.recovery_score <= 100
+    assert record.completed_at.tzinfo is UTC
+    assert call.direction is CallDirection.OUTBOUND
+    assert call.answered_at is not None and call.ended_at is not None
+    assert call.started_at < call.answered_at < call.ended_at
+
+
+def test_demo_staff_cannot_log_in(db: Database) -> None:
+    with db.read() as session:
+        assert count_users(session) == 0
+
+
+def test_worklist_pages_demo_tasks(db: Database) -> None:
+    with db.read() as session:
+        due = page(session, WorklistFilter(WorklistView.ALL_OPEN, TODAY), limit=50)
+    assert due
+    assert all(row.status is TaskStatus.PENDING and row.primary_phone for row in due)
+
+
+def test_id_numbers_carry_a_valid_check_character(db: Database) -> None:
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    for id_number, birth, sex in query(db, "SELECT id_number, birth_date, sex FROM patients"):
+        total = sum(int(digit) * weight for digit, weight in zip(id_number, weights, strict=False))
+        assert id_number[17] == "10X98765432"[total % 11]
+        assert id_number[6:14] == birth.replace("-", "")
+        assert int(id_number[16]) % 2 == (sex == "M")
+
+
+def test_raw_numbers_normalise_to_the_stored_e164(db: Database) -> None:
+    contacts = query(db, "SELECT raw_number, e164 FROM patient_contacts")
+    assert all(normalise(raw) == e164 for raw, e164 in contacts)
+    assert len({raw.replace(" ", "").isdigit() for raw, _ in contacts}) == 2  # varied formats
+
+
+def test_some_numbers_reach_two_patients(db: Database) -> None:
+    shared = query(
+        db,
+        "SELECT e164 FROM patient_contacts GROUP BY e164 HAVING count(DISTINCT patient_id) > 1",
+    )
+    assert shared
+    with db.read() as session:
+        assert len(find_by_phone(session, shared[0][0])) >= 2
+
+
+def test_task_statuses_mix_done_lost_and_open(db: Database) -> None:
+    counts = dict(query(db, "SELECT status, count(*) FROM followup_tasks GROUP BY status"))
+    assert counts["done"] > PATIENTS / 2
+    assert counts["lost"] > 0
+    assert 0.05 < counts["pending"] / PATIENTS < 0.30
+
+
+def test_done_tasks_have_a_reached_attempt_and_a_record(db: Database) -> None:
+    unreached = scalar(
+        db,
+        "SELECT count(*) FROM followup_tasks t WHERE t.status = 'done' AND NOT EXISTS "
+        "(SELECT 1 FROM followup_attempts a JOIN followup_records r ON r.attempt_id = a.id "
+        "WHERE a.task_id = t.id AND a.outcome = 'reached')",
+    )
+    assert unreached == 0
+
+
+def test_lost_tasks_have_three_failed_attempts_and_a_reason(db: Database) -> None:
+    rows = query(
+        db,
+        "SELECT t.lost_reason, count(a.id), sum(a.outcome = 'reached') FROM followup_tasks t "
+        "JOIN followup_attempts a ON a.task_id = t.id WHERE t.status = 'lost' GROUP BY t.id",
+    )
+    assert rows
+    assert all(reason and attempts == 3 and reached == 0 for reason, attempts, reached in rows)
+
+
+def test_attempts_fall_in_working_hours_inside_the_window(db: Database) -> None:
+    rows = query(
+        db,
+        "SELECT a.attempted_at, t.window_start FROM followup_attempts a "
+        "JOIN followup_tasks t ON t.id = a.task_id",
+    )
+    for attempted_at, window_start in rows:
+        assert window_start <= attempted_at[:10] < TODAY.isoformat()
+        assert attempted_at[11:16] <= "09:30"  # 17:30 in Beijing
+
+
+def test_phone_attempts_point_at_their_call(db: Database) -> None:
+    mismatched = scalar(
+        db,
+        "SELECT count(*) FROM followup_attempts a LEFT JOIN calls c ON c.id = a.call_id "
+        "WHERE (a.channel = 'phone') != (c.id IS NOT NULL) OR c.started_at != a.attempted_at",
+    )
+    assert mismatched == 0
+
+
+def test_a_patients_open_tasks_are_found_by_patient(db: Database) -> None:
+    plan = query(
+        db,
+        "EXPLAIN QUERY PLAN SELECT id FROM followup_tasks WHERE patient_id = 'x' "
+        "AND status = 'pending' ORDER BY due_date, priority",
+    )
+    assert "ix_followup_tasks_patient_id" in plan[0][3]
+
+
+def test_every_reference_points_at_a_row(db: Database) -> None:
+    assert query(db, "PRAGMA foreign_key_check") == []
+
+
+def test_the_connection_goes_back_to_the_pool_as_it_was(db: Database) -> None:
+    fairy = db.engine.raw_connection()
+    try:
+        conn = fairy.driver_connection
+        assert conn is not None
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert conn.execute("PRAGMA cache_size").fetchone()[0] == -2000
+    finally:
+        fairy.close()
+
+
+def test_generating_again_adds_patients_without_clashes(tmp_path: Path) -> None:
+    db = open_local(tmp_path / "db.sqlite3")
+    generate(db, 40, today=TODAY)
+    again = generate(db, 60, today=TODAY)
+    records = [r for (r,) in query(db, "SELECT record_no FROM patients ORDER BY record_no")]
+    assert (again.patients, again.departments, again.staff) == (60, 0, 0)
+    assert records == [f"D{n:09d}" for n in range(1, 101)]
+    assert scalar(db, "SELECT count(DISTINCT id_number) FROM patients") > 95
+    db.dispose()
+
+
+def test_the_same_seed_gives_the_same_hospital(tmp_path: Path) -> None:
+    def people(name: str) -> list[Any]:
+        db = open_local(tmp_path / name)
+        generate(db, 30, today=TODAY, seed=7)
+        rows = query(db, "SELECT record_no, name, id_number, address FROM patients ORDER BY 1")
+        db.dispose()
+        return rows
+
+    assert people("a.sqlite3") == people("b.sqlite3")
+
+
+def test_progress_is_reported_after_each_batch(tmp_path: Path) -> None:
+    db = open_local(tmp_path / "db.sqlite3")
+    seen: list[tuple[int, int]] = []
+    generate(
+        db, 25, today=TODAY, batch_size=10, progress=lambda done, total: seen.append((done, total))
+    )
+    assert seen == [(10, 25), (20, 25), (25, 25)]
+    db.dispose()
+
+
+def test_other_databases_are_refused() -> None:
+    db = Database(create_engine("postgresql+psycopg://demo@localhost/agent_desk"))
+    with pytest.raises(ValueError, match="SQLite"):
+        generate(db, 10)
