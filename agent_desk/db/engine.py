@@ -85,4 +85,9 @@ class Database:
             yield session
 
     def dispose(self) -> None:
+        if self.is_sqlite:
+            # SQLite's advice for long-lived databases: refresh the planner's statistics
+            # where they went stale, so that imports never leave queries on a bad plan.
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA optimize")
         self.engine.dispose()

@@ -302,14 +302,16 @@ def upgrade() -> None:
     with op.batch_alter_table("followup_tasks", schema=None) as batch_op:
         batch_op.create_index(
             "ix_followup_tasks_dept_worklist",
-            ["department_id", "status", "due_date", "priority", "id"],
+            ["department_id", "status", "due_date", "priority", "id", "window_end"],
             unique=False,
         )
         batch_op.create_index(
             batch_op.f("ix_followup_tasks_patient_id"), ["patient_id"], unique=False
         )
         batch_op.create_index(
-            "ix_followup_tasks_worklist", ["status", "due_date", "priority", "id"], unique=False
+            "ix_followup_tasks_worklist",
+            ["status", "due_date", "priority", "id", "window_end"],
+            unique=False,
         )
 
     op.create_table(
