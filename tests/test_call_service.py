@@ -9,6 +9,7 @@ from datetime import timedelta
 from agent_desk.db import audit, staff
 from agent_desk.db.engine import Database
 from agent_desk.db.models import Call
+from agent_desk.db.phone_index import PhoneIndex
 from agent_desk.domain.enums import AuditAction, CallDirection, Role
 from agent_desk.domain.phones import PhonePlan
 from agent_desk.services.calls import CallService, OutboundContext, PopKind
@@ -19,7 +20,7 @@ from tests.builders import Hospital
 def _service(db: Database) -> CallService:
     with db.write() as session:
         agent = staff.add_user(session, f"agent{uuid.uuid4().hex[:6]}", "long enough", Role.AGENT)
-    return CallService(db, PhonePlan(area_code="010"), agent.id, "agent7")
+    return CallService(db, PhoneIndex(db), PhonePlan(area_code="010"), agent.id, "agent7")
 
 
 def _ringing(number: str, call_id: str = "c1") -> CallSnapshot:

@@ -15,7 +15,8 @@ from agent_desk.db.demo import DemoSummary, generate
 from agent_desk.db.engine import Database
 from agent_desk.db.models import Call, FollowupRecord, Patient
 from agent_desk.db.open import open_local
-from agent_desk.db.patients import find_by_phone, load_card
+from agent_desk.db.patients import load_card
+from agent_desk.db.phone_index import PhoneIndex
 from agent_desk.db.staff import count_users
 from agent_desk.db.worklist import WorklistFilter, page
 from agent_desk.domain.enums import CallDirection, TaskStatus, WorklistView
@@ -154,8 +155,7 @@ def test_some_numbers_reach_two_patients(db: Database) -> None:
         "SELECT e164 FROM patient_contacts GROUP BY e164 HAVING count(DISTINCT patient_id) > 1",
     )
     assert shared
-    with db.read() as session:
-        assert len(find_by_phone(session, shared[0][0])) >= 2
+    assert len(PhoneIndex(db).find(shared[0][0])) >= 2
 
 
 def test_task_statuses_mix_done_lost_and_open(db: Database) -> None:

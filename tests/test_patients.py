@@ -6,6 +6,7 @@ import pytest
 
 from agent_desk.db import audit
 from agent_desk.db.engine import Database
+from agent_desk.db.phone_index import PhoneIndex
 from agent_desk.domain.enums import AuditAction, ContactRelation, Sex, TaskStatus
 from agent_desk.domain.phones import PhonePlan
 from agent_desk.domain.views import TimelineKind
@@ -14,7 +15,7 @@ from tests.builders import Hospital
 
 
 def _service(db: Database, area_code: str = "") -> PatientService:
-    return PatientService(db, PhonePlan(area_code=area_code))
+    return PatientService(db, PhonePlan(area_code=area_code), PhoneIndex(db))
 
 
 def test_lookup_finds_the_patient_whatever_the_format(db: Database, hospital: Hospital) -> None:

@@ -17,6 +17,7 @@ from agent_desk.db.demo import generate
 from agent_desk.db.engine import Database
 from agent_desk.db.open import open_local
 from agent_desk.db.patients import count_patients
+from agent_desk.db.phone_index import PhoneIndex
 from agent_desk.db.worklist import WorklistFilter
 from agent_desk.domain.enums import Role, WorklistView
 from agent_desk.domain.phones import PhonePlan
@@ -83,7 +84,7 @@ def _startup_s(data: Path, password: str, runs: int = 3) -> float:
 def run_core(folder: Path, patients: int) -> dict[str, float]:
     data, db = prepare(folder, patients)
     try:
-        patient_service = PatientService(db, PhonePlan())
+        patient_service = PatientService(db, PhonePlan(), PhoneIndex(db))
         with db.read() as session:
             numbers = samples.contact_numbers(session, LOOKUPS)
             ids = samples.patient_ids(session, CARDS)

@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from agent_desk.db.models import (
@@ -39,23 +39,6 @@ from agent_desk.domain.views import (
 
 SEARCH_LIMIT = 50
 _HIT_COLUMNS = (Patient.id, Patient.record_no, Patient.name, Patient.sex, Patient.birth_date)
-
-# Built once at import: SQLAlchemy caches its compiled form, so a lookup only binds a value.
-_BY_PHONE = (
-    select(*_HIT_COLUMNS, PatientContact.e164, PatientContact.relation)
-    .join(PatientContact, PatientContact.patient_id == Patient.id)
-    .where(PatientContact.e164 == bindparam("e164"))
-    .order_by(Patient.record_no)
-)
-
-
-def find_by_phone(session: Session, e164: str) -> list[PatientHit]:
-    """Every patient reachable on this number; one number may serve a whole family."""
-    rows = session.execute(_BY_PHONE, {"e164": e164}).all()
-    seen: dict[uuid.UUID, PatientHit] = {}
-    for row in rows:
-        seen.setdefault(row[0], PatientHit(*row))
-    return list(seen.values())
 
 
 def _prefix(column: Any, text: str) -> Any:

@@ -14,6 +14,7 @@ from agent_desk.db import audit
 from agent_desk.db import calls as call_log
 from agent_desk.db import patients as patient_queries
 from agent_desk.db.engine import Database
+from agent_desk.db.phone_index import PhoneIndex
 from agent_desk.domain.enums import AuditAction
 from agent_desk.domain.phones import PhonePlan, try_normalise
 from agent_desk.domain.views import PatientCard, PatientHit, TaskView
@@ -51,8 +52,11 @@ class OutboundContext:
 
 
 class CallService:
-    def __init__(self, db: Database, plan: PhonePlan, staff_id: uuid.UUID, actor: str) -> None:
+    def __init__(
+        self, db: Database, index: PhoneIndex, plan: PhonePlan, staff_id: uuid.UUID, actor: str
+    ) -> None:
         self._db = db
+        self._index = index
         self._plan = plan
         self._staff_id = staff_id
         self._actor = actor
@@ -77,7 +81,7 @@ class CallService:
                 hits: list[PatientHit] = []
                 patient_id, task_id = context.patient_id, context.task_id
             else:
-                hits = patient_queries.find_by_phone(session, e164) if e164 else []
+                hits = self._index.find(e164) if e164 else []
                 card = patient_queries.load_card(session, hits[0].id) if len(hits) == 1 else None
                 patient_id = card.id if card else None
                 task_id = card.open_tasks[0].id if card and card.open_tasks else None

@@ -10,6 +10,7 @@ from enum import StrEnum
 from agent_desk.db import audit
 from agent_desk.db import patients as patient_queries
 from agent_desk.db.engine import Database
+from agent_desk.db.phone_index import PhoneIndex
 from agent_desk.domain.enums import AuditAction, ContactRelation, Sex
 from agent_desk.domain.phones import (
     InvalidPhoneNumber,
@@ -41,15 +42,14 @@ class SearchResult:
 
 
 class PatientService:
-    def __init__(self, db: Database, plan: PhonePlan) -> None:
+    def __init__(self, db: Database, plan: PhonePlan, index: PhoneIndex) -> None:
         self._db = db
         self._plan = plan
+        self.index = index
 
     def lookup_number(self, raw: str) -> list[PatientHit]:
         """The screen-pop path: every patient on this number (raises InvalidPhoneNumber)."""
-        e164 = normalise(raw, self._plan)
-        with self._db.read() as session:
-            return patient_queries.find_by_phone(session, e164)
+        return self.index.find(normalise(raw, self._plan))
 
     def search(self, text: str) -> SearchResult:
         """One box for everything: a phone number in any format, a name, or a record number."""
@@ -64,9 +64,9 @@ class PatientService:
                 e164 = normalise(query, self._plan)
             except InvalidPhoneNumber:
                 phone_problem = True
+        if e164 is not None:
+            hits = self.index.find(e164)
         with self._db.read() as session:
-            if e164 is not None:
-                hits = patient_queries.find_by_phone(session, e164)
             if not hits:
                 hits = patient_queries.find_by_name_or_record(session, query)
         if hits:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from agent_desk import __version__
 from agent_desk.db.engine import Database
 from agent_desk.db.open import DatabaseUnavailable, open_local
+from agent_desk.db.phone_index import PhoneIndex
 from agent_desk.domain.views import StaffView
 from agent_desk.logs import LOG_NAME
 from agent_desk.paths import DataDir
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 def build_main_window(db: Database, settings: Settings, user: StaffView) -> MainWindow:
     return MainWindow(
         user,
-        PatientService(db, settings.phone_plan),
+        PatientService(db, settings.phone_plan, PhoneIndex(db)),
         WorklistService(db),
         settings,
     )

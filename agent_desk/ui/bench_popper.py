@@ -8,6 +8,7 @@ from collections import Counter
 from PySide6.QtWidgets import QApplication
 
 from agent_desk.db.engine import Database
+from agent_desk.db.phone_index import PhoneIndex
 from agent_desk.domain.phones import PhonePlan
 from agent_desk.domain.views import StaffView
 from agent_desk.services.calls import CallService, PopKind
@@ -24,7 +25,7 @@ class CardPopper:
         self.card = PatientCardView()
         self.card.resize(600, 800)
         self.card.show()
-        self._calls = CallService(db, plan, user.id, user.username)
+        self._calls = CallService(db, PhoneIndex(db), plan, user.id, user.username)
         self.kinds: Counter[PopKind] = Counter()
 
     def pop(self, event: CallRinging) -> None:

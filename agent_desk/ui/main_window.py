@@ -54,7 +54,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.user = user
-        self._patients = patients
+        self.patients = patients
         self._worklist = worklist
         self._settings = settings
         self._today = today
@@ -222,7 +222,7 @@ class MainWindow(QMainWindow):
 
     def run_search(self) -> None:
         text = self.search_box.text()
-        result = self._patients.search(text)
+        result = self.patients.search(text)
         if result.problem is not None:
             self.statusBar().showMessage(self._problem_text(result.problem, text), 8000)
             return
@@ -252,7 +252,7 @@ class MainWindow(QMainWindow):
                 return self.tr("No patient matches '%1'.").replace("%1", text.strip())
 
     def open_patient(self, patient_id: uuid.UUID) -> None:
-        card = self._patients.open_card(patient_id, self.user.username)
+        card = self.patients.open_card(patient_id, self.user.username)
         if card is None:
             self.card.clear()
             self.statusBar().showMessage(self.tr("This patient no longer exists."), 8000)

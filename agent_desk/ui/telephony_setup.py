@@ -17,7 +17,6 @@ from agent_desk.domain.views import StaffView
 from agent_desk.paths import DataDir
 from agent_desk.secrets import SecretStoreUnavailable, get_secret
 from agent_desk.services.calls import CallService
-from agent_desk.services.patients import PatientService
 from agent_desk.settings import Settings
 from agent_desk.telephony.pcm_buffer import HeadsetStream
 from agent_desk.ui.call_controller import CallController
@@ -125,8 +124,8 @@ def start_telephony(
     bridge = TelephonyBridge(window)
     plan = settings.phone_plan
     controller = CallController(
-        CallService(db, plan, user.id, user.username),
-        PatientService(db, plan),
+        CallService(db, window.patients.index, plan, user.id, user.username),
+        window.patients,
         window.card,
         window.call_panel,
         window.statusBar(),
