@@ -697,7 +697,9 @@ class _RowBuilder:
 
     def _landline(self, city: int) -> tuple[str, str]:
         _, _, area, length, _, _ = cat.CITIES[city]
-        local = f"{2 + int(self.rnd() * 7)}{int(self.rnd() * 10 ** (length - 1)):0{length - 1}d}"
+        # First digit 2-7: local numbers starting 8 include service ranges (800…) that
+        # phonenumbers rightly rejects, and a demo number must normalise like a real one.
+        local = f"{2 + int(self.rnd() * 6)}{int(self.rnd() * 10 ** (length - 1)):0{length - 1}d}"
         r = self.rnd()
         if r < 0.4:
             raw = f"{area}-{local[: length - 4]} {local[length - 4 :]}"

@@ -89,13 +89,15 @@ class PatientContact(IdMixin, VersionedMixin, Base):
     """One phone number: the patient's own or a family member's."""
 
     __tablename__ = "patient_contacts"
+    # Covers the screen-pop lookup: number → patient and relation without a table read.
+    __table_args__ = (Index("ix_patient_contacts_lookup", "e164", "patient_id", "relation"),)
 
     patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)
     relation: Mapped[ContactRelation] = mapped_column(_enum(ContactRelation))
     contact_name: Mapped[str | None] = mapped_column(String(64))
     raw_number: Mapped[str] = mapped_column(String(64))
     # None when the raw number could not be normalised; kept so nothing typed is lost.
-    e164: Mapped[str | None] = mapped_column(String(20), index=True)
+    e164: Mapped[str | None] = mapped_column(String(20))
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
 
 

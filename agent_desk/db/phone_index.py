@@ -39,6 +39,7 @@ class PhoneIndex:
             timeout=BUSY_TIMEOUT_MS / 1000,
         )
         self._connection.execute("PRAGMA query_only=ON")
+        self._connection.execute("PRAGMA mmap_size=4294967296")
         self._lock = threading.Lock()  # one statement at a time on the shared connection
 
     def find(self, e164: str) -> list[PatientHit]:
@@ -58,6 +59,23 @@ class PhoneIndex:
                     ContactRelation(relation),
                 )
         return list(hits.values())
+
+    def warm_up(self) -> None:
+        """Read the lookup's index and the patients once, so the first call of the morning
+        pops as fast as the hundredth. Meant for a background thread at start-up; it uses
+        its own connection and never holds a lock the workstation needs."""
+        path = self._connection.execute("PRAGMA database_list").fetchone()[2]
+        connection = sqlite3.connect(f"{Path(path).as_uri()}?mode=ro", uri=True)
+        try:
+            connection.execute(
+                "SELECT count(patient_id) FROM patient_contacts INDEXED BY "
+                "ix_patient_contacts_lookup WHERE e164 > ''"
+            ).fetchone()
+            # The patients' id index, then their rows: the two reads left after the number.
+            connection.execute("SELECT count(*) FROM patients WHERE id > ''").fetchone()
+            connection.execute("SELECT max(length(sex)) FROM patients").fetchone()
+        finally:
+            connection.close()
 
     def close(self) -> None:
         with self._lock:

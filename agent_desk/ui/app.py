@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 
 from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -26,6 +27,8 @@ from agent_desk.ui.main_window import MainWindow
 from agent_desk.ui.telephony_setup import start_telephony
 
 log = logging.getLogger(__name__)
+
+WARM_UP_DELAY_MS = 500
 
 
 def build_main_window(db: Database, settings: Settings, user: StaffView) -> MainWindow:
@@ -89,6 +92,11 @@ def run_workstation(
     window = build_main_window(db, settings, staff)
     window.show()
     telephony = start_telephony(window, db, settings, data_dir, staff)
+    # Once the window is up, off the GUI thread: warm before the first call comes in.
+    warm_up = threading.Thread(
+        target=window.patients.index.warm_up, name="phone-index-warm-up", daemon=True
+    )
+    QTimer.singleShot(WARM_UP_DELAY_MS, warm_up.start)
     log.info("workstation ready for %s", staff.username)
     if quit_when_ready:
         QTimer.singleShot(0, app.quit)

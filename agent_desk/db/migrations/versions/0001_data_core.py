@@ -123,7 +123,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_patient_contacts")),
     )
     with op.batch_alter_table("patient_contacts", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_patient_contacts_e164"), ["e164"], unique=False)
+        batch_op.create_index(
+            "ix_patient_contacts_lookup", ["e164", "patient_id", "relation"], unique=False
+        )
         batch_op.create_index(
             batch_op.f("ix_patient_contacts_patient_id"), ["patient_id"], unique=False
         )
@@ -524,7 +526,7 @@ def downgrade() -> None:
     op.drop_table("staff_users")
     with op.batch_alter_table("patient_contacts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_patient_contacts_patient_id"))
-        batch_op.drop_index(batch_op.f("ix_patient_contacts_e164"))
+        batch_op.drop_index("ix_patient_contacts_lookup")
 
     op.drop_table("patient_contacts")
     with op.batch_alter_table("patients", schema=None) as batch_op:
