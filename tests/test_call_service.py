@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from concurrent.futures import Executor, Future
 from dataclasses import replace
 from datetime import timedelta
 
@@ -20,7 +21,18 @@ from tests.builders import Hospital
 def _service(db: Database) -> CallService:
     with db.write() as session:
         agent = staff.add_user(session, f"agent{uuid.uuid4().hex[:6]}", "long enough", Role.AGENT)
-    return CallService(db, PhoneIndex(db), PhonePlan(area_code="010"), agent.id, "agent7")
+    return CallService(
+        db, PhoneIndex(db), PhonePlan(area_code="010"), agent.id, "agent7", InlineExecutor()
+    )
+
+
+class InlineExecutor(Executor):
+    """Runs each write at once, so a test reads what the service just wrote."""
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+        future: Future[object] = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future
 
 
 def _ringing(number: str, call_id: str = "c1") -> CallSnapshot:
@@ -101,3 +113,17 @@ def test_a_popped_card_is_audit_logged(db: Database, hospital: Hospital) -> None
             AuditAction.VIEW_PATIENT,
             str(hospital.patients["wang"]),
         )
+
+
+def test_the_background_writer_keeps_the_order_of_events(db: Database, hospital: Hospital) -> None:
+    with db.write() as session:
+        agent = staff.add_user(session, "agent_bg", "long enough", Role.AGENT)
+    service = CallService(db, PhoneIndex(db), PhonePlan(), agent.id, "agent_bg")
+    call = _ringing("13800138000")
+    pop = service.pop(call)
+    answered = replace(call, answered_at=call.started_at + timedelta(seconds=2))
+    service.answered(answered)
+    service.ended(replace(answered, ended_at=answered.answered_at + timedelta(seconds=9)), None)
+    service.close()  # waits for the writer
+    row = _row(db, pop.log_id)
+    assert row.ended_at - row.answered_at == timedelta(seconds=9)

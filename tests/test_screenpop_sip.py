@@ -68,6 +68,7 @@ def test_patient_calls_in_card_pops_agent_answers_recording_kept(
         qtbot.wait(1500)
         phone.command("/hangup")
         qtbot.waitUntil(lambda: telephony.controller.current_line() is None, timeout=10000)
+    telephony.controller.calls.flush()
     [call] = _calls(db)
     assert (call.direction, call.patient_id, call.task_id) == (
         CallDirection.INBOUND,
@@ -90,6 +91,7 @@ def test_agent_dials_out_and_the_callee_card_shows(
         assert window.card.card is not None and window.card.card.name == "王秀英"
         qtbot.mouseClick(window.call_panel.hangup_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: telephony.controller.current_line() is None, timeout=10000)
+    telephony.controller.calls.flush()
     [call] = _calls(db)
     assert call.direction is CallDirection.OUTBOUND
     assert call.patient_id == hospital.patients["wang"]

@@ -15,6 +15,7 @@ from agent_desk.domain.enums import CallDirection
 def open_call(
     session: Session,
     *,
+    call_id: uuid.UUID,
     direction: CallDirection,
     remote_number: str,
     remote_e164: str | None,
@@ -26,6 +27,7 @@ def open_call(
     local_number: str | None = None,
 ) -> uuid.UUID:
     call = Call(
+        id=call_id,
         direction=direction,
         remote_number=remote_number,
         remote_e164=remote_e164,
@@ -37,8 +39,7 @@ def open_call(
         local_number=local_number,
     )
     session.add(call)
-    session.flush()
-    return call.id
+    return call_id
 
 
 def _call(session: Session, call_id: uuid.UUID) -> Call:

@@ -1,18 +1,27 @@
-"""From a telephony event to the call log and the screen-pop, in one unit of work each.
+"""From a telephony event to the screen-pop and the call log.
 
-The screen-pop path is the hot one: number → patients → card, audit and call row in a
-single transaction, so that the card is on screen before the agent says hello.
+The screen-pop path only reads: number → patients → card, so that the card is on
+screen before the agent says hello. What the call leaves behind (the call row, the
+audit of the card shown, answer and end times, the recording) is written right after,
+in order, by one background writer, so a disk sync never stands between the phone
+ringing and the card appearing.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
+
+from sqlalchemy.orm import Session
 
 from agent_desk.db import audit
 from agent_desk.db import calls as call_log
 from agent_desk.db import patients as patient_queries
+from agent_desk.db.base import new_id
 from agent_desk.db.engine import Database
 from agent_desk.db.phone_index import PhoneIndex
 from agent_desk.domain.enums import AuditAction
@@ -20,9 +29,11 @@ from agent_desk.domain.phones import PhonePlan, try_normalise
 from agent_desk.domain.views import PatientCard, PatientHit, TaskView
 from agent_desk.telephony.events import CallSnapshot
 
+log = logging.getLogger(__name__)
+
 
 class PopKind(StrEnum):
-    PATIENT = "patient"  # exactly one patient: the card is loaded
+    PATIENT = "patient"  # exactly one patient (or the one dialled): the card is loaded
     CHOOSE = "choose"  # several patients share the number: the agent picks one
     UNKNOWN = "unknown"  # a number nobody has: offer to create or link a patient
     WITHHELD = "withheld"  # no number at all (private, anonymous, out of area)
@@ -36,11 +47,15 @@ class ScreenPop:
     e164: str | None
     hits: tuple[PatientHit, ...] = ()
     card: PatientCard | None = None
+    task_id: uuid.UUID | None = None
 
     @property
     def task(self) -> TaskView | None:
         """The open follow-up task the call is most likely about."""
-        return self.card.open_tasks[0] if self.card and self.card.open_tasks else None
+        if self.card is None:
+            return None
+        tasks = self.card.open_tasks
+        return next((t for t in tasks if t.id == self.task_id), tasks[0] if tasks else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,13 +68,21 @@ class OutboundContext:
 
 class CallService:
     def __init__(
-        self, db: Database, index: PhoneIndex, plan: PhonePlan, staff_id: uuid.UUID, actor: str
+        self,
+        db: Database,
+        index: PhoneIndex,
+        plan: PhonePlan,
+        staff_id: uuid.UUID,
+        actor: str,
+        writer: Executor | None = None,
     ) -> None:
         self._db = db
         self._index = index
         self._plan = plan
         self._staff_id = staff_id
         self._actor = actor
+        # One thread: the call log's writes keep the order the events came in.
+        self._writer = writer or ThreadPoolExecutor(1, thread_name_prefix="call-log")
         self._log_ids: dict[str, uuid.UUID] = {}  # engine call id → call log row
         self._outbound: dict[str, OutboundContext] = {}
 
@@ -70,69 +93,106 @@ class CallService:
         return self._log_ids.get(call_id)
 
     def pop(self, call: CallSnapshot) -> ScreenPop:
-        """Ringing or dialling: find the patient, log the call, load the card. One commit."""
+        """Ringing or dialling: find the patient and load the card; the log follows."""
         e164 = try_normalise(call.remote_number, self._plan) if call.remote_number else None
         context = self._outbound.pop(call.call_id, None)
-        patient_id: uuid.UUID | None
-        task_id: uuid.UUID | None
-        with self._db.write() as session:
+        hits: list[PatientHit] = []
+        with self._db.read() as session:
             if context is not None:
                 card = patient_queries.load_card(session, context.patient_id)
-                hits: list[PatientHit] = []
-                patient_id, task_id = context.patient_id, context.task_id
             else:
                 hits = self._index.find(e164) if e164 else []
                 card = patient_queries.load_card(session, hits[0].id) if len(hits) == 1 else None
-                patient_id = card.id if card else None
-                task_id = card.open_tasks[0].id if card and card.open_tasks else None
-            if card is not None:
-                audit.record(
-                    session, self._actor, AuditAction.VIEW_PATIENT, "patient", card.id, via="call"
-                )
-            log_id = call_log.open_call(
-                session,
-                direction=call.direction,
-                remote_number=call.remote_number,
-                remote_e164=e164,
-                display_name=call.display_name,
-                started_at=call.started_at,
-                staff_id=self._staff_id,
-                patient_id=patient_id,
-                task_id=task_id,
-            )
-        self._log_ids[call.call_id] = log_id
+        if context is not None:
+            task_id = context.task_id
+        else:
+            task_id = card.open_tasks[0].id if card and card.open_tasks else None
         if card is not None:
             kind = PopKind.PATIENT
         elif not call.remote_number:
             kind = PopKind.WITHHELD
         else:
             kind = PopKind.CHOOSE if len(hits) > 1 else PopKind.UNKNOWN
-        return ScreenPop(call, log_id, kind, e164, tuple(hits), card)
+        pop = ScreenPop(call, new_id(), kind, e164, tuple(hits), card, task_id)
+        self._log_ids[call.call_id] = pop.log_id
+        self._write(self._open, pop)
+        return pop
+
+    def _open(self, pop: ScreenPop) -> None:
+        call = pop.call
+        with self._db.write() as session:
+            if pop.card is not None:
+                audit.record(
+                    session,
+                    self._actor,
+                    AuditAction.VIEW_PATIENT,
+                    "patient",
+                    pop.card.id,
+                    via="call",
+                )
+            call_log.open_call(
+                session,
+                call_id=pop.log_id,
+                direction=call.direction,
+                remote_number=call.remote_number,
+                remote_e164=pop.e164,
+                display_name=call.display_name,
+                started_at=call.started_at,
+                staff_id=self._staff_id,
+                patient_id=pop.card.id if pop.card else None,
+                task_id=pop.task_id,
+            )
 
     def answered(self, call: CallSnapshot) -> None:
         log_id = self._log_ids.get(call.call_id)
-        if log_id is not None and call.answered_at is not None:
-            with self._db.write() as session:
-                call_log.mark_answered(session, log_id, call.answered_at)
+        at = call.answered_at
+        if log_id is not None and at is not None:
+            self._write(self._in_session, lambda s: call_log.mark_answered(s, log_id, at))
 
     def ended(self, call: CallSnapshot, recording: str | None) -> None:
         log_id = self._log_ids.pop(call.call_id, None)
-        if log_id is None or call.ended_at is None:
-            return
-        with self._db.write() as session:
-            call_log.close_call(session, log_id, call.ended_at, recording)
+        at = call.ended_at
+        if log_id is not None and at is not None:
+            self._write(self._in_session, lambda s: call_log.close_call(s, log_id, at, recording))
 
     def choose_patient(self, call_id: str, patient_id: uuid.UUID) -> PatientCard | None:
         """The agent picked one of several patients (or linked an unknown caller)."""
-        log_id = self._log_ids.get(call_id)
-        with self._db.write() as session:
+        with self._db.read() as session:
             card = patient_queries.load_card(session, patient_id)
-            if card is None:
-                return None
+        if card is None:
+            return None
+        log_id = self._log_ids.get(call_id)
+        task_id = card.open_tasks[0].id if card.open_tasks else None
+
+        def link(session: Session) -> None:
             audit.record(
                 session, self._actor, AuditAction.VIEW_PATIENT, "patient", patient_id, via="call"
             )
             if log_id is not None:
-                task_id = card.open_tasks[0].id if card.open_tasks else None
                 call_log.link_patient(session, log_id, patient_id, task_id)
-            return card
+
+        self._write(self._in_session, link)
+        return card
+
+    def flush(self) -> None:
+        """Wait until every queued write is on disk (shutdown, tests)."""
+        self._write(lambda: None).result()
+
+    def close(self) -> None:
+        self._writer.shutdown(wait=True)
+
+    def _in_session(self, work: Callable[[Session], None]) -> None:
+        with self._db.write() as session:
+            work(session)
+
+    def _write(self, work: Callable[..., None], *args: object) -> Future[None]:
+        future = self._writer.submit(work, *args)
+        future.add_done_callback(_report_failure)
+        return future
+
+
+def _report_failure(future: Future[None]) -> None:
+    error = future.exception()
+    if error is not None:
+        # The workstation goes on; the log says which write was lost and why.
+        log.error("call log write failed", exc_info=error)

@@ -70,7 +70,7 @@ class CallController(QObject):
         parent: Any = None,
     ) -> None:
         super().__init__(parent)
-        self._calls = calls
+        self.calls = calls
         self._patients = patients
         self._card = card
         self._panel = panel
@@ -133,7 +133,7 @@ class CallController(QObject):
         self._refresh_panel()
 
     def _pop(self, call: CallSnapshot) -> ScreenPop:
-        pop = self._calls.pop(call)
+        pop = self.calls.pop(call)
         match pop.kind:
             case PopKind.PATIENT if pop.card is not None:
                 self._card.show_card(pop.card)
@@ -159,14 +159,14 @@ class CallController(QObject):
     def _chosen(self, call_id: str, chooser: PatientChooser) -> None:
         hit = chooser.chosen()
         if hit is not None:
-            self._show(self._calls.choose_patient(call_id, hit.id))
+            self._show(self.calls.choose_patient(call_id, hit.id))
 
     def _new_caller(self, call: CallSnapshot) -> None:
         dialog = NewCallerDialog(
             call.remote_number, self._patients, self._actor, self._card.window()
         )
         dialog.patient_ready.connect(
-            lambda patient_id: self._show(self._calls.choose_patient(call.call_id, patient_id))
+            lambda patient_id: self._show(self.calls.choose_patient(call.call_id, patient_id))
         )
         dialog.show()
 
@@ -181,7 +181,7 @@ class CallController(QObject):
             return
         line.call = call
         line.state = LineState.TALKING
-        self._calls.answered(call)
+        self.calls.answered(call)
         self._refresh_panel()
 
     def _set_state(self, call: CallSnapshot, state: LineState) -> None:
@@ -194,7 +194,7 @@ class CallController(QObject):
         self.lines.pop(call.call_id, None)
         if not any(line.state is LineState.RINGING for line in self.lines.values()):
             self._ringer.stop()
-        self._calls.ended(call, str(recording) if recording else None)
+        self.calls.ended(call, str(recording) if recording else None)
         if self._current == call.call_id:
             self._current = next(reversed(self.lines), None) if self.lines else None
         message = self.tr("Call ended.")
@@ -219,7 +219,7 @@ class CallController(QObject):
             return None
         call_id = self._dial(dialable(number, self._dial_prefix))
         if call_id is not None:
-            self._calls.expect_outbound(call_id, OutboundContext(card.id, task_id))
+            self.calls.expect_outbound(call_id, OutboundContext(card.id, task_id))
         return call_id
 
     def dial_number(self, number: str) -> str | None:

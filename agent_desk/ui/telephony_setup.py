@@ -12,6 +12,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
+
 from agent_desk.db.engine import Database
 from agent_desk.domain.views import StaffView
 from agent_desk.paths import DataDir
@@ -48,6 +50,10 @@ class Telephony:
                 log.exception("stopping %s", type(engine).__name__)
         if self.headset is not None:
             self.headset.stop()
+        # The engines' last events (calls ended by the stop) are queued for this thread:
+        # let them reach the call log before its writer closes.
+        QCoreApplication.sendPostedEvents()
+        self.controller.calls.close()
 
 
 def _sip_password(settings: Settings, problems: list[str]) -> str | None:
