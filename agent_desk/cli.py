@@ -24,6 +24,7 @@ from agent_desk.domain.passwords import WeakPassword
 from agent_desk.domain.phones import InvalidPhoneNumber
 from agent_desk.logs import setup_logging
 from agent_desk.paths import DataDir, DataDirError, resolve_data_dir
+from agent_desk.secrets import SecretStoreUnavailable
 from agent_desk.settings import REGISTRY, SettingError, Settings
 
 log = logging.getLogger(__name__)
@@ -158,6 +159,22 @@ def cmd_config(ctx: Context, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+SECRET_NAMES = ("sip.password", "central.password")
+
+
+def cmd_secret(ctx: Context, args: argparse.Namespace) -> int:
+    from agent_desk import secrets
+
+    if args.secret_command == "set":
+        secrets.set_secret(args.name, _read_password(args.password_stdin, confirm=True))
+        print(f"{args.name} stored in the OS keyring ({secrets.backend_name()})")
+    elif secrets.delete_secret(args.name):
+        print(f"{args.name} removed from the OS keyring")
+    else:
+        print(f"{args.name} was not in the OS keyring")
+    return EXIT_OK
+
+
 def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
     from agent_desk.db.export import ExportKind
     from agent_desk.services.export import ExportFormat, export
@@ -254,6 +271,14 @@ def build_parser() -> argparse.ArgumentParser:
     config_sub.add_parser("list")
     config.set_defaults(handler=cmd_config)
 
+    secret = sub.add_parser("secret", help="passwords kept in the OS keyring")
+    secret_sub = secret.add_subparsers(dest="secret_command", metavar="ACTION", required=True)
+    secret_set = secret_sub.add_parser("set", help="store a password in the OS keyring")
+    secret_set.add_argument("name", choices=SECRET_NAMES)
+    secret_set.add_argument("--password-stdin", action="store_true")
+    secret_sub.add_parser("delete", help="remove it").add_argument("name", choices=SECRET_NAMES)
+    secret.set_defaults(handler=cmd_secret)
+
     export = sub.add_parser("export", help="export data as CSV or JSON")
     export.add_argument("kind", choices=["patients", "tasks", "calls", "followups"])
     export.add_argument("--format", choices=["csv", "json"], default="csv")
@@ -278,6 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 _USER_ERRORS = (
     CliError,
+    SecretStoreUnavailable,
     DataDirError,
     DatabaseUnavailable,
     SettingError,

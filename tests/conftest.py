@@ -10,12 +10,14 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import keyring
 import pytest
 
 from agent_desk.db.engine import Database
 from agent_desk.db.open import open_local
 from agent_desk.paths import DataDir
 from tests.builders import Hospital, build_small_hospital
+from tests.keyring_memory import MemoryKeyring
 
 TODAY = date(2026, 11, 23)
 
@@ -38,3 +40,12 @@ def db(data_dir: DataDir) -> Iterator[Database]:
 @pytest.fixture
 def hospital(db: Database) -> Hospital:
     return build_small_hospital(db, TODAY)
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal
-from PySide6.QtWidgets import QApplication, QStatusBar, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QLabel, QStatusBar, QSystemTrayIcon
 
 from agent_desk.domain.enums import CallDirection
 from agent_desk.domain.masking import mask_phone
@@ -75,6 +75,11 @@ class CallController(QObject):
         self._card = card
         self._panel = panel
         self._status = status
+        # Always visible: is this workstation reachable by phone right now?
+        self.line_label = QLabel()
+        self.modem_label = QLabel()
+        status.addPermanentWidget(self.line_label)
+        status.addPermanentWidget(self.modem_label)
         self._actor = actor
         self.phone = phone
         self._dial_prefix = dial_prefix
@@ -108,9 +113,13 @@ class CallController(QObject):
             case CallEnded(call=call, recording=recording):
                 self._on_ended(call, recording)
             case RegistrationChanged():
-                self._status.showMessage(self._registration_text(event), 10000)
+                text = self._registration_text(event)
+                self.line_label.setText(text)
+                self._status.showMessage(text, 10000)
             case ModemStatus():
-                self._status.showMessage(self._modem_text(event), 10000)
+                text = self._modem_text(event)
+                self.modem_label.setText(text)
+                self._status.showMessage(text, 10000)
 
     def _on_ringing(self, call: CallSnapshot, count: int) -> None:
         line = self.lines.get(call.call_id)
@@ -250,6 +259,30 @@ class CallController(QObject):
         if line is None or self.phone is None or line.call.source is not CallSource.SIP:
             return
         getattr(self.phone, name)(line.call.call_id, *args)
+
+    def attended_transfer(self) -> bool:
+        """Join the current call to the other one on hold (the consult), then drop out."""
+        line = self.current_line()
+        others = [
+            other
+            for other in self.lines.values()
+            if line is not None and other is not line and other.state is LineState.HELD
+        ]
+        if line is None or not others or self.phone is None:
+            self._status.showMessage(
+                self.tr("Attended transfer needs a second call on hold."), 8000
+            )
+            return False
+        self.phone.attended_transfer(others[0].call.call_id, line.call.call_id)
+        return True
+
+    def set_do_not_disturb(self, enabled: bool) -> None:
+        if self.phone is not None:
+            self.phone.set_dnd(enabled)
+
+    def set_auto_answer(self, enabled: bool) -> None:
+        if self.phone is not None:
+            self.phone.set_auto_answer(enabled)
 
     def _hold(self, held: bool) -> None:
         self._command("hold" if held else "resume")

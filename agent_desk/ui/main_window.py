@@ -182,6 +182,18 @@ class MainWindow(QMainWindow):
         dial.setShortcut(QKeySequence("Ctrl+Shift+D"))
         dial.triggered.connect(self.dial_number)
         call_menu.addAction(dial)
+        transfer = QAction(self.tr("Attended transfer to the call on hold"), self)
+        transfer.triggered.connect(
+            lambda: self.calls is not None and self.calls.attended_transfer()
+        )
+        call_menu.addAction(transfer)
+        call_menu.addSeparator()
+        self.dnd_action = self._setting_toggle(self.tr("Do not disturb"), "call.do_not_disturb")
+        self.auto_answer_action = self._setting_toggle(
+            self.tr("Answer calls automatically (headset)"), "call.auto_answer"
+        )
+        call_menu.addAction(self.dnd_action)
+        call_menu.addAction(self.auto_answer_action)
 
         settings_menu = menu.addMenu(self.tr("&Settings"))
         language_menu = settings_menu.addMenu(self.tr("Language"))
@@ -263,6 +275,21 @@ class MainWindow(QMainWindow):
         indexes = selected.indexes()
         if indexes:
             self.open_patient(self.model.row_at(indexes[0].row()).patient_id)
+
+    def _setting_toggle(self, text: str, key: str) -> QAction:
+        action = QAction(text, self, checkable=True)
+        action.setChecked(bool(self._settings.get(key)))
+        action.toggled.connect(lambda on: self._toggle(key, on))
+        return action
+
+    def _toggle(self, key: str, on: bool) -> None:
+        self._settings.set(key, "true" if on else "false")
+        if self.calls is None:
+            return
+        if key == "call.do_not_disturb":
+            self.calls.set_do_not_disturb(on)
+        else:
+            self.calls.set_auto_answer(on)
 
     def attach_calls(self, controller: CallController) -> None:
         self.calls = controller

@@ -38,6 +38,10 @@
         <translation>未连接交换机，无法拨打 %1：请设置 sip.registrar，或拨打 SIP 地址。</translation>
     </message>
     <message>
+        <source>Attended transfer needs a second call on hold.</source>
+        <translation>咨询转接需要另一路保持中的通话。</translation>
+    </message>
+    <message>
         <source>withheld</source>
         <translation>号码隐藏</translation>
     </message>
@@ -453,6 +457,18 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>Dial a number…</source>
         <translation>拨打号码…</translation>
+    </message>
+    <message>
+        <source>Attended transfer to the call on hold</source>
+        <translation>咨询转接到保持中的通话</translation>
+    </message>
+    <message>
+        <source>Do not disturb</source>
+        <translation>免打扰</translation>
+    </message>
+    <message>
+        <source>Answer calls automatically (headset)</source>
+        <translation>自动接听（耳麦坐席）</translation>
     </message>
     <message>
         <source>&amp;Settings</source>
