@@ -6,8 +6,12 @@ STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 DEMO_PATIENTS ?= 5000
 # The Debian packages the test suite drives: SIP peers, a serial line, a screen, fonts, PDF tools.
 DEBIAN_PACKAGES := sip-tester baresip socat xvfb fonts-wqy-microhei poppler-utils postgresql
+# What Qt's xcb platform plugin loads on a desktop, and a Chinese font for the window.
+GUI_PACKAGES := libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 \
+	libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1 \
+	libdbus-1-3 fonts-wqy-microhei
 
-.PHONY: run test lint typecheck translations system-packages clean
+.PHONY: run test lint typecheck translations system-packages gui-packages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,7 +20,7 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-run: $(STAMP)
+run: $(STAMP) gui-packages
 	$(BIN)/agent-desk demo --patients $(DEMO_PATIENTS) --if-empty
 	$(BIN)/agent-desk run
 
@@ -40,17 +44,25 @@ translations: $(STAMP)
 		-qm resources/i18n/agent_desk_zh_CN.qm
 
 # Installs what is missing, when we are root and apt-get exists; otherwise says what to install.
-system-packages:
-	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+define ensure_debian
+	@missing=""; for p in $(1); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
+	if ! command -v dpkg-query >/dev/null; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		echo "installing Debian packages:$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	else \
-		echo "note: tests that need$$missing will be skipped (install them with apt-get)"; \
+		echo "note: missing Debian packages:$$missing (sudo apt-get install$$missing)"; \
 	fi
+endef
+
+system-packages:
+	$(call ensure_debian,$(DEBIAN_PACKAGES))
+
+gui-packages:
+	$(call ensure_debian,$(GUI_PACKAGES))
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
