@@ -22,6 +22,7 @@ from agent_desk.db.staff import StaffError
 from agent_desk.domain.enums import AuditAction, Role
 from agent_desk.domain.passwords import WeakPassword
 from agent_desk.domain.phones import InvalidPhoneNumber
+from agent_desk.errors import UserError
 from agent_desk.logs import setup_logging
 from agent_desk.paths import DataDir, DataDirError, resolve_data_dir
 from agent_desk.secrets import SecretStoreUnavailable
@@ -200,6 +201,66 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
+    from agent_desk.services.intake import open_intake
+
+    service = open_intake(ctx.db, ctx.data_dir.root, ctx.settings.phone_plan, ctx.actor)
+    path = Path(args.file)
+    if not path.exists():
+        raise CliError(f"no such file or folder: {path}")
+    if args.import_command == "discharges":
+        report = service.import_discharges(path, args.mapping)
+    else:
+        report = service.import_hl7(path)
+    print(report.summary())
+    return EXIT_OK if not report.errors else EXIT_FAILURE
+
+
+def cmd_hl7(ctx: Context, args: argparse.Namespace) -> int:
+    import threading
+
+    from agent_desk.services.intake import open_intake
+
+    service = open_intake(ctx.db, ctx.data_dir.root, ctx.settings.phone_plan, ctx.actor)
+    listener = service.listener(args.host, args.port)
+    listener.start()
+    print(f"listening for HL7 (MLLP) on {args.host}:{listener.port}; Ctrl-C stops", file=sys.stderr)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print(listener.stop().summary())
+    return EXIT_OK
+
+
+def cmd_forms(ctx: Context, args: argparse.Namespace) -> int:
+    import json
+
+    from agent_desk import forms
+    from agent_desk.forms.tools import render_text
+
+    match args.forms_command:
+        case "validate":
+            errors = forms.validate_file(Path(args.file))
+            for error in errors:
+                print(f"{args.file}: {error}", file=sys.stderr)
+            if errors:
+                raise CliError(f"{args.file}: {len(errors)} errors; the template is refused")
+            print(f"{args.file}: OK")
+        case "show":
+            shown = forms.show(args.template, args.template_version)
+            print(
+                json.dumps(shown, ensure_ascii=False, indent=2)
+                if args.json
+                else render_text(shown, args.lang)
+            )
+        case "score":
+            result = forms.score_file(args.template, Path(args.answers), args.template_version)
+            print(json.dumps(result, ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
 def cmd_bench(ctx: Context, args: argparse.Namespace) -> int:
     from agent_desk.bench import run_benchmarks
 
@@ -288,6 +349,44 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.set_defaults(handler=cmd_export)
 
+    imports = sub.add_parser("import", help="import discharges from the HIS")
+    imports_sub = imports.add_subparsers(dest="import_command", metavar="KIND", required=True)
+    discharges = imports_sub.add_parser("discharges", help="a CSV or .xlsx discharge list")
+    discharges.add_argument("file")
+    discharges.add_argument(
+        "--mapping",
+        default="default",
+        metavar="NAME",
+        help="saved column mapping (DATA/mappings/NAME.json)",
+    )
+    imports_sub.add_parser("hl7", help="a file or folder of HL7 v2 ADT messages").add_argument(
+        "file", metavar="FILE|DIR"
+    )
+    imports.set_defaults(handler=cmd_import)
+
+    hl7 = sub.add_parser("hl7", help="HL7 v2 interface")
+    hl7_sub = hl7.add_subparsers(dest="hl7_command", metavar="ACTION", required=True)
+    listen = hl7_sub.add_parser("listen", help="receive ADT messages over MLLP")
+    listen.add_argument("--port", type=int, default=2575)
+    listen.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (the LAN address, for the HIS)"
+    )
+    hl7.set_defaults(handler=cmd_hl7)
+
+    forms_parser = sub.add_parser("forms", help="follow-up form templates: validate, show, score")
+    forms_sub = forms_parser.add_subparsers(dest="forms_command", metavar="ACTION", required=True)
+    forms_sub.add_parser("validate", help="check a template file").add_argument("file")
+    show = forms_sub.add_parser("show", help="list a template's items")
+    show.add_argument("template", help="code or short name (phq9, gad7, barthel, nrs, mrs, nps…)")
+    show.add_argument("--json", action="store_true")
+    show.add_argument("--lang", choices=["zh", "en"], default="zh")
+    score = forms_sub.add_parser("score", help="score an answers file (linkId → code or value)")
+    score.add_argument("template")
+    score.add_argument("answers", metavar="ANSWERS.json")
+    for command in (show, score):
+        command.add_argument("--template-version", metavar="V")
+    forms_parser.set_defaults(handler=cmd_forms)
+
     bench = sub.add_parser("bench", help="measure the performance goals")
     bench.add_argument("name", nargs="?", help="one benchmark group (default: all)")
     bench.add_argument("--json", action="store_true", help="print one JSON object")
@@ -303,6 +402,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 _USER_ERRORS = (
     CliError,
+    UserError,
     SecretStoreUnavailable,
     DataDirError,
     DatabaseUnavailable,

@@ -14,10 +14,13 @@ from agent_desk.domain.enums import (
     AttemptOutcome,
     AuditAction,
     CallDirection,
+    CancelReason,
     Channel,
     ContactRelation,
     DischargeDisposition,
     EncounterKind,
+    ImportKind,
+    LostReason,
     Role,
     Sex,
     TaskStatus,
@@ -103,6 +106,9 @@ class PatientContact(IdMixin, VersionedMixin, Base):
 
 class Encounter(IdMixin, VersionedMixin, Base):
     __tablename__ = "encounters"
+    # The HIS's own key for the visit: a second import of the same discharge finds this
+    # row instead of adding another. Rows entered by hand have neither (NULLs never clash).
+    __table_args__ = (Index("uq_encounters_source_visit", "source", "visit_no", unique=True),)
 
     patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)
     kind: Mapped[EncounterKind] = mapped_column(_enum(EncounterKind))
@@ -113,6 +119,8 @@ class Encounter(IdMixin, VersionedMixin, Base):
     discharged_at: Mapped[datetime | None] = mapped_column(index=True)
     discharge_orders: Mapped[str | None] = mapped_column(Text)
     disposition: Mapped[DischargeDisposition | None] = mapped_column(_enum(DischargeDisposition))
+    source: Mapped[str | None] = mapped_column(String(32))  # which HIS feed, e.g. "HIS"
+    visit_no: Mapped[str | None] = mapped_column(String(64))  # 住院号 / PV1-19
 
 
 class EncounterDiagnosis(IdMixin, Base):
@@ -142,6 +150,8 @@ class FollowupTask(IdMixin, VersionedMixin, Base):
             "window_end",
         ),
         Index("ix_followup_tasks_worklist", "status", "due_date", "priority", "id", "window_end"),
+        # One task per step of a plan per visit: re-importing a discharge never doubles them.
+        Index("uq_followup_tasks_plan_step", "encounter_id", "plan_code", "plan_step", unique=True),
     )
 
     patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)
@@ -154,7 +164,17 @@ class FollowupTask(IdMixin, VersionedMixin, Base):
     assignee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_users.id"))
     department_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("departments.id"))
     status: Mapped[TaskStatus] = mapped_column(_enum(TaskStatus), default=TaskStatus.PENDING)
-    lost_reason: Mapped[str | None] = mapped_column(String(255))
+    lost_reason: Mapped[str | None] = mapped_column(String(255))  # the words shown, e.g. 三次未接通
+    # Added by 0002; NULL on tasks made by hand or before plans were data.
+    plan_version: Mapped[int | None] = mapped_column(Integer)
+    plan_step: Mapped[str | None] = mapped_column(String(32))
+    # The plan's due date; due_date moves with retries, this one stays, so that rates
+    # count a task in the month it was meant for.
+    planned_due_date: Mapped[date | None] = mapped_column(Date)
+    assignee_role: Mapped[Role | None] = mapped_column(_enum(Role))
+    callback_after: Mapped[datetime | None]  # the retry policy's earliest next attempt
+    lost_code: Mapped[LostReason | None] = mapped_column(_enum(LostReason))
+    cancel_reason: Mapped[CancelReason | None] = mapped_column(_enum(CancelReason))
 
 
 class FollowupAttempt(IdMixin, Base):
@@ -170,6 +190,8 @@ class FollowupAttempt(IdMixin, Base):
     outcome: Mapped[AttemptOutcome] = mapped_column(_enum(AttemptOutcome))
     note: Mapped[str | None] = mapped_column(Text)
     call_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("calls.id"))
+    # The E.164 number tried: a wrong number is only final once every number was tried.
+    number: Mapped[str | None] = mapped_column(String(20))
 
 
 class FollowupRecord(IdMixin, Base):
@@ -216,4 +238,36 @@ class AuditEvent(IdMixin, Base):
     action: Mapped[AuditAction] = mapped_column(_enum(AuditAction))
     entity_type: Mapped[str | None] = mapped_column(String(64))
     entity_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Hl7Message(IdMixin, Base):
+    """An HL7 message already applied; written in the same unit of work as its effects,
+    so a message is applied exactly once however often the HIS resends it."""
+
+    __tablename__ = "hl7_messages"
+    __table_args__ = (Index("uq_hl7_messages_sender_control", "sender", "control_id", unique=True),)
+
+    sender: Mapped[str] = mapped_column(String(128))  # MSH-3^MSH-4
+    control_id: Mapped[str] = mapped_column(String(64))  # MSH-10
+    event: Mapped[str] = mapped_column(String(8))  # A03, A08, A13
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ImportRun(IdMixin, Base):
+    """The report of one import, kept for hospital IT and the supervisors."""
+
+    __tablename__ = "import_runs"
+
+    kind: Mapped[ImportKind] = mapped_column(_enum(ImportKind))
+    source_name: Mapped[str] = mapped_column(String(512))
+    encoding: Mapped[str | None] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(index=True)
+    finished_at: Mapped[datetime]
+    read: Mapped[int] = mapped_column(Integer)
+    created: Mapped[int] = mapped_column(Integer)
+    updated: Mapped[int] = mapped_column(Integer)
+    skipped: Mapped[int] = mapped_column(Integer)
+    errors: Mapped[int] = mapped_column(Integer)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

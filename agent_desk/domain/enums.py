@@ -97,3 +97,31 @@ class AuditAction(StrEnum):
     PLAY_RECORDING = "play_recording"
     PATIENT_CREATED = "patient_created"
     CONTACT_ADDED = "contact_added"
+    IMPORT = "import"  # a discharge file or HL7 batch from the HIS
+
+
+class ImportKind(StrEnum):
+    """Where a batch of discharge data came from."""
+
+    CSV = "csv"
+    XLSX = "xlsx"
+    HL7_FILE = "hl7_file"
+    MLLP = "mllp"
+
+
+class LostReason(StrEnum):
+    """Why a task ended as lost to follow-up (失访); supervisors group by these."""
+
+    UNREACHABLE = "unreachable"  # 多次未接通: the retry policy ran out
+    NUMBER_INVALID = "number_invalid"  # 空号, and no other number left to try
+    WRONG_NUMBER = "wrong_number"  # 号码错误, and no other number left to try
+    REFUSED = "refused"  # 拒绝回访
+    DECEASED = "deceased"  # 患者已故
+
+
+class CancelReason(StrEnum):
+    """Why the system (never a person) cancelled a task; completed work is never cancelled."""
+
+    DISCHARGE_CANCELLED = "discharge_cancelled"  # HL7 A13: the patient was not discharged
+    PLAN_CHANGED = "plan_changed"  # a re-import no longer asks for this step
+    PATIENT_DECEASED = "patient_deceased"  # another task learnt the patient has died

@@ -1,0 +1,177 @@
+"""The SQL of attempts and outcomes: an attempt and the task's new state in one unit of
+work, and the rows the follow-up rates are computed from."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session
+
+from agent_desk.db.models import Department, FollowupAttempt, FollowupTask, PatientContact
+from agent_desk.domain.enums import (
+    AttemptOutcome,
+    CancelReason,
+    Channel,
+    LostReason,
+    TaskStatus,
+)
+from agent_desk.plans.rates import RateInput
+from agent_desk.plans.retry import BAD_NUMBER, CONTACT_MADE, AttemptFact, RetryPolicy, decide
+
+UNASSIGNED = "(未分配)"
+
+
+class TaskNotOpen(ValueError):
+    """An attempt on a task that is missing, done, lost or cancelled."""
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptResult:
+    attempt_id: uuid.UUID
+    task_id: uuid.UUID
+    status: TaskStatus
+    attempts: int  # on this task, this one included
+    due_date: date
+    callback_after: datetime | None
+    lost_code: LostReason | None
+    lost_reason: str | None
+    other_tasks_cancelled: int  # the patient's open tasks cancelled because they died
+
+
+def _numbers(session: Session, patient_id: uuid.UUID) -> list[str]:
+    rows = session.scalars(
+        select(PatientContact.e164)
+        .where(PatientContact.patient_id == patient_id, PatientContact.e164.is_not(None))
+        .order_by(PatientContact.is_primary.desc(), PatientContact.created_at)
+    )
+    return [number for number in rows if number is not None]
+
+
+def record_attempt(
+    session: Session,
+    task_id: uuid.UUID,
+    *,
+    channel: Channel,
+    outcome: AttemptOutcome,
+    at: datetime,
+    policy: RetryPolicy,
+    staff_id: uuid.UUID | None = None,
+    note: str | None = None,
+    number: str | None = None,
+    call_id: uuid.UUID | None = None,
+) -> AttemptResult:
+    """Add the attempt and move the task on by the retry policy, in the caller's unit of
+    work (a form submit adds its record to the same one)."""
+    # FOR UPDATE on PostgreSQL: two agents on one task are applied one after the other.
+    task = session.get(FollowupTask, task_id, with_for_update=True)
+    if task is None:
+        raise TaskNotOpen(f"no follow-up task {task_id}")
+    if task.status is not TaskStatus.PENDING:
+        raise TaskNotOpen(f"the task is already {task.status.value}; no attempt can be added")
+    numbers = _numbers(session, task.patient_id)
+    if number is None and numbers:
+        number = numbers[0]  # unless told otherwise, the primary number was the one dialled
+    history = [
+        AttemptFact(a.attempted_at, a.outcome, a.number)
+        for a in session.scalars(
+            select(FollowupAttempt)
+            .where(FollowupAttempt.task_id == task_id)
+            .order_by(FollowupAttempt.attempted_at, FollowupAttempt.id)
+        )
+    ]
+    attempt = FollowupAttempt(
+        task_id=task_id,
+        patient_id=task.patient_id,
+        attempted_at=at,
+        channel=channel,
+        staff_id=staff_id,
+        outcome=outcome,
+        note=note,
+        call_id=call_id,
+        number=number,
+    )
+    session.add(attempt)
+    history.append(AttemptFact(at, outcome, number))
+    dead = {fact.number for fact in history if fact.outcome in BAD_NUMBER}
+    decision = decide(policy, history, sum(n not in dead for n in numbers))
+    task.status = decision.status
+    task.callback_after = decision.callback_after
+    if decision.due_date is not None:
+        task.due_date = decision.due_date
+        task.window_start = min(task.window_start, decision.due_date)
+        # A retry past the window is still due, not overdue: the policy moved it there.
+        task.window_end = max(task.window_end, decision.due_date)
+    if decision.status is TaskStatus.LOST:
+        task.lost_code, task.lost_reason = decision.lost_code, decision.lost_reason
+    cancelled = 0
+    if decision.patient_deceased:
+        cancelled = _cancel_open_tasks(session, task.patient_id, task.id)
+    session.flush()
+    return AttemptResult(
+        attempt_id=attempt.id,
+        task_id=task.id,
+        status=task.status,
+        attempts=len(history),
+        due_date=task.due_date,
+        callback_after=task.callback_after,
+        lost_code=task.lost_code,
+        lost_reason=task.lost_reason,
+        other_tasks_cancelled=cancelled,
+    )
+
+
+def _cancel_open_tasks(session: Session, patient_id: uuid.UUID, except_id: uuid.UUID) -> int:
+    """No more calls to a bereaved family: every other open task of the patient ends."""
+    count = 0
+    for other in session.scalars(
+        select(FollowupTask).where(
+            FollowupTask.patient_id == patient_id,
+            FollowupTask.status == TaskStatus.PENDING,
+            FollowupTask.id != except_id,
+        )
+    ):
+        other.status = TaskStatus.CANCELLED
+        other.cancel_reason = CancelReason.PATIENT_DECEASED
+        other.callback_after = None
+        count += 1
+    return count
+
+
+def rate_inputs(
+    session: Session,
+    start: date,
+    end: date,
+    as_of: date,
+    department_id: uuid.UUID | None = None,
+) -> list[RateInput]:
+    """Every task planned from *start* to *end* (inclusive) and due by *as_of*."""
+    task = FollowupTask
+    planned = func.coalesce(task.planned_due_date, task.due_date)
+    attempted = exists().where(FollowupAttempt.task_id == task.id)
+    reached = exists().where(
+        FollowupAttempt.task_id == task.id, FollowupAttempt.outcome.in_(list(CONTACT_MADE))
+    )
+    stmt = (
+        select(Department.name, planned, task.status, attempted, reached)
+        .outerjoin(Department, Department.id == task.department_id)
+        .where(planned >= start, planned <= end, planned <= as_of)
+        .where(task.status != TaskStatus.CANCELLED)
+    )
+    if department_id is not None:
+        stmt = stmt.where(task.department_id == department_id)
+    result = []
+    for name, due, status, was_attempted, was_reached in session.execute(stmt):
+        done = status is TaskStatus.DONE  # a task closed as done was followed up
+        result.append(
+            RateInput(
+                department=name or UNASSIGNED,
+                planned_due=due if isinstance(due, date) else date.fromisoformat(str(due)),
+                status=status,
+                attempted=bool(was_attempted) or done,
+                reached=bool(was_reached) or done,
+            )
+        )
+    return result
