@@ -6,16 +6,28 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from agent_desk.db.models import Department, FollowupAttempt, FollowupTask, PatientContact
+from agent_desk.db.models import (
+    Department,
+    FeedbackEntry,
+    FollowupAlert,
+    FollowupAttempt,
+    FollowupRecord,
+    FollowupTask,
+    PatientContact,
+)
 from agent_desk.domain.enums import (
+    AlertSeverity,
     AttemptOutcome,
     CancelReason,
     Channel,
+    FeedbackKind,
     LostReason,
+    Role,
     TaskStatus,
 )
 from agent_desk.plans.rates import RateInput
@@ -175,3 +187,91 @@ def rate_inputs(
             )
         )
     return result
+
+
+def add_record(
+    session: Session,
+    *,
+    task_id: uuid.UUID | None,
+    patient_id: uuid.UUID,
+    attempt_id: uuid.UUID | None,
+    template_code: str,
+    template_version: str,
+    answers: dict[str, Any],
+    scores: dict[str, Any],
+    recovery_score: float | None,
+    staff_id: uuid.UUID | None,
+    completed_at: datetime,
+) -> uuid.UUID:
+    record = FollowupRecord(
+        task_id=task_id,
+        patient_id=patient_id,
+        attempt_id=attempt_id,
+        template_code=template_code,
+        template_version=template_version,
+        answers=answers,
+        scores=scores,
+        recovery_score=recovery_score,
+        staff_id=staff_id,
+        completed_at=completed_at,
+    )
+    session.add(record)
+    session.flush()
+    return record.id
+
+
+def task_department(session: Session, task_id: uuid.UUID | None) -> uuid.UUID | None:
+    if task_id is None:
+        return None
+    return session.scalar(select(FollowupTask.department_id).where(FollowupTask.id == task_id))
+
+
+def add_feedback(
+    session: Session,
+    record_id: uuid.UUID,
+    patient_id: uuid.UUID,
+    department_id: uuid.UUID | None,
+    kind: FeedbackKind,
+    text: str,
+) -> None:
+    session.add(
+        FeedbackEntry(
+            record_id=record_id,
+            patient_id=patient_id,
+            department_id=department_id,
+            kind=kind,
+            text=text,
+        )
+    )
+
+
+def add_alert(
+    session: Session,
+    record_id: uuid.UUID,
+    patient_id: uuid.UUID,
+    code: str,
+    severity: AlertSeverity,
+    notify_role: Role,
+    text: str,
+    raised_at: datetime,
+) -> None:
+    session.add(
+        FollowupAlert(
+            record_id=record_id,
+            patient_id=patient_id,
+            code=code,
+            severity=severity,
+            notify_role=notify_role,
+            text=text,
+            raised_at=raised_at,
+        )
+    )
+
+
+def open_alerts(session: Session, role: Role) -> list[tuple[uuid.UUID, str, AlertSeverity]]:
+    rows = session.execute(
+        select(FollowupAlert.patient_id, FollowupAlert.text, FollowupAlert.severity)
+        .where(FollowupAlert.notify_role == role, FollowupAlert.acknowledged_at.is_(None))
+        .order_by(FollowupAlert.raised_at.desc())
+    )
+    return [(pid, text, severity) for pid, text, severity in rows]

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from agent_desk.db.base import Base, IdMixin, VersionedMixin, utcnow
 from agent_desk.domain.enums import (
+    AlertSeverity,
     AttemptOutcome,
     AuditAction,
     CallDirection,
@@ -19,6 +20,8 @@ from agent_desk.domain.enums import (
     ContactRelation,
     DischargeDisposition,
     EncounterKind,
+    FeedbackKind,
+    FeedbackStatus,
     ImportKind,
     LostReason,
     Role,
@@ -271,3 +274,37 @@ class ImportRun(IdMixin, Base):
     skipped: Mapped[int] = mapped_column(Integer)
     errors: Mapped[int] = mapped_column(Integer)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class FeedbackEntry(IdMixin, VersionedMixin, Base):
+    """Praise, a complaint or a suggestion heard on a follow-up, for the department concerned.
+
+    Stored with the record that captured it, ready for routing with a deadline."""
+
+    __tablename__ = "feedback_items"
+
+    record_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("followup_records.id"), index=True)
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)
+    department_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("departments.id"), index=True
+    )
+    kind: Mapped[FeedbackKind] = mapped_column(_enum(FeedbackKind))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[FeedbackStatus] = mapped_column(
+        _enum(FeedbackStatus), default=FeedbackStatus.OPEN
+    )
+
+
+class FollowupAlert(IdMixin, Base):
+    """An answer that needs someone now (PHQ-9 item 9, BP ≥ 180/110): shown to the role named."""
+
+    __tablename__ = "followup_alerts"
+
+    record_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("followup_records.id"), index=True)
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)
+    code: Mapped[str] = mapped_column(String(64))
+    severity: Mapped[AlertSeverity] = mapped_column(_enum(AlertSeverity))
+    notify_role: Mapped[Role] = mapped_column(_enum(Role))
+    text: Mapped[str] = mapped_column(Text)
+    raised_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    acknowledged_at: Mapped[datetime | None]

@@ -125,3 +125,22 @@ class CancelReason(StrEnum):
     DISCHARGE_CANCELLED = "discharge_cancelled"  # HL7 A13: the patient was not discharged
     PLAN_CHANGED = "plan_changed"  # a re-import no longer asks for this step
     PATIENT_DECEASED = "patient_deceased"  # another task learnt the patient has died
+
+
+class FeedbackKind(StrEnum):
+    PRAISE = "praise"
+    COMPLAINT = "complaint"
+    SUGGESTION = "suggestion"
+
+
+class AlertSeverity(StrEnum):
+    WARNING = "warning"  # look at it today
+    CRITICAL = "critical"  # act now, whatever else the form says
+
+
+class FeedbackStatus(StrEnum):
+    """Where a praise, complaint or suggestion stands; the ticket workflow moves it on."""
+
+    OPEN = "open"
+    ROUTED = "routed"
+    CLOSED = "closed"

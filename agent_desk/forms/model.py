@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 
+from agent_desk.domain.enums import AlertSeverity as AlertSeverity
+from agent_desk.domain.enums import FeedbackKind as FeedbackKind
 from agent_desk.domain.enums import Role
 from agent_desk.forms.expression import Node
 
@@ -79,23 +81,12 @@ class GuidanceKind(StrEnum):
     EDUCATION = "education"  # 健康宣教: guidance read to the patient
 
 
-class FeedbackKind(StrEnum):
-    PRAISE = "praise"
-    COMPLAINT = "complaint"
-    SUGGESTION = "suggestion"
-
-
 class SatisfactionDimension(StrEnum):
     DOCTORS = "doctors"
     NURSES = "nurses"
     ENVIRONMENT = "environment"
     COST = "cost"
     OVERALL = "overall"
-
-
-class AlertSeverity(StrEnum):
-    WARNING = "warning"  # look at it today
-    CRITICAL = "critical"  # act now, whatever else the form says
 
 
 @dataclass(frozen=True, slots=True)

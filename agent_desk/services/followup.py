@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from agent_desk.db import followup as followup_db
@@ -11,9 +12,29 @@ from agent_desk.db.base import utcnow
 from agent_desk.db.engine import Database
 from agent_desk.db.followup import AttemptResult, TaskNotOpen
 from agent_desk.domain.enums import AttemptOutcome, Channel
+from agent_desk.forms import FormState, extract_feedback
 from agent_desk.plans.calendar import local_date
 from agent_desk.plans.rates import RateRow, compute_rates
 from agent_desk.plans.retry import RetryPolicy
+
+
+@dataclass(frozen=True)
+class FormSubmission:
+    state: FormState
+    patient_id: uuid.UUID
+    task_id: uuid.UUID | None
+    staff_id: uuid.UUID | None
+    outcome: AttemptOutcome = AttemptOutcome.REACHED
+    channel: Channel = Channel.PHONE
+    call_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    record_id: uuid.UUID
+    attempt: AttemptResult | None
+    feedback_items: int
+    alerts: int
 
 
 class FollowupService:
@@ -54,6 +75,61 @@ class FollowupService:
                 call_id=call_id,
             )
 
+    def submit(self, form: FormSubmission) -> SubmitResult:
+        """The completed form, its attempt and the task's new state, feedback and alerts:
+        one transaction, so a crash leaves all of it or none (raises TaskNotOpen)."""
+        state = form.state
+        template = state.template
+        result = state.score()
+        answers = state.record_answers()
+        at = self._clock()
+        with self._db.write() as session:
+            attempt: AttemptResult | None = None
+            if form.task_id is not None:
+                attempt = followup_db.record_attempt(
+                    session,
+                    form.task_id,
+                    channel=form.channel,
+                    outcome=form.outcome,
+                    at=at,
+                    policy=self.policy,
+                    staff_id=form.staff_id,
+                    call_id=form.call_id,
+                )
+            record_id = followup_db.add_record(
+                session,
+                task_id=form.task_id,
+                patient_id=form.patient_id,
+                attempt_id=attempt.attempt_id if attempt else None,
+                template_code=template.code,
+                template_version=template.version,
+                answers=dict(answers),
+                scores=result.to_dict(),
+                recovery_score=None
+                if result.recovery_score is None
+                else float(result.recovery_score),
+                staff_id=form.staff_id,
+                completed_at=at,
+            )
+            department = followup_db.task_department(session, form.task_id)
+            feedback = extract_feedback(template, answers)
+            for item in feedback.items:
+                followup_db.add_feedback(
+                    session, record_id, form.patient_id, department, item.kind, item.text
+                )
+            for alert in result.alerts:
+                followup_db.add_alert(
+                    session,
+                    record_id,
+                    form.patient_id,
+                    alert.code,
+                    alert.severity,
+                    alert.notify,
+                    alert.text.zh,
+                    at,
+                )
+        return SubmitResult(record_id, attempt, len(feedback.items), len(result.alerts))
+
     def rates(
         self,
         start: date,
@@ -70,4 +146,4 @@ class FollowupService:
         return compute_rates(rows)
 
 
-__all__ = ["AttemptResult", "FollowupService", "TaskNotOpen"]
+__all__ = ["AttemptResult", "FollowupService", "FormSubmission", "SubmitResult", "TaskNotOpen"]

@@ -1,0 +1,246 @@
+"""A follow-up form rendered from its template, filled with the keyboard while on a call.
+
+Every edit goes through FormState, which refuses a bad value and says why; the view only
+shows what the state decides: which items are enabled, the live score, the alerts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agent_desk.forms import FormState, FormTemplate, Item, ItemType
+
+_ERROR_STYLE = "color: #b3261e;"
+_CHOICE_NONE = "—"
+
+
+@dataclass
+class _Row:
+    item: Item
+    label: QLabel
+    editor: QWidget
+    error: QLabel
+
+
+class FormView(QWidget):
+    """Shows a template; `changed` fires after every accepted or refused edit."""
+
+    changed = Signal()
+    focused_item = Signal(object)  # Item, for the guidance beside the form
+
+    def __init__(self, state: FormState, language: str = "zh", parent: Any = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.language = language
+        self.rows: dict[str, _Row] = {}
+        self._groups: dict[str, QGroupBox] = {}
+        layout = QVBoxLayout(self)
+        self.score_label = QLabel()
+        self.score_label.setObjectName("formScore")
+        self.score_label.setWordWrap(True)
+        self.score_label.setStyleSheet("#formScore { font-weight: bold; }")
+        layout.addWidget(self.score_label)
+        self.alert_label = QLabel()
+        self.alert_label.setWordWrap(True)
+        self.alert_label.setStyleSheet(
+            "QLabel { background: #b3261e; color: white; padding: 4px; font-weight: bold; }"
+        )
+        layout.addWidget(self.alert_label)
+        body = QFormLayout()
+        body.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self._add_items(state.template.items, body)
+        layout.addLayout(body)
+        layout.addStretch(1)
+        self.refresh()
+
+    @property
+    def template(self) -> FormTemplate:
+        return self.state.template
+
+    # --- building --------------------------------------------------------------------
+
+    def _text(self, item: Item) -> str:
+        text = item.text.get(self.language)
+        prefix = f"{item.prefix} " if item.prefix else ""
+        star = " *" if item.required else ""
+        return f"{prefix}{text}{star}"
+
+    def _add_items(self, items: tuple[Item, ...], layout: QFormLayout) -> None:
+        for item in items:
+            if item.type is ItemType.GROUP:
+                box = QGroupBox(item.text.get(self.language))
+                inner = QFormLayout(box)
+                inner.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+                self._add_items(item.items, inner)
+                self._groups[item.link_id] = box
+                layout.addRow(box)
+            elif item.type is ItemType.DISPLAY:
+                note = QLabel(item.text.get(self.language))
+                note.setWordWrap(True)
+                layout.addRow(note)
+            else:
+                self._add_row(item, layout)
+
+    def _add_row(self, item: Item, layout: QFormLayout) -> None:
+        label = QLabel(self._text(item))
+        label.setWordWrap(True)
+        editor = self._editor(item)
+        editor.setObjectName(f"item:{item.link_id}")
+        error = QLabel()
+        error.setStyleSheet(_ERROR_STYLE)
+        error.setWordWrap(True)
+        error.hide()
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(editor)
+        column.addWidget(error)
+        label.setBuddy(editor)
+        layout.addRow(label, holder)
+        self.rows[item.link_id] = _Row(item, label, holder, error)
+        _FocusWatch(editor, lambda: self.focused_item.emit(item), self)
+        self._fill(item, editor)
+
+    def _editor(self, item: Item) -> QWidget:
+        if item.calculated is not None:
+            return QLabel()
+        match item.type:
+            case ItemType.CHOICE:
+                combo = QComboBox()
+                combo.addItem(_CHOICE_NONE, None)
+                for option in item.options:
+                    weight = "" if option.weight is None else f"  ({option.weight:g})"
+                    combo.addItem(option.display.get(self.language) + weight, option.code)
+                combo.currentIndexChanged.connect(
+                    lambda _i, c=combo, i=item: self._set(i, c.currentData())
+                )
+                return combo
+            case ItemType.BOOLEAN:
+                combo = QComboBox()
+                for text, value in (
+                    (_CHOICE_NONE, None),
+                    (self.tr("Yes"), True),
+                    (self.tr("No"), False),
+                ):
+                    combo.addItem(text, value)
+                combo.currentIndexChanged.connect(
+                    lambda _i, c=combo, i=item: self._set(i, c.currentData())
+                )
+                return combo
+            case ItemType.TEXT:
+                box = QPlainTextEdit()
+                box.setTabChangesFocus(True)  # Tab moves on, as in every other field
+                box.setMaximumHeight(70)
+                box.textChanged.connect(lambda b=box, i=item: self._set(i, b.toPlainText()))
+                return box
+            case _:
+                line = QLineEdit()
+                line.setPlaceholderText(self._hint(item))
+                line.editingFinished.connect(lambda e=line, i=item: self._set(i, e.text()))
+                return line
+
+    def _hint(self, item: Item) -> str:
+        if item.type is ItemType.DATE:
+            return "YYYY-MM-DD"
+        if item.type in (ItemType.INTEGER, ItemType.DECIMAL):
+            low = "" if item.min_value is None else f"{item.min_value:g}"
+            high = "" if item.max_value is None else f"{item.max_value:g}"
+            unit = f" {item.unit}" if item.unit else ""
+            return f"{low}–{high}{unit}" if low or high else unit.strip()
+        return ""
+
+    def _fill(self, item: Item, editor: QWidget) -> None:
+        """Show a restored answer (a draft) in its editor without re-validating it."""
+        value = self.state.answer(item.link_id)
+        if value is None:
+            return
+        editor.blockSignals(True)
+        if isinstance(editor, QComboBox):
+            index = editor.findData(value)
+            editor.setCurrentIndex(max(index, 0))
+        elif isinstance(editor, QPlainTextEdit):
+            editor.setPlainText(str(value))
+        elif isinstance(editor, QLineEdit):
+            editor.setText(str(value))
+        editor.blockSignals(False)
+
+    # --- editing ---------------------------------------------------------------------
+
+    def _set(self, item: Item, raw: object) -> None:
+        problem = self.state.set_answer(item.link_id, raw)
+        row = self.rows[item.link_id]
+        if problem is None:
+            row.error.hide()
+        else:
+            row.error.setText(problem.message(self.language))
+            row.error.show()
+        self.refresh()
+        self.changed.emit()
+
+    def refresh(self) -> None:
+        for link_id, box in self._groups.items():
+            box.setVisible(self.state.is_enabled(link_id))
+        for link_id, row in self.rows.items():
+            enabled = self.state.is_enabled(link_id)
+            row.label.setVisible(enabled)
+            row.editor.setVisible(enabled)
+            if row.item.calculated is not None:
+                editor = row.editor.layout().itemAt(0).widget()
+                value = self.state.value(link_id)
+                if isinstance(editor, QLabel):
+                    editor.setText(
+                        ""
+                        if value is None
+                        else f"{value:g}"
+                        if isinstance(value, int | float)
+                        else str(value)
+                    )
+        self._show_score()
+
+    def _show_score(self) -> None:
+        result = self.state.score()
+        parts = []
+        if result.recovery_score is not None:
+            parts.append(self.tr("Recovery score %1").replace("%1", f"{result.recovery_score:g}"))
+        for band in result.bands:
+            title = self.template.item(band.link_id).text.get(self.language)
+            parts.append(f"{title}: {band.value:g} · {band.band.label.get(self.language)}")
+        missing = len(self.state.missing_required())
+        if missing:
+            parts.append(self.tr("%1 required answers missing").replace("%1", str(missing)))
+        self.score_label.setText("   ".join(parts))
+        alerts = [alert.text.get(self.language) for alert in result.alerts]
+        self.alert_label.setText("\n".join(alerts))
+        self.alert_label.setVisible(bool(alerts))
+
+    def problems_text(self) -> str:
+        return "; ".join(p.message(self.language) for p in self.state.missing_required())
+
+
+class _FocusWatch(QObject):
+    """Calls back when its widget (or a child) gets the keyboard focus."""
+
+    def __init__(self, widget: QWidget, callback: Any, parent: QObject) -> None:
+        super().__init__(parent)
+        self._callback = callback
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: Any) -> bool:
+        from PySide6.QtCore import QEvent
+
+        if event.type() == QEvent.Type.FocusIn:
+            self._callback()
+        return False

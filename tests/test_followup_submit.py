@@ -1,0 +1,123 @@
+"""Submitting a form: record, attempt and task state, feedback and alerts in one transaction."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent_desk.db.engine import Database
+from agent_desk.db.models import (
+    FeedbackEntry,
+    FollowupAlert,
+    FollowupAttempt,
+    FollowupRecord,
+    FollowupTask,
+)
+from agent_desk.domain.enums import AttemptOutcome, FeedbackKind, Role, TaskStatus
+from agent_desk.forms import FormState, load_template
+from agent_desk.services.followup import FollowupService, FormSubmission, TaskNotOpen
+from tests.builders import Hospital
+
+CALM = "not_at_all"
+
+
+def _phq9(item9: str) -> FormState:
+    answers = {f"phq9_{n}": CALM for n in range(1, 9)} | {"phq9_9": item9}
+    return FormState(load_template("phq9"), answers)
+
+
+def _general(complaint: str) -> FormState:
+    state = FormState(load_template("general"))
+    for link_id, value in {
+        "gd_respondent": "patient",
+        "gd_recovery": "improved",
+        "gd_medication": "as_prescribed",
+        "gd_wound": "healed",
+        "gd_symptoms": "none",
+        "gd_revisit_known": True,
+        "gd_revisit_help": False,
+        "gd_guidance_given": True,
+        "gd_guidance_understood": "fully",
+        "gd_sat_doctors": "very_satisfied",
+        "gd_sat_nurses": "satisfied",
+        "gd_sat_environment": "neutral",
+        "gd_sat_cost": "dissatisfied",
+        "gd_sat_overall": "satisfied",
+        "gd_complaint": complaint,
+    }.items():
+        assert state.set_answer(link_id, value) is None, link_id
+    return state
+
+
+def _all(db: Database, model: type) -> list:
+    with db.read() as session:
+        return session.query(model).all()
+
+
+def _new_records(db: Database) -> list[FollowupRecord]:
+    """Records other than the one the hand-made hospital starts with."""
+    return [
+        r
+        for r in _all(db, FollowupRecord)
+        if r.template_code != "general_discharge" or r.recovery_score != 82.0
+    ]
+
+
+def test_submit_stores_record_attempt_and_closes_the_task(db: Database, hospital: Hospital) -> None:
+    task_id = hospital.tasks["wang_due"]
+    result = FollowupService(db).submit(
+        FormSubmission(_general(""), hospital.patients["wang"], task_id, None)
+    )
+    [record] = _new_records(db)
+    assert (record.id, record.template_code, record.template_version) == (
+        result.record_id,
+        "general_discharge",
+        "1",
+    )
+    assert record.recovery_score is not None
+    with db.read() as session:
+        assert session.get(FollowupTask, task_id).status is TaskStatus.DONE
+        attempt = session.get(FollowupAttempt, record.attempt_id)
+        assert attempt.outcome is AttemptOutcome.REACHED
+
+
+def test_phq9_item9_alerts_the_supervisor_even_with_a_low_total(
+    db: Database, hospital: Hospital
+) -> None:
+    FollowupService(db).submit(
+        FormSubmission(
+            _phq9("several_days"), hospital.patients["wang"], hospital.tasks["wang_due"], None
+        )
+    )
+    [alert] = _all(db, FollowupAlert)
+    assert alert.notify_role is Role.SUPERVISOR
+    [record] = _new_records(db)
+    assert record.scores["values"]["phq9_total"] == 1
+
+
+def test_a_complaint_is_stored_for_the_department_of_the_task(
+    db: Database, hospital: Hospital
+) -> None:
+    FollowupService(db).submit(
+        FormSubmission(
+            _general("夜间病房太吵，护士呼叫不应"),
+            hospital.patients["li_a"],
+            hospital.tasks["li_overdue"],
+            None,
+        )
+    )
+    [item] = _all(db, FeedbackEntry)
+    assert (item.kind, item.department_id) == (FeedbackKind.COMPLAINT, hospital.orthopaedics)
+    assert item.text == "夜间病房太吵，护士呼叫不应"
+
+
+def test_a_closed_task_refuses_and_nothing_is_half_written(
+    db: Database, hospital: Hospital
+) -> None:
+    with pytest.raises(TaskNotOpen):
+        FollowupService(db).submit(
+            FormSubmission(
+                _phq9("several_days"), hospital.patients["li_b"], hospital.tasks["li_b_done"], None
+            )
+        )
+    assert _new_records(db) == []
+    assert _all(db, FollowupAlert) == []
