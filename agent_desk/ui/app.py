@@ -14,13 +14,16 @@ from agent_desk.db.engine import Database
 from agent_desk.db.open import DatabaseUnavailable, open_local
 from agent_desk.db.phone_index import PhoneIndex
 from agent_desk.domain.views import StaffView
+from agent_desk.forms import DraftStore, default_library
 from agent_desk.logs import LOG_NAME
 from agent_desk.paths import DataDir
 from agent_desk.services.accounts import AccountService
+from agent_desk.services.followup import FollowupService
 from agent_desk.services.patients import PatientService
 from agent_desk.services.worklist import WorklistService
 from agent_desk.settings import Settings
 from agent_desk.ui import excepthook
+from agent_desk.ui.followup_panel import FollowupPanel
 from agent_desk.ui.i18n import install_translators
 from agent_desk.ui.login_dialog import LoginDialog
 from agent_desk.ui.main_window import MainWindow
@@ -32,11 +35,16 @@ WARM_UP_DELAY_MS = 500
 
 
 def build_main_window(db: Database, settings: Settings, user: StaffView) -> MainWindow:
+    language = "en" if settings.get("ui.language") == "en" else "zh"
+    drafts = DraftStore(settings.path.parent / "drafts")
+    drafts.remove_stale_temp_files()  # half-written temp files of a crash; drafts stay
+    followup = FollowupPanel(FollowupService(db), drafts, default_library(), user.id, language)
     return MainWindow(
         user,
         PatientService(db, settings.phone_plan, PhoneIndex(db)),
         WorklistService(db),
         settings,
+        followup,
     )
 
 

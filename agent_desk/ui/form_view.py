@@ -31,6 +31,7 @@ _CHOICE_NONE = "—"
 class _Row:
     item: Item
     label: QLabel
+    holder: QWidget  # the editor and its error line, shown and hidden together
     editor: QWidget
     error: QLabel
 
@@ -110,7 +111,7 @@ class FormView(QWidget):
         column.addWidget(error)
         label.setBuddy(editor)
         layout.addRow(label, holder)
-        self.rows[item.link_id] = _Row(item, label, holder, error)
+        self.rows[item.link_id] = _Row(item, label, holder, editor, error)
         _FocusWatch(editor, lambda: self.focused_item.emit(item), self)
         self._fill(item, editor)
 
@@ -196,18 +197,11 @@ class FormView(QWidget):
         for link_id, row in self.rows.items():
             enabled = self.state.is_enabled(link_id)
             row.label.setVisible(enabled)
-            row.editor.setVisible(enabled)
-            if row.item.calculated is not None:
-                editor = row.editor.layout().itemAt(0).widget()
+            row.holder.setVisible(enabled)
+            if row.item.calculated is not None and isinstance(row.editor, QLabel):
                 value = self.state.value(link_id)
-                if isinstance(editor, QLabel):
-                    editor.setText(
-                        ""
-                        if value is None
-                        else f"{value:g}"
-                        if isinstance(value, int | float)
-                        else str(value)
-                    )
+                shown = f"{value:g}" if isinstance(value, int | float) else str(value or "")
+                row.editor.setText(shown)
         self._show_score()
 
     def _show_score(self) -> None:

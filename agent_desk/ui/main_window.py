@@ -33,6 +33,7 @@ from agent_desk.services.worklist import WorklistService
 from agent_desk.settings import Settings
 from agent_desk.ui.call_controller import CallController
 from agent_desk.ui.call_panel import CallPanel
+from agent_desk.ui.followup_panel import FollowupPanel
 from agent_desk.ui.labels import label
 from agent_desk.ui.patient_card import PatientCardView
 from agent_desk.ui.patient_chooser import PatientChooser
@@ -49,6 +50,7 @@ class MainWindow(QMainWindow):
         patients: PatientService,
         worklist: WorklistService,
         settings: Settings,
+        followup: FollowupPanel,
         today: Callable[[], date] = date.today,
         parent: Any = None,
     ) -> None:
@@ -58,6 +60,7 @@ class MainWindow(QMainWindow):
         self._worklist = worklist
         self._settings = settings
         self._today = today
+        self.followup = followup
         self.calls: CallController | None = None
         self.setWindowTitle(self.tr("Follow-up workstation"))
         self.resize(1360, 820)
@@ -139,6 +142,12 @@ class MainWindow(QMainWindow):
         right_layout.addWidget(self.call_panel)
         self.card = PatientCardView()
         right_layout.addWidget(self.card, 1)
+        self.card.tabs.addTab(self.followup, self.tr("Follow-up form"))
+        self.card.card_shown.connect(
+            lambda card: self.followup.open_for(card, self.card.selected_task())
+        )
+        self.card.task_selected.connect(self._on_task_selected)
+        self.followup.submitted.connect(self._after_submit)
         splitter.addWidget(right)
         splitter.setSizes([760, 600])
         self.setCentralWidget(splitter)
@@ -275,6 +284,17 @@ class MainWindow(QMainWindow):
         indexes = selected.indexes()
         if indexes:
             self.open_patient(self.model.row_at(indexes[0].row()).patient_id)
+
+    def _on_task_selected(self, task: object) -> None:
+        if self.card.card is not None:
+            self.followup.open_for(self.card.card, task)  # type: ignore[arg-type]
+
+    def _after_submit(self, _result: object) -> None:
+        card = self.card.card
+        self.reload_worklist()
+        if card is not None:
+            self.open_patient(card.id)
+        self.statusBar().showMessage(self.tr("Follow-up saved."), 8000)
 
     def _setting_toggle(self, text: str, key: str) -> QAction:
         action = QAction(text, self, checkable=True)

@@ -41,11 +41,13 @@ def _escape(text: str) -> str:
 class PatientCardView(QWidget):
     """Shows one PatientCard. It never queries: the window hands it a finished snapshot."""
 
-    task_selected = Signal(object)  # TaskView | None
+    task_selected = Signal(object)  # TaskView | None, when the user picks another task
+    card_shown = Signal(object)  # PatientCard, once every part is filled
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.card: PatientCard | None = None
+        self._filling = False
         self._build()
         self.clear()
 
@@ -115,9 +117,12 @@ class PatientCardView(QWidget):
         )
         self._set_flags(self._flag_texts(card))
         self._fill_fields(card)
+        self._filling = True
         self._fill_tasks(card.open_tasks)
+        self._filling = False
         self._fill_timeline(card)
         self._fill_encounters(card)
+        self.card_shown.emit(card)
 
     def selected_task(self) -> TaskView | None:
         item = self.tasks.currentItem()
@@ -170,6 +175,10 @@ class PatientCardView(QWidget):
         add(self.tr("Family history"), card.family_history)
         if card.tags:
             add(self.tr("Tags"), "、".join(card.tags))
+        trend = [e.score for e in reversed(card.timeline) if e.score is not None]
+        if trend:
+            arrow = "↑" if trend[-1] > trend[0] else "↓" if trend[-1] < trend[0] else "→"
+            add(self.tr("Recovery score"), " → ".join(f"{s:g}" for s in trend[-6:]) + f"  {arrow}")
 
     def _contacts_text(self, card: PatientCard) -> str:
         lines = []
@@ -199,7 +208,8 @@ class PatientCardView(QWidget):
             self.tasks.setCurrentRow(0)  # the task the call is most likely about
 
     def _on_task_changed(self, current: QListWidgetItem | None, _previous: Any) -> None:
-        self.task_selected.emit(current.data(_TASK_ROLE) if current else None)
+        if not self._filling:
+            self.task_selected.emit(current.data(_TASK_ROLE) if current else None)
 
     def _fill_timeline(self, card: PatientCard) -> None:
         items = []

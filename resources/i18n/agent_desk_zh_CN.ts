@@ -159,6 +159,68 @@ Your saved work is safe. The details are in %2</source>
     </message>
 </context>
 <context>
+    <name>FollowupPanel</name>
+    <message>
+        <source>Form:</source>
+        <translation>表单：</translation>
+    </message>
+    <message>
+        <source>Outcome:</source>
+        <translation>结果：</translation>
+    </message>
+    <message>
+        <source>Submit (Ctrl+Enter)</source>
+        <translation>提交 (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Draft restored (saved %1).</source>
+        <translation>已恢复草稿（保存于 %1）。</translation>
+    </message>
+    <message>
+        <source>Say</source>
+        <translation>规范用语</translation>
+    </message>
+    <message>
+        <source>Health education</source>
+        <translation>健康宣教</translation>
+    </message>
+    <message>
+        <source>The draft could not be saved: %1</source>
+        <translation>草稿未能保存：%1</translation>
+    </message>
+    <message>
+        <source>Not yet complete: %1</source>
+        <translation>尚未填写完整：%1</translation>
+    </message>
+    <message>
+        <source>An unsuccessful attempt needs a task.</source>
+        <translation>记录未成功的回访需要先选择随访任务。</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>已保存。</translation>
+    </message>
+</context>
+<context>
+    <name>FormView</name>
+    <message>
+        <source>Yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>Recovery score %1</source>
+        <translation>康复评分 %1</translation>
+    </message>
+    <message>
+        <source>%1 required answers missing</source>
+        <translation>还有 %1 项必答题未填写</translation>
+    </message>
+</context>
+<context>
     <name>Labels</name>
     <message>
         <source>Male</source>
@@ -423,6 +485,10 @@ Your saved work is safe. The details are in %2</source>
         <translation>全部科室</translation>
     </message>
     <message>
+        <source>Follow-up form</source>
+        <translation>随访表单</translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -501,6 +567,10 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>This patient no longer exists.</source>
         <translation>该患者已不存在。</translation>
+    </message>
+    <message>
+        <source>Follow-up saved.</source>
+        <translation>随访已保存。</translation>
     </message>
     <message>
         <source>Open a patient first.</source>
@@ -667,6 +737,10 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>Tags</source>
         <translation>标签</translation>
+    </message>
+    <message>
+        <source>Recovery score</source>
+        <translation>康复评分趋势</translation>
     </message>
     <message>
         <source>%1 — due %2 (window %3 to %4), priority %5</source>

@@ -1,0 +1,269 @@
+"""The follow-up form beside the card: fill while talking, drafts kept, one submit.
+
+A draft is saved every few seconds and whenever the focus moves, so a crash or a power
+cut loses at most the field being typed; opening the same task again restores it, with
+the template version it was started on.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from itertools import pairwise
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agent_desk.domain.enums import AttemptOutcome, Channel
+from agent_desk.domain.views import PatientCard, TaskView
+from agent_desk.forms import (
+    Draft,
+    DraftStore,
+    FormsError,
+    FormState,
+    FormTemplate,
+    GuidanceKind,
+    Item,
+    TemplateLibrary,
+)
+from agent_desk.services.followup import FollowupService, FormSubmission, TaskNotOpen
+from agent_desk.ui.form_view import FormView
+from agent_desk.ui.labels import label
+
+log = logging.getLogger(__name__)
+
+AUTOSAVE_MS = 3000
+DEFAULT_TEMPLATE = "general_discharge"
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class FollowupPanel(QWidget):
+    submitted = Signal(object)  # SubmitResult or AttemptResult
+
+    def __init__(
+        self,
+        followup: FollowupService,
+        drafts: DraftStore,
+        library: TemplateLibrary,
+        staff_id: uuid.UUID | None,
+        language: str = "zh",
+        autosave_ms: int = AUTOSAVE_MS,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        self._followup = followup
+        self._drafts = drafts
+        self._library = library
+        self._staff_id = staff_id
+        self.language = language
+        self.card: PatientCard | None = None
+        self.task: TaskView | None = None
+        self.view: FormView | None = None
+        self._dirty = False
+        self._build()
+        self._autosave = QTimer(self)
+        self._autosave.timeout.connect(self.save_draft)
+        self._autosave.start(autosave_ms)
+        app = QApplication.instance()
+        if app is not None:
+            app.focusChanged.connect(lambda _old, _new: self.save_draft())  # type: ignore[attr-defined]
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("Form:")))
+        self.template_combo = QComboBox()
+        for template in self._library.catalogue():
+            self.template_combo.addItem(template.title.get(self.language), template.code)
+        self.template_combo.activated.connect(lambda _i: self._start(self._chosen_template()))
+        top.addWidget(self.template_combo, 1)
+        layout.addLayout(top)
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        layout.addWidget(self.notice)
+        split = QSplitter()
+        self.form_area = QScrollArea()
+        self.form_area.setWidgetResizable(True)
+        # Tab goes from field to field; the scroll area and the notes are not stops on the way.
+        self.form_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        split.addWidget(self.form_area)
+        self.guidance = QTextBrowser()
+        self.guidance.setMinimumWidth(180)
+        self.guidance.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        split.addWidget(self.guidance)
+        split.setSizes([520, 220])
+        layout.addWidget(split, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(QLabel(self.tr("Outcome:")))
+        self.outcome = QComboBox()
+        for outcome in AttemptOutcome:
+            self.outcome.addItem(label(outcome), outcome.value)
+        bottom.addWidget(self.outcome)
+        bottom.addStretch(1)
+        self.submit_button = QPushButton(self.tr("Submit (Ctrl+Enter)"))
+        self.submit_button.clicked.connect(self.submit)
+        bottom.addWidget(self.submit_button)
+        layout.addLayout(bottom)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.submit)
+        self.setEnabled(False)
+
+    # --- opening -----------------------------------------------------------------------
+
+    def draft_id(self) -> str | None:
+        if self.task is not None:
+            return str(self.task.id)
+        return f"patient-{self.card.id}" if self.card is not None else None
+
+    def open_for(self, card: PatientCard, task: TaskView | None) -> None:
+        """Show the form for this patient and task: the saved draft if there is one."""
+        self.save_draft()
+        self.card, self.task = card, task
+        self.setEnabled(True)
+        draft_id = self.draft_id()
+        draft = self._drafts.load(draft_id) if draft_id else None
+        if draft is not None:
+            try:
+                template = self._library.load(draft.template_code, draft.template_version)
+            except FormsError as exc:
+                self.notice.setText(str(exc))
+                template = self._library.load(DEFAULT_TEMPLATE)
+                draft = None
+        else:
+            template = self._library.load(DEFAULT_TEMPLATE)
+        self._start(template, dict(draft.answers) if draft else None)
+        if draft is not None:
+            self.notice.setText(
+                self.tr("Draft restored (saved %1).").replace(
+                    "%1", draft.saved_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+                )
+            )
+
+    def _chosen_template(self) -> FormTemplate:
+        return self._library.load(self.template_combo.currentData())
+
+    def _start(self, template: FormTemplate, answers: dict[str, object] | None = None) -> None:
+        state = FormState(template, answers)
+        self.view = FormView(state, self.language)
+        self.view.changed.connect(self._on_changed)
+        self.view.focused_item.connect(self._show_guidance)
+        self.form_area.setWidget(self.view)
+        # The form is built after the buttons: put its fields back between chooser and outcome.
+        chain = [
+            self.template_combo,
+            *(row.editor for row in self.view.rows.values()),
+            self.outcome,
+            self.submit_button,
+        ]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
+        index = self.template_combo.findData(template.code)
+        if index >= 0:
+            self.template_combo.setCurrentIndex(index)
+        self.notice.setText("")
+        if state.restore_problems:
+            self.notice.setText("; ".join(p.message(self.language) for p in state.restore_problems))
+        self._dirty = False
+        self._show_guidance(None)
+
+    def _on_changed(self) -> None:
+        self._dirty = True
+
+    def _show_guidance(self, item: Item | None) -> None:
+        if self.view is None:
+            return
+        parts = []
+        for guidance in (item.guidance if item else ()) + self.view.template.guidance:
+            heading = (
+                self.tr("Say")
+                if guidance.kind is GuidanceKind.SCRIPT
+                else self.tr("Health education")
+            )
+            if guidance.title is not None:
+                heading = f"{heading}: {guidance.title.get(self.language)}"
+            parts.append(
+                f"<p><b>{_escape(heading)}</b><br>{_escape(guidance.text.get(self.language))}</p>"
+            )
+        self.guidance.setHtml("".join(parts))
+
+    # --- drafts and submit ----------------------------------------------------------
+
+    def save_draft(self) -> None:
+        if not self._dirty or self.view is None or self.card is None:
+            return
+        draft_id = self.draft_id()
+        assert draft_id is not None
+        template = self.view.template
+        try:
+            self._drafts.save(
+                Draft(
+                    draft_id,
+                    template.code,
+                    template.version,
+                    self.view.state.draft_answers(),
+                    task_id=str(self.task.id) if self.task else None,
+                    patient_id=str(self.card.id),
+                )
+            )
+        except OSError as exc:
+            # A full disk must not take the form with it: keep it in memory, say so, retry.
+            log.error("draft not saved: %s", exc)
+            self.notice.setText(
+                self.tr("The draft could not be saved: %1").replace("%1", exc.strerror or str(exc))
+            )
+            return
+        self._dirty = False
+
+    def submit(self) -> None:
+        if self.view is None or self.card is None:
+            return
+        outcome = AttemptOutcome(self.outcome.currentData())
+        state = self.view.state
+        if outcome is AttemptOutcome.REACHED and not state.can_submit:
+            self.notice.setText(
+                self.tr("Not yet complete: %1").replace("%1", self.view.problems_text())
+            )
+            return
+        try:
+            if outcome is AttemptOutcome.REACHED:
+                result: object = self._followup.submit(
+                    FormSubmission(
+                        state,
+                        self.card.id,
+                        self.task.id if self.task else None,
+                        self._staff_id,
+                        outcome,
+                    )
+                )
+            elif self.task is not None:
+                result = self._followup.record_attempt(
+                    self.task.id, Channel.PHONE, outcome, staff_id=self._staff_id
+                )
+            else:
+                self.notice.setText(self.tr("An unsuccessful attempt needs a task."))
+                return
+        except TaskNotOpen as exc:
+            self.notice.setText(str(exc))
+            return
+        draft_id = self.draft_id()
+        if draft_id is not None and outcome is AttemptOutcome.REACHED:
+            self._drafts.delete(draft_id)
+        self._dirty = False
+        self.notice.setText(self.tr("Saved."))
+        self.submitted.emit(result)
