@@ -207,7 +207,8 @@ class FormView(QWidget):
     def _show_score(self) -> None:
         result = self.state.score()
         parts = []
-        if result.recovery_score is not None:
+        banded = {band.link_id for band in result.bands}
+        if result.recovery_score is not None and self.template.recovery_score not in banded:
             parts.append(self.tr("Recovery score %1").replace("%1", f"{result.recovery_score:g}"))
         for band in result.bands:
             title = self.template.item(band.link_id).text.get(self.language)

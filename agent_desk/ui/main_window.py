@@ -143,6 +143,9 @@ class MainWindow(QMainWindow):
         self.card = PatientCardView()
         right_layout.addWidget(self.card, 1)
         self.card.tabs.addTab(self.followup, self.tr("Follow-up form"))
+        self.card.tabs.currentChanged.connect(
+            lambda _index: self.card.set_compact(self.card.tabs.currentWidget() is self.followup)
+        )
         self.card.card_shown.connect(
             lambda card: self.followup.open_for(card, self.card.selected_task())
         )

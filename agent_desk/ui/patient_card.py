@@ -67,10 +67,10 @@ class PatientCardView(QWidget):
 
         self.fields = QFormLayout()
         self.fields.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        fields_box = QFrame()
-        fields_box.setFrameShape(QFrame.Shape.StyledPanel)
-        fields_box.setLayout(self.fields)
-        layout.addWidget(fields_box)
+        self.fields_box = QFrame()
+        self.fields_box.setFrameShape(QFrame.Shape.StyledPanel)
+        self.fields_box.setLayout(self.fields)
+        layout.addWidget(self.fields_box)
 
         layout.addWidget(QLabel(self.tr("Open follow-up tasks")))
         self.tasks = QListWidget()
@@ -95,6 +95,11 @@ class PatientCardView(QWidget):
         self.encounters = QTextBrowser()
         self.tabs.addTab(self.encounters, self.tr("Visits and discharge orders"))
         layout.addWidget(self.tabs, 1)
+
+    def set_compact(self, compact: bool) -> None:
+        """Name and risk flags only, so that a form below gets the room (details stay a
+        click away on the other tabs)."""
+        self.fields_box.setVisible(not compact)
 
     def clear(self) -> None:
         self.card = None
