@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from agent_desk.db import staff
 from agent_desk.db.engine import Database
-from agent_desk.db.models import Call
+from agent_desk.db.models import Call, FollowupAttempt, FollowupRecord
 from agent_desk.domain.enums import CallDirection, Role
 from agent_desk.paths import DataDir
 from agent_desk.settings import Settings
@@ -110,3 +110,30 @@ def test_direct_sip_cannot_dial_a_phone_number_and_says_so(
 def _state(telephony: Telephony) -> LineState | None:
     line = telephony.controller.current_line()
     return line.state if line else None
+
+
+def test_the_form_filled_during_a_call_is_one_piece_of_work_with_it(
+    qtbot, db: Database, hospital: Hospital, workstation, tmp_path: Path
+) -> None:
+    window, telephony, settings = workstation
+    port = settings.get("sip.listen_port")
+    with baresip(tmp_path / "phone") as phone:
+        phone.command(f"/dial sip:agent@127.0.0.1:{port}")
+        qtbot.waitUntil(lambda: window.card.card is not None, timeout=10000)
+        qtbot.keyClick(window, Qt.Key.Key_F9)
+        qtbot.waitUntil(lambda: _state(telephony) is LineState.TALKING, timeout=5000)
+        assert window.card.tabs.currentWidget() is window.followup  # the form comes up
+        panel = window.followup
+        panel.template_combo.setCurrentIndex(panel.template_combo.findData("nrs"))
+        panel.template_combo.activated.emit(panel.template_combo.currentIndex())
+        assert panel.view.state.set_answer("nrs_pain", 3) is None
+        panel.submit()
+        phone.command("/hangup")
+        qtbot.waitUntil(lambda: telephony.controller.current_line() is None, timeout=10000)
+    telephony.controller.calls.flush()
+    [call] = _calls(db)
+    with db.read() as session:
+        [record] = session.query(FollowupRecord).filter_by(template_code="nrs").all()
+        attempt = session.get(FollowupAttempt, record.attempt_id)
+    assert attempt.call_id == call.id
+    assert record.task_id == hospital.tasks["wang_due"]

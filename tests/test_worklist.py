@@ -55,3 +55,9 @@ def test_keyset_pages_return_every_task_once_in_order(db: Database, hospital: Ho
     assert len({row.task_id for row in rows}) == 48
     keys = [(row.due_date, row.priority, row.task_id) for row in rows]
     assert keys == sorted(keys)
+
+
+def test_tomorrow_view_is_the_day_before_reminder(db: Database, hospital: Hospital) -> None:
+    assert _task_ids(db, WorklistFilter(WorklistView.TOMORROW, TODAY)) == [
+        hospital.tasks["wang_later"]
+    ]

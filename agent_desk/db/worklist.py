@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
@@ -46,6 +46,11 @@ def _conditions(flt: WorklistFilter) -> list[ColumnElement[bool]]:
             conds = [task.status == TaskStatus.DONE]
         case WorklistView.ALL_OPEN:
             conds = [task.status == TaskStatus.PENDING]
+        case WorklistView.TOMORROW:
+            conds = [
+                task.status == TaskStatus.PENDING,
+                task.due_date == flt.today + timedelta(days=1),
+            ]
     if flt.department_id is not None:
         conds.append(task.department_id == flt.department_id)
     return conds

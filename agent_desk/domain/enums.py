@@ -82,6 +82,7 @@ class WorklistView(StrEnum):
     OVERDUE = "overdue"
     DONE = "done"
     ALL_OPEN = "all_open"
+    TOMORROW = "tomorrow"  # the day-before reminder: due tomorrow, not yet done
 
 
 class AuditAction(StrEnum):

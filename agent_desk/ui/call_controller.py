@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,7 @@ class _Line:
 
 class CallController(QObject):
     popped = Signal(object)  # ScreenPop, once the card (or chooser) is on screen
+    answered = Signal()  # the agent is now talking: time for the form
 
     def __init__(
         self,
@@ -192,6 +194,7 @@ class CallController(QObject):
         line.state = LineState.TALKING
         self.calls.answered(call)
         self._refresh_panel()
+        self.answered.emit()
 
     def _set_state(self, call: CallSnapshot, state: LineState) -> None:
         line = self.lines.get(call.call_id)
@@ -250,6 +253,15 @@ class CallController(QObject):
                 10000,
             )
             return None
+
+    def current_call_log_id(self) -> uuid.UUID | None:
+        """The call log row of the call in progress, written to disk: a form submitted now
+        records its attempt against this call."""
+        line = self.current_line()
+        if line is None or line.pop is None:
+            return None
+        self.calls.flush()
+        return line.pop.log_id
 
     def current_line(self) -> _Line | None:
         return self.lines.get(self._current) if self._current else None

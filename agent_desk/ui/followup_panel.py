@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from itertools import pairwise
 from typing import Any
 
@@ -76,6 +77,8 @@ class FollowupPanel(QWidget):
         self.task: TaskView | None = None
         self.view: FormView | None = None
         self._dirty = False
+        # Set by the window when a phone line exists: the call a submit belongs to.
+        self.call_id_source: Callable[[], uuid.UUID | None] = lambda: None
         self._build()
         self._autosave = QTimer(self)
         self._autosave.timeout.connect(self.save_draft)
@@ -249,11 +252,16 @@ class FollowupPanel(QWidget):
                         self.task.id if self.task else None,
                         self._staff_id,
                         outcome,
+                        call_id=self.call_id_source(),
                     )
                 )
             elif self.task is not None:
                 result = self._followup.record_attempt(
-                    self.task.id, Channel.PHONE, outcome, staff_id=self._staff_id
+                    self.task.id,
+                    Channel.PHONE,
+                    outcome,
+                    staff_id=self._staff_id,
+                    call_id=self.call_id_source(),
                 )
             else:
                 self.notice.setText(self.tr("An unsuccessful attempt needs a task."))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
             (WorklistView.OVERDUE, self.tr("Overdue")),
             (WorklistView.ALL_OPEN, self.tr("All open")),
             (WorklistView.DONE, self.tr("Done")),
+            (WorklistView.TOMORROW, self.tr("Due tomorrow")),
         ]
         for view, text in self._views:
             self.view_combo.addItem(text, view)
@@ -224,6 +226,9 @@ class MainWindow(QMainWindow):
             who += f" · {self.user.department_name}"
         self.user_label = QLabel(who)
         self.count_label = QLabel()
+        self.reminder_label = QLabel()
+        self.reminder_label.setStyleSheet("QLabel { color: #8a5a00; font-weight: bold; }")
+        self.statusBar().addPermanentWidget(self.reminder_label)
         self.statusBar().addPermanentWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.user_label)
 
@@ -237,8 +242,13 @@ class MainWindow(QMainWindow):
         )
 
     def reload_worklist(self) -> None:
-        self.model.set_filter(self.current_filter())
+        flt = self.current_filter()
+        self.model.set_filter(flt)
         self.count_label.setText(self.tr("%1 tasks").replace("%1", f"{self.model.total:,}"))
+        tomorrow = self._worklist.count(replace(flt, view=WorklistView.TOMORROW))
+        self.reminder_label.setText(
+            self.tr("Due tomorrow: %1").replace("%1", f"{tomorrow:,}") if tomorrow else ""
+        )
 
     def focus_search(self) -> None:
         self.search_box.setFocus()
@@ -316,6 +326,8 @@ class MainWindow(QMainWindow):
 
     def attach_calls(self, controller: CallController) -> None:
         self.calls = controller
+        self.followup.call_id_source = controller.current_call_log_id
+        controller.answered.connect(lambda: self.card.tabs.setCurrentWidget(self.followup))
 
     def call_current_patient(self) -> None:
         card = self.card.card

@@ -477,6 +477,10 @@ Your saved work is safe. The details are in %2</source>
         <translation>已完成</translation>
     </message>
     <message>
+        <source>Due tomorrow</source>
+        <translation>明日到期</translation>
+    </message>
+    <message>
         <source>Department:</source>
         <translation>科室：</translation>
     </message>
@@ -547,6 +551,10 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>%1 tasks</source>
         <translation>共 %1 项任务</translation>
+    </message>
+    <message>
+        <source>Due tomorrow: %1</source>
+        <translation>明日到期：%1 项</translation>
     </message>
     <message>
         <source>%1 patients match '%2'. Choose one:</source>
