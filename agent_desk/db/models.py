@@ -6,7 +6,18 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from agent_desk.db.base import Base, IdMixin, VersionedMixin, utcnow
@@ -308,3 +319,19 @@ class FollowupAlert(IdMixin, Base):
     text: Mapped[str] = mapped_column(Text)
     raised_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     acknowledged_at: Mapped[datetime | None]
+
+
+class TaskLease(Base):
+    """Who is calling a task right now: claimed on the central server, judged by its clock.
+
+    The fence grows with every claim (a PostgreSQL sequence), so a workstation whose lease
+    lapsed and was taken over can no longer renew it or complete the task."""
+
+    __tablename__ = "task_leases"
+
+    task_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("followup_tasks.id"), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))  # the workstation's client id
+    staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_users.id"))
+    fence: Mapped[int] = mapped_column(BigInteger)
+    claimed_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
