@@ -25,7 +25,6 @@ from agent_desk.domain.phones import InvalidPhoneNumber
 from agent_desk.errors import UserError
 from agent_desk.logs import setup_logging
 from agent_desk.paths import DataDir, DataDirError, resolve_data_dir
-from agent_desk.secrets import SecretStoreUnavailable
 from agent_desk.settings import REGISTRY, SettingError, Settings
 
 log = logging.getLogger(__name__)
@@ -403,7 +402,6 @@ def build_parser() -> argparse.ArgumentParser:
 _USER_ERRORS = (
     CliError,
     UserError,
-    SecretStoreUnavailable,
     DataDirError,
     DatabaseUnavailable,
     SettingError,

@@ -11,12 +11,14 @@ import logging
 import keyring
 from keyring.errors import KeyringError, NoKeyringError, PasswordDeleteError
 
+from agent_desk.errors import UserError
+
 log = logging.getLogger(__name__)
 
 SERVICE = "agent_desk"
 
 
-class SecretStoreUnavailable(RuntimeError):
+class SecretStoreUnavailable(UserError, RuntimeError):
     """No usable OS keyring; the message tells the user what to do."""
 
 
