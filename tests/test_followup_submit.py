@@ -121,3 +121,26 @@ def test_a_closed_task_refuses_and_nothing_is_half_written(
         )
     assert _new_records(db) == []
     assert _all(db, FollowupAlert) == []
+
+
+def test_the_supervisor_sees_the_alert_in_the_window(
+    qtbot, db: Database, hospital: Hospital, tmp_path
+) -> None:
+    from agent_desk.services.accounts import AccountService
+    from agent_desk.settings import Settings
+    from agent_desk.ui.app import build_main_window
+
+    FollowupService(db).submit(
+        FormSubmission(
+            _phq9("several_days"), hospital.patients["wang"], hospital.tasks["wang_due"], None
+        )
+    )
+    accounts = AccountService(db)
+    accounts.create_first_admin("administrator")
+    window = build_main_window(
+        db, Settings(tmp_path / "s.json"), accounts.login("admin", "administrator")
+    )
+    qtbot.addWidget(window)
+    assert window.alert_label.text() == "Alerts: 1"
+    [(_patient, text, _severity)] = FollowupService(db).open_alerts(Role.SUPERVISOR)
+    assert window.alert_label.toolTip() == text

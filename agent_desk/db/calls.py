@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agent_desk.db.models import Call
@@ -69,8 +68,3 @@ def close_call(
     call.ended_at = ended_at
     if recording_path is not None:
         call.recording_path = recording_path
-
-
-def unfinished_calls(session: Session) -> list[uuid.UUID]:
-    """Calls with no end time: a crash happened mid-call; they are closed at next start."""
-    return list(session.scalars(select(Call.id).where(Call.ended_at.is_(None))))

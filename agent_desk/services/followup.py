@@ -11,7 +11,7 @@ from agent_desk.db import followup as followup_db
 from agent_desk.db.base import utcnow
 from agent_desk.db.engine import Database
 from agent_desk.db.followup import AttemptResult, TaskNotOpen
-from agent_desk.domain.enums import AttemptOutcome, Channel
+from agent_desk.domain.enums import AlertSeverity, AttemptOutcome, Channel, Role
 from agent_desk.forms import FormState, extract_feedback
 from agent_desk.plans.calendar import local_date
 from agent_desk.plans.rates import RateRow, compute_rates
@@ -129,6 +129,11 @@ class FollowupService:
                     at,
                 )
         return SubmitResult(record_id, attempt, len(feedback.items), len(result.alerts))
+
+    def open_alerts(self, role: Role) -> list[tuple[uuid.UUID, str, AlertSeverity]]:
+        """Alerts raised by forms for *role* that nobody has acknowledged yet."""
+        with self._db.read() as session:
+            return followup_db.open_alerts(session, role)
 
     def rates(
         self,

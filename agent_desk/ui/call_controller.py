@@ -16,7 +16,6 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QStatusBar, QSystemTrayIcon
 
-from agent_desk.domain.enums import CallDirection
 from agent_desk.domain.masking import mask_phone
 from agent_desk.domain.phones import dialable
 from agent_desk.domain.views import PatientCard
@@ -370,10 +369,6 @@ class CallController(QObject):
                 return self.tr("Caller-ID modem problem: %1").replace("%1", event.detail)
             case _:
                 return self.tr("Opening the caller-ID modem on %1…").replace("%1", event.port)
-
-    def is_outbound(self, call_id: str) -> bool:
-        line = self.lines.get(call_id)
-        return line is not None and line.call.direction is CallDirection.OUTBOUND
 
 
 class _Ringer(QObject):

@@ -68,7 +68,7 @@ class FollowupPanel(QWidget):
         parent: Any = None,
     ) -> None:
         super().__init__(parent)
-        self._followup = followup
+        self.followup = followup
         self._drafts = drafts
         self._library = library
         self._staff_id = staff_id
@@ -251,7 +251,7 @@ class FollowupPanel(QWidget):
             return
         try:
             if outcome is AttemptOutcome.REACHED:
-                result: object = self._followup.submit(
+                result: object = self.followup.submit(
                     FormSubmission(
                         state,
                         self.card.id,
@@ -262,7 +262,7 @@ class FollowupPanel(QWidget):
                     )
                 )
             elif self.task is not None:
-                result = self._followup.record_attempt(
+                result = self.followup.record_attempt(
                     self.task.id,
                     Channel.PHONE,
                     outcome,

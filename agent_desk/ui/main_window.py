@@ -226,6 +226,9 @@ class MainWindow(QMainWindow):
             who += f" · {self.user.department_name}"
         self.user_label = QLabel(who)
         self.count_label = QLabel()
+        self.alert_label = QLabel()
+        self.alert_label.setStyleSheet("QLabel { color: #b3261e; font-weight: bold; }")
+        self.statusBar().addPermanentWidget(self.alert_label)
         self.reminder_label = QLabel()
         self.reminder_label.setStyleSheet("QLabel { color: #8a5a00; font-weight: bold; }")
         self.statusBar().addPermanentWidget(self.reminder_label)
@@ -245,6 +248,7 @@ class MainWindow(QMainWindow):
         flt = self.current_filter()
         self.model.set_filter(flt)
         self.count_label.setText(self.tr("%1 tasks").replace("%1", f"{self.model.total:,}"))
+        self._show_alerts()
         tomorrow = self._worklist.count(replace(flt, view=WorklistView.TOMORROW))
         self.reminder_label.setText(
             self.tr("Due tomorrow: %1").replace("%1", f"{tomorrow:,}") if tomorrow else ""
@@ -297,6 +301,16 @@ class MainWindow(QMainWindow):
         indexes = selected.indexes()
         if indexes:
             self.open_patient(self.model.row_at(indexes[0].row()).patient_id)
+
+    def _show_alerts(self) -> None:
+        """Supervisors see the alerts forms raised for them (PHQ-9 item 9, BP crisis)."""
+        if self.user.role not in (Role.SUPERVISOR, Role.ADMIN):
+            return
+        alerts = self.followup.followup.open_alerts(Role.SUPERVISOR)
+        self.alert_label.setText(
+            self.tr("Alerts: %1").replace("%1", str(len(alerts))) if alerts else ""
+        )
+        self.alert_label.setToolTip("\n".join(text for _pid, text, _severity in alerts[:20]))
 
     def _on_task_selected(self, task: object) -> None:
         if self.card.card is not None:

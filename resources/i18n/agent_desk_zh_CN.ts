@@ -577,6 +577,10 @@ Your saved work is safe. The details are in %2</source>
         <translation>该患者已不存在。</translation>
     </message>
     <message>
+        <source>Alerts: %1</source>
+        <translation>待处理警报：%1</translation>
+    </message>
+    <message>
         <source>Follow-up saved.</source>
         <translation>随访已保存。</translation>
     </message>
