@@ -11,7 +11,7 @@ from agent_desk.domain.enums import Role
 from agent_desk.paths import DataDir
 from agent_desk.settings import Settings
 from agent_desk.ui.app import build_main_window
-from agent_desk.ui.telephony_setup import SIP_PASSWORD, start_telephony
+from agent_desk.ui.telephony_setup import SIP_KEYRING_ENTRY, start_telephony
 from tests.keyring_memory import MemoryKeyring
 from tests.sip_peers import Sipp, free_port, require
 
@@ -27,7 +27,7 @@ def test_registers_with_the_keyring_password_and_shows_it(
     settings.set("sip.listen_port", str(free_port()))
     settings.set("sip.registrar", f"sip:{registrar.address}")
     settings.set("sip.user", "agent01")
-    secrets.set_secret(SIP_PASSWORD, "s3cret-pass")
+    secrets.set_secret(SIP_KEYRING_ENTRY, "s3cret-pass")
     with db.write() as session:
         agent = staff.add_user(session, "agent1", "long enough", Role.AGENT)
     window = build_main_window(db, settings, agent)

@@ -27,7 +27,7 @@ from agent_desk.ui.telephony_bridge import TelephonyBridge
 
 log = logging.getLogger(__name__)
 
-SIP_PASSWORD = "sip.password"  # the keyring entry's name
+SIP_KEYRING_ENTRY = "sip.password"  # the name under which the keyring keeps it
 
 
 def sound(name: str) -> Path:
@@ -60,7 +60,7 @@ def _sip_password(settings: Settings, problems: list[str]) -> str | None:
     if not settings.get("sip.registrar"):
         return None
     try:
-        return get_secret(SIP_PASSWORD)
+        return get_secret(SIP_KEYRING_ENTRY)
     except SecretStoreUnavailable as exc:
         problems.append(str(exc))
         return None
