@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from agent_desk.db.models import (
     Call,
@@ -41,6 +41,7 @@ class Sensitive(StrEnum):
 @dataclass(frozen=True)
 class Column:
     name: str
+    expression: Any
     sensitive: Sensitive | None = None
 
 
@@ -53,140 +54,95 @@ def _primary_phone() -> Any:
     )
 
 
-def _patients() -> tuple[list[Column], AnySelect]:
+def _patients() -> tuple[list[Column], Callable[[AnySelect], AnySelect]]:
     columns = [
-        Column("record_no"),
-        Column("name"),
-        Column("sex"),
-        Column("birth_date"),
-        Column("id_number", Sensitive.ID_NUMBER),
-        Column("phone", Sensitive.PHONE),
-        Column("occupation"),
-        Column("address"),
-        Column("insurance_no"),
-        Column("allergies"),
-        Column("chronic_conditions"),
-        Column("consent_call"),
-        Column("consent_sms"),
+        Column("record_no", Patient.record_no),
+        Column("name", Patient.name),
+        Column("sex", Patient.sex),
+        Column("birth_date", Patient.birth_date),
+        Column("id_number", Patient.id_number, Sensitive.ID_NUMBER),
+        Column("phone", _primary_phone(), Sensitive.PHONE),
+        Column("occupation", Patient.occupation),
+        Column("address", Patient.address),
+        Column("insurance_no", Patient.insurance_no),
+        Column("allergies", Patient.allergies),
+        Column("chronic_conditions", Patient.chronic_conditions),
+        Column("consent_call", Patient.consent_call),
+        Column("consent_sms", Patient.consent_sms),
     ]
-    stmt = select(
-        Patient.record_no,
-        Patient.name,
-        Patient.sex,
-        Patient.birth_date,
-        Patient.id_number,
-        _primary_phone(),
-        Patient.occupation,
-        Patient.address,
-        Patient.insurance_no,
-        Patient.allergies,
-        Patient.chronic_conditions,
-        Patient.consent_call,
-        Patient.consent_sms,
-    ).order_by(Patient.record_no)
-    return columns, stmt
+    return columns, lambda stmt: stmt.order_by(Patient.record_no)
 
 
-def _tasks() -> tuple[list[Column], AnySelect]:
+def _tasks() -> tuple[list[Column], Callable[[AnySelect], AnySelect]]:
     columns = [
-        Column("task_id"),
-        Column("record_no"),
-        Column("name"),
-        Column("department"),
-        Column("plan"),
-        Column("due_date"),
-        Column("window_start"),
-        Column("window_end"),
-        Column("priority"),
-        Column("status"),
-        Column("lost_reason"),
+        Column("task_id", FollowupTask.id),
+        Column("record_no", Patient.record_no),
+        Column("name", Patient.name),
+        Column("department", Department.name),
+        Column("plan", FollowupTask.plan_code),
+        Column("due_date", FollowupTask.due_date),
+        Column("window_start", FollowupTask.window_start),
+        Column("window_end", FollowupTask.window_end),
+        Column("priority", FollowupTask.priority),
+        Column("status", FollowupTask.status),
+        Column("lost_reason", FollowupTask.lost_reason),
     ]
-    stmt = (
-        select(
-            FollowupTask.id,
-            Patient.record_no,
-            Patient.name,
-            Department.name,
-            FollowupTask.plan_code,
-            FollowupTask.due_date,
-            FollowupTask.window_start,
-            FollowupTask.window_end,
-            FollowupTask.priority,
-            FollowupTask.status,
-            FollowupTask.lost_reason,
-        )
-        .join(Patient, Patient.id == FollowupTask.patient_id)
-        .outerjoin(Department, Department.id == FollowupTask.department_id)
-        .order_by(FollowupTask.due_date, FollowupTask.id)
+    return (
+        columns,
+        lambda stmt: (
+            stmt.join(Patient, Patient.id == FollowupTask.patient_id)
+            .outerjoin(Department, Department.id == FollowupTask.department_id)
+            .order_by(FollowupTask.due_date, FollowupTask.id)
+        ),
     )
-    return columns, stmt
 
 
-def _calls() -> tuple[list[Column], AnySelect]:
+def _calls() -> tuple[list[Column], Callable[[AnySelect], AnySelect]]:
     columns = [
-        Column("call_id"),
-        Column("direction"),
-        Column("remote_number", Sensitive.PHONE),
-        Column("started_at"),
-        Column("answered_at"),
-        Column("ended_at"),
-        Column("staff"),
-        Column("record_no"),
-        Column("task_id"),
-        Column("recording"),
+        Column("call_id", Call.id),
+        Column("direction", Call.direction),
+        Column("remote_number", Call.remote_number, Sensitive.PHONE),
+        Column("started_at", Call.started_at),
+        Column("answered_at", Call.answered_at),
+        Column("ended_at", Call.ended_at),
+        Column("staff", StaffUser.display_name),
+        Column("record_no", Patient.record_no),
+        Column("task_id", Call.task_id),
+        Column("recording", Call.recording_path),
     ]
-    stmt = (
-        select(
-            Call.id,
-            Call.direction,
-            Call.remote_number,
-            Call.started_at,
-            Call.answered_at,
-            Call.ended_at,
-            StaffUser.display_name,
-            Patient.record_no,
-            Call.task_id,
-            Call.recording_path,
-        )
-        .outerjoin(StaffUser, StaffUser.id == Call.staff_id)
-        .outerjoin(Patient, Patient.id == Call.patient_id)
-        .order_by(Call.started_at, Call.id)
+    return (
+        columns,
+        lambda stmt: (
+            stmt.select_from(Call)
+            .outerjoin(StaffUser, StaffUser.id == Call.staff_id)
+            .outerjoin(Patient, Patient.id == Call.patient_id)
+            .order_by(Call.started_at, Call.id)
+        ),
     )
-    return columns, stmt
 
 
-def _followups() -> tuple[list[Column], AnySelect]:
-    staff = aliased(StaffUser)
+def _followups() -> tuple[list[Column], Callable[[AnySelect], AnySelect]]:
     columns = [
-        Column("record_id"),
-        Column("completed_at"),
-        Column("record_no"),
-        Column("name"),
-        Column("template"),
-        Column("template_version"),
-        Column("recovery_score"),
-        Column("staff"),
-        Column("answers"),
-        Column("scores"),
+        Column("record_id", FollowupRecord.id),
+        Column("completed_at", FollowupRecord.completed_at),
+        Column("record_no", Patient.record_no),
+        Column("name", Patient.name),
+        Column("template", FollowupRecord.template_code),
+        Column("template_version", FollowupRecord.template_version),
+        Column("recovery_score", FollowupRecord.recovery_score),
+        Column("staff", StaffUser.display_name),
+        Column("answers", FollowupRecord.answers),
+        Column("scores", FollowupRecord.scores),
     ]
-    stmt = (
-        select(
-            FollowupRecord.id,
-            FollowupRecord.completed_at,
-            Patient.record_no,
-            Patient.name,
-            FollowupRecord.template_code,
-            FollowupRecord.template_version,
-            FollowupRecord.recovery_score,
-            staff.display_name,
-            FollowupRecord.answers,
-            FollowupRecord.scores,
-        )
-        .join(Patient, Patient.id == FollowupRecord.patient_id)
-        .outerjoin(staff, staff.id == FollowupRecord.staff_id)
-        .order_by(FollowupRecord.completed_at, FollowupRecord.id)
+    return (
+        columns,
+        lambda stmt: (
+            stmt.select_from(FollowupRecord)
+            .join(Patient, Patient.id == FollowupRecord.patient_id)
+            .outerjoin(StaffUser, StaffUser.id == FollowupRecord.staff_id)
+            .order_by(FollowupRecord.completed_at, FollowupRecord.id)
+        ),
     )
-    return columns, stmt
 
 
 _QUERIES = {
@@ -203,6 +159,7 @@ def columns_of(kind: ExportKind) -> list[Column]:
 
 def rows(session: Session, kind: ExportKind) -> Iterator[tuple[Any, ...]]:
     """Every row of *kind*, streamed so a million patients never sit in memory at once."""
-    _, stmt = _QUERIES[kind]()
+    columns, shape = _QUERIES[kind]()
+    stmt = shape(select(*(column.expression for column in columns)))
     for row in session.execute(stmt.execution_options(yield_per=CHUNK)):
         yield tuple(row)
