@@ -242,3 +242,55 @@ def test_unattended_login_opens_the_window_and_quits(tmp_path: Path, monkeypatch
     refused = _run_window(tmp_path, "station1", "wrong password")
     assert refused.returncode == 1
     assert "wrong user name or password for 'station1'" in refused.stderr
+
+
+def test_passwd_changes_the_password(tmp_path: Path, monkeypatch) -> None:
+    assert (
+        run(
+            tmp_path,
+            "users",
+            "add",
+            "n1",
+            "--role",
+            "nurse",
+            "--password-stdin",
+            stdin="first password\n",
+            monkeypatch=monkeypatch,
+        )
+        == 0
+    )
+    assert (
+        run(
+            tmp_path,
+            "users",
+            "passwd",
+            "n1",
+            "--password-stdin",
+            stdin="second password\n",
+            monkeypatch=monkeypatch,
+        )
+        == 0
+    )
+    db = open_local(DataDir(tmp_path).database)
+    from agent_desk.services.accounts import AccountService
+
+    accounts = AccountService(db)
+    assert accounts.login("n1", "first password") is None
+    assert accounts.login("n1", "second password") is not None
+
+
+def test_a_file_given_as_data_dir_is_one_line(tmp_path: Path, monkeypatch, capsys) -> None:
+    not_a_folder = tmp_path / "data.txt"
+    not_a_folder.write_text("x")
+    assert run(not_a_folder, "users", "list", monkeypatch=monkeypatch) == 1
+    assert capsys.readouterr().err == (
+        f"agent-desk: data directory is not a directory: {not_a_folder}\n"
+    )
+
+
+def test_config_list_names_every_setting(tmp_path: Path, monkeypatch, capsys) -> None:
+    from agent_desk.settings import REGISTRY
+
+    assert run(tmp_path, "config", "list", monkeypatch=monkeypatch) == 0
+    listed = [line.split(" = ")[0] for line in capsys.readouterr().out.splitlines()]
+    assert listed == list(REGISTRY)
