@@ -28,6 +28,7 @@ from agent_desk.domain.enums import (
     CallDirection,
     CancelReason,
     Channel,
+    ConflictResolution,
     ContactRelation,
     DischargeDisposition,
     EncounterKind,
@@ -35,8 +36,12 @@ from agent_desk.domain.enums import (
     FeedbackStatus,
     ImportKind,
     LostReason,
+    MutationOutcome,
+    OutboxStatus,
     Role,
     Sex,
+    SyncIssueKind,
+    SyncOp,
     TaskStatus,
 )
 
@@ -335,3 +340,118 @@ class TaskLease(Base):
     fence: Mapped[int] = mapped_column(BigInteger)
     claimed_at: Mapped[datetime]
     expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+# --- central sync (migration 0005) -------------------------------------------------------
+# Every sync table exists on both kinds of database, so that one set of migrations builds
+# both; the workstation uses the first three, the central server the others.
+
+
+class SyncOutbox(Base):
+    """A local change waiting for the central server, written in the change's transaction."""
+
+    __tablename__ = "sync_outbox"
+    __table_args__ = (Index("ix_sync_outbox_status_seq", "status", "seq"),)
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)  # upload order
+    mutation_id: Mapped[uuid.UUID] = mapped_column(unique=True)  # the server dedups on it
+    table_name: Mapped[str] = mapped_column(String(64))
+    row_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    op: Mapped[SyncOp] = mapped_column(_enum(SyncOp))
+    # The version the change was made on (versioned rows only): the server applies an
+    # update only while its row still has this version.
+    base_version: Mapped[int | None] = mapped_column(Integer)
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the row after the change
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus), default=OutboxStatus.PENDING)
+    error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None]
+
+
+class SyncConflict(IdMixin, Base):
+    """A change the server refused, or a server row this database could not take: for review."""
+
+    __tablename__ = "sync_conflicts"
+
+    kind: Mapped[SyncIssueKind] = mapped_column(_enum(SyncIssueKind))
+    mutation_id: Mapped[uuid.UUID | None]
+    table_name: Mapped[str] = mapped_column(String(64))
+    row_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    op: Mapped[SyncOp | None] = mapped_column(_enum(SyncOp))
+    base_version: Mapped[int | None] = mapped_column(Integer)
+    server_version: Mapped[int | None] = mapped_column(Integer)
+    local_payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    server_payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    # The row exists here only (the server refused its insert): later changes to it wait.
+    local_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    detected_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+    resolution: Mapped[ConflictResolution | None] = mapped_column(_enum(ConflictResolution))
+
+
+class SyncState(Base):
+    """The workstation's one row of sync bookkeeping: who it is and how far it has read."""
+
+    __tablename__ = "sync_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    client_id: Mapped[uuid.UUID]
+    # The central database the cursor belongs to; another one means a fresh start.
+    server_id: Mapped[uuid.UUID | None]
+    cursor_txid: Mapped[int | None] = mapped_column(BigInteger)
+    cursor_seq: Mapped[int | None] = mapped_column(BigInteger)
+    last_push_at: Mapped[datetime | None]
+    last_pull_at: Mapped[datetime | None]
+
+
+class SyncChangeLog(Base):
+    """The central change feed, written by triggers; read in (txid, seq) order."""
+
+    __tablename__ = "sync_change_log"
+    __table_args__ = (Index("ix_sync_change_log_feed", "txid", "seq"),)
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    txid: Mapped[int] = mapped_column(BigInteger)  # pg_current_xact_id() of the writer
+    table_name: Mapped[str] = mapped_column(String(64))
+    row_id: Mapped[uuid.UUID]
+    op: Mapped[SyncOp] = mapped_column(_enum(SyncOp))
+    version: Mapped[int | None] = mapped_column(Integer)
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # NULL for a tombstone
+    changed_at: Mapped[datetime]
+
+
+class SyncAppliedMutation(Base):
+    """Every upload the server has judged, so that a resend after a crash changes nothing."""
+
+    __tablename__ = "sync_applied_mutations"
+
+    mutation_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    client_id: Mapped[uuid.UUID]
+    outcome: Mapped[MutationOutcome] = mapped_column(_enum(MutationOutcome))
+    applied_at: Mapped[datetime]
+
+
+class SyncServer(Base):
+    """The central database's identity and the oldest point its change feed still holds."""
+
+    __tablename__ = "sync_server"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    server_id: Mapped[uuid.UUID]
+    created_at: Mapped[datetime]
+    # Feed rows at or below (horizon_txid, horizon_seq) were pruned: a client whose
+    # cursor is older reads everything afresh.
+    horizon_txid: Mapped[int] = mapped_column(BigInteger)
+    horizon_seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class SyncClient(Base):
+    """A workstation the central server has seen."""
+
+    __tablename__ = "sync_clients"
+
+    client_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]

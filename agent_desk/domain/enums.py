@@ -145,3 +145,51 @@ class FeedbackStatus(StrEnum):
     OPEN = "open"
     ROUTED = "routed"
     CLOSED = "closed"
+
+
+class SyncOp(StrEnum):
+    """What a captured change did to its row (the central change log uses the same words)."""
+
+    INSERT = "insert"
+    UPDATE = "update"
+    DELETE = "delete"
+
+
+class OutboxStatus(StrEnum):
+    """Where a local change stands on its way to the central server."""
+
+    PENDING = "pending"  # not yet acknowledged by the server
+    SENT = "sent"  # applied centrally (or found applied there, after a resend)
+    REJECTED = "rejected"  # refused for good: a stale version or a broken constraint
+    BLOCKED = "blocked"  # queued after a rejected change to the same row; never sent
+
+
+class MutationOutcome(StrEnum):
+    """The server's verdict on one uploaded change, kept so that a resend gets the same one."""
+
+    APPLIED = "applied"
+    CONFLICT = "conflict"  # the row's version moved on: someone else changed it first
+    REJECTED = "rejected"  # a constraint refused it (duplicate key, missing parent, …)
+    BLOCKED = "blocked"  # an earlier change to the same row in the same upload failed
+
+
+class SyncIssueKind(StrEnum):
+    """Why a change needs a person: listed for review, never resolved silently."""
+
+    CONFLICT = "conflict"
+    REJECTED = "rejected"
+    PULL_FAILED = "pull_failed"  # a server row the local database could not take
+
+
+class ConflictResolution(StrEnum):
+    KEEP_SERVER = "keep_server"  # the local change is dropped (it stays in the record)
+    REAPPLY_LOCAL = "reapply_local"  # the local values are applied again on the server's row
+
+
+class SyncConnection(StrEnum):
+    """The workstation's link to the central server, as the status bar shows it."""
+
+    DISABLED = "disabled"  # no central server configured
+    CONNECTING = "connecting"
+    ONLINE = "online"
+    OFFLINE = "offline"

@@ -1,0 +1,98 @@
+"""Which tables travel to the central server, and how each one may change there.
+
+- **Versioned** rows (patients, tasks, departments, …) are edited on several workstations:
+  an update carries the version it was made on and the server refuses a stale one.
+- **Facts** (attempts, records, calls, audit events, alerts, diagnoses) have no version.
+  Inserts can never conflict (a client-made UUIDv7 id is theirs alone), and the few
+  updates they get (a call's end time, an alert acknowledged) come from the workstation
+  that made them, so the last one sent wins.
+
+Staff accounts travel with their password hashes (argon2id, salted): login stays local,
+and one account then works on every workstation and a changed password reaches them all.
+
+Local bookkeeping stays local: hl7_messages and import_runs record what this
+workstation's intake did; task_leases live on the central server only (the work queue
+writes them there directly); the sync_* tables are the machinery itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from sqlalchemy import Column, Table
+
+from agent_desk.db import models
+from agent_desk.db.base import Base
+
+SYNCED_MODELS: tuple[type[Base], ...] = (
+    models.Department,
+    models.Ward,
+    models.StaffUser,
+    models.Patient,
+    models.PatientContact,
+    models.Encounter,
+    models.EncounterDiagnosis,
+    models.FollowupTask,
+    models.Call,
+    models.FollowupAttempt,
+    models.FollowupRecord,
+    models.AuditEvent,
+    models.FeedbackEntry,
+    models.FollowupAlert,
+)
+
+LOCAL_ONLY_TABLES = frozenset(
+    {
+        "hl7_messages",
+        "import_runs",
+        "task_leases",
+        "sync_outbox",
+        "sync_conflicts",
+        "sync_state",
+        "sync_change_log",
+        "sync_applied_mutations",
+        "sync_server",
+        "sync_clients",
+    }
+)
+
+
+@dataclass(frozen=True)
+class SyncedTable:
+    name: str
+    table: Table
+    versioned: bool
+    model: type[Base]
+
+    @property
+    def columns(self) -> tuple[Column[object], ...]:
+        return tuple(self.table.columns)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.table.columns)
+
+
+@cache
+def synced_tables() -> dict[str, SyncedTable]:
+    """Every synced table by name, parents before children (the order inserts must take)."""
+    wanted = {model.__table__.name: model for model in SYNCED_MODELS}  # type: ignore[attr-defined]
+    ordered: dict[str, SyncedTable] = {}
+    for table in Base.metadata.sorted_tables:
+        model = wanted.get(table.name)
+        if model is not None:
+            versioned = model.__mapper__.version_id_col is not None
+            ordered[table.name] = SyncedTable(table.name, table, versioned, model)
+    return ordered
+
+
+def synced_table(name: str) -> SyncedTable:
+    try:
+        return synced_tables()[name]
+    except KeyError:
+        raise LookupError(f"{name!r} is not a synced table") from None
+
+
+def is_synced(name: str) -> bool:
+    return name in synced_tables()

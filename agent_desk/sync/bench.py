@@ -1,0 +1,259 @@
+"""`agent-desk bench sync --url URL`: the sync goals of issue 5, measured on a real server.
+
+- push_vs_copy: follow-up records uploaded from a workstation's outbox (read, upload,
+  judge, acknowledge) per second, over a raw COPY of the same rows into the same table
+  of the same server (its feed trigger fires for both). Goal ≥ 0.5.
+- pull_1m_s: a new workstation's first download of *patients* patients (1,000,000 by
+  default), made on the server with generate_series. Goal ≤ 60 s.
+- visible_p95_ms: a change committed on workstation A until it is in workstation B's
+  SQLite, both running their SyncRunner (commit hook, NOTIFY); 100 changes. Goal ≤ 1000.
+
+Each figure is measured in a database of its own, created beside the one in the URL and
+dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import statistics
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+from agent_desk.bench.stats import percentile, rounded
+from agent_desk.db import sync_bench
+from agent_desk.db.base import new_id
+from agent_desk.db.engine import Database
+from agent_desk.db.models import FollowupRecord, Patient
+from agent_desk.db.open import open_local
+from agent_desk.db.sync_codec import to_pg, to_wire
+from agent_desk.db.sync_tables import synced_table
+from agent_desk.domain.enums import Sex
+from agent_desk.sync.capture import install_capture
+from agent_desk.sync.central import CentralConfig, central_init, connect
+from agent_desk.sync.cycle import CentralLink, client_id, sync_once
+from agent_desk.sync.push import push
+from agent_desk.sync.runner import SyncRunner
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str], None]
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+@contextmanager
+def _bench_database(base: CentralConfig) -> Iterator[CentralConfig]:
+    with connect(base) as admin:
+        name = sync_bench.create_database(admin)
+    parsed = base.parsed_url.set(database=name)
+    config = replace(base, url=parsed.render_as_string(hide_password=False))
+    try:
+        central_init(config)
+        yield config
+    finally:
+        with connect(base) as admin:
+            sync_bench.drop_database(admin, name)
+
+
+def _workstation(folder: Path, name: str) -> Database:
+    _discard(folder, name)
+    db = open_local(folder / f"{name}.sqlite3")
+    install_capture(db)
+    return db
+
+
+def _discard(folder: Path, name: str) -> None:
+    """The benchmark's workstation files go: a million patients take 300 MB."""
+    for leftover in folder.glob(f"{name}.sqlite3*"):
+        leftover.unlink()
+
+
+# --- push_vs_copy --------------------------------------------------------------------
+
+
+def bench_push_vs_copy(
+    base: CentralConfig, folder: Path, records: int, rounds: int = 3, batch_size: int = 2000
+) -> dict[str, float]:
+    """*rounds* rounds of *records* records, each pushed and then COPYed; the medians of
+    both rates are compared (one round alone swings with whatever else the host runs)."""
+    push_rates, copy_rates = [], []
+    with _bench_database(base) as config:
+        ws = _workstation(folder, "push")
+        try:
+            with ws.write() as session:
+                patient = Patient(record_no="B000000001", name="王秀英", sex=Sex.FEMALE)
+                session.add(patient)
+            sync_once(ws, config)
+            link = CentralLink(config, client_id(ws))
+            for _round in range(rounds):
+                made = _make_records(ws, patient.id, records)
+                conn, _server = link.open()
+                started = time.perf_counter()
+                report = push(ws, conn, link.client_id, batch_size=batch_size)
+                push_rates.append(records / (time.perf_counter() - started))
+                assert report.sent == records, report
+                copy_rates.append(records / _copy_again(config, made))
+            link.close()
+        finally:
+            ws.dispose()
+            _discard(folder, "push")
+    push_rate, copy_rate = statistics.median(push_rates), statistics.median(copy_rates)
+    return {
+        "push_vs_copy": rounded(push_rate / copy_rate),
+        "push_records_per_s": round(push_rate),
+        "copy_records_per_s": round(copy_rate),
+    }
+
+
+def _make_records(ws: Database, patient_id: uuid.UUID, records: int) -> list[FollowupRecord]:
+    made = []
+    for start in range(0, records, 1000):
+        with ws.write() as session:
+            batch = [_record(patient_id, n) for n in range(start, min(records, start + 1000))]
+            session.add_all(batch)
+        made.extend(batch)
+    return made
+
+
+def _copy_again(config: CentralConfig, made: list[FollowupRecord]) -> float:
+    """Seconds for a raw COPY of the same rows (new ids, so that they are new rows)."""
+    table = synced_table("followup_records")
+    names = table.column_names
+    rows = []
+    for record in made:
+        wire = to_wire(table, record)
+        wire["id"] = str(new_id())
+        rows.append(to_pg(table, wire, names))
+    with connect(config) as conn:
+        started = time.perf_counter()
+        sync_bench.copy_into(conn, table, names, rows)
+        return time.perf_counter() - started
+
+
+def _record(patient_id: uuid.UUID, n: int) -> FollowupRecord:
+    return FollowupRecord(
+        patient_id=patient_id,
+        template_code="general_discharge",
+        template_version="1",
+        answers={"recovery": "good", "pain": n % 10, "note": "伤口愈合良好，按时服药"},
+        scores={"total": n % 100},
+        recovery_score=float(n % 100),
+    )
+
+
+# --- pull_1m_s -------------------------------------------------------------------------
+
+
+def bench_pull(
+    base: CentralConfig, folder: Path, patients: int, progress: Progress
+) -> dict[str, float]:
+    with _bench_database(base) as config:
+        progress(f"generating {patients:,} patients on the server …")
+        with connect(config) as conn:
+            started = time.perf_counter()
+            sync_bench.generate_patients(conn, patients)
+            made_s = time.perf_counter() - started
+        log.info("generated %d patients centrally in %.1f s", patients, made_s)
+        progress(f"downloading {patients:,} patients into a new workstation …")
+        ws = _workstation(folder, "pull")
+        try:
+            started = time.perf_counter()
+            report = sync_once(ws, config)
+            pull_s = time.perf_counter() - started
+        finally:
+            ws.dispose()
+            _discard(folder, "pull")
+        assert report.pull.applied == patients, report
+    return {
+        "pull_1m_s": round(pull_s, 1),
+        "pull_patients": patients,
+        "pull_rows_per_s": round(patients / pull_s),
+    }
+
+
+# --- visible_p95_ms --------------------------------------------------------------------
+
+
+def bench_visible(base: CentralConfig, folder: Path, changes: int) -> dict[str, float]:
+    with _bench_database(base) as config:
+        a, b = _workstation(folder, "visible_a"), _workstation(folder, "visible_b")
+        runners: list[SyncRunner] = []
+        try:
+            with a.write() as session:
+                patient = Patient(record_no="B000000001", name="王秀英", sex=Sex.FEMALE)
+                session.add(patient)
+            sync_once(a, config)
+            sync_once(b, config)
+            runners = [
+                SyncRunner(db, config, capture=install_capture(db), interval_s=60) for db in (a, b)
+            ]
+            for runner in runners:
+                runner.start()
+            _wait(lambda: all(runner.status.online for runner in runners), 30)
+            watcher = sqlite3.connect(str(b.engine.url.database))
+            latencies = []
+            for n in range(changes):
+                name = f"王秀英{n}"
+                with a.write() as session:
+                    row = session.get(Patient, patient.id)
+                    assert row is not None
+                    row.name = name
+                committed = time.perf_counter()
+                _wait(_shows(watcher, patient.id.hex, name), 30)
+                latencies.append((time.perf_counter() - committed) * 1000)
+            watcher.close()
+        finally:
+            for runner in runners:
+                runner.stop()
+            a.dispose()
+            b.dispose()
+            _discard(folder, "visible_a")
+            _discard(folder, "visible_b")
+    return {
+        "visible_p50_ms": rounded(percentile(latencies, 50)),
+        "visible_p95_ms": rounded(percentile(latencies, 95)),
+    }
+
+
+def _shows(watcher: sqlite3.Connection, row_id: str, name: str) -> Callable[[], bool]:
+    def check() -> bool:
+        query = "SELECT 1 FROM patients WHERE id = ? AND name = ?"
+        return watcher.execute(query, (row_id, name)).fetchone() is not None
+
+    return check
+
+
+def _wait(condition: Callable[[], bool], timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"not within {timeout_s} s")
+        time.sleep(0.001)
+
+
+def run_sync_bench(
+    base: CentralConfig,
+    folder: Path,
+    patients: int,
+    *,
+    records: int = 20_000,
+    changes: int = 100,
+    progress: Progress = _say,
+) -> dict[str, float]:
+    """All three figures (and the rates behind them), against the server in *base*."""
+    folder.mkdir(parents=True, exist_ok=True)
+    results: dict[str, float] = {}
+    progress("measuring change-to-visible latency between two workstations …")
+    results.update(bench_visible(base, folder, changes))
+    progress(f"measuring the upload of {records:,} follow-up records …")
+    results.update(bench_push_vs_copy(base, folder, records))
+    results.update(bench_pull(base, folder, patients, progress))
+    return results

@@ -1,0 +1,816 @@
+"""The workstation's side of the shared work queue: claim, heartbeat, call, finish.
+
+A WorkQueue talks to the central PostgreSQL through agent_desk.db.leases and keeps a
+small journal file beside the local database. The rules, from issue 5:
+
+- **Claims need the server.** claim_next() and claim() raise Offline when the central
+  server cannot be reached: a lease is only ever granted by the server.
+- **A lapsed lease must not start a call.** Before dialling, check_start() asks the
+  server whether the lease is still live. When the server cannot be reached it falls back
+  on a countdown: the server said how long the lease had left (a duration, never a
+  time), and the workstation counts that down on its monotonic clock from *before* the
+  request was sent, less a margin, so the countdown always ends before the server's
+  lease does. Past that point, or after a restart (the countdown is lost), the lease
+  cannot be verified and the call is refused. No client time is ever sent or compared
+  with a server time.
+- **Offline, what is held can still be finished.** finish() first writes the completion
+  (with its fence) to the journal, then sends it. If the server cannot be reached it
+  stays queued, and send_pending() (called by heartbeat()) sends it later. A queued
+  completion is accepted if its fence is still the task's lease, even a lapsed one
+  (nobody claimed the task meanwhile, FenceRule.UNCHALLENGED); if the task was taken
+  over or closed it is refused and kept in the journal's refused list for review.
+  Nothing is lost: a crash after the server's commit but before the journal forgets
+  the completion makes a resend, which the server recognises (ALREADY_APPLIED).
+
+The journal is a JSON file rewritten atomically (temp file, fsync, rename): it holds
+the leases this workstation holds, the completions waiting to be sent, and those the
+server refused. It is the whole offline state of the queue, small by construction.
+
+Thread-safety: the methods may be called from any one background thread plus readers
+(held(), pending(), refused()) on the GUI thread; state is guarded by a lock, and no
+lock is held while waiting on the network except the one that keeps two sends of the
+same completion apart.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import queue
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, NoReturn
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.orm import Session
+
+from agent_desk.db import leases
+from agent_desk.db.base import new_id, utcnow
+from agent_desk.db.engine import Database, make_engine
+from agent_desk.db.followup import AttemptResult, TaskNotOpen
+from agent_desk.db.leases import CompletionOutcome, FenceRule, Lease, LeaseLost
+from agent_desk.db.migrate import ensure_schema
+from agent_desk.db.models import Department, FollowupTask, Patient
+from agent_desk.domain.enums import AttemptOutcome, Channel
+from agent_desk.errors import UserError
+from agent_desk.plans.retry import RetryPolicy
+
+# Long enough for a call and its form with a few heartbeats missed; short enough that a
+# crashed workstation's task goes back to the pool within minutes.
+DEFAULT_TTL = timedelta(minutes=3)
+HEARTBEAT_EVERY = timedelta(seconds=45)
+# Taken off the offline countdown: covers the monotonic clock's drift and rounding.
+COUNTDOWN_MARGIN = timedelta(seconds=5)
+JOURNAL_VERSION = 1
+# SQLSTATE classes that mean no working connection can be had now: 08 connection,
+# 28 wrong user or password, 3D no such database, 53 too many connections or out of
+# resources, 57 the server shutting down or starting up. Nothing can be claimed.
+_UNUSABLE_CLASSES = ("08", "28", "3D", "53", "57")
+# The server refused the completion's data itself (22 data exception, 23 integrity
+# violation): sending it again would be refused again. Except a missing foreign key:
+# the call or staff row it names may simply not have been pushed by the outbox yet.
+_REJECTING_CLASSES = ("22", "23")
+_NOT_YET = "23503"
+
+
+class Offline(UserError):
+    """The central server cannot be reached or used now; str() says what failed."""
+
+    def __init__(self, detail: str) -> None:
+        self.detail = detail
+        super().__init__(f"the central server cannot be reached: {detail}")
+
+
+class JournalDamaged(UserError):
+    """The journal file cannot be read; it is left as it is."""
+
+
+class NotHeld(UserError):
+    """The workstation holds no lease on this task, so it cannot call or finish it."""
+
+    def __init__(self, task_id: uuid.UUID) -> None:
+        self.task_id = task_id
+        super().__init__(f"this workstation holds no lease on task {task_id}")
+
+
+class StartVerdict(StrEnum):
+    """May the agent dial now?"""
+
+    LIVE = "live"  # the server confirmed the lease just now
+    LIVE_BY_COUNTDOWN = "live_by_countdown"  # server unreachable; certainly not lapsed yet
+    LAPSED = "lapsed"  # the server says expired, taken over or gone
+    UNVERIFIABLE = "unverifiable"  # server unreachable and the countdown has run out
+    NOT_HELD = "not_held"
+
+
+CALL_ALLOWED = frozenset({StartVerdict.LIVE, StartVerdict.LIVE_BY_COUNTDOWN})
+
+
+class FinishState(StrEnum):
+    COMPLETED = "completed"  # applied on the central server
+    QUEUED = "queued"  # written to the journal; sent when the server answers
+
+
+class RefusalReason(StrEnum):
+    """Why the server refused a completion; the completion stays in the journal."""
+
+    NO_LEASE = "no_lease"
+    TAKEN_OVER = "taken_over"
+    EXPIRED = "expired"
+    TASK_NOT_OPEN = "task_not_open"  # closed meanwhile, e.g. cancelled after a death
+    REJECTED = "rejected"  # the server refused its data (e.g. a staff id it does not know)
+
+
+@dataclass(frozen=True, slots=True)
+class HeldLease:
+    task_id: uuid.UUID
+    fence: int
+    holder: str
+    staff_id: uuid.UUID | None
+    expires_at: datetime | None  # the server's, for display; never compared locally
+    # time.monotonic() value before which the lease is certainly live; None when unknown
+    # (read back from the journal after a restart).
+    deadline: float | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class PendingCompletion:
+    completion_id: uuid.UUID
+    task_id: uuid.UUID
+    fence: int
+    staff_id: uuid.UUID | None
+    outcome: AttemptOutcome
+    channel: Channel
+    at: datetime  # when the attempt happened: a fact of the call, not a lease time
+    note: str | None = None
+    number: str | None = None
+    call_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RefusedCompletion:
+    completion: PendingCompletion
+    reason: RefusalReason
+    message: str
+
+
+class CompletionRefused(UserError):
+    """The server refused the completion; nothing was written there, and the journal keeps it."""
+
+    def __init__(self, refused: RefusedCompletion) -> None:
+        self.refused = refused
+        super().__init__(refused.message)
+
+
+@dataclass(frozen=True, slots=True)
+class FinishResult:
+    state: FinishState
+    completion: PendingCompletion
+    attempt: AttemptResult | None  # the task's new state, when the server applied it now
+    queued_because: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SendReport:
+    applied: int = 0
+    already_applied: int = 0
+    refused: tuple[RefusedCompletion, ...] = ()
+    deferred: tuple[str, ...] = ()  # still queued, with why the server could not take them
+
+
+@dataclass(frozen=True, slots=True)
+class RenewReport:
+    renewed: tuple[HeldLease, ...] = ()
+    lost: tuple[HeldLease, ...] = ()  # taken over or lapsed: the agent must not call these
+
+
+@dataclass(frozen=True, slots=True)
+class HeartbeatReport:
+    sent: SendReport
+    renewal: RenewReport
+
+
+def _sqlstate(exc: DBAPIError) -> str:
+    return getattr(exc.orig, "sqlstate", None) or ""
+
+
+def is_unreachable(exc: BaseException) -> bool:
+    """True when no working connection to the server can be had, not a statement's failure."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return False  # e.g. an integrity error: the server answered
+    # psycopg gives no SQLSTATE when it never reached the server or lost it mid-way;
+    # a deadlock or serialization failure is also an OperationalError, but has one.
+    state = _sqlstate(exc)
+    return not state or state[:2] in _UNUSABLE_CLASSES
+
+
+class WorkQueue:
+    """One workstation's leases on the central work queue, and its queued completions."""
+
+    def __init__(
+        self,
+        central: Database,
+        journal_path: Path,
+        *,
+        holder: str,
+        staff_id: uuid.UUID | None,
+        department_id: uuid.UUID | None = None,
+        ttl: timedelta = DEFAULT_TTL,
+        policy: RetryPolicy | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._central = central
+        self.holder = holder
+        self.staff_id = staff_id
+        self.department_id = department_id
+        self.ttl = ttl
+        self.policy = policy or RetryPolicy()
+        self._clock = clock
+        self._monotonic = monotonic
+        self._journal = QueueJournal(journal_path)
+        self._lock = threading.Lock()
+        self._send_lock = threading.Lock()
+        self._held, self._pending, self._refused = self._journal.load()
+
+    # -- what the window shows ---------------------------------------------------------
+
+    def held(self) -> list[HeldLease]:
+        with self._lock:
+            return list(self._held.values())
+
+    def pending(self) -> list[PendingCompletion]:
+        with self._lock:
+            return list(self._pending)
+
+    def refused(self) -> list[RefusedCompletion]:
+        with self._lock:
+            return list(self._refused)
+
+    # -- claims: online only -----------------------------------------------------------
+
+    def claim_next(self) -> HeldLease | None:
+        """Lease the next task due for this workstation's department; None when none is."""
+        sent = self._monotonic()
+        with self._unit() as session:
+            lease = leases.claim_next(
+                session, self.holder, self.staff_id, self.ttl, self.department_id
+            )
+        return None if lease is None else self._hold(lease, sent)
+
+    def claim(self, task_id: uuid.UUID) -> HeldLease:
+        """Lease a task the agent picked or a call popped (raises TaskUnavailable, Offline)."""
+        sent = self._monotonic()
+        with self._unit() as session:
+            lease = leases.claim_task(session, task_id, self.holder, self.staff_id, self.ttl)
+        return self._hold(lease, sent)
+
+    def resume(self) -> list[HeldLease]:
+        """After a restart: take the server's word for which leases are still ours."""
+        sent = self._monotonic()
+        with self._unit() as session:
+            live = leases.held_by(session, self.holder)
+        with self._lock:
+            self._held = {lease.task_id: self._held_lease(lease, sent) for lease in live}
+            self._save()
+            return list(self._held.values())
+
+    # -- while holding ------------------------------------------------------------------
+
+    def renew(self) -> RenewReport:
+        """Extend every held lease; those the server no longer grants are dropped (Offline).
+
+        The leases of finished tasks whose completion is still queued are extended too:
+        until the server has the completion, nobody else should be handed the patient.
+        """
+        with self._lock:
+            asked = list(self._held.values())
+            waiting = [(item.task_id, item.fence) for item in self._pending]
+        if not asked and not waiting:
+            return RenewReport()
+        sent = self._monotonic()
+        with self._unit() as session:
+            granted = leases.renew_all(
+                session,
+                self.holder,
+                [(held.task_id, held.fence) for held in asked] + waiting,
+                self.ttl,
+            )
+        by_task = {lease.task_id: lease for lease in granted}
+        renewed, lost = [], []
+        with self._lock:
+            for held in asked:
+                if self._held.get(held.task_id) != held:
+                    continue  # finished or released while we were asking
+                lease = by_task.get(held.task_id)
+                if lease is None:
+                    del self._held[held.task_id]
+                    lost.append(held)
+                else:
+                    self._held[held.task_id] = self._held_lease(lease, sent)
+                    renewed.append(self._held[held.task_id])
+            if lost:
+                self._save()
+        return RenewReport(tuple(renewed), tuple(lost))
+
+    def check_start(self, lease: HeldLease) -> StartVerdict:
+        """Whether a call on this lease may start now; see the module's notes on offline."""
+        with self._lock:
+            held = self._held.get(lease.task_id)
+        if held is None or held.fence != lease.fence:
+            return StartVerdict.NOT_HELD
+        sent = self._monotonic()
+        try:
+            with self._unit() as session:
+                live = leases.ensure_live(session, held.task_id, held.fence)
+        except LeaseLost:
+            self._forget(held)
+            return StartVerdict.LAPSED
+        except Offline:
+            if held.deadline is not None and self._monotonic() < held.deadline:
+                return StartVerdict.LIVE_BY_COUNTDOWN
+            return StartVerdict.UNVERIFIABLE
+        with self._lock:
+            if self._held.get(held.task_id) == held:
+                self._held[held.task_id] = self._held_lease(live, sent)
+        return StartVerdict.LIVE
+
+    def can_start_call(self, lease: HeldLease) -> bool:
+        return self.check_start(lease) in CALL_ALLOWED
+
+    def release(self, task_id: uuid.UUID) -> None:
+        """Give the task back. Offline, it is only forgotten here: the server's lease then
+        lapses by itself after the ttl, and the task returns to the pool."""
+        held = self._require(task_id)
+        try:
+            with self._unit() as session:
+                leases.release(session, task_id, self.holder, held.fence)
+        except Offline:
+            pass  # the lease lapses on the server: giving it back needs no more than that
+        self._forget(held)
+
+    # -- finishing: online or queued ----------------------------------------------------
+
+    def finish(
+        self,
+        task_id: uuid.UUID,
+        outcome: AttemptOutcome,
+        *,
+        channel: Channel = Channel.PHONE,
+        at: datetime | None = None,
+        note: str | None = None,
+        number: str | None = None,
+        call_id: uuid.UUID | None = None,
+    ) -> FinishResult:
+        """End this agent's turn on a held task with the attempt's outcome.
+
+        Online, the server checks the fence and the lease's life (FenceRule.LIVE) and
+        applies it now (COMPLETED); a refusal raises CompletionRefused. Unreachable, it is
+        QUEUED in the journal and sent later by send_pending(); so is a completion the
+        server could not take yet (a deadlock, or a call row not pushed yet), with the
+        reason in queued_because.
+        """
+        held = self._require(task_id)
+        completion = PendingCompletion(
+            completion_id=new_id(),
+            task_id=task_id,
+            fence=held.fence,
+            staff_id=self.staff_id,
+            outcome=outcome,
+            channel=channel,
+            at=at or self._clock(),
+            note=note,
+            number=number,
+            call_id=call_id,
+        )
+        with self._lock:
+            # Written down before the server is asked: a crash from here on loses nothing.
+            self._pending.append(completion)
+            self._held.pop(task_id, None)
+            self._save()
+        try:
+            _, attempt = self._send(completion, FenceRule.LIVE)
+        except Offline as exc:
+            return FinishResult(FinishState.QUEUED, completion, None, exc.detail)
+        except DBAPIError as exc:
+            # Neither applied nor refused: it stays queued, and the reason is shown.
+            return FinishResult(FinishState.QUEUED, completion, None, _first_line(exc.orig))
+        return FinishResult(FinishState.COMPLETED, completion, attempt)
+
+    def send_pending(self) -> SendReport:
+        """Send queued completions, oldest first; stops with Offline when the server goes.
+
+        One that the server cannot take yet stays queued without holding up the others.
+        """
+        applied = already = 0
+        refused: list[RefusedCompletion] = []
+        deferred: list[str] = []
+        for completion in self.pending():
+            try:
+                outcome, _ = self._send(completion, FenceRule.UNCHALLENGED)
+            except CompletionRefused as exc:
+                refused.append(exc.refused)
+                continue
+            except DBAPIError as exc:
+                deferred.append(f"task {completion.task_id}: {_first_line(exc.orig)}")
+                continue
+            if outcome is CompletionOutcome.APPLIED:
+                applied += 1
+            else:
+                already += 1
+        return SendReport(applied, already, tuple(refused), tuple(deferred))
+
+    def heartbeat(self) -> HeartbeatReport:
+        """One tick of the timer (every HEARTBEAT_EVERY): queued completions first, so
+        their leases are settled before they can lapse further, then renewals."""
+        sent = self.send_pending()
+        return HeartbeatReport(sent, self.renew())
+
+    # -- inside -----------------------------------------------------------------------
+
+    def _send(
+        self, completion: PendingCompletion, rule: FenceRule
+    ) -> tuple[CompletionOutcome, AttemptResult | None]:
+        with self._send_lock:
+            with self._lock:
+                if completion not in self._pending:  # another thread sent it first
+                    for refused in self._refused:
+                        if refused.completion == completion:
+                            raise CompletionRefused(refused)
+                    return CompletionOutcome.ALREADY_APPLIED, None
+            try:
+                with self._unit() as session:
+                    done = leases.complete_with_fence(
+                        session,
+                        completion.task_id,
+                        completion.fence,
+                        outcome=completion.outcome,
+                        at=completion.at,
+                        policy=self.policy,
+                        channel=completion.channel,
+                        staff_id=completion.staff_id,
+                        note=completion.note,
+                        number=completion.number,
+                        call_id=completion.call_id,
+                        rule=rule,
+                    )
+            except LeaseLost as exc:
+                self._refuse(completion, RefusalReason(exc.problem.value), str(exc))
+            except TaskNotOpen as exc:
+                self._refuse(completion, RefusalReason.TASK_NOT_OPEN, str(exc))
+            except DBAPIError as exc:
+                state = _sqlstate(exc)
+                if state[:2] not in _REJECTING_CLASSES or state == _NOT_YET:
+                    raise  # e.g. a deadlock: it stays queued and goes again on the next beat
+                self._refuse(completion, RefusalReason.REJECTED, _first_line(exc.orig))
+            with self._lock:
+                self._pending.remove(completion)
+                self._save()
+            return done.outcome, done.attempt
+
+    def _refuse(
+        self, completion: PendingCompletion, reason: RefusalReason, message: str
+    ) -> NoReturn:
+        refused = RefusedCompletion(completion, reason, message)
+        with self._lock:
+            self._pending.remove(completion)
+            self._refused.append(refused)
+            self._save()
+        raise CompletionRefused(refused)
+
+    @contextmanager
+    def _unit(self) -> Iterator[Session]:
+        """A unit of work on the central server; a lost server becomes Offline."""
+        try:
+            with self._central.write() as session:
+                yield session
+        except DBAPIError as exc:
+            if is_unreachable(exc):
+                raise Offline(_first_line(exc.orig)) from exc
+            raise
+
+    def _held_lease(self, lease: Lease, sent: float) -> HeldLease:
+        # Counted from before the request left: the server's now() came later, so this
+        # deadline falls before the server's expiry whatever the network delay was.
+        left = (lease.remaining - COUNTDOWN_MARGIN).total_seconds()
+        return HeldLease(
+            lease.task_id, lease.fence, lease.holder, lease.staff_id, lease.expires_at, sent + left
+        )
+
+    def _hold(self, lease: Lease, sent: float) -> HeldLease:
+        held = self._held_lease(lease, sent)
+        with self._lock:
+            self._held[lease.task_id] = held
+            self._save()
+        return held
+
+    def _require(self, task_id: uuid.UUID) -> HeldLease:
+        with self._lock:
+            held = self._held.get(task_id)
+        if held is None:
+            raise NotHeld(task_id)
+        return held
+
+    def _forget(self, held: HeldLease) -> None:
+        with self._lock:
+            if self._held.get(held.task_id) == held:
+                del self._held[held.task_id]
+                self._save()
+
+    def _save(self) -> None:
+        self._journal.save(self._held, self._pending, self._refused)
+
+
+class QueueJournal:
+    """The queue's offline state in one JSON file, replaced whole on every change."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def load(
+        self,
+    ) -> tuple[dict[uuid.UUID, HeldLease], list[PendingCompletion], list[RefusedCompletion]]:
+        if not self.path.exists():
+            return {}, [], []
+        try:
+            data = json.loads(self.path.read_text("utf-8"))
+            if data.get("version") != JOURNAL_VERSION:
+                raise ValueError(f"version {data.get('version')} is not {JOURNAL_VERSION}")
+            held = [_held_from(item) for item in data["held"]]
+            pending = [_completion_from(item) for item in data["pending"]]
+            refused = [
+                RefusedCompletion(
+                    _completion_from(item["completion"]),
+                    RefusalReason(item["reason"]),
+                    item["message"],
+                )
+                for item in data["refused"]
+            ]
+        except (ValueError, KeyError, TypeError) as exc:
+            # Refuse to start over: the file may hold completions not yet on the server.
+            raise JournalDamaged(
+                f"the work queue journal {self.path} cannot be read ({exc}); "
+                "move it aside only once its pending completions are accounted for"
+            ) from exc
+        return {lease.task_id: lease for lease in held}, pending, refused
+
+    def save(
+        self,
+        held: dict[uuid.UUID, HeldLease],
+        pending: list[PendingCompletion],
+        refused: list[RefusedCompletion],
+    ) -> None:
+        data = {
+            "version": JOURNAL_VERSION,
+            "held": [_held_to(lease) for lease in held.values()],
+            "pending": [_completion_to(item) for item in pending],
+            "refused": [
+                {
+                    "completion": _completion_to(r.completion),
+                    "reason": r.reason,
+                    "message": r.message,
+                }
+                for r in refused
+            ],
+        }
+        temporary = self.path.with_name(self.path.name + ".tmp")
+        with temporary.open("w", encoding="utf-8") as stream:
+            json.dump(data, stream, ensure_ascii=False, indent=1)
+            stream.flush()
+            os.fsync(stream.fileno())
+        # Atomic on Windows and POSIX: a power cut leaves the old journal or the new one.
+        os.replace(temporary, self.path)
+
+
+def _first_line(exc: BaseException | None) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _uuid_or_none(value: str | None) -> uuid.UUID | None:
+    return None if value is None else uuid.UUID(value)
+
+
+def _str_or_none(value: object | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _held_to(lease: HeldLease) -> dict[str, Any]:
+    return {
+        "task_id": str(lease.task_id),
+        "fence": lease.fence,
+        "holder": lease.holder,
+        "staff_id": _str_or_none(lease.staff_id),
+        "expires_at": None if lease.expires_at is None else lease.expires_at.isoformat(),
+    }
+
+
+def _held_from(item: dict[str, Any]) -> HeldLease:
+    expires = item["expires_at"]
+    return HeldLease(
+        uuid.UUID(item["task_id"]),
+        int(item["fence"]),
+        item["holder"],
+        _uuid_or_none(item["staff_id"]),
+        None if expires is None else datetime.fromisoformat(expires),
+    )
+
+
+def _completion_to(item: PendingCompletion) -> dict[str, Any]:
+    return {
+        "completion_id": str(item.completion_id),
+        "task_id": str(item.task_id),
+        "fence": item.fence,
+        "staff_id": _str_or_none(item.staff_id),
+        "outcome": item.outcome.value,
+        "channel": item.channel.value,
+        "at": item.at.isoformat(),
+        "note": item.note,
+        "number": item.number,
+        "call_id": _str_or_none(item.call_id),
+    }
+
+
+def _completion_from(item: dict[str, Any]) -> PendingCompletion:
+    return PendingCompletion(
+        completion_id=uuid.UUID(item["completion_id"]),
+        task_id=uuid.UUID(item["task_id"]),
+        fence=int(item["fence"]),
+        staff_id=_uuid_or_none(item["staff_id"]),
+        outcome=AttemptOutcome(item["outcome"]),
+        channel=Channel(item["channel"]),
+        at=datetime.fromisoformat(item["at"]),
+        note=item["note"],
+        number=item["number"],
+        call_id=_uuid_or_none(item["call_id"]),
+    )
+
+
+# -- benchmark: claim latency with concurrent agents ----------------------------------
+#
+# Run in a scratch database on the server given, never in the hospital's own: the
+# claims and completions would otherwise reach every workstation's change feed.
+
+BENCH_TASKS = 2000
+
+
+def measure_claims(url: str | URL, agents: int = 8, tasks: int = BENCH_TASKS) -> dict[str, float]:
+    """Claim latency with *agents* workstation processes emptying a queue of *tasks*.
+
+    Each agent, with its own process and connection, claims the next task, completes it
+    (as an agent hangs up) and claims again until the queue is empty; only the claims are
+    timed. Returns claim_p95_ms and double_claims (tasks claimed twice: must be 0), with
+    claim_p50_ms and claims. Needs a role that may CREATE DATABASE.
+    """
+    # Imported here: the workstation itself never needs the benchmark's helpers.
+    from agent_desk.bench.stats import percentile, rounded
+
+    name = f"agent_desk_bench_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except DBAPIError as exc:
+        admin.dispose()
+        raise UserError(
+            f"the claim benchmark needs to create a scratch database on the server: "
+            f"{_first_line(exc.orig)}"
+        ) from exc
+    scratch_url = admin.url.set(database=name)
+    try:
+        department = _bench_seed(scratch_url, tasks)
+        samples, claimed = _bench_run(scratch_url, agents, department)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.dispose()
+    distinct = set(claimed)
+    if len(distinct) != tasks:
+        raise RuntimeError(f"{tasks - len(distinct)} of {tasks} tasks were never claimed")
+    return {
+        "claim_p95_ms": rounded(percentile(samples, 95)),
+        "claim_p50_ms": rounded(percentile(samples, 50)),
+        "claims": len(claimed),
+        "double_claims": len(claimed) - len(distinct),
+    }
+
+
+def _bench_seed(url: URL, tasks: int) -> uuid.UUID:
+    engine = make_engine(url)
+    try:
+        ensure_schema(engine)
+        with Database(engine).write() as session:
+            department = Department(code="BENCH", name="基准测试科")
+            session.add(department)
+            session.flush()
+            # Due yesterday by the server's clock, so that every task is claimable now.
+            due = session.scalar(select(func.date(func.timezone("UTC", func.now())) - 1))
+            patients = [
+                {"id": new_id(), "record_no": f"B{n:09d}", "name": "患者"} for n in range(tasks)
+            ]
+            session.execute(insert(Patient), patients)
+            session.execute(
+                insert(FollowupTask),
+                [
+                    {
+                        "id": new_id(),
+                        "patient_id": patient["id"],
+                        "plan_code": "discharge_7d",
+                        "due_date": due,
+                        "window_start": due,
+                        "window_end": due,
+                        "priority": 1 + n % 3,
+                        "department_id": department.id,
+                    }
+                    for n, patient in enumerate(patients)
+                ],
+            )
+        with engine.connect() as connection:
+            # A live central server has its statistics; a fresh table has none yet.
+            connection.exec_driver_sql("ANALYZE")
+        return department.id
+    finally:
+        engine.dispose()
+
+
+def _bench_run(url: URL, agents: int, department: uuid.UUID) -> tuple[list[float], list[uuid.UUID]]:
+    # spawn, as on Windows: each agent is a fresh interpreter, like a workstation.
+    context = multiprocessing.get_context("spawn")
+    start = context.Barrier(agents)
+    results: multiprocessing.Queue[tuple[list[float], list[str]]] = context.Queue()
+    dsn = url.render_as_string(hide_password=False)
+    workers = [
+        context.Process(target=_bench_agent, args=(dsn, f"bench-{n}", department, start, results))
+        for n in range(agents)
+    ]
+    for worker in workers:
+        worker.start()
+    samples: list[float] = []
+    claimed: list[uuid.UUID] = []
+    reported = 0
+    while reported < agents:
+        try:
+            timings, task_ids = results.get(timeout=1)
+        except queue.Empty:
+            # A worker that died without reporting would otherwise be waited for forever.
+            if any(worker.exitcode not in (None, 0) for worker in workers):
+                for worker in workers:
+                    worker.kill()
+                raise RuntimeError("a benchmark agent failed; see its traceback above") from None
+            continue
+        reported += 1
+        samples += timings
+        claimed += [uuid.UUID(task_id) for task_id in task_ids]
+    for worker in workers:
+        worker.join()
+    return samples, claimed
+
+
+def _bench_agent(
+    dsn: str,
+    holder: str,
+    department: uuid.UUID,
+    start: Any,
+    results: multiprocessing.Queue[tuple[list[float], list[str]]],
+) -> None:
+    engine = make_engine(dsn, pool_size=1, max_overflow=0)
+    db = Database(engine)
+    policy = RetryPolicy()
+    timings: list[float] = []
+    claimed: list[str] = []
+    with db.write() as session:  # connect and compile once, as a running workstation has
+        leases.claim_next(session, holder, None, DEFAULT_TTL, new_id())
+    start.wait()
+    while True:
+        began = time.perf_counter()
+        with db.write() as session:
+            lease = leases.claim_next(session, holder, None, DEFAULT_TTL, department)
+        timings.append((time.perf_counter() - began) * 1000)
+        if lease is None:
+            break
+        claimed.append(str(lease.task_id))
+        with db.write() as session:
+            leases.complete_with_fence(
+                session,
+                lease.task_id,
+                lease.fence,
+                outcome=AttemptOutcome.REACHED,
+                at=utcnow(),
+                policy=policy,
+            )
+    engine.dispose()
+    results.put((timings, claimed))

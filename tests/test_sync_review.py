@@ -1,0 +1,107 @@
+"""The review list: a person settles what the server refused; nothing is decided by a clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from agent_desk.db.models import Patient
+from agent_desk.domain.enums import ConflictResolution, SyncIssueKind
+from agent_desk.sync.central import CentralConfig
+from agent_desk.sync.conflicts import open_issues, resolve_issue
+from tests.test_sync_support import (
+    add_patient,
+    add_task,
+    assert_converged,
+    central_database,
+    central_engine,
+    patient_name,
+    rename_patient,
+    settle,
+    workstation,
+)
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def central() -> Iterator[CentralConfig]:
+    with central_database() as config:
+        yield config
+
+
+@pytest.fixture
+def server(central: CentralConfig) -> Iterator[Engine]:
+    engine = central_engine(central)
+    yield engine
+    engine.dispose()
+
+
+def _conflicting_edits(tmp_path: Path, central: CentralConfig):  # type: ignore[no-untyped-def]
+    a, b = workstation(tmp_path, "a"), workstation(tmp_path, "b")
+    patient_id = add_patient(a, "D1", "王秀英")
+    settle(a, central)
+    settle(b, central)
+    rename_patient(a, patient_id, "王秀兰")
+    rename_patient(b, patient_id, "王淑英")
+    settle(a, central)
+    settle(b, central)
+    [issue] = open_issues(b)
+    assert issue.kind is SyncIssueKind.CONFLICT
+    return a, b, patient_id, issue
+
+
+def test_keeping_the_servers_row_closes_the_issue(
+    tmp_path: Path, central: CentralConfig, server: Engine
+) -> None:
+    a, b, patient_id, issue = _conflicting_edits(tmp_path, central)
+    resolve_issue(b, issue.id, ConflictResolution.KEEP_SERVER)
+    assert open_issues(b) == []
+    assert settle(b, central).push.sent == 0
+    assert patient_name(b, patient_id) == ("王秀兰", 2)
+    assert_converged(server, a, b)
+
+
+def test_applying_the_local_change_again_makes_it_a_new_edit(
+    tmp_path: Path, central: CentralConfig, server: Engine
+) -> None:
+    a, b, patient_id, issue = _conflicting_edits(tmp_path, central)
+    resolve_issue(b, issue.id, ConflictResolution.REAPPLY_LOCAL)
+    assert settle(b, central).push.sent == 1
+    settle(a, central)
+    assert patient_name(a, patient_id) == patient_name(b, patient_id) == ("王淑英", 3)
+    assert_converged(server, a, b)
+
+
+def test_a_refused_new_patient_goes_up_once_its_record_number_is_fixed(
+    tmp_path: Path, central: CentralConfig, server: Engine
+) -> None:
+    a, b = workstation(tmp_path, "a"), workstation(tmp_path, "b")
+    theirs = add_patient(a, "D1", "王秀英")
+    settle(a, central)
+    mine = add_patient(b, "D1", "李桂兰")  # made offline with a number already taken
+    task = add_task(b, mine)
+    settle(b, central)
+    kinds = {(issue.row_id, issue.kind): issue for issue in open_issues(b)}
+    assert set(kinds) == {
+        (mine, SyncIssueKind.REJECTED),
+        (task, SyncIssueKind.REJECTED),
+        (theirs, SyncIssueKind.PULL_FAILED),  # a's D1 could not come down beside b's
+    }
+    with b.write() as session:
+        patient = session.get(Patient, mine)
+        assert patient is not None
+        patient.record_no = "D1-B"  # put right here; the edit waits behind the refusal
+    resolve_issue(b, kinds[(mine, SyncIssueKind.REJECTED)].id, ConflictResolution.REAPPLY_LOCAL)
+    resolve_issue(b, kinds[(task, SyncIssueKind.REJECTED)].id, ConflictResolution.REAPPLY_LOCAL)
+    resolve_issue(b, kinds[(theirs, SyncIssueKind.PULL_FAILED)].id, ConflictResolution.KEEP_SERVER)
+    report = settle(b, central)
+    assert report.push.sent == 2 and report.pull.resynced
+    settle(a, central)
+    assert open_issues(b) == []
+    assert patient_name(b, theirs) == ("王秀英", 1)
+    assert patient_name(a, mine) == ("李桂兰", 2)
+    assert_converged(server, a, b)
