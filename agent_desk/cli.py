@@ -11,7 +11,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from sqlalchemy.exc import OperationalError
 
@@ -49,7 +49,12 @@ class Context:
 
     @cached_property
     def db(self) -> Database:
-        return open_local(self.data_dir.database)
+        db = open_local(self.data_dir.database)
+        if self.settings.get("central.url"):
+            from agent_desk.sync.capture import install_capture
+
+            install_capture(db)  # every change from here on goes up with the next sync
+        return db
 
     @property
     def actor(self) -> str:
@@ -159,7 +164,7 @@ def cmd_config(ctx: Context, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-SECRET_NAMES = ("sip.password", "central.password")
+SECRET_NAMES = ("sip.password", "central.password")  # the names the keyring keeps them under
 
 
 def cmd_secret(ctx: Context, args: argparse.Namespace) -> int:
@@ -231,6 +236,29 @@ def cmd_hl7(ctx: Context, args: argparse.Namespace) -> int:
     finally:
         print(listener.stop().summary())
     return EXIT_OK
+
+
+def _central_config(ctx: Context, url: str | None = None) -> Any:
+    from agent_desk.sync.central import config_from_settings
+
+    return config_from_settings(ctx.settings.get, url=url)
+
+
+def cmd_sync(ctx: Context, args: argparse.Namespace) -> int:
+    from agent_desk.sync.commands import run_sync
+
+    return run_sync(ctx.db, _central_config(ctx), sys.stdout, once=args.once)
+
+
+def cmd_central(ctx: Context, args: argparse.Namespace) -> int:
+    from agent_desk.sync.commands import run_central_init, run_central_status
+
+    config = _central_config(ctx, args.url)
+    if args.central_command == "init":
+        return run_central_init(
+            config, sys.stdout, seed_from=ctx.db if args.seed_from_local else None
+        )
+    return run_central_status(config, sys.stdout)
 
 
 def cmd_forms(ctx: Context, args: argparse.Namespace) -> int:
@@ -371,6 +399,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--host", default="127.0.0.1", help="address to listen on (the LAN address, for the HIS)"
     )
     hl7.set_defaults(handler=cmd_hl7)
+
+    sync = sub.add_parser("sync", help="synchronise with the central PostgreSQL")
+    sync.add_argument("--once", action="store_true", help="one round, then exit")
+    sync.set_defaults(handler=cmd_sync)
+    central = sub.add_parser("central", help="the central PostgreSQL server")
+    central_sub = central.add_subparsers(dest="central_command", metavar="ACTION", required=True)
+    central_init = central_sub.add_parser("init", help="create or upgrade the central schema")
+    central_init.add_argument(
+        "--seed-from-local",
+        action="store_true",
+        help="upload this workstation's data into an empty server",
+    )
+    central_status = central_sub.add_parser("status", help="schema, change feed, workstations")
+    for command in (central_init, central_status):
+        command.add_argument("--url", metavar="URL", help="instead of the central.url setting")
+    central.set_defaults(handler=cmd_central)
 
     forms_parser = sub.add_parser("forms", help="follow-up form templates: validate, show, score")
     forms_sub = forms_parser.add_subparsers(dest="forms_command", metavar="ACTION", required=True)

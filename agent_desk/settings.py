@@ -104,6 +104,20 @@ REGISTRY: dict[str, Setting] = {
         Setting("modem.port", "", "Serial port of a caller-ID modem (e.g. COM3, /dev/ttyACM0)"),
         Setting("modem.country_code", "", "Modem country code sent as AT+GCI (B5 is China)"),
         Setting("modem.baudrate", 115200, "Modem serial speed", parse=_parse_int),
+        Setting(
+            "central.url",
+            "",
+            "Central PostgreSQL, postgresql://user@host/db (password: agent-desk secret set)",
+        ),
+        Setting(
+            "central.sslmode",
+            "",
+            "TLS to the central server",
+            choices=("", "disable", "allow", "prefer", "require", "verify-ca", "verify-full"),
+        ),
+        Setting("central.sslrootcert", "", "CA certificate file for the central server"),
+        Setting("central.sslcert", "", "Client certificate file for the central server"),
+        Setting("central.sslkey", "", "Client key file for the central server"),
     )
 }
 

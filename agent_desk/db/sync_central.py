@@ -2,7 +2,8 @@
 
 psycopg rather than the ORM here, for what sync needs from the server: COPY (claims,
 seeding, the initial download), JSON handed to the server untouched, executemany with
-RETURNING in one round trip, and LISTEN. Every function works in the caller's transaction on the caller's connection.
+RETURNING in one round trip, and LISTEN. Every function works in the caller's transaction
+on the caller's connection.
 
 The feed (read_feed) is read in (txid, seq) order and only below the xmin of the reading
 snapshot: every transaction with a smaller id has ended by then, so no row can still

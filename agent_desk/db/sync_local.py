@@ -285,10 +285,11 @@ def _upsert_sql(table: SyncedTable) -> str:
     # workstation already has newer (after a resync, or when our own upload's echo comes
     # after a conflict restored the server's newer row).
     newer = f' WHERE excluded.version >= "{table.name}".version' if table.versioned else ""
+    resolve = "DO NOTHING" if table.append_only else f"DO UPDATE SET {assignments}{newer}"
     return (
         f'INSERT INTO "{table.name}" ({columns}) SELECT {marks} WHERE NOT EXISTS '
         "(SELECT 1 FROM sync_outbox WHERE row_id = ? AND status = 'pending') "
-        f"ON CONFLICT (id) DO UPDATE SET {assignments}{newer}"
+        f"ON CONFLICT (id) {resolve}"
     )
 
 
@@ -333,7 +334,7 @@ def upsert_rows(session: Session, table: SyncedTable, rows: Sequence[Sequence[An
     assignments = ", ".join(f'"{name}" = excluded."{name}"' for name in names if name != "id")
     session.connection().exec_driver_sql(
         f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks}) '
-        f"ON CONFLICT (id) DO UPDATE SET {assignments}",
+        f"ON CONFLICT (id) {'DO NOTHING' if table.append_only else 'DO UPDATE SET ' + assignments}",
         [tuple(row) for row in rows],
     )
 

@@ -58,6 +58,10 @@ LOCAL_ONLY_TABLES = frozenset(
 )
 
 
+# The audit trail: triggers forbid UPDATE, so a row that is already here is left alone.
+APPEND_ONLY = frozenset({"audit_events"})
+
+
 @dataclass(frozen=True)
 class SyncedTable:
     name: str
@@ -72,6 +76,11 @@ class SyncedTable:
     @property
     def column_names(self) -> tuple[str, ...]:
         return tuple(column.name for column in self.table.columns)
+
+    @property
+    def append_only(self) -> bool:
+        """Rows never change once written (triggers refuse UPDATE): a copy is kept, not merged."""
+        return self.name in APPEND_ONLY
 
 
 @cache

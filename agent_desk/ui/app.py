@@ -86,6 +86,10 @@ def run_workstation(
         if user is None:  # someone is at the screen; an unattended station has only the log
             QMessageBox.critical(None, app.translate("App", "Cannot open the database"), str(exc))
         return 1
+    if settings.get("central.url"):
+        from agent_desk.sync.capture import install_capture
+
+        install_capture(db)
     accounts = AccountService(db)
     if user is not None:
         staff = accounts.login(user, password or "")

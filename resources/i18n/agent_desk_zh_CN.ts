@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>App</name>
@@ -414,7 +415,7 @@ Your saved work is safe. The details are in %2</source>
         <translation>再次输入密码</translation>
     </message>
     <message>
-        <source>This is a new installation. Choose the password of the administrator account '%1' (at least %2 characters). Add the other staff accounts later with: agent-desk users add NAME --role nurse</source>
+        <source>This is a new installation. Choose the password of the administrator account &apos;%1&apos; (at least %2 characters). Add the other staff accounts later with: agent-desk users add NAME --role nurse</source>
         <translation>这是新安装的工作站。请为管理员账户“%1”设置密码（至少 %2 个字符）。其他工作人员账户可稍后用命令添加：agent-desk users add 用户名 --role nurse</translation>
     </message>
     <message>
@@ -557,7 +558,7 @@ Your saved work is safe. The details are in %2</source>
         <translation>明日到期：%1 项</translation>
     </message>
     <message>
-        <source>%1 patients match '%2'. Choose one:</source>
+        <source>%1 patients match &apos;%2&apos;. Choose one:</source>
         <translation>有 %1 位患者与“%2”匹配，请选择：</translation>
     </message>
     <message>
@@ -565,11 +566,11 @@ Your saved work is safe. The details are in %2</source>
         <translation>请输入电话号码、姓名或病案号进行搜索。</translation>
     </message>
     <message>
-        <source>'%1' is not a valid phone number, and no record number matches it.</source>
+        <source>&apos;%1&apos; is not a valid phone number, and no record number matches it.</source>
         <translation>“%1”不是有效的电话号码，也没有匹配的病案号。</translation>
     </message>
     <message>
-        <source>No patient matches '%1'.</source>
+        <source>No patient matches &apos;%1&apos;.</source>
         <translation>没有与“%1”匹配的患者。</translation>
     </message>
     <message>
@@ -648,7 +649,7 @@ Your saved work is safe. The details are in %2</source>
         <translation>查找</translation>
     </message>
     <message>
-        <source>The caller is the patient's</source>
+        <source>The caller is the patient&apos;s</source>
         <translation>来电者是患者的</translation>
     </message>
     <message>

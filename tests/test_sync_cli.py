@@ -1,0 +1,55 @@
+"""`agent-desk central init`, `config set central.url`, `sync --once` as hospital IT runs them."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import pytest
+
+from agent_desk.cli import main
+from agent_desk.db.open import open_local
+from agent_desk.sync.conflicts import open_issues
+from tests.pg import scratch_database
+
+pytestmark = pytest.mark.postgres
+
+
+def _cli(data: Path, monkeypatch, *args: str, stdin: str = "") -> int:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    return main(["--data-dir", str(data), *args])
+
+
+def test_a_user_added_on_one_workstation_reaches_another(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    with scratch_database() as url:
+        central = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        first, second = tmp_path / "ward", tmp_path / "centre"
+        first.mkdir()
+        second.mkdir()
+        assert _cli(first, monkeypatch, "central", "init", "--url", central) == 0
+        for station in (first, second):
+            assert _cli(station, monkeypatch, "config", "set", "central.url", central) == 0
+        assert (
+            _cli(
+                first,
+                monkeypatch,
+                "users",
+                "add",
+                "nurse9",
+                "--role",
+                "nurse",
+                "--password-stdin",
+                stdin="long enough\n",
+            )
+            == 0
+        )
+        assert _cli(first, monkeypatch, "sync", "--once") == 0
+        assert _cli(second, monkeypatch, "sync", "--once") == 0
+        capsys.readouterr()
+        assert _cli(second, monkeypatch, "users", "list") == 0
+        assert "nurse9\tnurse" in capsys.readouterr().out
+        for station in (first, second):  # audit events came back through the feed: no issue
+            assert open_issues(open_local(station / "agent_desk.sqlite3")) == []
