@@ -98,7 +98,7 @@ class CallTracker:
     before the first ring, as exchanges in China send it.
     """
 
-    def __init__(self, *, ring_gap_s: float = 8.0, block_gap_s: float = 0.03) -> None:
+    def __init__(self, *, ring_gap_s: float = 8.0, block_gap_s: float = 0.02) -> None:
         self._ring_gap_ns = int(ring_gap_s * _NS)
         self._block_gap_ns = int(block_gap_s * _NS)
         self._block: _Block | None = None
@@ -242,9 +242,10 @@ class ModemConfig:
     baudrate: int = 115200
     country_code: str | None = None  # T.35 code for AT+GCI, e.g. "B5" for China
     ring_gap_s: float = 8.0  # longer than the ring cadence: China 1 s on 4 s off, US 2 s / 4 s
-    # Modems print a block in one burst; 30 ms is 1.5 lines of quiet even at 9600 baud, and
-    # short enough for a number-only block (usual in China) to pop within the 50 ms goal.
-    block_gap_s: float = 0.03
+    # Modems print a block in one burst, characters back to back: 20 ms of silence is about
+    # 19 character times even at 9600 baud, and short enough for a number-only block (usual
+    # in China) to pop well within the 50 ms goal.
+    block_gap_s: float = 0.02
     reconnect_s: float = 3.0
     command_timeout_s: float = 1.0
     caller_id_commands: tuple[str, ...] = CALLER_ID_COMMANDS
