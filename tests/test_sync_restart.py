@@ -12,7 +12,7 @@ import pytest
 
 from agent_desk.domain.enums import OutboxStatus, SyncConnection
 from agent_desk.sync.capture import capture_of
-from agent_desk.sync.central import PASSWORD_SECRET, central_init, config_from_settings
+from agent_desk.sync.central import CENTRAL_KEYRING_ENTRY, central_init, config_from_settings
 from agent_desk.sync.cycle import sync_once
 from agent_desk.sync.errors import CentralRefused, CentralUnavailable
 from agent_desk.sync.runner import Backoff, SyncRunner
@@ -111,10 +111,10 @@ def test_the_password_comes_from_the_keyring_and_a_wrong_one_is_named(
     previous = keyring.get_keyring()
     keyring.set_keyring(MemoryKeyring())
     try:
-        keyring.set_password("agent_desk", PASSWORD_SECRET, "wrong")
+        keyring.set_password("agent_desk", CENTRAL_KEYRING_ENTRY, "wrong")
         with pytest.raises(CentralRefused, match=r"refused the password.*secret set central"):
             central_init(config_from_settings(settings.get))
-        keyring.set_password("agent_desk", PASSWORD_SECRET, cluster.password)
+        keyring.set_password("agent_desk", CENTRAL_KEYRING_ENTRY, cluster.password)
         config = config_from_settings(settings.get)
         assert "s3cret" not in repr(config)
         central_init(config)

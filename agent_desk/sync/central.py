@@ -34,7 +34,7 @@ from agent_desk.sync.errors import (
 
 log = logging.getLogger(__name__)
 
-PASSWORD_SECRET = "central.password"
+CENTRAL_KEYRING_ENTRY = "central.password"
 MIN_SERVER_VERSION = 130000  # pg_current_xact_id() and pg_snapshot_xmin() came in 13
 SSL_MODES = ("", "disable", "allow", "prefer", "require", "verify-ca", "verify-full")
 
@@ -127,7 +127,7 @@ def config_from_settings(get: Callable[[str], Any], url: str | None = None) -> C
         sslkey=str(get("central.sslkey") or ""),
     )
     try:
-        password = get_secret(PASSWORD_SECRET)
+        password = get_secret(CENTRAL_KEYRING_ENTRY)
     except SecretStoreUnavailable as exc:
         # Servers with trust, peer or certificate authentication need no password, so
         # this is only a warning; a server that wants one says so in its own error.
@@ -308,7 +308,7 @@ def prune_change_log(config: CentralConfig, older_than: timedelta) -> tuple[int,
 
 
 __all__ = [
-    "PASSWORD_SECRET",
+    "CENTRAL_KEYRING_ENTRY",
     "CentralConfig",
     "CentralStatus",
     "InitReport",
