@@ -18,6 +18,7 @@ from agent_desk.db.open import open_local
 from agent_desk.paths import DataDir
 from tests.builders import Hospital, build_small_hospital
 from tests.keyring_memory import MemoryKeyring
+from tests.test_sync_support import central, server  # noqa: F401 (shared fixtures)
 
 TODAY = date(2026, 11, 23)
 

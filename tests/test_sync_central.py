@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,15 +21,9 @@ from agent_desk.sync.errors import (
 )
 from agent_desk.sync.state import SyncStatus
 from tests.pg import scratch_database
-from tests.test_sync_support import add_patient, central_database, workstation
+from tests.test_sync_support import add_patient, workstation
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def central() -> Iterator[CentralConfig]:
-    with central_database() as config:
-        yield config
 
 
 def test_init_is_idempotent_and_status_lists_the_workstations(

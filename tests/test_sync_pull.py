@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -24,8 +23,6 @@ from tests.builders import build_small_hospital
 from tests.test_sync_support import (
     TODAY,
     assert_converged,
-    central_database,
-    central_engine,
     patient_name,
     pg_connect,
     rename_patient,
@@ -34,19 +31,6 @@ from tests.test_sync_support import (
 )
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def central() -> Iterator[CentralConfig]:
-    with central_database() as config:
-        yield config
-
-
-@pytest.fixture
-def server(central: CentralConfig) -> Iterator[Engine]:
-    engine = central_engine(central)
-    yield engine
-    engine.dispose()
 
 
 def _count(db: Database, model: type) -> int:

@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,8 +21,6 @@ from tests.test_sync_support import (
     add_task,
     applied_mutations,
     assert_converged,
-    central_database,
-    central_engine,
     outbox,
     patient_name,
     pg_connect,
@@ -33,19 +30,6 @@ from tests.test_sync_support import (
 )
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def central() -> Iterator[CentralConfig]:
-    with central_database() as config:
-        yield config
-
-
-@pytest.fixture
-def server(central: CentralConfig) -> Iterator[Engine]:
-    engine = central_engine(central)
-    yield engine
-    engine.dispose()
 
 
 class Crash(Exception):

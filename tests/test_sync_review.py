@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,8 +15,6 @@ from tests.test_sync_support import (
     add_patient,
     add_task,
     assert_converged,
-    central_database,
-    central_engine,
     patient_name,
     rename_patient,
     settle,
@@ -25,19 +22,6 @@ from tests.test_sync_support import (
 )
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def central() -> Iterator[CentralConfig]:
-    with central_database() as config:
-        yield config
-
-
-@pytest.fixture
-def server(central: CentralConfig) -> Iterator[Engine]:
-    engine = central_engine(central)
-    yield engine
-    engine.dispose()
 
 
 def _conflicting_edits(tmp_path: Path, central: CentralConfig):  # type: ignore[no-untyped-def]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,6 @@ from agent_desk.sync.runner import Backoff, SyncRunner
 from agent_desk.sync.state import SyncStatus
 from tests.test_sync_support import (
     add_patient,
-    central_database,
     patient_name,
     rename_patient,
     settle,
@@ -42,12 +41,6 @@ def test_backoff_grows_to_its_cap_with_jitter_and_resets() -> None:
     assert len(set(delays)) == 6  # jittered: a hundred workstations do not knock at once
     backoff.reset()
     assert backoff.next_delay() <= 1
-
-
-@pytest.fixture
-def central() -> Iterator[CentralConfig]:
-    with central_database() as config:
-        yield config
 
 
 @pytest.mark.postgres

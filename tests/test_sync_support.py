@@ -387,3 +387,16 @@ class TlsFiles:
             f" -c ssl=on -c ssl_cert_file={cluster.root}/server.crt"
             f" -c ssl_key_file={cluster.root}/server.key -c ssl_ca_file={cluster.root}/ca.crt"
         )
+
+
+@pytest.fixture
+def central() -> Iterator[CentralConfig]:
+    with central_database() as config:
+        yield config
+
+
+@pytest.fixture
+def server(central: CentralConfig) -> Iterator[Engine]:
+    engine = central_engine(central)
+    yield engine
+    engine.dispose()
