@@ -32,6 +32,7 @@ pytestmark = pytest.mark.postgres
 
 TTL = timedelta(minutes=3)
 POLICY = RetryPolicy()
+CLIENT = uuid.uuid4()
 
 
 @contextmanager
@@ -138,11 +139,15 @@ def complete(
     outcome: AttemptOutcome = AttemptOutcome.REACHED,
     rule: FenceRule = FenceRule.LIVE,
 ) -> leases.Completion:
+    # One completion per lease: sending it again is a resend, with the same id.
+    completion_id = uuid.uuid5(lease.task_id, str(lease.fence))
     with db.write() as session:
         return leases.complete_with_fence(
             session,
             lease.task_id,
             lease.fence,
+            completion_id=completion_id,
+            client_id=CLIENT,
             outcome=outcome,
             at=lease.claimed_at,
             policy=POLICY,

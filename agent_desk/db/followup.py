@@ -53,6 +53,27 @@ class AttemptResult:
     other_tasks_cancelled: int  # the patient's open tasks cancelled because they died
 
 
+@dataclass(frozen=True, slots=True)
+class AttemptMade:
+    """An attempt as stored, with what the central server needs to apply it to its task."""
+
+    attempt_id: uuid.UUID
+    task_id: uuid.UUID
+    outcome: AttemptOutcome
+    channel: Channel
+    at: datetime
+    note: str | None
+    number: str | None
+    call_id: uuid.UUID | None
+
+
+def attempt_fact(session: Session, attempt_id: uuid.UUID) -> AttemptMade:
+    a = session.get_one(FollowupAttempt, attempt_id)
+    return AttemptMade(
+        a.id, a.task_id, a.outcome, a.channel, a.attempted_at, a.note, a.number, a.call_id
+    )
+
+
 def _numbers(session: Session, patient_id: uuid.UUID) -> list[str]:
     rows = session.scalars(
         select(PatientContact.e164)
@@ -74,9 +95,15 @@ def record_attempt(
     note: str | None = None,
     number: str | None = None,
     call_id: uuid.UUID | None = None,
+    attempt_id: uuid.UUID | None = None,
 ) -> AttemptResult:
     """Add the attempt and move the task on by the retry policy, in the caller's unit of
-    work (a form submit adds its record to the same one)."""
+    work (a form submit adds its record to the same one).
+
+    *attempt_id* names an attempt made on a workstation: the central server applies a
+    leased task's completion with the workstation's own id, and when that attempt has
+    already arrived as a synced fact it is used as it is, not added a second time.
+    """
     # FOR UPDATE on PostgreSQL: two agents on one task are applied one after the other.
     task = session.get(FollowupTask, task_id, with_for_update=True)
     if task is None:
@@ -86,27 +113,30 @@ def record_attempt(
     numbers = _numbers(session, task.patient_id)
     if number is None and numbers:
         number = numbers[0]  # unless told otherwise, the primary number was the one dialled
+    earlier = select(FollowupAttempt).where(FollowupAttempt.task_id == task_id)
+    if attempt_id is not None:
+        earlier = earlier.where(FollowupAttempt.id != attempt_id)
     history = [
         AttemptFact(a.attempted_at, a.outcome, a.number)
-        for a in session.scalars(
-            select(FollowupAttempt)
-            .where(FollowupAttempt.task_id == task_id)
-            .order_by(FollowupAttempt.attempted_at, FollowupAttempt.id)
-        )
+        for a in session.scalars(earlier.order_by(FollowupAttempt.attempted_at, FollowupAttempt.id))
     ]
-    attempt = FollowupAttempt(
-        task_id=task_id,
-        patient_id=task.patient_id,
-        attempted_at=at,
-        channel=channel,
-        staff_id=staff_id,
-        outcome=outcome,
-        note=note,
-        call_id=call_id,
-        number=number,
-    )
-    session.add(attempt)
-    history.append(AttemptFact(at, outcome, number))
+    attempt = None if attempt_id is None else session.get(FollowupAttempt, attempt_id)
+    if attempt is None:
+        attempt = FollowupAttempt(
+            task_id=task_id,
+            patient_id=task.patient_id,
+            attempted_at=at,
+            channel=channel,
+            staff_id=staff_id,
+            outcome=outcome,
+            note=note,
+            call_id=call_id,
+            number=number,
+        )
+        if attempt_id is not None:
+            attempt.id = attempt_id
+        session.add(attempt)
+    history.append(AttemptFact(attempt.attempted_at, attempt.outcome, attempt.number))
     dead = {fact.number for fact in history if fact.outcome in BAD_NUMBER}
     decision = decide(policy, history, sum(n not in dead for n in numbers))
     task.status = decision.status

@@ -39,6 +39,7 @@ from sqlalchemy import (
     delete,
     exists,
     func,
+    insert,
     literal,
     or_,
     select,
@@ -52,8 +53,8 @@ from sqlalchemy.orm import Session
 
 from agent_desk.db.base import UTCDateTime
 from agent_desk.db.followup import AttemptResult, record_attempt
-from agent_desk.db.models import FollowupAttempt, FollowupTask, TaskLease
-from agent_desk.domain.enums import AttemptOutcome, Channel, TaskStatus
+from agent_desk.db.models import FollowupTask, SyncAppliedMutation, TaskLease
+from agent_desk.domain.enums import AttemptOutcome, Channel, MutationOutcome, TaskStatus
 from agent_desk.errors import UserError
 from agent_desk.plans.calendar import HOSPITAL_TZ
 from agent_desk.plans.retry import RetryPolicy
@@ -398,6 +399,8 @@ def complete_with_fence(
     task_id: uuid.UUID,
     fence: int,
     *,
+    completion_id: uuid.UUID,
+    client_id: uuid.UUID,
     outcome: AttemptOutcome,
     at: datetime,
     policy: RetryPolicy,
@@ -406,16 +409,18 @@ def complete_with_fence(
     note: str | None = None,
     number: str | None = None,
     call_id: uuid.UUID | None = None,
+    attempt_id: uuid.UUID | None = None,
     rule: FenceRule = FenceRule.LIVE,
 ) -> Completion:
     """Record the attempt that ends this agent's turn on the task, and drop the lease.
 
     The attempt goes through record_attempt, so the retry policy moves the task on
-    (reached: done; no answer: rescheduled) exactly as on a workstation. The fence is
-    checked first, under the task's and the lease's row locks; a stale fence raises
-    LeaseLost and the caller's rollback leaves nothing written. A resend of a completion
-    the server already applied (same task, time, outcome and staff) is recognised and
-    reported as ALREADY_APPLIED instead of a second attempt.
+    (reached: done; no answer: rescheduled) exactly as on a workstation; *attempt_id* is
+    the workstation's own attempt, which may have arrived already as a synced fact. The
+    fence is checked first, under the task's and the lease's row locks; a stale fence
+    raises LeaseLost and the caller's rollback leaves nothing written. *completion_id*
+    goes into sync_applied_mutations with the completion, in the same transaction: a
+    resend after a crash is recognised by it and reported as ALREADY_APPLIED.
     """
     task = FollowupTask
     # Task row first, then the lease: the order every claim takes its locks in.
@@ -427,7 +432,7 @@ def complete_with_fence(
         .with_for_update()
     ).one_or_none()
     if lease is None or lease.fence != fence:
-        if _already_applied(session, task_id, outcome, at, staff_id):
+        if session.get(SyncAppliedMutation, completion_id) is not None:
             return Completion(task_id, fence, CompletionOutcome.ALREADY_APPLIED, None)
         problem = LeaseProblem.NO_LEASE if lease is None else LeaseProblem.TAKEN_OVER
         raise LeaseLost(task_id, fence, problem)
@@ -444,35 +449,18 @@ def complete_with_fence(
         note=note,
         number=number,
         call_id=call_id,
+        attempt_id=attempt_id,
     )
     session.execute(delete(TaskLease).where(TaskLease.task_id == task_id))
-    return Completion(task_id, fence, CompletionOutcome.APPLIED, attempt)
-
-
-def _already_applied(
-    session: Session,
-    task_id: uuid.UUID,
-    outcome: AttemptOutcome,
-    at: datetime,
-    staff_id: uuid.UUID | None,
-) -> bool:
-    # The attempt's own time, to the microsecond, with its outcome and staff: a resend
-    # carries the same values, and two genuine attempts never share all of them.
-    attempt = FollowupAttempt
-    return bool(
-        session.scalar(
-            select(
-                exists().where(
-                    attempt.task_id == task_id,
-                    attempt.attempted_at == at,
-                    attempt.outcome == outcome,
-                    attempt.staff_id.is_(None)
-                    if staff_id is None
-                    else attempt.staff_id == staff_id,
-                )
-            )
+    session.execute(
+        insert(SyncAppliedMutation).values(
+            mutation_id=completion_id,
+            client_id=client_id,
+            outcome=MutationOutcome.APPLIED,
+            applied_at=now,
         )
     )
+    return Completion(task_id, fence, CompletionOutcome.APPLIED, attempt)
 
 
 def _problem(session: Session, task_id: uuid.UUID, fence: int) -> LeaseProblem:

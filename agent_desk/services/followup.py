@@ -6,16 +6,19 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Protocol
 
 from agent_desk.db import followup as followup_db
 from agent_desk.db.base import utcnow
 from agent_desk.db.engine import Database
-from agent_desk.db.followup import AttemptResult, TaskNotOpen
+from agent_desk.db.followup import AttemptMade, AttemptResult, TaskNotOpen
+from agent_desk.db.models import FollowupTask
 from agent_desk.domain.enums import AlertSeverity, AttemptOutcome, Channel, Role
 from agent_desk.forms import FormState, extract_feedback
 from agent_desk.plans.calendar import local_date
 from agent_desk.plans.rates import RateRow, compute_rates
 from agent_desk.plans.retry import RetryPolicy
+from agent_desk.sync.capture import leave_to_server
 
 
 @dataclass(frozen=True)
@@ -37,16 +40,46 @@ class SubmitResult:
     alerts: int
 
 
+class HeldTasks(Protocol):
+    """The shared work queue, as attempts see it (agent_desk.sync.queue.WorkQueue)."""
+
+    def holds(self, task_id: uuid.UUID) -> bool: ...
+
+    def finish(
+        self,
+        task_id: uuid.UUID,
+        outcome: AttemptOutcome,
+        *,
+        channel: Channel = ...,
+        at: datetime | None = ...,
+        note: str | None = ...,
+        number: str | None = ...,
+        call_id: uuid.UUID | None = ...,
+        attempt_id: uuid.UUID | None = ...,
+        send_now: bool = ...,
+    ) -> object: ...
+
+
 class FollowupService:
+    """Attempts and forms on the local database.
+
+    With a shared work queue (*held*), an attempt on a task this workstation leased is
+    stored here as usual, and the task's new state is left to the central server: the
+    attempt is handed to the queue, which sends it with the lease's fence, so that two
+    workstations never both move the same task on.
+    """
+
     def __init__(
         self,
         db: Database,
         policy: RetryPolicy | None = None,
         clock: Callable[[], datetime] = utcnow,
+        held: HeldTasks | None = None,
     ) -> None:
         self._db = db
         self.policy = policy or RetryPolicy()
         self._clock = clock
+        self._held = held
 
     def record_attempt(
         self,
@@ -61,8 +94,11 @@ class FollowupService:
         call_id: uuid.UUID | None = None,
     ) -> AttemptResult:
         """Store the attempt and the task's new state together (raises TaskNotOpen)."""
+        leased = self._leased(task_id)
         with self._db.write() as session:
-            return followup_db.record_attempt(
+            if leased:
+                leave_to_server(session, FollowupTask.__tablename__)
+            result = followup_db.record_attempt(
                 session,
                 task_id,
                 channel=channel,
@@ -74,6 +110,10 @@ class FollowupService:
                 number=number,
                 call_id=call_id,
             )
+            made = followup_db.attempt_fact(session, result.attempt_id)
+        if leased:
+            self._hand_over(made)
+        return result
 
     def submit(self, form: FormSubmission) -> SubmitResult:
         """The completed form, its attempt and the task's new state, feedback and alerts:
@@ -83,8 +123,12 @@ class FollowupService:
         result = state.score()
         answers = state.record_answers()
         at = self._clock()
+        leased = form.task_id is not None and self._leased(form.task_id)
+        made: AttemptMade | None = None
         with self._db.write() as session:
             attempt: AttemptResult | None = None
+            if leased:
+                leave_to_server(session, FollowupTask.__tablename__)
             if form.task_id is not None:
                 attempt = followup_db.record_attempt(
                     session,
@@ -96,6 +140,7 @@ class FollowupService:
                     staff_id=form.staff_id,
                     call_id=form.call_id,
                 )
+                made = followup_db.attempt_fact(session, attempt.attempt_id)
             record_id = followup_db.add_record(
                 session,
                 task_id=form.task_id,
@@ -128,7 +173,31 @@ class FollowupService:
                     alert.text.zh,
                     at,
                 )
+        if leased and made is not None:
+            self._hand_over(made)
         return SubmitResult(record_id, attempt, len(feedback.items), len(result.alerts))
+
+    def _leased(self, task_id: uuid.UUID) -> bool:
+        return self._held is not None and self._held.holds(task_id)
+
+    def _hand_over(self, made: AttemptMade) -> None:
+        """Queue the committed attempt for the server, which moves the task on.
+
+        After the local commit: a crash in between leaves the attempt and its record on
+        this workstation (and, through the outbox, on the server) with the task still
+        open there, which the next agent sees; never a completion without its attempt."""
+        assert self._held is not None
+        self._held.finish(
+            made.task_id,
+            made.outcome,
+            channel=made.channel,
+            at=made.at,
+            note=made.note,
+            number=made.number,
+            call_id=made.call_id,
+            attempt_id=made.attempt_id,
+            send_now=False,
+        )
 
     def open_alerts(self, role: Role) -> list[tuple[uuid.UUID, str, AlertSeverity]]:
         """Alerts raised by forms for *role* that nobody has acknowledged yet."""

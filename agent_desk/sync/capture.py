@@ -32,9 +32,19 @@ from agent_desk.domain.enums import SyncOp
 log = logging.getLogger(__name__)
 
 APPLYING = "agent_desk.sync.applying"  # session.info key: rows from the server, not ours
+_SERVER_DECIDES = "agent_desk.sync.server_decides"  # tables whose updates the server makes
 _WROTE = "agent_desk.sync.captured"
 
 Listener = Callable[[], None]
+
+
+def leave_to_server(session: Session, table_name: str) -> None:
+    """In this unit of work, updates to *table_name* are not queued: the server makes the
+    same change itself. A leased task's new state is decided on the server when the
+    queue's completion arrives there (with the fence checked); the workstation's own
+    copy of that change is for its window only, and pull replaces it with the server's.
+    Inserts are still queued: the attempt and the record are facts either way."""
+    session.info.setdefault(_SERVER_DECIDES, set()).add(table_name)
 
 
 class BypassesOutbox(RuntimeError):
@@ -71,6 +81,7 @@ class Capture:
             session.info[_WROTE] = True
 
     def after_commit(self, session: Session) -> None:
+        session.info.pop(_SERVER_DECIDES, None)
         if not session.info.pop(_WROTE, False):
             return
         with self._lock:
@@ -82,6 +93,7 @@ class Capture:
                 log.exception("sync listener failed")
 
     def after_rollback(self, session: Session) -> None:
+        session.info.pop(_SERVER_DECIDES, None)
         session.info.pop(_WROTE, None)
 
     def guard_bulk(self, state: ORMExecuteState) -> None:
@@ -100,6 +112,7 @@ class Capture:
 
     def _changes(self, session: Session) -> list[CapturedChange]:
         tables = synced_tables()
+        server_decides = session.info.get(_SERVER_DECIDES, ())
         keyed: list[tuple[tuple[int, int], CapturedChange]] = []
         for obj in session.new:
             table = tables.get(_table_name(obj))
@@ -107,7 +120,9 @@ class Capture:
                 keyed.append(((0, self._order[table.name]), _insert(table, obj)))
         for obj in session.dirty:
             table = tables.get(_table_name(obj))
-            if table is not None and session.is_modified(obj, include_collections=False):
+            if table is None or table.name in server_decides:
+                continue
+            if session.is_modified(obj, include_collections=False):
                 keyed.append(((0, self._order[table.name]), _update(table, obj)))
         for obj in session.deleted:
             table = tables.get(_table_name(obj))

@@ -35,9 +35,7 @@ same completion apart.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
-import queue
 import threading
 import time
 import uuid
@@ -49,21 +47,18 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, NoReturn
 
-from sqlalchemy import func, insert, select
-from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from agent_desk.db import leases
 from agent_desk.db.base import new_id, utcnow
-from agent_desk.db.engine import Database, make_engine
+from agent_desk.db.engine import Database
 from agent_desk.db.followup import AttemptResult, TaskNotOpen
 from agent_desk.db.leases import CompletionOutcome, FenceRule, Lease, LeaseLost
-from agent_desk.db.migrate import ensure_schema
-from agent_desk.db.models import Department, FollowupTask, Patient
 from agent_desk.domain.enums import AttemptOutcome, Channel
 from agent_desk.errors import UserError
 from agent_desk.plans.retry import RetryPolicy
+from agent_desk.sync.errors import first_line
 
 # Long enough for a call and its form with a few heartbeats missed; short enough that a
 # crashed workstation's task goes back to the pool within minutes.
@@ -72,6 +67,9 @@ HEARTBEAT_EVERY = timedelta(seconds=45)
 # Taken off the offline countdown: covers the monotonic clock's drift and rounding.
 COUNTDOWN_MARGIN = timedelta(seconds=5)
 JOURNAL_VERSION = 1
+# Completions are recorded on the server under the workstation's client id; a queue that
+# is not given one (a test, the benchmark) derives a stable one from its holder name.
+_HOLDER_IDS = uuid.UUID("0193b2c4-5a1e-7c3d-9f00-6a67656e7464")
 # SQLSTATE classes that mean no working connection can be had now: 08 connection,
 # 28 wrong user or password, 3D no such database, 53 too many connections or out of
 # resources, 57 the server shutting down or starting up. Nothing can be claimed.
@@ -155,6 +153,9 @@ class PendingCompletion:
     note: str | None = None
     number: str | None = None
     call_id: uuid.UUID | None = None
+    # The attempt as the workstation stored it: the server applies it under this id, so
+    # the outbox's copy of the same attempt is no second attempt.
+    attempt_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +230,7 @@ class WorkQueue:
         holder: str,
         staff_id: uuid.UUID | None,
         department_id: uuid.UUID | None = None,
+        client_id: uuid.UUID | None = None,
         ttl: timedelta = DEFAULT_TTL,
         policy: RetryPolicy | None = None,
         clock: Callable[[], datetime] = utcnow,
@@ -236,6 +238,7 @@ class WorkQueue:
     ) -> None:
         self._central = central
         self.holder = holder
+        self.client_id = client_id or uuid.uuid5(_HOLDER_IDS, holder)
         self.staff_id = staff_id
         self.department_id = department_id
         self.ttl = ttl
@@ -260,6 +263,12 @@ class WorkQueue:
     def refused(self) -> list[RefusedCompletion]:
         with self._lock:
             return list(self._refused)
+
+    def holds(self, task_id: uuid.UUID) -> bool:
+        """Whether this workstation holds a lease on the task (its state is the server's to
+        decide: an attempt on it is finished through the queue)."""
+        with self._lock:
+            return task_id in self._held
 
     # -- claims: online only -----------------------------------------------------------
 
@@ -375,6 +384,8 @@ class WorkQueue:
         note: str | None = None,
         number: str | None = None,
         call_id: uuid.UUID | None = None,
+        attempt_id: uuid.UUID | None = None,
+        send_now: bool = True,
     ) -> FinishResult:
         """End this agent's turn on a held task with the attempt's outcome.
 
@@ -382,7 +393,8 @@ class WorkQueue:
         applies it now (COMPLETED); a refusal raises CompletionRefused. Unreachable, it is
         QUEUED in the journal and sent later by send_pending(); so is a completion the
         server could not take yet (a deadlock, or a call row not pushed yet), with the
-        reason in queued_because.
+        reason in queued_because. With send_now=False it is only queued: the window hands
+        it over this way and the sync thread sends it, so no click waits on the network.
         """
         held = self._require(task_id)
         completion = PendingCompletion(
@@ -396,19 +408,22 @@ class WorkQueue:
             note=note,
             number=number,
             call_id=call_id,
+            attempt_id=attempt_id,
         )
         with self._lock:
             # Written down before the server is asked: a crash from here on loses nothing.
             self._pending.append(completion)
             self._held.pop(task_id, None)
             self._save()
+        if not send_now:
+            return FinishResult(FinishState.QUEUED, completion, None, None)
         try:
             _, attempt = self._send(completion, FenceRule.LIVE)
         except Offline as exc:
             return FinishResult(FinishState.QUEUED, completion, None, exc.detail)
         except DBAPIError as exc:
             # Neither applied nor refused: it stays queued, and the reason is shown.
-            return FinishResult(FinishState.QUEUED, completion, None, _first_line(exc.orig))
+            return FinishResult(FinishState.QUEUED, completion, None, first_line(exc.orig or exc))
         return FinishResult(FinishState.COMPLETED, completion, attempt)
 
     def send_pending(self) -> SendReport:
@@ -426,7 +441,7 @@ class WorkQueue:
                 refused.append(exc.refused)
                 continue
             except DBAPIError as exc:
-                deferred.append(f"task {completion.task_id}: {_first_line(exc.orig)}")
+                deferred.append(f"task {completion.task_id}: {first_line(exc.orig or exc)}")
                 continue
             if outcome is CompletionOutcome.APPLIED:
                 applied += 1
@@ -458,6 +473,9 @@ class WorkQueue:
                         session,
                         completion.task_id,
                         completion.fence,
+                        completion_id=completion.completion_id,
+                        client_id=self.client_id,
+                        attempt_id=completion.attempt_id,
                         outcome=completion.outcome,
                         at=completion.at,
                         policy=self.policy,
@@ -476,7 +494,7 @@ class WorkQueue:
                 state = _sqlstate(exc)
                 if state[:2] not in _REJECTING_CLASSES or state == _NOT_YET:
                     raise  # e.g. a deadlock: it stays queued and goes again on the next beat
-                self._refuse(completion, RefusalReason.REJECTED, _first_line(exc.orig))
+                self._refuse(completion, RefusalReason.REJECTED, first_line(exc.orig or exc))
             with self._lock:
                 self._pending.remove(completion)
                 self._save()
@@ -500,7 +518,7 @@ class WorkQueue:
                 yield session
         except DBAPIError as exc:
             if is_unreachable(exc):
-                raise Offline(_first_line(exc.orig)) from exc
+                raise Offline(first_line(exc.orig or exc)) from exc
             raise
 
     def _held_lease(self, lease: Lease, sent: float) -> HeldLease:
@@ -596,11 +614,6 @@ class QueueJournal:
         os.replace(temporary, self.path)
 
 
-def _first_line(exc: BaseException | None) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
 def _uuid_or_none(value: str | None) -> uuid.UUID | None:
     return None if value is None else uuid.UUID(value)
 
@@ -642,6 +655,7 @@ def _completion_to(item: PendingCompletion) -> dict[str, Any]:
         "note": item.note,
         "number": item.number,
         "call_id": _str_or_none(item.call_id),
+        "attempt_id": _str_or_none(item.attempt_id),
     }
 
 
@@ -657,160 +671,5 @@ def _completion_from(item: dict[str, Any]) -> PendingCompletion:
         note=item["note"],
         number=item["number"],
         call_id=_uuid_or_none(item["call_id"]),
+        attempt_id=_uuid_or_none(item.get("attempt_id")),
     )
-
-
-# -- benchmark: claim latency with concurrent agents ----------------------------------
-#
-# Run in a scratch database on the server given, never in the hospital's own: the
-# claims and completions would otherwise reach every workstation's change feed.
-
-BENCH_TASKS = 2000
-
-
-def measure_claims(url: str | URL, agents: int = 8, tasks: int = BENCH_TASKS) -> dict[str, float]:
-    """Claim latency with *agents* workstation processes emptying a queue of *tasks*.
-
-    Each agent, with its own process and connection, claims the next task, completes it
-    (as an agent hangs up) and claims again until the queue is empty; only the claims are
-    timed. Returns claim_p95_ms and double_claims (tasks claimed twice: must be 0), with
-    claim_p50_ms and claims. Needs a role that may CREATE DATABASE.
-    """
-    # Imported here: the workstation itself never needs the benchmark's helpers.
-    from agent_desk.bench.stats import percentile, rounded
-
-    name = f"agent_desk_bench_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    except DBAPIError as exc:
-        admin.dispose()
-        raise UserError(
-            f"the claim benchmark needs to create a scratch database on the server: "
-            f"{_first_line(exc.orig)}"
-        ) from exc
-    scratch_url = admin.url.set(database=name)
-    try:
-        department = _bench_seed(scratch_url, tasks)
-        samples, claimed = _bench_run(scratch_url, agents, department)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.dispose()
-    distinct = set(claimed)
-    if len(distinct) != tasks:
-        raise RuntimeError(f"{tasks - len(distinct)} of {tasks} tasks were never claimed")
-    return {
-        "claim_p95_ms": rounded(percentile(samples, 95)),
-        "claim_p50_ms": rounded(percentile(samples, 50)),
-        "claims": len(claimed),
-        "double_claims": len(claimed) - len(distinct),
-    }
-
-
-def _bench_seed(url: URL, tasks: int) -> uuid.UUID:
-    engine = make_engine(url)
-    try:
-        ensure_schema(engine)
-        with Database(engine).write() as session:
-            department = Department(code="BENCH", name="基准测试科")
-            session.add(department)
-            session.flush()
-            # Due yesterday by the server's clock, so that every task is claimable now.
-            due = session.scalar(select(func.date(func.timezone("UTC", func.now())) - 1))
-            patients = [
-                {"id": new_id(), "record_no": f"B{n:09d}", "name": "患者"} for n in range(tasks)
-            ]
-            session.execute(insert(Patient), patients)
-            session.execute(
-                insert(FollowupTask),
-                [
-                    {
-                        "id": new_id(),
-                        "patient_id": patient["id"],
-                        "plan_code": "discharge_7d",
-                        "due_date": due,
-                        "window_start": due,
-                        "window_end": due,
-                        "priority": 1 + n % 3,
-                        "department_id": department.id,
-                    }
-                    for n, patient in enumerate(patients)
-                ],
-            )
-        with engine.connect() as connection:
-            # A live central server has its statistics; a fresh table has none yet.
-            connection.exec_driver_sql("ANALYZE")
-        return department.id
-    finally:
-        engine.dispose()
-
-
-def _bench_run(url: URL, agents: int, department: uuid.UUID) -> tuple[list[float], list[uuid.UUID]]:
-    # spawn, as on Windows: each agent is a fresh interpreter, like a workstation.
-    context = multiprocessing.get_context("spawn")
-    start = context.Barrier(agents)
-    results: multiprocessing.Queue[tuple[list[float], list[str]]] = context.Queue()
-    dsn = url.render_as_string(hide_password=False)
-    workers = [
-        context.Process(target=_bench_agent, args=(dsn, f"bench-{n}", department, start, results))
-        for n in range(agents)
-    ]
-    for worker in workers:
-        worker.start()
-    samples: list[float] = []
-    claimed: list[uuid.UUID] = []
-    reported = 0
-    while reported < agents:
-        try:
-            timings, task_ids = results.get(timeout=1)
-        except queue.Empty:
-            # A worker that died without reporting would otherwise be waited for forever.
-            if any(worker.exitcode not in (None, 0) for worker in workers):
-                for worker in workers:
-                    worker.kill()
-                raise RuntimeError("a benchmark agent failed; see its traceback above") from None
-            continue
-        reported += 1
-        samples += timings
-        claimed += [uuid.UUID(task_id) for task_id in task_ids]
-    for worker in workers:
-        worker.join()
-    return samples, claimed
-
-
-def _bench_agent(
-    dsn: str,
-    holder: str,
-    department: uuid.UUID,
-    start: Any,
-    results: multiprocessing.Queue[tuple[list[float], list[str]]],
-) -> None:
-    engine = make_engine(dsn, pool_size=1, max_overflow=0)
-    db = Database(engine)
-    policy = RetryPolicy()
-    timings: list[float] = []
-    claimed: list[str] = []
-    with db.write() as session:  # connect and compile once, as a running workstation has
-        leases.claim_next(session, holder, None, DEFAULT_TTL, new_id())
-    start.wait()
-    while True:
-        began = time.perf_counter()
-        with db.write() as session:
-            lease = leases.claim_next(session, holder, None, DEFAULT_TTL, department)
-        timings.append((time.perf_counter() - began) * 1000)
-        if lease is None:
-            break
-        claimed.append(str(lease.task_id))
-        with db.write() as session:
-            leases.complete_with_fence(
-                session,
-                lease.task_id,
-                lease.fence,
-                outcome=AttemptOutcome.REACHED,
-                at=utcnow(),
-                policy=policy,
-            )
-    engine.dispose()
-    results.put((timings, claimed))
