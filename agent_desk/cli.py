@@ -8,7 +8,7 @@ import logging
 import sys
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TextIO
@@ -289,14 +289,37 @@ def cmd_forms(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_bench(ctx: Context, args: argparse.Namespace) -> int:
-    from agent_desk.bench import run_benchmarks
+    from agent_desk.bench import BenchOptions, SyncSizes, default_bench_dir, run_benchmarks
 
-    return run_benchmarks(
-        args.name, patients=args.patients, as_json=args.json, bench_dir=args.bench_dir
+    # No server is no error here: the sync group says so, and is skipped when all groups run.
+    has_server = bool(args.url or ctx.settings.get("central.url"))
+    options = BenchOptions(
+        folder=Path(args.bench_dir) if args.bench_dir else default_bench_dir(),
+        patients=args.patients,
+        central=_central_config(ctx, args.url or None) if has_server else None,
+        sync=SyncSizes(
+            **{
+                size.name: getattr(args, size.name)
+                for size in fields(SyncSizes)
+                if getattr(args, size.name) is not None
+            }
+        ),
     )
+    return run_benchmarks(args.name, options, as_json=args.json)
 
 
 # --- parser ---------------------------------------------------------------------------
+
+
+def _positive(text: str) -> int:
+    message = f"{text!r} is not a whole number of 1 or more"
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(message) from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(message)
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -431,14 +454,37 @@ def build_parser() -> argparse.ArgumentParser:
     forms_parser.set_defaults(handler=cmd_forms)
 
     bench = sub.add_parser("bench", help="measure the performance goals")
-    bench.add_argument("name", nargs="?", help="one benchmark group (default: all)")
+    bench.add_argument(
+        "name", nargs="?", help="one benchmark group: sync, core or telephony (default: all)"
+    )
     bench.add_argument("--json", action="store_true", help="print one JSON object")
-    bench.add_argument("--patients", type=int, default=1_000_000, metavar="N")
+    bench.add_argument(
+        "--patients",
+        type=_positive,
+        default=1_000_000,
+        metavar="N",
+        help="patients of the benchmark hospital, and of the first download (1,000,000)",
+    )
     bench.add_argument(
         "--bench-dir",
         metavar="DIR",
         help="where the benchmark databases are kept (default: a cache folder)",
     )
+    bench.add_argument(
+        "--url",
+        metavar="URL",
+        help="the central PostgreSQL server to measure against (default: the central.url "
+        "setting if set)",
+    )
+    # No defaults here: SyncSizes holds them, and importing it would slow every start-up.
+    sync_sizes = bench.add_argument_group("sync sizes (default: those the issue states)")
+    for flag, meaning in (
+        ("--records", "follow-up records pushed per round"),
+        ("--changes", "changes timed from one workstation to another"),
+        ("--agents", "concurrent agent processes claiming tasks"),
+        ("--tasks", "tasks in the queue the agents empty"),
+    ):
+        sync_sizes.add_argument(flag, type=_positive, metavar="N", help=meaning)
     bench.set_defaults(handler=cmd_bench)
     return parser
 

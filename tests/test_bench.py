@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
+import pytest
+
+from agent_desk.bench import BenchOptions, run_benchmarks
 from agent_desk.bench.stats import percentile
+from agent_desk.bench.sync import run_sync
 from agent_desk.cli import main
 
 CORE_KEYS = {"lookup_p50_ms", "lookup_p99_ms", "card_p95_ms", "worklist_first_page_ms", "startup_s"}
@@ -46,3 +51,37 @@ def test_core_bench_prints_every_key_as_json(tmp_path: Path, capsys) -> None:
 def test_unknown_bench_is_refused(tmp_path: Path, capsys) -> None:
     assert main(["--data-dir", str(tmp_path), "bench", "nonesuch"]) == 1
     assert "unknown benchmark 'nonesuch'" in capsys.readouterr().err
+
+
+def test_bench_sync_without_a_server_says_how_to_give_one(tmp_path: Path, capsys) -> None:
+    assert main(["--data-dir", str(tmp_path), "bench", "sync", "--json"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.strip().splitlines() == [
+        "agent-desk: no PostgreSQL server to measure against: run 'agent-desk bench sync "
+        "--url postgresql://USER@HOST:5432/DATABASE' (or set central.url)"
+    ]
+
+
+def test_every_group_runs_without_a_server_and_sync_is_skipped_with_a_note(
+    tmp_path: Path, capsys
+) -> None:
+    groups = {"sync": run_sync, "quick": lambda options: {"patients": float(options.patients)}}
+    options = BenchOptions(folder=tmp_path, patients=3)
+    assert run_benchmarks(None, options, as_json=True, groups=groups) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) == {"patients": 3.0}
+    assert captured.err.startswith("agent-desk: sync skipped: no PostgreSQL server")
+    assert "agent-desk bench sync --url" in captured.err
+
+
+@pytest.mark.usefixtures("memory_keyring")
+def test_an_unreachable_server_is_one_line_and_a_failure(tmp_path: Path, capsys) -> None:
+    with socket.socket() as probe:  # a port nothing listens on once the probe is closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"postgresql://postgres@127.0.0.1:{port}/hospital"
+    assert main(["--data-dir", str(tmp_path), "bench", "sync", "--url", url]) == 1
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(f"agent-desk: the PostgreSQL server 127.0.0.1:{port}/hospital ")
+    assert line.endswith("Connection refused")

@@ -11,6 +11,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from agent_desk.bench.options import BenchOptions
 from agent_desk.bench.stats import percentile, rounded, time_each_ms
 from agent_desk.db import samples, staff
 from agent_desk.db.demo import generate
@@ -81,8 +82,9 @@ def _startup_s(data: Path, password: str, runs: int = 3) -> float:
     return statistics.median(timings)
 
 
-def run_core(folder: Path, patients: int) -> dict[str, float]:
-    data, db = prepare(folder, patients)
+def run_core(options: BenchOptions) -> dict[str, float]:
+    patients = options.patients
+    data, db = prepare(options.folder, patients)
     try:
         index = PhoneIndex(db)
         index.warm_up()  # as the workstation does at start: the steady state is measured

@@ -5,9 +5,9 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable
-from pathlib import Path
 
 from agent_desk.bench.core import bench_user, prepare
+from agent_desk.bench.options import BenchOptions
 from agent_desk.bench.stats import percentile, rounded
 from agent_desk.db import samples
 from agent_desk.domain.phones import PhonePlan, dialable
@@ -51,12 +51,12 @@ def _on_this_thread(
     return result[0]
 
 
-def run_telephony(folder: Path, patients: int) -> dict[str, float]:
+def run_telephony(options: BenchOptions) -> dict[str, float]:
     from agent_desk.telephony.modem_bench import measure_modem_pop
     from agent_desk.telephony.sip_bench import run_invite_bench
     from agent_desk.ui.bench_popper import CardPopper
 
-    _data, db = prepare(folder, patients)
+    _data, db = prepare(options.folder, options.patients)
     try:
         with db.read() as session:
             numbers = [dialable(e164) for e164 in samples.contact_e164s(session, CALLS * 2)]

@@ -25,6 +25,8 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
+import psycopg
+
 from agent_desk.bench.stats import percentile, rounded
 from agent_desk.db import sync_bench
 from agent_desk.db.base import new_id
@@ -37,6 +39,7 @@ from agent_desk.domain.enums import Sex
 from agent_desk.sync.capture import install_capture
 from agent_desk.sync.central import CentralConfig, central_init, connect
 from agent_desk.sync.cycle import CentralLink, client_id, sync_once
+from agent_desk.sync.errors import CentralUnavailable, SyncError, first_line
 from agent_desk.sync.push import push
 from agent_desk.sync.runner import SyncRunner
 
@@ -49,10 +52,28 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def check_reachable(base: CentralConfig) -> None:
+    """Fail at once, in one line, when the server cannot be reached or refuses us."""
+    try:
+        connect(base).close()
+    except CentralUnavailable as exc:
+        # Its own wording promises that sync retries: true of a workstation, not of this.
+        reason = first_line(exc.__cause__ or exc)
+        raise CentralUnavailable(
+            f"the PostgreSQL server {base.where} cannot be reached: {reason}"
+        ) from exc
+
+
 @contextmanager
 def _bench_database(base: CentralConfig) -> Iterator[CentralConfig]:
     with connect(base) as admin:
-        name = sync_bench.create_database(admin)
+        try:
+            name = sync_bench.create_database(admin)
+        except psycopg.Error as exc:
+            raise SyncError(
+                f"the sync benchmark needs to create scratch databases on {base.where}: "
+                f"{first_line(exc)}"
+            ) from exc
     parsed = base.parsed_url.set(database=name)
     config = replace(base, url=parsed.render_as_string(hide_password=False))
     try:
@@ -173,7 +194,7 @@ def bench_pull(
             _discard(folder, "pull")
         assert report.pull.applied == patients, report
     return {
-        "pull_1m_s": round(pull_s, 1),
+        "pull_1m_s": rounded(pull_s),  # significant digits: a small pull must not show as 0
         "pull_patients": patients,
         "pull_rows_per_s": round(patients / pull_s),
     }

@@ -108,6 +108,19 @@ class CentralConfig:
         kwargs["connect_timeout"] = self.connect_timeout_s
         return kwargs
 
+    def engine_url(self) -> URL:
+        """A SQLAlchemy URL carrying the password and the TLS options as well, for code that
+        hands one string to another process (the claim benchmark's agents). Its str() hides
+        the password; render_as_string(hide_password=False) is for that hand-over only."""
+        options = {
+            key: str(value)
+            for key, value in self.connect_kwargs().items()
+            if key not in ("host", "port", "dbname", "user", "password")
+        }
+        return self.parsed_url.set(
+            drivername="postgresql+psycopg", password=self.password, query=options
+        )
+
     def with_password(self, password: str | None) -> CentralConfig:
         return replace(self, password=password)
 

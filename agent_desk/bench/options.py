@@ -1,0 +1,39 @@
+"""What `agent-desk bench` hands each benchmark group; each group reads only what it needs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from agent_desk.errors import UserError
+
+if TYPE_CHECKING:  # the sync stack (psycopg, Alembic) loads only when `bench sync` runs
+    from agent_desk.sync.central import CentralConfig
+
+
+@dataclass(frozen=True)
+class SyncSizes:
+    """How much `bench sync` does; the defaults are the sizes issue 5 states its goals at."""
+
+    records: int = 20_000  # follow-up records pushed per round (push_vs_copy)
+    changes: int = 100  # changes timed from one workstation to another (visible_p95_ms)
+    agents: int = 8  # concurrent workstation processes claiming (claim_p95_ms)
+    tasks: int = 2000  # tasks in the queue those agents empty
+
+
+@dataclass(frozen=True)
+class BenchOptions:
+    folder: Path  # where the benchmark databases are kept
+    patients: int
+    central: CentralConfig | None = None  # the server `bench sync` measures against
+    sync: SyncSizes = field(default_factory=SyncSizes)
+
+
+class BenchUnavailable(UserError):
+    """A group lacks what it needs to run (a server): an error when asked for by name,
+    skipped with a note when every group runs."""
+
+
+Group = Callable[[BenchOptions], dict[str, float]]
