@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from agent_desk.db.models import Patient
 from agent_desk.domain.enums import ConflictResolution, SyncIssueKind
 from agent_desk.sync.central import CentralConfig
-from agent_desk.sync.conflicts import open_issues, resolve_issue
+from agent_desk.sync.conflicts import CannotResolve, open_issues, resolve_issue
 from tests.test_sync_support import (
     add_patient,
     add_task,
@@ -59,6 +59,16 @@ def test_applying_the_local_change_again_makes_it_a_new_edit(
     assert patient_name(a, patient_id) == patient_name(b, patient_id) == ("王淑英", 3)
     assert_converged(server, a, b)
 
+
+def test_a_decision_taken_in_another_window_is_not_applied_twice(
+    tmp_path: Path, central: CentralConfig
+) -> None:
+    _a, b, patient_id, issue = _conflicting_edits(tmp_path, central)
+    resolve_issue(b, issue.id, ConflictResolution.REAPPLY_LOCAL)
+    with pytest.raises(CannotResolve, match="decided already"):
+        resolve_issue(b, issue.id, ConflictResolution.REAPPLY_LOCAL)  # a stale dialog
+    assert settle(b, central).push.sent == 1  # the edit went up once
+    assert patient_name(b, patient_id) == ("王淑英", 3)
 
 def test_a_refused_new_patient_goes_up_once_its_record_number_is_fixed(
     tmp_path: Path, central: CentralConfig, server: Engine

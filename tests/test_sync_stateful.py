@@ -1,7 +1,9 @@
 """A Hypothesis state machine over two workstations and the real central PostgreSQL:
-random edits, attempts, outages, syncs and crashes before the local acknowledgement.
+random edits, attempts, outages, syncs, crashes before the local acknowledgement, and
+the shared work queue (claims, calls finished on leased tasks, completions sent late).
 Whatever the order, once both are back online and synced they hold the central state,
-every change was judged exactly once, and no typed attempt is lost."""
+every change was judged exactly once, no typed attempt is lost, and no task is
+completed twice."""
 
 from __future__ import annotations
 
@@ -24,14 +26,25 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import Engine, select
 
-from agent_desk.db.engine import Database
-from agent_desk.db.models import FollowupAttempt, Patient, SyncConflict, SyncOutbox
+from agent_desk.db.engine import Database, make_engine
+from agent_desk.db.followup import TaskNotOpen
+from agent_desk.db.leases import TaskUnavailable
+from agent_desk.db.models import (
+    FollowupAttempt,
+    FollowupTask,
+    Patient,
+    SyncAppliedMutation,
+    SyncConflict,
+    SyncOutbox,
+)
 from agent_desk.db.open import open_local
-from agent_desk.domain.enums import OutboxStatus, SyncOp
+from agent_desk.domain.enums import AttemptOutcome, Channel, OutboxStatus, SyncOp, TaskStatus
+from agent_desk.services.followup import FollowupService
 from agent_desk.sync.capture import install_capture
 from agent_desk.sync.central import CentralConfig
 from agent_desk.sync.cycle import sync_once
 from agent_desk.sync.errors import CentralUnavailable
+from agent_desk.sync.queue import Offline, WorkQueue
 from tests.test_sync_support import (
     add_attempt,
     add_patient,
@@ -61,6 +74,7 @@ def _crash() -> None:
 class TwoWorkstations(RuleBasedStateMachine):
     central: CentralConfig
     server: Engine
+    nowhere: Engine  # a port nobody listens on: the network is down
     template: Path
 
     def __init__(self) -> None:
@@ -75,6 +89,17 @@ class TwoWorkstations(RuleBasedStateMachine):
         self.patients: list[uuid.UUID] = []
         self.tasks: list[tuple[uuid.UUID, uuid.UUID]] = []
         self.typed_attempts: set[uuid.UUID] = set()
+        self.queues = {name: self._queue(name) for name in STATIONS}
+        # completion id -> (task, outcome), for every call finished on a leased task
+        self.completions: dict[uuid.UUID, tuple[uuid.UUID, AttemptOutcome]] = {}
+
+    def _queue(self, station: str) -> WorkQueue:
+        """The station's queue as the network now allows; its state is the journal, so a
+        new object after a change of network is the same queue (as after a restart)."""
+        central = Database(self.server if self.online[station] else self.nowhere)
+        return WorkQueue(
+            central, self.folder / f"{station}-queue.json", holder=station, staff_id=None
+        )
 
     @initialize()
     def two_patients_with_a_task_each(self) -> None:
@@ -102,6 +127,47 @@ class TwoWorkstations(RuleBasedStateMachine):
     @rule(station=st.sampled_from(STATIONS))
     def toggle_network(self, station: str) -> None:
         self.online[station] = not self.online[station]
+        self.queues[station] = self._queue(station)
+
+    @rule(station=st.sampled_from(STATIONS), which=st.integers(0, 1))
+    def claim(self, station: str, which: int) -> None:
+        task_id, _patient = self.tasks[which]
+        queue = self.queues[station]
+        if queue.holds(task_id):
+            return
+        try:
+            queue.claim(task_id)
+        except Offline:
+            assert not self.online[station]  # only the server grants a lease
+        except TaskUnavailable:
+            pass  # the other station holds it, or it is finished
+
+    @rule(
+        station=st.sampled_from(STATIONS),
+        which=st.integers(0, 1),
+        outcome=st.sampled_from([AttemptOutcome.REACHED, AttemptOutcome.NO_ANSWER]),
+    )
+    def finish_call(self, station: str, which: int, outcome: AttemptOutcome) -> None:
+        task_id, _patient = self.tasks[which]
+        queue = self.queues[station]
+        if not queue.holds(task_id):
+            return
+        service = FollowupService(self.ws[station], held=queue)
+        try:
+            result = service.record_attempt(task_id, Channel.PHONE, outcome)
+        except TaskNotOpen:
+            return  # closed here already (pulled): nothing to finish
+        self.typed_attempts.add(result.attempt_id)
+        completion = queue.pending()[-1]
+        assert completion.attempt_id == result.attempt_id
+        self.completions[completion.completion_id] = (task_id, outcome)
+
+    @rule(station=st.sampled_from(STATIONS))
+    def send_completions(self, station: str) -> None:
+        try:
+            self.queues[station].send_pending()
+        except Offline:
+            assert not self.online[station]
 
     @rule(station=st.sampled_from(STATIONS))
     def sync(self, station: str) -> None:
@@ -130,14 +196,33 @@ class TwoWorkstations(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         try:
+            self.online = dict.fromkeys(STATIONS, True)
             for _round in range(2):
-                for db in self.ws.values():
+                for name, db in self.ws.items():
+                    self._queue(name).send_pending()
                     settle(db, self.central)
             self._check_the_end()
+            self._check_the_queue()
         finally:
             for db in self.ws.values():
                 db.dispose()
             shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _check_the_queue(self) -> None:
+        queues = [self._queue(name) for name in STATIONS]
+        assert all(q.pending() == [] and q.refused() == [] for q in queues)
+        with self.server.connect() as connection:
+            applied = set(connection.scalars(select(SyncAppliedMutation.mutation_id)))
+            status = dict(connection.execute(select(FollowupTask.id, FollowupTask.status)).all())
+        reached: Counter[uuid.UUID] = Counter()
+        for completion_id, (task_id, outcome) in self.completions.items():
+            assert completion_id in applied  # every finished call reached the server
+            if outcome is AttemptOutcome.REACHED:
+                reached[task_id] += 1
+        for task_id, _patient in self.tasks:
+            assert reached[task_id] <= 1  # no task is completed twice
+            if reached[task_id]:
+                assert status[task_id] is TaskStatus.DONE
 
     def _check_the_end(self) -> None:
         assert_converged(self.server, *self.ws.values())
@@ -185,6 +270,9 @@ def test_two_workstations_converge_whatever_happens(tmp_path: Path) -> None:
     with central_database() as central:
         server = central_engine(central)
         TwoWorkstations.central, TwoWorkstations.server = central, server
+        TwoWorkstations.nowhere = make_engine(
+            NOWHERE.parsed_url, connect_args={"connect_timeout": 1}
+        )
         TwoWorkstations.template = template
         try:
             run_state_machine_as_test(

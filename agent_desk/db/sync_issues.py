@@ -52,9 +52,11 @@ def open_issues(session: Session) -> list[IssueView]:
     return [_view(row) for row in rows]
 
 
-def get_issue(session: Session, issue_id: uuid.UUID) -> IssueView | None:
+def get_open_issue(session: Session, issue_id: uuid.UUID) -> IssueView | None:
+    """The issue while it waits for a decision; None once decided (or never there), so
+    that a second window cannot apply the same decision twice."""
     row = session.get(SyncConflict, issue_id)
-    return None if row is None else _view(row)
+    return None if row is None or row.resolved_at is not None else _view(row)
 
 
 def mark_resolved(

@@ -186,6 +186,18 @@ class ConflictResolution(StrEnum):
     REAPPLY_LOCAL = "reapply_local"  # the local values are applied again on the server's row
 
 
+class SyncProblem(StrEnum):
+    """Why the last sync failed, so the window can say it in the user's language."""
+
+    UNREACHABLE = "unreachable"  # transient: the network or the server is away
+    REFUSED = "refused"  # wrong password or user, no such database, TLS refused
+    CONFIG = "config"  # the central URL or TLS settings are wrong
+    SCHEMA = "schema"  # the central schema is newer or older than this build
+    DISK_FULL = "disk_full"  # the local database cannot grow
+    FIRST_SYNC = "first_sync"  # local rows that never went through the outbox
+    OTHER = "other"
+
+
 class SyncConnection(StrEnum):
     """The workstation's link to the central server, as the status bar shows it."""
 

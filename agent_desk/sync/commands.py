@@ -22,8 +22,8 @@ EXIT_REVIEW = 3  # synced, but conflicts wait for review (scripts can tell)
 def status_line(status: SyncStatus) -> str:
     when = f"{status.last_sync_at:%Y-%m-%d %H:%M:%S} UTC" if status.last_sync_at else "never"
     line = (
-        f"{status.connection.value}: last sync {when}, {status.pending:,} waiting, "
-        f"{status.conflicts} to review"
+        f"{status.connection.value}: last sync {when}, {status.waiting:,} waiting, "
+        f"{status.to_review} to review"
     )
     if status.blocked:
         line += f", {status.blocked:,} held back"

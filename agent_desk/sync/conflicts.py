@@ -41,9 +41,9 @@ def open_issues(db: Database) -> list[IssueView]:
 
 def resolve_issue(db: Database, issue_id: uuid.UUID, resolution: ConflictResolution) -> None:
     with db.write() as session:
-        issue = sync_issues.get_issue(session, issue_id)
+        issue = sync_issues.get_open_issue(session, issue_id)
         if issue is None:
-            raise CannotResolve(f"no sync issue {issue_id}")
+            raise CannotResolve("this change has been decided already (or is gone)")
         if resolution is ConflictResolution.REAPPLY_LOCAL:
             _reapply(session, issue)
         elif issue.kind is SyncIssueKind.PULL_FAILED:

@@ -13,6 +13,7 @@ import sqlite3
 import psycopg
 from sqlalchemy.exc import OperationalError as SAOperationalError
 
+from agent_desk.domain.enums import SyncProblem
 from agent_desk.errors import UserError
 
 
@@ -20,35 +21,46 @@ class SyncError(UserError):
     """A sync problem; str() is the message for the user."""
 
     transient = False
+    problem = SyncProblem.OTHER
 
 
 class CentralUnavailable(SyncError):
     """The central server cannot be reached now, or went away mid-transaction."""
 
     transient = True
+    problem = SyncProblem.UNREACHABLE
 
 
 class CentralRefused(SyncError):
     """The central server refused us: a wrong password or user, a missing database, TLS."""
 
+    problem = SyncProblem.REFUSED
+
 
 class CentralConfigError(SyncError):
     """The central server is not configured, or configured in a way we refuse."""
 
+    problem = SyncProblem.CONFIG
+
 
 class CentralSchemaMismatch(SyncError):
     """The central schema is newer than this build, older, or not initialised."""
+
+    problem = SyncProblem.SCHEMA
 
 
 class LocalDiskFull(SyncError):
     """The local database could not grow: nothing was half-applied."""
 
     transient = True
+    problem = SyncProblem.DISK_FULL
 
 
 class FirstSyncRefused(SyncError):
     """This workstation holds rows that never went through the outbox (made before sync
     was set up, or demo data): syncing would delete them, so it is refused."""
+
+    problem = SyncProblem.FIRST_SYNC
 
 
 # SQLSTATE classes: 08 connection, 40 transaction rollback (serialization, deadlock),

@@ -52,12 +52,13 @@ from sqlalchemy.orm import Session
 
 from agent_desk.db import leases
 from agent_desk.db.base import new_id, utcnow
-from agent_desk.db.engine import Database
+from agent_desk.db.engine import Database, make_engine
 from agent_desk.db.followup import AttemptResult, TaskNotOpen
 from agent_desk.db.leases import CompletionOutcome, FenceRule, Lease, LeaseLost
 from agent_desk.domain.enums import AttemptOutcome, Channel
 from agent_desk.errors import UserError
 from agent_desk.plans.retry import RetryPolicy
+from agent_desk.sync.central import CentralConfig
 from agent_desk.sync.errors import first_line
 
 # Long enough for a call and its form with a few heartbeats missed; short enough that a
@@ -249,6 +250,34 @@ class WorkQueue:
         self._lock = threading.Lock()
         self._send_lock = threading.Lock()
         self._held, self._pending, self._refused = self._journal.load()
+
+    @classmethod
+    def for_central(
+        cls,
+        config: CentralConfig,
+        journal_path: Path,
+        *,
+        holder: str,
+        staff_id: uuid.UUID | None,
+        department_id: uuid.UUID | None = None,
+        client_id: uuid.UUID | None = None,
+    ) -> WorkQueue:
+        """The workstation's queue on the configured central server (password, TLS files
+        and connect timeout as sync uses them; no connection is made until needed)."""
+        engine = make_engine(
+            config.parsed_url, connect_args=config.connect_kwargs(), pool_size=2, max_overflow=2
+        )
+        return cls(
+            Database(engine),
+            journal_path,
+            holder=holder,
+            staff_id=staff_id,
+            department_id=department_id,
+            client_id=client_id,
+        )
+
+    def close(self) -> None:
+        self._central.dispose()
 
     # -- what the window shows ---------------------------------------------------------
 

@@ -10,6 +10,9 @@
 - The status (online, last sync, pending, conflicts, last error) is a SyncStatus
   snapshot; *on_status* hears every change of it on the sync thread, so a GUI must post
   it across to its own thread.
+- With a shared work queue, the same thread sends its queued completions before each
+  cycle and renews the leases every HEARTBEAT_EVERY, and runs the window's other queue
+  errands (call_soon), so that no click waits on the network.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import logging
 import random
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
@@ -28,16 +32,18 @@ from agent_desk.db import sync_local
 from agent_desk.db.base import utcnow
 from agent_desk.db.engine import Database
 from agent_desk.db.sync_central import NOTIFY_CHANNEL
-from agent_desk.domain.enums import SyncConnection
+from agent_desk.domain.enums import SyncConnection, SyncProblem
 from agent_desk.sync.capture import Capture
 from agent_desk.sync.central import CentralConfig, connect
 from agent_desk.sync.cycle import CentralLink, SyncReport, client_id, run_cycle
 from agent_desk.sync.errors import SyncError
+from agent_desk.sync.queue import HEARTBEAT_EVERY, Offline, WorkQueue
 from agent_desk.sync.state import SyncStatus, read_status
 
 log = logging.getLogger(__name__)
 
 StatusListener = Callable[[SyncStatus], None]
+Errand = Callable[[], None]
 PRUNE_EVERY_S = 3600.0
 KEEP_SENT = timedelta(days=7)
 
@@ -81,6 +87,7 @@ class SyncRunner:
         on_status: StatusListener | None = None,
         backoff: Backoff | None = None,
         waiting_poll_s: float = 0.01,
+        work_queue: WorkQueue | None = None,
     ) -> None:
         self._db = db
         self._config = config
@@ -98,6 +105,10 @@ class SyncRunner:
         self._threads: list[threading.Thread] = []
         self.last_report: SyncReport | None = None
         self._last_prune = -PRUNE_EVERY_S
+        self.work_queue = work_queue
+        self._errands: deque[Errand] = deque()
+        self._last_beat = time.monotonic()  # the claims themselves were just granted
+        self._status = self._with_queue(self._status)
 
     # --- control ----------------------------------------------------------------------
 
@@ -133,6 +144,12 @@ class SyncRunner:
         """Sync at once, offline or not (a button in the window)."""
         self._wake.set()
 
+    def call_soon(self, errand: Errand) -> None:
+        """Run *errand* on the sync thread before the next cycle (e.g. give a lease back);
+        a failure is logged, and the cycle goes on."""
+        self._errands.append(errand)
+        self._wake.set()
+
     @property
     def status(self) -> SyncStatus:
         with self._lock:
@@ -149,28 +166,37 @@ class SyncRunner:
             self._wake.clear()
             if self._stop.is_set():
                 break
+            self._run_errands()
             try:
+                self._tend_queue()
                 if link is None:
                     link = CentralLink(self._config, client_id(self._db))
                 report = run_cycle(self._db, link)
             except SyncError as exc:
-                delay = self._failed(str(exc))
+                delay = self._failed(str(exc), exc.problem)
+                continue
+            except Offline as exc:
+                delay = self._failed(str(exc), SyncProblem.UNREACHABLE)
                 continue
             except Exception as exc:  # the thread must live on; logged in full
                 log.exception("sync cycle failed")
-                delay = self._failed(f"unexpected sync error: {exc!r}")
+                delay = self._failed(f"unexpected sync error: {exc!r}", SyncProblem.OTHER)
                 continue
             self._backoff.reset()
             self.last_report = report
             self._prune_now_and_then()
             self._publish(
-                replace(
-                    self.status,
-                    connection=SyncConnection.ONLINE,
-                    last_sync_at=utcnow(),
-                    last_error=None,
-                    next_attempt_at=None,
-                ).with_counts(report.counts)
+                self._with_queue(
+                    replace(
+                        self.status,
+                        connection=SyncConnection.ONLINE,
+                        last_sync_at=utcnow(),
+                        last_error=None,
+                        problem=None,
+                        next_attempt_at=None,
+                        received=report.pull.applied,
+                    ).with_counts(report.counts)
+                )
             )
             # Rows committed on the server but held behind a running transaction: look
             # again shortly rather than after a whole interval, backing off (10 ms, 20 ms,
@@ -182,6 +208,39 @@ class SyncRunner:
                 delay, waiting_polls = self._interval_s, 0
         if link is not None:
             link.close()
+
+    def _run_errands(self) -> None:
+        while self._errands:
+            errand = self._errands.popleft()
+            try:
+                errand()
+            except Exception:  # e.g. a release while offline: the lease lapses by itself
+                log.warning("sync errand failed", exc_info=True)
+
+    def _tend_queue(self) -> None:
+        """Queued completions first (so their leases settle before they lapse further),
+        and the heartbeat's renewals when one is due."""
+        queue = self.work_queue
+        if queue is None:
+            return
+        if time.monotonic() - self._last_beat >= HEARTBEAT_EVERY.total_seconds():
+            report = queue.heartbeat()
+            self._last_beat = time.monotonic()
+            for lost in report.renewal.lost:
+                log.warning("the lease on task %s lapsed or was taken over", lost.task_id)
+        elif queue.pending():
+            queue.send_pending()
+
+    def _with_queue(self, status: SyncStatus) -> SyncStatus:
+        queue = self.work_queue
+        if queue is None:
+            return status
+        return replace(
+            status,
+            held=len(queue.held()),
+            queued_completions=len(queue.pending()),
+            refused_completions=len(queue.refused()),
+        )
 
     def _prune_now_and_then(self) -> None:
         """Forget acknowledged outbox rows after a week (the server keeps its own record),
@@ -196,7 +255,7 @@ class SyncRunner:
         except Exception:  # housekeeping only: the next hour tries again
             log.exception("pruning the outbox failed")
 
-    def _failed(self, message: str) -> float:
+    def _failed(self, message: str, problem: SyncProblem) -> float:
         delay = self._backoff.next_delay()
         log.warning("sync failed (retry in %.1f s): %s", delay, message)
         try:
@@ -204,11 +263,15 @@ class SyncRunner:
         except Exception:  # the local database may be the problem itself
             status = replace(self.status, connection=SyncConnection.OFFLINE)
         self._publish(
-            replace(
-                status,
-                last_sync_at=self.status.last_sync_at,
-                last_error=message,
-                next_attempt_at=utcnow() + timedelta(seconds=delay),
+            self._with_queue(
+                replace(
+                    status,
+                    last_sync_at=self.status.last_sync_at,
+                    last_error=message,
+                    problem=problem,
+                    received=0,
+                    next_attempt_at=utcnow() + timedelta(seconds=delay),
+                )
             )
         )
         return delay

@@ -27,6 +27,8 @@ from agent_desk.ui.followup_panel import FollowupPanel
 from agent_desk.ui.i18n import install_translators
 from agent_desk.ui.login_dialog import LoginDialog
 from agent_desk.ui.main_window import MainWindow
+from agent_desk.ui.sync_setup import prepare_sync
+from agent_desk.ui.sync_status import SyncHub
 from agent_desk.ui.telephony_setup import start_telephony
 
 log = logging.getLogger(__name__)
@@ -34,18 +36,25 @@ log = logging.getLogger(__name__)
 WARM_UP_DELAY_MS = 500
 
 
-def build_main_window(db: Database, settings: Settings, user: StaffView) -> MainWindow:
+def build_main_window(
+    db: Database, settings: Settings, user: StaffView, sync: SyncHub | None = None
+) -> MainWindow:
     language = "en" if settings.get("ui.language") == "en" else "zh"
     drafts = DraftStore(settings.path.parent / "drafts")
     drafts.remove_stale_temp_files()  # half-written temp files of a crash; drafts stay
-    followup = FollowupPanel(FollowupService(db), drafts, default_library(), user.id, language)
-    return MainWindow(
+    # With a shared work queue, attempts on leased tasks are finished through it.
+    service = FollowupService(db, held=sync.queue if sync is not None else None)
+    followup = FollowupPanel(service, drafts, default_library(), user.id, language)
+    window = MainWindow(
         user,
         PatientService(db, settings.phone_plan, PhoneIndex(db)),
         WorklistService(db),
         settings,
         followup,
     )
+    if sync is not None:
+        window.attach_sync(sync)
+    return window
 
 
 # Qt's warnings are about Qt (no sound server, an offscreen plugin): the log is their place.
@@ -86,10 +95,6 @@ def run_workstation(
         if user is None:  # someone is at the screen; an unattended station has only the log
             QMessageBox.critical(None, app.translate("App", "Cannot open the database"), str(exc))
         return 1
-    if settings.get("central.url"):
-        from agent_desk.sync.capture import install_capture
-
-        install_capture(db)
     accounts = AccountService(db)
     if user is not None:
         staff = accounts.login(user, password or "")
@@ -101,8 +106,14 @@ def run_workstation(
         if dialog.exec() != LoginDialog.DialogCode.Accepted or dialog.user is None:
             return 0
         staff = dialog.user
-    window = build_main_window(db, settings, staff)
+    # Before the window: from the first edit on, changes are captured for the server.
+    sync, sync_warning = prepare_sync(db, settings, data_dir, staff)
+    window = build_main_window(db, settings, staff, sync)
     window.show()
+    if sync is not None:
+        sync.start()
+    if sync_warning is not None:
+        QMessageBox.warning(window, app.translate("App", "Central server"), sync_warning)
     telephony = start_telephony(window, db, settings, data_dir, staff)
     # Once the window is up, off the GUI thread: warm before the first call comes in.
     warm_up = threading.Thread(
@@ -116,5 +127,7 @@ def run_workstation(
         return app.exec()
     finally:
         telephony.stop()
+        if sync is not None:
+            sync.stop()
         db.dispose()
         del translators  # kept alive until here: Qt does not own them

@@ -12,10 +12,12 @@ from agent_desk.domain.enums import (
     AttemptOutcome,
     CallDirection,
     Channel,
+    ConflictResolution,
     ContactRelation,
     EncounterKind,
     Role,
     Sex,
+    SyncIssueKind,
     TaskStatus,
 )
 from agent_desk.domain.views import TimelineKind
@@ -66,6 +68,11 @@ _LABELS: dict[Enum, Any] = {
     TimelineKind.ATTEMPT: QT_TRANSLATE_NOOP("Labels", "Follow-up attempt"),
     TimelineKind.RECORD: QT_TRANSLATE_NOOP("Labels", "Follow-up record"),
     TimelineKind.CALL: QT_TRANSLATE_NOOP("Labels", "Call"),
+    SyncIssueKind.CONFLICT: QT_TRANSLATE_NOOP("Labels", "Conflict"),
+    SyncIssueKind.REJECTED: QT_TRANSLATE_NOOP("Labels", "Rejected"),
+    SyncIssueKind.PULL_FAILED: QT_TRANSLATE_NOOP("Labels", "Could not download"),
+    ConflictResolution.KEEP_SERVER: QT_TRANSLATE_NOOP("Labels", "Keep the server's version"),
+    ConflictResolution.REAPPLY_LOCAL: QT_TRANSLATE_NOOP("Labels", "Send mine again"),
 }
 
 
@@ -78,6 +85,31 @@ _PLANS: dict[str, Any] = {
 def plan_label(code: str) -> str:
     source = _PLANS.get(code)
     return QCoreApplication.translate(_CONTEXT, str(source)) if source else code
+
+
+# What a synced table holds, as the sync review names it; a table without an entry shows
+# its name (a newer server may sync tables this workstation does not know yet).
+_TABLES: dict[str, Any] = {
+    "departments": QT_TRANSLATE_NOOP("Labels", "Department"),
+    "wards": QT_TRANSLATE_NOOP("Labels", "Ward"),
+    "staff_users": QT_TRANSLATE_NOOP("Labels", "Staff account"),
+    "patients": QT_TRANSLATE_NOOP("Labels", "Patient"),
+    "patient_contacts": QT_TRANSLATE_NOOP("Labels", "Patient phone number"),
+    "encounters": QT_TRANSLATE_NOOP("Labels", "Visit"),
+    "encounter_diagnoses": QT_TRANSLATE_NOOP("Labels", "Diagnosis"),
+    "followup_tasks": QT_TRANSLATE_NOOP("Labels", "Follow-up task"),
+    "calls": QT_TRANSLATE_NOOP("Labels", "Call"),
+    "followup_attempts": QT_TRANSLATE_NOOP("Labels", "Follow-up attempt"),
+    "followup_records": QT_TRANSLATE_NOOP("Labels", "Follow-up record"),
+    "audit_events": QT_TRANSLATE_NOOP("Labels", "Audit log entry"),
+    "feedback_items": QT_TRANSLATE_NOOP("Labels", "Praise, complaint or suggestion"),
+    "followup_alerts": QT_TRANSLATE_NOOP("Labels", "Follow-up alert"),
+}
+
+
+def table_label(name: str) -> str:
+    source = _TABLES.get(name)
+    return QCoreApplication.translate(_CONTEXT, str(source)) if source else name
 
 
 def label(value: Enum) -> str:

@@ -32,12 +32,15 @@ from agent_desk.domain.views import PatientHit, StaffView
 from agent_desk.services.patients import PatientService, SearchProblem
 from agent_desk.services.worklist import WorklistService
 from agent_desk.settings import Settings
+from agent_desk.sync.state import SyncStatus
 from agent_desk.ui.call_controller import CallController
 from agent_desk.ui.call_panel import CallPanel
 from agent_desk.ui.followup_panel import FollowupPanel
 from agent_desk.ui.labels import label
 from agent_desk.ui.patient_card import PatientCardView
 from agent_desk.ui.patient_chooser import PatientChooser
+from agent_desk.ui.sync_review import SyncReviewDialog
+from agent_desk.ui.sync_status import SyncHub, SyncStatusLabel
 from agent_desk.ui.worklist_model import Column, WorklistModel
 
 # Roles that work one department's patients only (least privilege); the others see all.
@@ -63,6 +66,7 @@ class MainWindow(QMainWindow):
         self._today = today
         self.followup = followup
         self.calls: CallController | None = None
+        self.sync: SyncHub | None = None
         self.setWindowTitle(self.tr("Follow-up workstation"))
         self.resize(1360, 820)
         self.model = WorklistModel(worklist, int(settings.get("worklist.page_size")), self)
@@ -350,7 +354,60 @@ class MainWindow(QMainWindow):
             return
         if self.calls is not None:
             task = self.card.selected_task()
+            if task is not None and self.sync is not None:
+                # Shared queue: the task is taken (leased) for this workstation, and the
+                # lease checked by the server, before anyone dials.
+                refusal = self.sync.may_call(task.id)
+                if refusal is not None:
+                    QMessageBox.information(self, self.tr("Not called"), refusal)
+                    return
             self.calls.dial_card(card, task.id if task else None)
+
+    # --- central sync ------------------------------------------------------------------
+
+    def attach_sync(self, hub: SyncHub) -> None:
+        self.sync = hub
+        self.sync_label = SyncStatusLabel()
+        self.sync_label.clicked.connect(self.review_sync)
+        self.statusBar().insertPermanentWidget(0, self.sync_label)
+        hub.status_changed.connect(self._on_sync_status)
+        self.sync_label.show_status(hub.status)
+        sync_menu = self.menuBar().addMenu(self.tr("&Sync"))
+        now = QAction(self.tr("Sync now"), self)
+        now.triggered.connect(hub.runner.sync_now)
+        sync_menu.addAction(now)
+        review = QAction(self.tr("Review what the server refused…"), self)
+        review.triggered.connect(self.review_sync)
+        sync_menu.addAction(review)
+
+    def _on_sync_status(self, status: SyncStatus) -> None:
+        self.sync_label.show_status(status)
+        if status.received:
+            self._refresh_keeping_selection()
+
+    def _refresh_keeping_selection(self) -> None:
+        """Colleagues' changes came in: the list shows them, and the row the agent is on
+        stays selected (without opening the card again: that is an audited access)."""
+        indexes = self.table.selectionModel().selectedRows()
+        selected = self.model.row_at(indexes[0].row()).task_id if indexes else None
+        self.model.refresh()
+        self.count_label.setText(self.tr("%1 tasks").replace("%1", f"{self.model.total:,}"))
+        if selected is None:
+            return
+        for row in range(self.model.rowCount()):
+            if self.model.row_at(row).task_id == selected:
+                selection = self.table.selectionModel()
+                blocked = selection.blockSignals(True)
+                self.table.selectRow(row)
+                selection.blockSignals(blocked)
+                break
+
+    def review_sync(self) -> None:
+        if self.sync is None:
+            return
+        dialog = SyncReviewDialog(self.sync.db, self)
+        dialog.resolved.connect(self.sync.runner.sync_now)
+        dialog.exec()
 
     def dial_number(self) -> None:
         number, ok = QInputDialog.getText(self, self.tr("Dial"), self.tr("Number to dial:"))

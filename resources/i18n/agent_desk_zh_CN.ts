@@ -7,6 +7,10 @@
         <source>Cannot open the database</source>
         <translation>无法打开数据库</translation>
     </message>
+    <message>
+        <source>Central server</source>
+        <translation>中心服务器</translation>
+    </message>
 </context>
 <context>
     <name>CallController</name>
@@ -392,8 +396,68 @@ Your saved work is safe. The details are in %2</source>
         <translation>通话</translation>
     </message>
     <message>
+        <source>Conflict</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>被拒绝</translation>
+    </message>
+    <message>
+        <source>Could not download</source>
+        <translation>无法下载</translation>
+    </message>
+    <message>
+        <source>Keep the server&apos;s version</source>
+        <translation>保留服务器上的版本</translation>
+    </message>
+    <message>
+        <source>Send mine again</source>
+        <translation>重新发送本机的修改</translation>
+    </message>
+    <message>
         <source>Discharge follow-up (day 7)</source>
         <translation>出院7天回访</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>科室</translation>
+    </message>
+    <message>
+        <source>Ward</source>
+        <translation>病区</translation>
+    </message>
+    <message>
+        <source>Staff account</source>
+        <translation>员工账号</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>患者</translation>
+    </message>
+    <message>
+        <source>Patient phone number</source>
+        <translation>患者联系电话</translation>
+    </message>
+    <message>
+        <source>Diagnosis</source>
+        <translation>诊断</translation>
+    </message>
+    <message>
+        <source>Follow-up task</source>
+        <translation>随访任务</translation>
+    </message>
+    <message>
+        <source>Audit log entry</source>
+        <translation>审计日志</translation>
+    </message>
+    <message>
+        <source>Praise, complaint or suggestion</source>
+        <translation>表扬、投诉或建议</translation>
+    </message>
+    <message>
+        <source>Follow-up alert</source>
+        <translation>随访预警</translation>
     </message>
 </context>
 <context>
@@ -588,6 +652,22 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>Open a patient first.</source>
         <translation>请先打开一位患者。</translation>
+    </message>
+    <message>
+        <source>Not called</source>
+        <translation>未拨打</translation>
+    </message>
+    <message>
+        <source>&amp;Sync</source>
+        <translation>同步(&amp;Y)</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <source>Review what the server refused…</source>
+        <translation>审核服务器拒绝的修改…</translation>
     </message>
     <message>
         <source>Dial</source>
@@ -789,6 +869,203 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>Number belongs to</source>
         <translation>号码所属</translation>
+    </message>
+</context>
+<context>
+    <name>SyncReviewDialog</name>
+    <message>
+        <source>Changes to review</source>
+        <translation>待审核的同步修改</translation>
+    </message>
+    <message>
+        <source>Nothing to review: every change reached the server.</source>
+        <translation>没有需要审核的内容：所有修改都已到达服务器。</translation>
+    </message>
+    <message>
+        <source>The central server did not take these changes. For each one, choose which version stays.</source>
+        <translation>中心服务器没有接受以下修改。请逐条选择保留哪个版本。</translation>
+    </message>
+    <message>
+        <source>Detected</source>
+        <translation>发现时间</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Server&apos;s message</source>
+        <translation>服务器提示</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>On this workstation</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <source>On the server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <source>Someone changed this on another workstation before your change arrived.</source>
+        <translation>在您的修改到达之前，其他工作站已修改了这条数据。</translation>
+    </message>
+    <message>
+        <source>The server&apos;s version could not be saved on this workstation. Keeping it makes the next sync download everything afresh.</source>
+        <translation>服务器上的版本无法保存到本机。选择保留服务器版本后，下次同步会重新下载全部数据。</translation>
+    </message>
+    <message>
+        <source>The server refused this change.</source>
+        <translation>服务器拒绝了这项修改。</translation>
+    </message>
+    <message>
+        <source>Both versions hold the same values.</source>
+        <translation>两个版本的内容相同。</translation>
+    </message>
+    <message>
+        <source>No field values were kept: the server&apos;s message says why.</source>
+        <translation>未保留字段内容：原因见服务器提示。</translation>
+    </message>
+    <message>
+        <source>deleted</source>
+        <translation>已删除</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>This cannot be done</source>
+        <translation>无法执行此操作</translation>
+    </message>
+</context>
+<context>
+    <name>SyncSetup</name>
+    <message>
+        <source>The central server settings are wrong, so this workstation works alone for now:
+%1</source>
+        <translation>中心服务器的设置有误，本工作站暂时单机工作：
+%1</translation>
+    </message>
+    <message>
+        <source>The shared work queue is off: its journal cannot be read.
+%1</source>
+        <translation>共享任务队列已停用：无法读取其日志文件。
+%1</translation>
+    </message>
+</context>
+<context>
+    <name>SyncStatus</name>
+    <message>
+        <source>The central server cannot be reached, so this task cannot be taken now: tasks already taken can still be called and finished.</source>
+        <translation>无法连接中心服务器，暂时不能领取新任务；已领取的任务仍可拨打并完成。</translation>
+    </message>
+    <message>
+        <source>The central server cannot confirm that this task is still yours, so the call was not started. Try again when the server answers.</source>
+        <translation>中心服务器无法确认该任务仍由您负责，因此未发起呼叫。请在服务器恢复后重试。</translation>
+    </message>
+    <message>
+        <source>Your hold on this task lapsed and it may be with a colleague now, so the call was not started. Refresh the worklist.</source>
+        <translation>您对该任务的领取已过期，可能已由同事接手，因此未发起呼叫。请刷新工作列表。</translation>
+    </message>
+    <message>
+        <source>A colleague at %1 is working on this task; it is not called twice.</source>
+        <translation>同事（%1）正在处理该任务，不会重复拨打。</translation>
+    </message>
+    <message>
+        <source>Another workstation is taking this task at this moment; try again.</source>
+        <translation>另一工作站正在领取该任务，请稍后重试。</translation>
+    </message>
+    <message>
+        <source>This task is already finished or cancelled on the central server.</source>
+        <translation>该任务在中心服务器上已完成或已取消。</translation>
+    </message>
+    <message>
+        <source>This task is not on the central server yet; it is sent with the next sync.</source>
+        <translation>该任务尚未上传到中心服务器，将在下次同步时发送。</translation>
+    </message>
+    <message>
+        <source>the central server cannot be reached</source>
+        <translation>无法连接中心服务器</translation>
+    </message>
+    <message>
+        <source>the central server refused this workstation (password?)</source>
+        <translation>中心服务器拒绝了本工作站（密码？）</translation>
+    </message>
+    <message>
+        <source>the central server settings are wrong</source>
+        <translation>中心服务器设置有误</translation>
+    </message>
+    <message>
+        <source>the central database is of another version</source>
+        <translation>中心数据库版本不一致</translation>
+    </message>
+    <message>
+        <source>the local disk is full</source>
+        <translation>本机磁盘已满</translation>
+    </message>
+    <message>
+        <source>local data was never synced</source>
+        <translation>本机数据从未同步</translation>
+    </message>
+    <message>
+        <source>sync failed</source>
+        <translation>同步失败</translation>
+    </message>
+    <message>
+        <source>Local only</source>
+        <translation>仅本机</translation>
+    </message>
+    <message>
+        <source>● Online</source>
+        <translation>● 在线</translation>
+    </message>
+    <message>
+        <source>○ Connecting…</source>
+        <translation>○ 正在连接…</translation>
+    </message>
+    <message>
+        <source>○ Offline: %1</source>
+        <translation>○ 离线：%1</translation>
+    </message>
+    <message>
+        <source>synced %1</source>
+        <translation>%1 已同步</translation>
+    </message>
+    <message>
+        <source>%1 waiting</source>
+        <translation>待上传 %1</translation>
+    </message>
+    <message>
+        <source>%1 to review</source>
+        <translation>待审核 %1</translation>
+    </message>
+    <message>
+        <source>Local work goes on whether or not the central server answers.</source>
+        <translation>无论中心服务器是否可用，本机工作都不受影响。</translation>
+    </message>
+    <message>
+        <source>Tasks held by this workstation: %1</source>
+        <translation>本工作站已领取的任务：%1</translation>
+    </message>
+    <message>
+        <source>Next try at %1</source>
+        <translation>下次重试：%1</translation>
+    </message>
+    <message>
+        <source>Click to review what the server refused.</source>
+        <translation>点击审核服务器拒绝的修改。</translation>
     </message>
 </context>
 <context>

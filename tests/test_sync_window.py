@@ -1,0 +1,205 @@
+"""The workstation window with central sync: the status bar, the shared queue around a
+call, colleagues' work showing up, and what the nurse is told when sync cannot run.
+
+Two real workstations (SQLite files with capture) and a real central PostgreSQL; the
+runners run on their own threads as in the window.
+"""
+
+from __future__ import annotations
+
+import socket
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select
+
+from agent_desk.db import staff as staff_db
+from agent_desk.db.engine import Database
+from agent_desk.db.models import FollowupTask
+from agent_desk.domain.enums import (
+    AttemptOutcome,
+    Channel,
+    Role,
+    SyncConnection,
+    SyncProblem,
+    TaskStatus,
+)
+from agent_desk.domain.views import StaffView
+from agent_desk.paths import DataDir
+from agent_desk.settings import Settings
+from agent_desk.sync.central import CentralConfig
+from agent_desk.sync.queue import WorkQueue
+from agent_desk.sync.state import SyncStatus
+from agent_desk.ui.app import build_main_window
+from agent_desk.ui.main_window import MainWindow
+from agent_desk.ui.sync_setup import JOURNAL_NAME, prepare_sync
+from agent_desk.ui.sync_status import SyncHub, status_text
+from tests.test_sync_support import TODAY, add_patient, add_task, settle, workstation
+
+pytestmark = pytest.mark.usefixtures("qapp")
+
+
+def _user(db: Database, username: str) -> StaffView:
+    with db.write() as session:
+        return staff_db.add_user(session, username, "secret-pass", Role.NURSE)
+
+
+def _window(qtbot, db: Database, folder: Path, user: StaffView, hub: SyncHub) -> MainWindow:
+    window = build_main_window(db, Settings(folder / f"{user.username}.json"), user, hub)
+    window._today = lambda: TODAY  # the tasks are due on the sync tests' day
+    window.reload_worklist()
+    qtbot.addWidget(window)
+    window.show()
+    hub.start()
+    return window
+
+
+def _hub(db: Database, config: CentralConfig, server: Engine, folder: Path, holder: str) -> SyncHub:
+    queue = WorkQueue(
+        Database(server), folder / f"{holder}-queue.json", holder=holder, staff_id=None
+    )
+    return SyncHub(db, config, queue, interval_s=0.5)
+
+
+@pytest.fixture
+def ward(
+    qtbot, tmp_path: Path, central: CentralConfig, server: Engine
+) -> Iterator[tuple[MainWindow, MainWindow, uuid.UUID]]:
+    a, b = workstation(tmp_path, "a"), workstation(tmp_path, "b")
+    task = add_task(a, add_patient(a, "R0001"))
+    nurse_a, nurse_b = _user(a, "li"), _user(a, "zhang")
+    settle(a, central)
+    settle(b, central)
+    hubs = [
+        _hub(a, central, server, tmp_path, "ward3-li"),
+        _hub(b, central, server, tmp_path, "ward3-zhang"),
+    ]
+    windows = (
+        _window(qtbot, a, tmp_path, nurse_a, hubs[0]),
+        _window(qtbot, b, tmp_path, nurse_b, hubs[1]),
+    )
+    yield windows[0], windows[1], task
+    for hub in hubs:
+        hub.stop()
+
+
+def _task_status(db: Database, task_id: uuid.UUID) -> TaskStatus:
+    with db.read() as session:
+        return session.execute(
+            select(FollowupTask.status).where(FollowupTask.id == task_id)
+        ).scalar_one()
+
+
+def test_the_status_bar_says_online_and_the_sync_menu_is_there(
+    qtbot, ward: tuple[MainWindow, MainWindow, uuid.UUID]
+) -> None:
+    first, _second, _task = ward
+    qtbot.waitUntil(lambda: first.sync_label.text().startswith("● Online"), timeout=10_000)
+    assert "synced" in first.sync_label.text()
+    menus = [action.text() for action in first.menuBar().actions()]
+    assert "&Sync" in menus
+
+
+def test_a_task_one_nurse_took_is_not_called_by_the_other(
+    qtbot, ward: tuple[MainWindow, MainWindow, uuid.UUID], server: Engine
+) -> None:
+    first, second, task = ward
+    assert first.sync is not None and second.sync is not None
+
+    assert first.sync.may_call(task) is None  # taken for ward3-li; the call may start
+    refusal = second.sync.may_call(task)
+
+    assert refusal is not None and "ward3-li" in refusal
+    assert first.sync.may_call(task) is None  # asked again: still hers, still live
+
+
+def test_a_colleagues_finished_call_shows_in_the_other_window(
+    qtbot, ward: tuple[MainWindow, MainWindow, uuid.UUID], server: Engine
+) -> None:
+    first, second, task = ward
+    assert first.sync is not None
+    qtbot.waitUntil(lambda: second.model.total == 1, timeout=10_000)
+    assert first.sync.may_call(task) is None
+
+    # The nurse records the outcome as the form does on hanging up.
+    first.followup.followup.record_attempt(task, Channel.PHONE, AttemptOutcome.REACHED)
+
+    # The runner sends the fenced completion, the server moves the task on, and the
+    # other window's worklist drops it without anyone pressing F5.
+    qtbot.waitUntil(lambda: second.model.total == 0, timeout=10_000)
+    assert _task_status(second.sync.db, task) is TaskStatus.DONE  # type: ignore[union-attr]
+    with server.connect() as connection:
+        status = connection.execute(
+            select(FollowupTask.status).where(FollowupTask.id == task)
+        ).scalar_one()
+    assert status is TaskStatus.DONE
+    qtbot.waitUntil(lambda: first.sync.status.held == 0, timeout=10_000)  # type: ignore[union-attr]
+    assert first.sync.status.queued_completions == 0
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_offline_the_window_says_so_and_local_work_goes_on(qtbot, tmp_path: Path) -> None:
+    db = workstation(tmp_path, "ward")
+    task = add_task(db, add_patient(db, "R0002"))
+    user = _user(db, "wang")
+    config = CentralConfig(url=f"postgresql://postgres@127.0.0.1:{_closed_port()}/nowhere")
+    queue = WorkQueue.for_central(config, tmp_path / "queue.json", holder="w", staff_id=user.id)
+    hub = SyncHub(db, config, queue, interval_s=0.5, listen=False)
+    window = _window(qtbot, db, tmp_path, user, hub)
+    try:
+        qtbot.waitUntil(lambda: "Offline" in window.sync_label.text(), timeout=10_000)
+        assert "cannot be reached" in window.sync_label.text()
+        assert "Connection refused" in window.sync_label.toolTip()
+        refusal = hub.may_call(task)
+        assert refusal is not None and "cannot be reached" in refusal
+
+        window.followup.followup.record_attempt(task, Channel.PHONE, AttemptOutcome.NO_ANSWER)
+
+        qtbot.waitUntil(lambda: "waiting" in window.sync_label.text(), timeout=10_000)
+        assert hub.status.pending >= 1  # kept in the outbox for when the server answers
+    finally:
+        hub.stop()
+
+
+@pytest.mark.parametrize(
+    ("problem", "words"),
+    [
+        (SyncProblem.REFUSED, "refused this workstation"),
+        (SyncProblem.SCHEMA, "another version"),
+        (SyncProblem.DISK_FULL, "disk is full"),
+    ],
+)
+def test_each_failure_is_named_in_the_status_bar(problem: SyncProblem, words: str) -> None:
+    status = SyncStatus(SyncConnection.OFFLINE, None, 3, 0, 1, "detail", problem)
+    text = status_text(status)
+    assert text.startswith("○ Offline") and words in text
+    assert "3 waiting" in text and "1 to review" in text
+
+
+def test_wrong_central_settings_are_a_warning_not_a_crash(tmp_path: Path, memory_keyring) -> None:
+    db = workstation(tmp_path, "ward")
+    settings = Settings(tmp_path / "settings.json")
+    settings.set("central.url", "mysql://server/followup")
+    hub, warning = prepare_sync(db, settings, DataDir(tmp_path), _user(db, "chen"))
+    assert hub is None
+    assert warning is not None and "not a PostgreSQL URL" in warning
+
+
+def test_a_damaged_queue_journal_keeps_sync_but_stops_the_queue(
+    tmp_path: Path, central: CentralConfig, memory_keyring
+) -> None:
+    db = workstation(tmp_path, "ward")
+    settings = Settings(tmp_path / "settings.json")
+    settings.set("central.url", central.url)
+    (tmp_path / JOURNAL_NAME).write_text("{ half written", "utf-8")
+    hub, warning = prepare_sync(db, settings, DataDir(tmp_path), _user(db, "zhao"))
+    assert hub is not None and hub.queue is None
+    assert warning is not None and "journal" in warning
+    assert (tmp_path / JOURNAL_NAME).read_text("utf-8") == "{ half written"  # left for a person
