@@ -70,6 +70,7 @@ def test_a_decision_taken_in_another_window_is_not_applied_twice(
     assert settle(b, central).push.sent == 1  # the edit went up once
     assert patient_name(b, patient_id) == ("王淑英", 3)
 
+
 def test_a_refused_new_patient_goes_up_once_its_record_number_is_fixed(
     tmp_path: Path, central: CentralConfig, server: Engine
 ) -> None:

@@ -89,7 +89,7 @@ def test_only_the_differing_fields_are_compared_and_identifiers_are_masked(
 ) -> None:
     dialog = _dialog(qtbot, _conflict(tmp_path, central))
     assert _rows(dialog.comparison) == [
-        ("name", "王**", "王**"),
+        ("name", "王淑英", "王秀兰"),
         ("id_number", "—", "110101********123X"),
     ]
 
@@ -153,7 +153,7 @@ def test_an_impossible_choice_is_explained_and_nothing_changes(
     assert len(open_issues(db)) == 3 and dialog.issues.rowCount() == 3
 
 
-def test_phone_numbers_and_contact_names_are_masked(qtbot, db: Database) -> None:
+def test_phone_numbers_are_masked_and_names_shown_to_choose_between(qtbot, db: Database) -> None:
     with db.write() as session:  # as push records a refused edit of a contact's number
         add_issue(
             session,
@@ -170,7 +170,7 @@ def test_phone_numbers_and_contact_names_are_masked(qtbot, db: Database) -> None
         )
     dialog = _dialog(qtbot, db)
     assert _rows(dialog.comparison) == [
-        ("contact_name", "李**", "李**"),
+        ("contact_name", "李建国", "李建军"),
         ("e164", "138****8000", "139****2222"),
     ]
 

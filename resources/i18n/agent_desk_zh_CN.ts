@@ -1041,7 +1041,7 @@ Your saved work is safe. The details are in %2</source>
     </message>
     <message>
         <source>synced %1</source>
-        <translation>%1 已同步</translation>
+        <translation>同步于 %1</translation>
     </message>
     <message>
         <source>%1 waiting</source>
