@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, func, select
+from sqlalchemy import Engine, func, select
 
 from agent_desk.db import demo, sync_local
 from agent_desk.db.engine import Database
@@ -23,6 +23,7 @@ from tests.builders import build_small_hospital
 from tests.test_sync_support import (
     TODAY,
     assert_converged,
+    limit_size,
     patient_name,
     pg_connect,
     rename_patient,
@@ -184,14 +185,6 @@ def test_a_pending_local_change_is_not_overwritten_by_a_download(
     assert_converged(server, a, b)
 
 
-def _limit_size(db: Database, pages: int) -> None:
-    @event.listens_for(db.engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: object) -> None:
-        dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
-
-    db.engine.dispose()
-
-
 def test_a_full_local_disk_half_applies_nothing_and_sync_resumes(
     tmp_path: Path, central: CentralConfig, server: Engine
 ) -> None:
@@ -206,13 +199,13 @@ def test_a_full_local_disk_half_applies_nothing_and_sync_resumes(
     settle(a, central)
     with b.engine.connect() as connection:
         pages = int(connection.exec_driver_sql("PRAGMA page_count").scalar() or 0)
-    _limit_size(b, pages + 2)
+    limit_size(b, pages + 2)
     with pytest.raises(LocalDiskFull, match="is full"):
         sync_once(b, central, pull_batch=1000)
     with b.read() as session:
         assert sync_local.read_state(session) == before  # the cursor did not move …
     assert _count(b, Patient) == 0  # … and no row of the batch went in
-    _limit_size(b, 1_000_000)
+    limit_size(b, 1_000_000)
     settle(b, central)
     assert _count(b, Patient) == 400
     assert_converged(server, a, b)

@@ -25,7 +25,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, event, select
 
 from agent_desk.db.engine import Database, make_engine
 from agent_desk.db.models import (
@@ -132,6 +132,16 @@ def add_attempt(db: Database, task_id: uuid.UUID, patient_id: uuid.UUID) -> uuid
         session.add(attempt)
         session.flush()
         return attempt.id
+
+
+def limit_size(db: Database, pages: int) -> None:
+    """A disk that is full once the database has *pages* pages (SQLite's own limit)."""
+
+    @event.listens_for(db.engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: object) -> None:
+        dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
+
+    db.engine.dispose()
 
 
 def patient_name(db: Database, patient_id: uuid.UUID) -> tuple[str, int] | None:

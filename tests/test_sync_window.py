@@ -13,17 +13,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 
 from agent_desk.db import staff as staff_db
 from agent_desk.db.engine import Database
-from agent_desk.db.models import FollowupTask
+from agent_desk.db.models import FollowupTask, Patient
 from agent_desk.domain.enums import (
     AttemptOutcome,
     Channel,
     Role,
-    SyncConnection,
-    SyncProblem,
     TaskStatus,
 )
 from agent_desk.domain.views import StaffView
@@ -31,12 +29,20 @@ from agent_desk.paths import DataDir
 from agent_desk.settings import Settings
 from agent_desk.sync.central import CentralConfig
 from agent_desk.sync.queue import WorkQueue
-from agent_desk.sync.state import SyncStatus
 from agent_desk.ui.app import build_main_window
 from agent_desk.ui.main_window import MainWindow
 from agent_desk.ui.sync_setup import JOURNAL_NAME, prepare_sync
-from agent_desk.ui.sync_status import SyncHub, status_text
-from tests.test_sync_support import TODAY, add_patient, add_task, settle, workstation
+from agent_desk.ui.sync_status import SyncHub
+from tests.test_sync_support import (
+    TODAY,
+    Cluster,
+    add_patient,
+    add_task,
+    limit_size,
+    settle,
+    throwaway_cluster,
+    workstation,
+)
 
 pytestmark = pytest.mark.usefixtures("qapp")
 
@@ -168,19 +174,66 @@ def test_offline_the_window_says_so_and_local_work_goes_on(qtbot, tmp_path: Path
         hub.stop()
 
 
-@pytest.mark.parametrize(
-    ("problem", "words"),
-    [
-        (SyncProblem.REFUSED, "refused this workstation"),
-        (SyncProblem.SCHEMA, "another version"),
-        (SyncProblem.DISK_FULL, "disk is full"),
-    ],
-)
-def test_each_failure_is_named_in_the_status_bar(problem: SyncProblem, words: str) -> None:
-    status = SyncStatus(SyncConnection.OFFLINE, None, 3, 0, 1, "detail", problem)
-    text = status_text(status)
-    assert text.startswith("○ Offline") and words in text
-    assert "3 waiting" in text and "1 to review" in text
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Cluster]:
+    with throwaway_cluster() as started:
+        yield started
+
+
+def _offline_window(qtbot, tmp_path: Path, config: CentralConfig) -> tuple[MainWindow, SyncHub]:
+    db = workstation(tmp_path, "ward")
+    user = _user(db, "sun")
+    hub = SyncHub(db, config, None, interval_s=0.5, listen=False)
+    return _window(qtbot, db, tmp_path, user, hub), hub
+
+
+def test_a_wrong_password_is_named_in_the_window(qtbot, tmp_path: Path, cluster: Cluster) -> None:
+    right = cluster.create_database("window_password")
+    window, hub = _offline_window(qtbot, tmp_path, right.with_password("wrong"))
+    try:
+        qtbot.waitUntil(lambda: "Offline" in window.sync_label.text(), timeout=10_000)
+        assert "refused this workstation (password?)" in window.sync_label.text()
+        assert "secret set central.password" in window.sync_label.toolTip()
+    finally:
+        hub.stop()
+
+
+def test_a_newer_central_schema_is_named_in_the_window(
+    qtbot, tmp_path: Path, central: CentralConfig, server: Engine
+) -> None:
+    with server.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+    window, hub = _offline_window(qtbot, tmp_path, central)
+    try:
+        qtbot.waitUntil(lambda: "Offline" in window.sync_label.text(), timeout=10_000)
+        assert "another version" in window.sync_label.text()
+        assert "newer than this agent_desk" in window.sync_label.toolTip()
+    finally:
+        hub.stop()
+
+
+def test_a_full_local_disk_is_named_and_sync_resumes_once_there_is_room(
+    qtbot, tmp_path: Path, central: CentralConfig
+) -> None:
+    other = workstation(tmp_path, "other")
+    with other.write() as session:
+        for n in range(400):
+            session.add(Patient(record_no=f"D{n:05}", name="王" * 30, address="北京" * 100))
+    settle(other, central)
+    db = workstation(tmp_path, "ward")
+    user = _user(db, "qian")
+    with db.engine.connect() as connection:
+        pages = int(connection.exec_driver_sql("PRAGMA page_count").scalar() or 0)
+    limit_size(db, pages + 2)
+    hub = SyncHub(db, central, None, interval_s=0.5, listen=False)
+    window = _window(qtbot, db, tmp_path, user, hub)
+    try:
+        qtbot.waitUntil(lambda: "disk is full" in window.sync_label.text(), timeout=10_000)
+        limit_size(db, 1_000_000)
+        hub.runner.sync_now()
+        qtbot.waitUntil(lambda: window.sync_label.text().startswith("● Online"), timeout=20_000)
+    finally:
+        hub.stop()
 
 
 def test_wrong_central_settings_are_a_warning_not_a_crash(tmp_path: Path, memory_keyring) -> None:
