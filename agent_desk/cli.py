@@ -251,13 +251,19 @@ def cmd_sync(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_central(ctx: Context, args: argparse.Namespace) -> int:
-    from agent_desk.sync.commands import run_central_init, run_central_status
+    from agent_desk.sync.commands import (
+        run_central_init,
+        run_central_prune,
+        run_central_status,
+    )
 
     config = _central_config(ctx, args.url)
     if args.central_command == "init":
         return run_central_init(
             config, sys.stdout, seed_from=ctx.db if args.seed_from_local else None
         )
+    if args.central_command == "prune":
+        return run_central_prune(config, sys.stdout, older_than_days=args.older_than_days)
     return run_central_status(config, sys.stdout)
 
 
@@ -435,7 +441,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="upload this workstation's data into an empty server",
     )
     central_status = central_sub.add_parser("status", help="schema, change feed, workstations")
-    for command in (central_init, central_status):
+    central_prune = central_sub.add_parser(
+        "prune", help="forget old change-feed rows (workstations behind them resync)"
+    )
+    central_prune.add_argument(
+        "--older-than-days",
+        type=_positive,
+        default=90,
+        metavar="N",
+        help="keep this many days of changes (default: 90)",
+    )
+    for command in (central_init, central_status, central_prune):
         command.add_argument("--url", metavar="URL", help="instead of the central.url setting")
     central.set_defaults(handler=cmd_central)
 

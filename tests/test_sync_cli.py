@@ -6,6 +6,7 @@ import io
 import sys
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from agent_desk.cli import main
@@ -53,3 +54,39 @@ def test_a_user_added_on_one_workstation_reaches_another(
         assert "nurse9\tnurse" in capsys.readouterr().out
         for station in (first, second):  # audit events came back through the feed: no issue
             assert open_issues(open_local(station / "agent_desk.sqlite3")) == []
+
+
+def test_central_prune_forgets_old_feed_rows_and_a_late_workstation_resyncs(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    with scratch_database() as url:
+        central = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        early, late = tmp_path / "ward", tmp_path / "centre"
+        early.mkdir()
+        late.mkdir()
+        assert _cli(early, monkeypatch, "central", "init", "--url", central) == 0
+        for station in (early, late):
+            assert _cli(station, monkeypatch, "config", "set", "central.url", central) == 0
+        add_nurse = ("users", "add", "nurse7", "--role", "nurse", "--password-stdin")
+        assert _cli(early, monkeypatch, *add_nurse, stdin="long enough\n") == 0
+        assert _cli(early, monkeypatch, "sync", "--once") == 0
+        with psycopg.connect(central, autocommit=True) as connection:
+            # The feed as it would look after a season: every row 100 days old.
+            connection.execute(
+                "UPDATE sync_change_log SET changed_at = changed_at - interval '100 days'"
+            )
+        capsys.readouterr()
+
+        assert _cli(early, monkeypatch, "central", "prune") == 0
+        said = capsys.readouterr().out
+        assert said.startswith("removed ") and "older than 90 days" in said
+        assert not said.startswith("removed 0 ")
+        with pytest.raises(SystemExit) as refused:  # argparse: usage error, nothing pruned
+            _cli(early, monkeypatch, "central", "prune", "--older-than-days", "0")
+        assert refused.value.code == 2
+        assert "whole number of 1 or more" in capsys.readouterr().err
+
+        assert _cli(late, monkeypatch, "sync", "--once") == 0  # behind the horizon: resync
+        assert "resynced" in capsys.readouterr().out
+        assert _cli(late, monkeypatch, "users", "list") == 0
+        assert "nurse7\tnurse" in capsys.readouterr().out

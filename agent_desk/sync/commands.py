@@ -4,12 +4,18 @@ and prints to *out*; failures raise SyncError (a UserError: one line on stderr).
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 from typing import TextIO
 
 from agent_desk.db.engine import Database
 from agent_desk.domain.enums import SyncConnection
 from agent_desk.sync.capture import install_capture
-from agent_desk.sync.central import CentralConfig, central_init, central_status
+from agent_desk.sync.central import (
+    CentralConfig,
+    central_init,
+    central_status,
+    prune_change_log,
+)
 from agent_desk.sync.cycle import sync_once
 from agent_desk.sync.runner import SyncRunner
 from agent_desk.sync.seed import seed_from_local
@@ -71,6 +77,18 @@ def run_central_init(
     print(central_init(config).summary(), file=out)
     if seed_from is not None:
         print(seed_from_local(seed_from, config).summary(), file=out)
+    return EXIT_OK
+
+
+def run_central_prune(config: CentralConfig, out: TextIO, *, older_than_days: int) -> int:
+    """`agent-desk central prune`: forget change-feed rows older than the retention; a
+    workstation that has not synced since then downloads everything once (a resync)."""
+    removed, horizon = prune_change_log(config, timedelta(days=older_than_days))
+    print(
+        f"removed {removed:,} change-feed rows older than {older_than_days} days; "
+        f"workstations behind transaction {horizon.txid} resync on their next sync",
+        file=out,
+    )
     return EXIT_OK
 
 
