@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -535,7 +536,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"agent-desk: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except OperationalError as exc:
-        print(f"agent-desk: {explain(data_dir.database, exc.orig)}", file=sys.stderr)
+        if isinstance(exc.orig, sqlite3.Error):
+            print(f"agent-desk: {explain(data_dir.database, exc.orig)}", file=sys.stderr)
+        else:  # the central PostgreSQL, not this workstation's file
+            detail = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
+            print(f"agent-desk: the central server failed: {detail}", file=sys.stderr)
         return EXIT_FAILURE
     except OSError as exc:
         print(
