@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 
+from agent_desk.db import leases
 from agent_desk.db.engine import Database
 from agent_desk.db.models import (
     FollowupAttempt,
@@ -21,10 +23,12 @@ from agent_desk.db.models import (
     FollowupTask,
     PatientContact,
     SyncConflict,
+    TaskLease,
 )
 from agent_desk.domain.enums import AttemptOutcome, Channel, ContactRelation, TaskStatus
 from agent_desk.forms import FormState, load_template
 from agent_desk.services.followup import FollowupService, FormSubmission
+from agent_desk.sync.capture import capture_of
 from agent_desk.sync.central import CentralConfig
 from agent_desk.sync.queue import FinishState, WorkQueue
 from tests.test_sync_support import (
@@ -187,3 +191,32 @@ def test_finish_without_sending_only_queues(
     result = queue.finish(held.task_id, AttemptOutcome.REACHED, send_now=False)
     assert result.state is FinishState.QUEUED and result.queued_because is None
     assert _task_status(server, task) is TaskStatus.PENDING
+
+
+def test_a_lease_lost_while_the_form_was_open_leaves_the_task_to_its_new_holder(
+    stations: tuple[Database, WorkQueue], central: CentralConfig, server: Engine, caplog
+) -> None:
+    db, queue = stations
+    task = _task_on_server(db, central)
+    queue.claim(task)
+    # Meanwhile on the server: the lease lapses and a colleague takes the task.
+    with Database(server).write() as session:
+        session.execute(
+            update(TaskLease)
+            .where(TaskLease.task_id == task)
+            .values(expires_at=datetime(2000, 1, 1, tzinfo=UTC))
+        )
+        leases.claim_task(session, task, "ward5", None, timedelta(minutes=3))
+    # The heartbeat that notices comes just as the attempt commits.
+    capture = capture_of(db)
+    assert capture is not None
+    capture.subscribe(queue.renew)
+
+    FollowupService(db, held=queue).record_attempt(task, Channel.PHONE, AttemptOutcome.REACHED)
+
+    assert queue.pending() == [] and queue.held() == []
+    assert "no longer held" in caplog.text
+    settle(db, central)
+    assert _count(server, FollowupAttempt) == 1  # the call happened: its attempt is kept
+    assert _task_status(server, task) is TaskStatus.PENDING  # ward5 decides the task now
+    assert _conflicts(db) == 0

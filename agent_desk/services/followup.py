@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,9 @@ from agent_desk.plans.calendar import local_date
 from agent_desk.plans.rates import RateRow, compute_rates
 from agent_desk.plans.retry import RetryPolicy
 from agent_desk.sync.capture import leave_to_server
+from agent_desk.sync.queue import NotHeld
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -186,6 +190,16 @@ class FollowupService:
         After the local commit: a crash in between leaves the attempt and its record on
         this workstation (and, through the outbox, on the server) with the task still
         open there, which the next agent sees; never a completion without its attempt."""
+        assert self._held is not None
+        try:
+            self._finish(made)
+        except NotHeld:
+            # The lease was lost (lapsed and taken over) while the form was open: the
+            # attempt and record still go up as facts, and the colleague who holds the
+            # task now decides its state; the server's row comes back down with pull.
+            log.warning("task %s was no longer held when its call was finished", made.task_id)
+
+    def _finish(self, made: AttemptMade) -> None:
         assert self._held is not None
         self._held.finish(
             made.task_id,
