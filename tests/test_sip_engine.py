@@ -800,7 +800,9 @@ def test_invite_benchmark_times_every_call(tmp_path: Path) -> None:
     )
     assert seen == callers  # each call carried the next caller of the injection file
     assert len(result.from_send_ms) == len(result.from_callback_ms) == 12
-    assert all(0 < ms < 1000 for ms in [*result.from_callback_ms, *result.from_send_ms])
+    # How fast is the benchmark's business (BENCHMARKS.md); a test only checks that each
+    # call was timed from before it rang (an upper bound failed once on a loaded machine).
+    assert all(ms > 0 for ms in [*result.from_callback_ms, *result.from_send_ms])
     # sipp's trace and our clock differ by their resolutions, so compare the typical call:
     # timing from sipp's send includes the path to our first line of Python.
     assert statistics.median(result.from_send_ms) >= statistics.median(result.from_callback_ms)
