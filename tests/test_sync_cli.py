@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -22,9 +24,10 @@ def _cli(data: Path, monkeypatch, *args: str, stdin: str = "") -> int:
     return main(["--data-dir", str(data), *args])
 
 
-def test_a_user_added_on_one_workstation_reaches_another(
-    tmp_path: Path, monkeypatch, capsys
-) -> None:
+@contextmanager
+def _two_stations(tmp_path: Path, monkeypatch, nurse: str) -> Iterator[tuple[str, Path, Path]]:
+    """A central server set up by `central init`, two stations pointed at it, and a nurse
+    added on the first and synced up: as hospital IT does it."""
     with scratch_database() as url:
         central = url.set(drivername="postgresql").render_as_string(hide_password=False)
         first, second = tmp_path / "ward", tmp_path / "centre"
@@ -33,21 +36,16 @@ def test_a_user_added_on_one_workstation_reaches_another(
         assert _cli(first, monkeypatch, "central", "init", "--url", central) == 0
         for station in (first, second):
             assert _cli(station, monkeypatch, "config", "set", "central.url", central) == 0
-        assert (
-            _cli(
-                first,
-                monkeypatch,
-                "users",
-                "add",
-                "nurse9",
-                "--role",
-                "nurse",
-                "--password-stdin",
-                stdin="long enough\n",
-            )
-            == 0
-        )
+        add = ("users", "add", nurse, "--role", "nurse", "--password-stdin")
+        assert _cli(first, monkeypatch, *add, stdin="long enough\n") == 0
         assert _cli(first, monkeypatch, "sync", "--once") == 0
+        yield central, first, second
+
+
+def test_a_user_added_on_one_workstation_reaches_another(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    with _two_stations(tmp_path, monkeypatch, "nurse9") as (_central, first, second):
         assert _cli(second, monkeypatch, "sync", "--once") == 0
         capsys.readouterr()
         assert _cli(second, monkeypatch, "users", "list") == 0
@@ -59,17 +57,7 @@ def test_a_user_added_on_one_workstation_reaches_another(
 def test_central_prune_forgets_old_feed_rows_and_a_late_workstation_resyncs(
     tmp_path: Path, monkeypatch, capsys
 ) -> None:
-    with scratch_database() as url:
-        central = url.set(drivername="postgresql").render_as_string(hide_password=False)
-        early, late = tmp_path / "ward", tmp_path / "centre"
-        early.mkdir()
-        late.mkdir()
-        assert _cli(early, monkeypatch, "central", "init", "--url", central) == 0
-        for station in (early, late):
-            assert _cli(station, monkeypatch, "config", "set", "central.url", central) == 0
-        add_nurse = ("users", "add", "nurse7", "--role", "nurse", "--password-stdin")
-        assert _cli(early, monkeypatch, *add_nurse, stdin="long enough\n") == 0
-        assert _cli(early, monkeypatch, "sync", "--once") == 0
+    with _two_stations(tmp_path, monkeypatch, "nurse7") as (central, early, late):
         with psycopg.connect(central, autocommit=True) as connection:
             # The feed as it would look after a season: every row 100 days old.
             connection.execute(
