@@ -49,19 +49,7 @@ class HeldTasks(Protocol):
 
     def holds(self, task_id: uuid.UUID) -> bool: ...
 
-    def finish(
-        self,
-        task_id: uuid.UUID,
-        outcome: AttemptOutcome,
-        *,
-        channel: Channel = ...,
-        at: datetime | None = ...,
-        note: str | None = ...,
-        number: str | None = ...,
-        call_id: uuid.UUID | None = ...,
-        attempt_id: uuid.UUID | None = ...,
-        send_now: bool = ...,
-    ) -> object: ...
+    def hand_over(self, made: AttemptMade) -> object: ...  # raises NotHeld
 
 
 class FollowupService:
@@ -192,26 +180,12 @@ class FollowupService:
         open there, which the next agent sees; never a completion without its attempt."""
         assert self._held is not None
         try:
-            self._finish(made)
+            self._held.hand_over(made)
         except NotHeld:
             # The lease was lost (lapsed and taken over) while the form was open: the
             # attempt and record still go up as facts, and the colleague who holds the
             # task now decides its state; the server's row comes back down with pull.
             log.warning("task %s was no longer held when its call was finished", made.task_id)
-
-    def _finish(self, made: AttemptMade) -> None:
-        assert self._held is not None
-        self._held.finish(
-            made.task_id,
-            made.outcome,
-            channel=made.channel,
-            at=made.at,
-            note=made.note,
-            number=made.number,
-            call_id=made.call_id,
-            attempt_id=made.attempt_id,
-            send_now=False,
-        )
 
     def open_alerts(self, role: Role) -> list[tuple[uuid.UUID, str, AlertSeverity]]:
         """Alerts raised by forms for *role* that nobody has acknowledged yet."""

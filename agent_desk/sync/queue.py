@@ -53,7 +53,7 @@ from sqlalchemy.orm import Session
 from agent_desk.db import leases
 from agent_desk.db.base import new_id, utcnow
 from agent_desk.db.engine import Database, make_engine
-from agent_desk.db.followup import AttemptResult, TaskNotOpen
+from agent_desk.db.followup import AttemptMade, AttemptResult, TaskNotOpen
 from agent_desk.db.leases import CompletionOutcome, FenceRule, Lease, LeaseLost
 from agent_desk.domain.enums import AttemptOutcome, Channel
 from agent_desk.errors import UserError
@@ -264,11 +264,8 @@ class WorkQueue:
     ) -> WorkQueue:
         """The workstation's queue on the configured central server (password, TLS files
         and connect timeout as sync uses them; no connection is made until needed)."""
-        engine = make_engine(
-            config.parsed_url, connect_args=config.connect_kwargs(), pool_size=2, max_overflow=2
-        )
         return cls(
-            Database(engine),
+            Database(make_engine(config.engine_url(), pool_size=2, max_overflow=2)),
             journal_path,
             holder=holder,
             staff_id=staff_id,
@@ -422,8 +419,7 @@ class WorkQueue:
         applies it now (COMPLETED); a refusal raises CompletionRefused. Unreachable, it is
         QUEUED in the journal and sent later by send_pending(); so is a completion the
         server could not take yet (a deadlock, or a call row not pushed yet), with the
-        reason in queued_because. With send_now=False it is only queued: the window hands
-        it over this way and the sync thread sends it, so no click waits on the network.
+        reason in queued_because. With send_now=False it is only queued (hand_over).
         """
         held = self._require(task_id)
         completion = PendingCompletion(
@@ -454,6 +450,21 @@ class WorkQueue:
             # Neither applied nor refused: it stays queued, and the reason is shown.
             return FinishResult(FinishState.QUEUED, completion, None, first_line(exc.orig or exc))
         return FinishResult(FinishState.COMPLETED, completion, attempt)
+
+    def hand_over(self, made: AttemptMade) -> PendingCompletion:
+        """Queue the completion of an attempt the workstation has just stored (raises
+        NotHeld). Only queued: the sync thread sends it, so no click waits on the network."""
+        return self.finish(
+            made.task_id,
+            made.outcome,
+            channel=made.channel,
+            at=made.at,
+            note=made.note,
+            number=made.number,
+            call_id=made.call_id,
+            attempt_id=made.attempt_id,
+            send_now=False,
+        ).completion
 
     def send_pending(self) -> SendReport:
         """Send queued completions, oldest first; stops with Offline when the server goes.

@@ -11,8 +11,7 @@
   snapshot; *on_status* hears every change of it on the sync thread, so a GUI must post
   it across to its own thread.
 - With a shared work queue, the same thread sends its queued completions before each
-  cycle and renews the leases every HEARTBEAT_EVERY, and runs the window's other queue
-  errands (call_soon), so that no click waits on the network.
+  cycle and renews the leases every HEARTBEAT_EVERY, so that no click waits on them.
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ import logging
 import random
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
@@ -43,7 +41,6 @@ from agent_desk.sync.state import SyncStatus, read_status
 log = logging.getLogger(__name__)
 
 StatusListener = Callable[[SyncStatus], None]
-Errand = Callable[[], None]
 PRUNE_EVERY_S = 3600.0
 KEEP_SENT = timedelta(days=7)
 
@@ -106,7 +103,6 @@ class SyncRunner:
         self.last_report: SyncReport | None = None
         self._last_prune = -PRUNE_EVERY_S
         self.work_queue = work_queue
-        self._errands: deque[Errand] = deque()
         self._last_beat = time.monotonic()  # the claims themselves were just granted
         self._status = self._with_queue(self._status)
 
@@ -144,12 +140,6 @@ class SyncRunner:
         """Sync at once, offline or not (a button in the window)."""
         self._wake.set()
 
-    def call_soon(self, errand: Errand) -> None:
-        """Run *errand* on the sync thread before the next cycle (e.g. give a lease back);
-        a failure is logged, and the cycle goes on."""
-        self._errands.append(errand)
-        self._wake.set()
-
     @property
     def status(self) -> SyncStatus:
         with self._lock:
@@ -166,7 +156,6 @@ class SyncRunner:
             self._wake.clear()
             if self._stop.is_set():
                 break
-            self._run_errands()
             try:
                 self._tend_queue()
                 if link is None:
@@ -208,14 +197,6 @@ class SyncRunner:
                 delay, waiting_polls = self._interval_s, 0
         if link is not None:
             link.close()
-
-    def _run_errands(self) -> None:
-        while self._errands:
-            errand = self._errands.popleft()
-            try:
-                errand()
-            except Exception:  # e.g. a release while offline: the lease lapses by itself
-                log.warning("sync errand failed", exc_info=True)
 
     def _tend_queue(self) -> None:
         """Queued completions first (so their leases settle before they lapse further),

@@ -23,7 +23,7 @@ from agent_desk.db.leases import TaskUnavailable, Unavailable
 from agent_desk.domain.enums import SyncConnection, SyncProblem
 from agent_desk.sync.capture import install_capture
 from agent_desk.sync.central import CentralConfig
-from agent_desk.sync.queue import Offline, StartVerdict, WorkQueue
+from agent_desk.sync.queue import CALL_ALLOWED, Offline, StartVerdict, WorkQueue
 from agent_desk.sync.runner import SyncRunner
 from agent_desk.sync.state import SyncStatus
 
@@ -106,9 +106,9 @@ class SyncHub(QObject):
                 )
             except TaskUnavailable as exc:
                 return _unavailable_text(exc)
-            self.status_changed.emit(self.runner.status)
+            return None  # granted by the server just now: live, no need to ask again
         verdict = queue.check_start(lease)
-        if verdict in (StartVerdict.LIVE, StartVerdict.LIVE_BY_COUNTDOWN):
+        if verdict in CALL_ALLOWED:
             return None
         if verdict is StartVerdict.UNVERIFIABLE:
             return QCoreApplication.translate(
