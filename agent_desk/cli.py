@@ -402,7 +402,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["csv", "json"], default="csv")
     export.add_argument("--out", metavar="FILE", help="write here instead of standard output")
     export.add_argument(
-        "--unmasked", action="store_true", help="export full ID and phone numbers (audit-logged)"
+        "--unmasked", action="store_true", help="export identifiers in full (audit-logged)"
     )
     export.set_defaults(handler=cmd_export)
 

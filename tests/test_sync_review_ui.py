@@ -192,3 +192,31 @@ def test_a_row_that_failed_the_first_download_says_no_values_were_kept(qtbot, db
     assert dialog.comparison.rowCount() == 0
     assert "No field values were kept" in dialog.summary.text()
     assert not dialog.send_again.isEnabled()
+
+
+def test_insurance_number_and_address_are_masked(qtbot, db: Database) -> None:
+    with db.write() as session:  # a refused edit of a patient's identifiers
+        add_issue(
+            session,
+            SyncIssue(
+                SyncIssueKind.CONFLICT,
+                "patients",
+                uuid.uuid4(),
+                "stale version",
+                op=SyncOp.UPDATE,
+                local_payload={
+                    "insurance_no": "1101934536797968",
+                    "address": "北京市顺义区复兴路7号",
+                },
+                server_payload={
+                    "insurance_no": "1101000000001234",
+                    "address": "北京市东城区西大街1号",
+                },
+            ),
+            datetime(2026, 11, 23, 8, tzinfo=UTC),
+        )
+    rows = _rows(_dialog(qtbot, db).comparison)
+    assert sorted(rows) == [
+        ("address", "北京市顺义区****", "北京市东城区****"),
+        ("insurance_no", "1101********7968", "1101********1234"),
+    ]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from agent_desk.db.models import (
@@ -19,6 +19,7 @@ from agent_desk.db.models import (
     PatientContact,
     StaffUser,
 )
+from agent_desk.domain.masking import Identifier
 
 CHUNK = 5000
 AnySelect = Select[*tuple[Any, ...]]
@@ -31,18 +32,11 @@ class ExportKind(StrEnum):
     FOLLOWUPS = "followups"
 
 
-class Sensitive(StrEnum):
-    """How a column must be masked unless the export is explicitly unmasked."""
-
-    ID_NUMBER = "id_number"
-    PHONE = "phone"
-
-
 @dataclass(frozen=True)
 class Column:
     name: str
     expression: Any
-    sensitive: Sensitive | None = None
+    identifier: Identifier | None = None  # masked unless the export is explicitly unmasked
 
 
 def _primary_phone() -> Any:
@@ -60,11 +54,11 @@ def _patients() -> tuple[list[Column], Callable[[AnySelect], AnySelect]]:
         Column("name", Patient.name),
         Column("sex", Patient.sex),
         Column("birth_date", Patient.birth_date),
-        Column("id_number", Patient.id_number, Sensitive.ID_NUMBER),
-        Column("phone", _primary_phone(), Sensitive.PHONE),
+        Column("id_number", Patient.id_number, Identifier.ID_NUMBER),
+        Column("phone", _primary_phone(), Identifier.PHONE),
         Column("occupation", Patient.occupation),
-        Column("address", Patient.address),
-        Column("insurance_no", Patient.insurance_no),
+        Column("address", Patient.address, Identifier.ADDRESS),
+        Column("insurance_no", Patient.insurance_no, Identifier.INSURANCE_NO),
         Column("allergies", Patient.allergies),
         Column("chronic_conditions", Patient.chronic_conditions),
         Column("consent_call", Patient.consent_call),
@@ -101,7 +95,13 @@ def _calls() -> tuple[list[Column], Callable[[AnySelect], AnySelect]]:
     columns = [
         Column("call_id", Call.id),
         Column("direction", Call.direction),
-        Column("remote_number", Call.remote_number, Sensitive.PHONE),
+        # E.164 where the number was understood: the same number exports alike, however
+        # the caller-ID or the PBX wrote it.
+        Column(
+            "remote_number",
+            func.coalesce(Call.remote_e164, Call.remote_number),
+            Identifier.PHONE,
+        ),
         Column("started_at", Call.started_at),
         Column("answered_at", Call.answered_at),
         Column("ended_at", Call.ended_at),

@@ -1,11 +1,16 @@
-"""`agent-desk export`: CSV (Excel-friendly UTF-8 with BOM) or JSON, masked by default."""
+"""`agent-desk export`: CSV (Excel-friendly UTF-8 with BOM) or JSON, masked by default.
+
+Identifiers leave masked by the one rule in domain.masking, or, with --unmasked, as
+they are stored less surrounding spaces. No cell carries a prefix, quote or formula to
+stop a spreadsheet from reading a long number as a number: README says how to open an
+unmasked export in Excel with those columns as text.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
 import uuid
-from collections.abc import Callable
 from datetime import date, datetime
 from enum import Enum, StrEnum
 from typing import Any, TextIO
@@ -13,9 +18,9 @@ from typing import Any, TextIO
 from agent_desk.db import audit
 from agent_desk.db import export as export_queries
 from agent_desk.db.engine import Database
-from agent_desk.db.export import ExportKind, Sensitive
+from agent_desk.db.export import ExportKind
 from agent_desk.domain.enums import AuditAction
-from agent_desk.domain.masking import mask_id_number, mask_phone
+from agent_desk.domain.masking import Identifier, mask, plain
 
 
 class ExportFormat(StrEnum):
@@ -23,10 +28,10 @@ class ExportFormat(StrEnum):
     JSON = "json"
 
 
-_MASKS: dict[Sensitive, Callable[[str], str]] = {
-    Sensitive.ID_NUMBER: mask_id_number,
-    Sensitive.PHONE: mask_phone,
-}
+def _identifier(kind: Identifier, value: Any, unmasked: bool) -> Any:
+    if not isinstance(value, str):
+        return value  # no value, no mask: an empty cell stays empty
+    return plain(value) if unmasked else mask(kind, value)
 
 
 def _plain(value: Any) -> Any:
@@ -51,7 +56,7 @@ def export(
 ) -> int:
     """Write every row of *kind* to *out*; return the row count. The export is audit-logged."""
     columns = export_queries.columns_of(kind)
-    masks = [None if unmasked or c.sensitive is None else _MASKS[c.sensitive] for c in columns]
+    identifiers = [c.identifier for c in columns]
     names = [c.name for c in columns]
     count = 0
     # Logged before the first row leaves, in its own short transaction, so that a long
@@ -66,8 +71,8 @@ def export(
             out.write("[")
         for row in export_queries.rows(session, kind):
             values = [
-                mask(v) if mask and isinstance(v, str) else _plain(v)
-                for v, mask in zip(row, masks, strict=True)
+                _plain(v) if identifier is None else _identifier(identifier, v, unmasked)
+                for v, identifier in zip(row, identifiers, strict=True)
             ]
             if fmt is ExportFormat.CSV:
                 writer.writerow(

@@ -36,7 +36,7 @@ from agent_desk.db.sync_codec import to_python
 from agent_desk.db.sync_issues import IssueView
 from agent_desk.db.sync_tables import synced_table
 from agent_desk.domain.enums import ConflictResolution, SyncIssueKind, SyncOp
-from agent_desk.domain.masking import mask_id_number, mask_phone
+from agent_desk.domain.masking import IDENTIFIER_COLUMNS, mask
 from agent_desk.sync.conflicts import CannotResolve, open_issues, resolve_issue
 from agent_desk.ui.labels import format_date, format_datetime, label, table_label
 
@@ -47,13 +47,9 @@ _MISSING = "—"
 # what the person chooses between (resolve_issue never copies it back either).
 _BOOKKEEPING = frozenset({"id", "version", "created_at", "updated_at"})
 
-# PIPL: identifiers (phone and ID-card numbers) are masked on screen. Names are shown as
-# the worklist and the card show them: two masked names (王** against 王**) would leave the
-# reviewer nothing to choose between.
-_PHONE_FIELDS = frozenset(
-    {"raw_number", "e164", "number", "remote_number", "remote_e164", "local_number"}
-)
-_ID_CARD_FIELDS = frozenset({"id_number"})
+# PIPL: identifiers (phone, ID-card and insurance numbers, the address) are masked on
+# screen. Names are shown as the worklist and the card show them: two masked names (王**
+# against 王**) would leave the reviewer nothing to choose between.
 _NEVER_SHOWN = frozenset({"password_hash"})  # not even masked: a hash helps nobody decide
 
 
@@ -97,11 +93,8 @@ def _column_order(table_name: str) -> tuple[str, ...]:
 def _masked(table_name: str, field: str, text: str) -> str:
     if field in _NEVER_SHOWN:
         return "********"
-    if field in _PHONE_FIELDS:
-        return mask_phone(text)
-    if field in _ID_CARD_FIELDS:
-        return mask_id_number(text)
-    return text
+    identifier = IDENTIFIER_COLUMNS.get(field)
+    return text if identifier is None else mask(identifier, text)
 
 
 def _as_python(table_name: str, field: str, value: Any) -> Any:
