@@ -30,6 +30,7 @@ from agent_desk.domain.views import (
     ContactView,
     DiagnosisView,
     EncounterView,
+    FormRef,
     PatientCard,
     PatientHit,
     TaskView,
@@ -214,7 +215,7 @@ def _timeline(
             TimelineEntry(
                 record.completed_at,
                 TimelineKind.RECORD,
-                record.template_code,
+                FormRef(record.template_code, record.template_version),
                 "",
                 record.recovery_score,
             )

@@ -99,6 +99,7 @@ class AuditAction(StrEnum):
     PATIENT_CREATED = "patient_created"
     CONTACT_ADDED = "contact_added"
     IMPORT = "import"  # a discharge file or HL7 batch from the HIS
+    UNMASK = "unmask"  # an identifier shown in full on screen; the detail names which
 
 
 class ImportKind(StrEnum):

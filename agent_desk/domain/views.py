@@ -77,12 +77,21 @@ class TimelineKind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class FormRef:
+    """The form template a record was filled with; the UI shows the template's title."""
+
+    code: str
+    version: str
+
+
+@dataclass(frozen=True, slots=True)
 class TimelineEntry:
     """One dated line in the patient's history, newest first on the card."""
 
     at: datetime
     kind: TimelineKind
-    title: str | StrEnum  # an enum (an outcome, a direction) is translated by the UI
+    # An enum (an outcome, a direction) or a form is named by the UI, in its language.
+    title: str | StrEnum | FormRef
     detail: str = ""
     score: float | None = None
 

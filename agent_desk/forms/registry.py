@@ -14,6 +14,7 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 
 from agent_desk.forms.errors import (
+    FormsError,
     TemplateError,
     TemplateErrorCode,
     TemplateInvalid,
@@ -84,6 +85,16 @@ class TemplateLibrary:
         if key not in self._cache:
             self._cache[key] = self._read(code, version, files_by_version[version])
         return self._cache[key]
+
+    def title(self, code: str, version: str, language: str = "zh") -> str:
+        """What a record's form is called: the title of the version it was filled with,
+        else of the newest version, else (its template is gone) the code itself."""
+        for pinned in (version, None):
+            try:
+                return self.load(code, pinned).title.get(language)
+            except FormsError:
+                continue
+        return code
 
     def catalogue(self) -> list[FormTemplate]:
         """The newest version of every active template: what the form chooser offers."""

@@ -12,6 +12,7 @@ from agent_desk.db import patients as patient_queries
 from agent_desk.db.engine import Database
 from agent_desk.db.phone_index import PhoneIndex
 from agent_desk.domain.enums import AuditAction, ContactRelation, Sex
+from agent_desk.domain.masking import Identifier
 from agent_desk.domain.phones import (
     InvalidPhoneNumber,
     PhonePlan,
@@ -131,3 +132,11 @@ class PatientService:
             if card is not None:
                 audit.record(session, actor, AuditAction.VIEW_PATIENT, "patient", patient_id)
             return card
+
+    def record_unmask(self, patient_id: uuid.UUID, identifier: Identifier, actor: str) -> None:
+        """Log that *actor* asked to see one of the patient's identifiers in full; the
+        caller shows it only once this returns."""
+        with self._db.write() as session:
+            audit.record(
+                session, actor, AuditAction.UNMASK, "patient", patient_id, field=identifier.value
+            )

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from agent_desk.db.worklist import WorklistFilter
 from agent_desk.domain.enums import Role, WorklistView
+from agent_desk.domain.masking import Identifier
 from agent_desk.domain.views import PatientHit, StaffView
 from agent_desk.services.patients import PatientService, SearchProblem
 from agent_desk.services.worklist import WorklistService
@@ -146,7 +147,8 @@ class MainWindow(QMainWindow):
         right_layout.setContentsMargins(0, 0, 0, 0)
         self.call_panel = CallPanel()
         right_layout.addWidget(self.call_panel)
-        self.card = PatientCardView()
+        self.card = PatientCardView(language=self.followup.language)
+        self.card.unmask_requested.connect(self._unmask)
         right_layout.addWidget(self.card, 1)
         self.card.tabs.addTab(self.followup, self.tr("Follow-up form"))
         self.card.tabs.currentChanged.connect(
@@ -300,6 +302,10 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("This patient no longer exists."), 8000)
             return
         self.card.show_card(card, self._today())
+
+    def _unmask(self, patient_id: uuid.UUID, identifier: Identifier) -> None:
+        self.patients.record_unmask(patient_id, identifier, self.user.username)
+        self.card.reveal(identifier)
 
     def _on_row_selected(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         indexes = selected.indexes()

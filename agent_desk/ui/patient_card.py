@@ -17,14 +17,16 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QTabWidget,
     QTextBrowser,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from agent_desk.domain.masking import mask_id_number, mask_phone
-from agent_desk.domain.views import PatientCard, TaskView
+from agent_desk.domain.masking import Identifier, mask, plain
+from agent_desk.domain.views import FormRef, PatientCard, TaskView
+from agent_desk.forms.registry import TemplateLibrary, default_library
 from agent_desk.ui.labels import format_date, format_datetime, label, plan_label
 
 _FLAG_STYLE = (
@@ -43,11 +45,20 @@ class PatientCardView(QWidget):
 
     task_selected = Signal(object)  # TaskView | None, when the user picks another task
     card_shown = Signal(object)  # PatientCard, once every part is filled
+    # (patient id, Identifier): the user asked to see it in full. The window logs the
+    # request and then calls reveal(); the card never shows an identifier unlogged.
+    unmask_requested = Signal(object, object)
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(
+        self, library: TemplateLibrary | None = None, language: str = "zh", parent: Any = None
+    ) -> None:
         super().__init__(parent)
         self.card: PatientCard | None = None
+        self._library = library or default_library()
+        self._language = language
         self._filling = False
+        # The masked fields on show: their value label, their Show button, the full text.
+        self._identifiers: dict[Identifier, tuple[QLabel, QToolButton, str]] = {}
         self._build()
         self.clear()
 
@@ -105,6 +116,7 @@ class PatientCardView(QWidget):
         self.card = None
         self.title.setText(self.tr("No patient selected"))
         self._set_flags([])
+        self._identifiers.clear()
         while self.fields.rowCount():
             self.fields.removeRow(0)
         self.tasks.clear()
@@ -128,6 +140,13 @@ class PatientCardView(QWidget):
         self._fill_timeline(card)
         self._fill_encounters(card)
         self.card_shown.emit(card)
+
+    def reveal(self, identifier: Identifier) -> None:
+        """Show one identifier of the current card in full (the request is logged)."""
+        if identifier in self._identifiers:
+            field, button, full = self._identifiers[identifier]
+            field.setText(full)
+            button.hide()
 
     def selected_task(self) -> TaskView | None:
         item = self.tasks.currentItem()
@@ -165,18 +184,15 @@ class PatientCardView(QWidget):
 
     def _fill_fields(self, card: PatientCard) -> None:
         def add(name: str, value: str | None) -> None:
-            field = QLabel(value or "—")
-            field.setWordWrap(True)
-            field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.fields.addRow(name, field)
+            self.fields.addRow(name, self._value_label(value or "—"))
 
         add(self.tr("Record no."), card.record_no)
-        add(self.tr("ID number"), mask_id_number(card.id_number) if card.id_number else None)
+        self._add_identifier(self.tr("ID number"), Identifier.ID_NUMBER, card.id_number)
         add(self.tr("Birth date"), format_date(card.birth_date))
-        add(self.tr("Phone"), self._contacts_text(card))
-        add(self.tr("Insurance no."), card.insurance_no)
+        self._add_contacts(card)
+        self._add_identifier(self.tr("Insurance no."), Identifier.INSURANCE_NO, card.insurance_no)
         add(self.tr("Occupation"), card.occupation)
-        add(self.tr("Address"), card.address)
+        self._add_identifier(self.tr("Address"), Identifier.ADDRESS, card.address)
         add(self.tr("Family history"), card.family_history)
         if card.tags:
             add(self.tr("Tags"), "、".join(card.tags))
@@ -185,15 +201,51 @@ class PatientCardView(QWidget):
             arrow = "↑" if trend[-1] > trend[0] else "↓" if trend[-1] < trend[0] else "→"
             add(self.tr("Recovery score"), " → ".join(f"{s:g}" for s in trend[-6:]) + f"  {arrow}")
 
-    def _contacts_text(self, card: PatientCard) -> str:
-        lines = []
+    @staticmethod
+    def _value_label(text: str) -> QLabel:
+        field = QLabel(text)
+        field.setWordWrap(True)
+        field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return field
+
+    def _add_identifier(self, name: str, identifier: Identifier, value: str | None) -> None:
+        if not value:
+            self.fields.addRow(name, self._value_label("—"))
+            return
+        self._add_masked(name, identifier, mask(identifier, value), plain(value))
+
+    def _add_contacts(self, card: PatientCard) -> None:
+        if not card.contacts:
+            self.fields.addRow(self.tr("Phone"), self._value_label("—"))
+            return
+        masked, full = [], []
         for contact in card.contacts:
-            number = mask_phone(contact.e164 or contact.raw_number)
             who = label(contact.relation)
             if contact.contact_name:
                 who = f"{who} {contact.contact_name}"
-            lines.append(f"{number}  ({who})")
-        return "\n".join(lines)
+            number = contact.e164 or contact.raw_number
+            masked.append(f"{mask(Identifier.PHONE, number)}  ({who})")
+            full.append(f"{plain(contact.raw_number)}  ({who})")
+        self._add_masked(self.tr("Phone"), Identifier.PHONE, "\n".join(masked), "\n".join(full))
+
+    def _add_masked(self, name: str, identifier: Identifier, masked: str, full: str) -> None:
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        field = self._value_label(masked)
+        layout.addWidget(field, 1)
+        button = QToolButton()
+        button.setObjectName(f"unmask_{identifier.value}")
+        button.setText(self.tr("Show"))
+        button.setToolTip(self.tr("Show in full; the audit log records who saw it"))
+        button.clicked.connect(lambda: self._ask_unmask(identifier))
+        layout.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        self._identifiers[identifier] = (field, button, full)
+        self.fields.addRow(name, row)
+
+    def _ask_unmask(self, identifier: Identifier) -> None:
+        if self.card is not None:
+            self.unmask_requested.emit(self.card.id, identifier)
 
     def _fill_tasks(self, tasks: tuple[TaskView, ...]) -> None:
         for task in tasks:
@@ -219,7 +271,7 @@ class PatientCardView(QWidget):
     def _fill_timeline(self, card: PatientCard) -> None:
         items = []
         for entry in card.timeline:
-            title = label(entry.title) if isinstance(entry.title, Enum) else entry.title
+            title = self._timeline_title(entry.title)
             score = "" if entry.score is None else f"{entry.score:g}"
             item = QTreeWidgetItem(
                 [
@@ -231,6 +283,11 @@ class PatientCardView(QWidget):
             )
             items.append(item)
         self.timeline.addTopLevelItems(items)
+
+    def _timeline_title(self, title: str | Enum | FormRef) -> str:
+        if isinstance(title, FormRef):
+            return self._library.title(title.code, title.version, self._language)
+        return label(title) if isinstance(title, Enum) else title
 
     def _fill_encounters(self, card: PatientCard) -> None:
         parts = []

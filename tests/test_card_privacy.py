@@ -1,0 +1,93 @@
+"""The card: every identifier masked by the one rule, shown in full only on an audited
+request; the history names forms by their title."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from PySide6.QtWidgets import QLabel, QToolButton
+
+from agent_desk.db.engine import Database
+from agent_desk.db.models import AuditEvent, Patient
+from agent_desk.db.phone_index import PhoneIndex
+from agent_desk.domain.enums import AuditAction
+from agent_desk.domain.phones import PhonePlan
+from agent_desk.services.patients import PatientService
+from agent_desk.ui.main_window import MainWindow
+from agent_desk.ui.patient_card import PatientCardView
+from tests.builders import Hospital
+from tests.test_ui import window  # noqa: F401 (the shared window fixture)
+
+pytestmark = pytest.mark.usefixtures("qapp")
+
+
+def _card_text(card: PatientCardView) -> str:
+    return " ".join(label.text() for label in card.findChildren(QLabel))
+
+
+def _give_wang_insurance_and_address(db: Database, hospital: Hospital) -> None:
+    with db.write() as session:
+        wang = session.get(Patient, hospital.patients["wang"])
+        assert wang is not None
+        wang.insurance_no, wang.address = "1101934536797968", "北京市东城区西大街173号明珠花园"
+
+
+def test_insurance_number_and_address_are_masked(
+    window: MainWindow,  # noqa: F811
+    db: Database,
+    hospital: Hospital,
+) -> None:
+    _give_wang_insurance_and_address(db, hospital)
+    window.open_patient(hospital.patients["wang"])
+    text = _card_text(window.card)
+    assert "1101********7968" in text and "1101934536797968" not in text
+    assert "北京市东城区****" in text and "西大街" not in text
+
+
+def test_every_number_on_the_card_masks_alike(
+    window: MainWindow,  # noqa: F811
+    hospital: Hospital,
+) -> None:
+    window.open_patient(hospital.patients["wang"])
+    text = _card_text(window.card)
+    assert "138****8000  (Self)" in text and "010****5678  (Child 家属)" in text
+
+
+def test_show_reveals_one_field_and_writes_who_saw_it(
+    window: MainWindow,  # noqa: F811
+    db: Database,
+    hospital: Hospital,
+) -> None:
+    wang = hospital.patients["wang"]
+    window.open_patient(wang)
+    window.card.findChild(QToolButton, "unmask_id_number").click()
+    text = _card_text(window.card)
+    assert "11010119500307123X" in text and "138****8000" in text
+    with db.read() as session:
+        event = session.scalars(select(AuditEvent).order_by(AuditEvent.at.desc())).first()
+        assert event is not None
+        assert (event.actor, event.action, event.entity_id, event.detail) == (
+            "admin",
+            AuditAction.UNMASK,
+            str(wang),
+            {"field": "id_number"},
+        )
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [("zh", "出院患者回访表（通用）"), ("en", "Discharge follow-up (general)")],
+)
+def test_history_names_a_record_by_its_forms_title(
+    qtbot, db: Database, hospital: Hospital, language: str, title: str
+) -> None:
+    card = PatientService(db, PhonePlan(), PhoneIndex(db)).open_card(
+        hospital.patients["li_b"], "nurse1"
+    )
+    assert card is not None
+    view = PatientCardView(language=language)
+    qtbot.addWidget(view)
+    view.show_card(card)
+    rows = [view.timeline.topLevelItem(row) for row in range(view.timeline.topLevelItemCount())]
+    assert [(item.text(2), item.text(3)) for item in rows] == [(title, "82")]
