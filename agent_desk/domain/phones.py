@@ -15,6 +15,8 @@ from functools import lru_cache
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat
 
+from agent_desk.domain.masking import mask_phone
+
 DEFAULT_REGION = "CN"
 _LOCAL_LANDLINE = re.compile(r"^[2-9]\d{6,7}$")
 _SEPARATORS = re.compile(r"[\s\-().]")
@@ -59,9 +61,9 @@ def _normalise_cached(raw: str, plan: PhonePlan) -> str:
     try:
         parsed = phonenumbers.parse(compact, plan.region)
     except NumberParseException as exc:
-        raise InvalidPhoneNumber(f"not a phone number: {raw!r}") from exc
+        raise InvalidPhoneNumber(f"not a phone number: {mask_phone(raw)}") from exc
     if not phonenumbers.is_valid_number(parsed):
-        raise InvalidPhoneNumber(f"not a valid phone number: {raw!r}")
+        raise InvalidPhoneNumber(f"not a valid phone number: {mask_phone(raw)}")
     return phonenumbers.format_number(parsed, PhoneNumberFormat.E164)
 
 

@@ -23,6 +23,7 @@ from agent_desk.db.base import utcnow
 from agent_desk.db.engine import Database
 from agent_desk.db.intake import Change, ResolvedContact
 from agent_desk.domain.enums import AuditAction, CancelReason, DischargeDisposition, ImportKind
+from agent_desk.domain.masking import Identifier, mask
 from agent_desk.domain.phones import PhonePlan, try_normalise
 from agent_desk.errors import UserError
 from agent_desk.intake.csv_xlsx import SpreadsheetSource, TableError, read_table
@@ -60,6 +61,13 @@ log = logging.getLogger(__name__)
 
 DEFAULT_SOURCE = "HIS"
 # Longest values the columns hold: checked up front so SQLite and PostgreSQL agree.
+# Shown masked in a report or a log line, as everywhere else.
+_IDENTIFIERS = {
+    "ID number": Identifier.ID_NUMBER,
+    "address": Identifier.ADDRESS,
+    "insurance number": Identifier.INSURANCE_NO,
+    "phone number": Identifier.PHONE,
+}
 _LIMITS = {
     "record number": 32,
     "name": 64,
@@ -136,7 +144,8 @@ def _check_lengths(event: IntakeEvent) -> None:
         values += [("diagnosis name", dx.name) for dx in enc.diagnoses]
     for label, value in values:
         if value is not None and len(value) > _LIMITS[label]:
-            raise ItemRejected(f"{label} {value[:40]!r}… is longer than {_LIMITS[label]}")
+            shown = mask(_IDENTIFIERS[label], value) if label in _IDENTIFIERS else value[:40]
+            raise ItemRejected(f"{label} {shown!r}… is longer than {_LIMITS[label]}")
 
 
 class DatabaseSink(IntakeSink):
@@ -184,7 +193,8 @@ class DatabaseSink(IntakeSink):
         for contact in data.contacts:
             e164 = try_normalise(contact.raw_number, self._phone_plan)
             if e164 is None:
-                notes.append(f"phone {contact.raw_number!r} is not a valid number; kept as written")
+                shown = mask(Identifier.PHONE, contact.raw_number)
+                notes.append(f"phone {shown!r} is not a valid number; kept as written")
             resolved.append(
                 ResolvedContact(contact.raw_number, e164, contact.relation, contact.name)
             )
