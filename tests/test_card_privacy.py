@@ -6,24 +6,29 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from PySide6.QtWidgets import QLabel, QToolButton
+from PySide6.QtWidgets import QLabel, QToolButton, QWidget
 
 from agent_desk.db.engine import Database
 from agent_desk.db.models import AuditEvent, Patient
 from agent_desk.db.phone_index import PhoneIndex
-from agent_desk.domain.enums import AuditAction
+from agent_desk.db.worklist import WorklistFilter
+from agent_desk.domain.enums import AuditAction, WorklistView
 from agent_desk.domain.phones import PhonePlan
 from agent_desk.services.patients import PatientService
+from agent_desk.services.worklist import WorklistService
 from agent_desk.ui.main_window import MainWindow
+from agent_desk.ui.new_caller import NewCallerDialog
 from agent_desk.ui.patient_card import PatientCardView
-from tests.builders import Hospital
+from agent_desk.ui.worklist_model import Column, WorklistModel
+from tests.builders import Hospital, add_task
+from tests.conftest import TODAY
 from tests.test_ui import window  # noqa: F401 (the shared window fixture)
 
 pytestmark = pytest.mark.usefixtures("qapp")
 
 
-def _card_text(card: PatientCardView) -> str:
-    return " ".join(label.text() for label in card.findChildren(QLabel))
+def _card_text(widget: QWidget) -> str:
+    return " ".join(label.text() for label in widget.findChildren(QLabel))
 
 
 def _give_wang_insurance_and_address(db: Database, hospital: Hospital) -> None:
@@ -91,3 +96,21 @@ def test_history_names_a_record_by_its_forms_title(
     view.show_card(card)
     rows = [view.timeline.topLevelItem(row) for row in range(view.timeline.topLevelItemCount())]
     assert [(item.text(2), item.text(3)) for item in rows] == [(title, "82")]
+
+
+def test_the_worklist_masks_a_landline_as_the_card_does(db: Database, hospital: Hospital) -> None:
+    add_task(db, hospital, "li_b_due", "li_b", hospital.orthopaedics, TODAY)
+    model = WorklistModel(WorklistService(db))
+    model.set_filter(WorklistFilter(WorklistView.DUE, TODAY))
+    phones = {
+        model.row_at(row).patient_name: model.index(row, Column.PHONE).data()
+        for row in range(model.rowCount())
+    }
+    assert phones["李桂兰"] == "010****4321"
+
+
+def test_the_new_caller_dialog_masks_a_formatted_number(qtbot, db: Database) -> None:
+    service = PatientService(db, PhonePlan(), PhoneIndex(db))
+    dialog = NewCallerDialog("+86 131-2222-3333", service, "nurse1")
+    qtbot.addWidget(dialog)
+    assert "No patient has the number 131****3333." in _card_text(dialog)
