@@ -12,10 +12,13 @@ from agent_desk.db.engine import Database
 from agent_desk.db.models import AuditEvent, Patient
 from agent_desk.db.phone_index import PhoneIndex
 from agent_desk.db.worklist import WorklistFilter
-from agent_desk.domain.enums import AuditAction, WorklistView
+from agent_desk.domain.enums import AuditAction, CallDirection, WorklistView
 from agent_desk.domain.phones import PhonePlan
+from agent_desk.services.calls import CallService
 from agent_desk.services.patients import PatientService
 from agent_desk.services.worklist import WorklistService
+from agent_desk.telephony.events import CallRinging, CallSnapshot, CallSource
+from agent_desk.ui.call_controller import CallController
 from agent_desk.ui.main_window import MainWindow
 from agent_desk.ui.new_caller import NewCallerDialog
 from agent_desk.ui.patient_card import PatientCardView
@@ -114,3 +117,21 @@ def test_the_new_caller_dialog_masks_a_formatted_number(qtbot, db: Database) -> 
     dialog = NewCallerDialog("+86 131-2222-3333", service, "nurse1")
     qtbot.addWidget(dialog)
     assert "No patient has the number 131****3333." in _card_text(dialog)
+
+
+def test_the_call_panel_masks_a_formatted_number(
+    window: MainWindow,  # noqa: F811
+    db: Database,
+) -> None:
+    controller = CallController(
+        CallService(db, window.patients.index, PhonePlan(), None, "admin"),
+        window.patients,
+        window.card,
+        window.call_panel,
+        window.statusBar(),
+        "admin",
+        parent=window,
+    )
+    call = CallSnapshot("c1", CallSource.SIP, CallDirection.INBOUND, "+86 139-1234-5678")
+    controller.handle(CallRinging(call=call))
+    assert "李建国 139****5678" in window.call_panel.status.text()
