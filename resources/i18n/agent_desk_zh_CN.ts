@@ -836,6 +836,14 @@ Your saved work is safe. The details are in %2</source>
         <translation>康复评分趋势</translation>
     </message>
     <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Show in full; the audit log records who saw it</source>
+        <translation>完整显示（审计日志将记录查看人）</translation>
+    </message>
+    <message>
         <source>%1 — due %2 (window %3 to %4), priority %5</source>
         <translation>%1 — 应访日期 %2（窗口 %3 至 %4），优先级 %5</translation>
     </message>
