@@ -17,12 +17,24 @@ def test_mobile_keeps_first_three_and_last_four() -> None:
 
 
 def test_every_written_form_of_a_mobile_masks_alike() -> None:
-    forms = ["+86 138-4567-5678", "138 4567 5678", " 13845675678 ", "0086 138 4567 5678"]
+    forms = [
+        "+86 138-4567-5678",
+        "138 4567 5678",
+        " 13845675678 ",
+        "0086 138 4567 5678",
+        "tel:+8613845675678",
+    ]
     assert {mask_phone(form) for form in forms} == {"138****5678"}
 
 
 def test_a_landline_masks_alike_typed_or_in_e164() -> None:
-    forms = ["010-6234 5678", "(010)62345678", "+861062345678", "+86 10 6234 5678"]
+    forms = [
+        "010-6234 5678",
+        "(010)62345678",
+        "+861062345678",
+        "+86 10 6234 5678",
+        "(+86)010-62345678",
+    ]
     assert {mask_phone(form) for form in forms} == {"010****5678"}
 
 

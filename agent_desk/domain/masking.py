@@ -21,8 +21,8 @@ class Identifier(StrEnum):
     ADDRESS = "address"
 
 
-# Database columns that hold an identifier, wherever they are shown (the sync review
-# shows raw rows; the export names its columns after them).
+# Column names that hold an identifier: the database's (the sync review shows raw rows)
+# and the export's.
 IDENTIFIER_COLUMNS: Mapping[str, Identifier] = {
     "raw_number": Identifier.PHONE,
     "e164": Identifier.PHONE,
@@ -39,6 +39,7 @@ IDENTIFIER_COLUMNS: Mapping[str, Identifier] = {
 _HIDDEN = "****"
 _ID_HIDDEN = "********"
 _NON_DIGITS = re.compile(r"\D")
+_PLUS_FIRST = re.compile(r"^\D*\+")  # +86 …, tel:+86 …, (+86) …
 _MOBILE_LENGTH = 11
 
 # The address up to its district or county: an optional province, an optional city, an
@@ -56,14 +57,14 @@ def _national_digits(number: str) -> str:
     """The digits as dialled inside China: no country code, landlines with their 0."""
     text = number.strip()
     digits = _NON_DIGITS.sub("", text)
-    international = text.startswith("+") or digits.startswith("00")
+    international = _PLUS_FIRST.match(text) is not None or digits.startswith("00")
     if international:
         digits = digits.removeprefix("00")
         if not digits.startswith("86"):
             return digits  # a foreign number keeps its country code
         digits = digits[2:]
         is_mobile = len(digits) == _MOBILE_LENGTH and digits.startswith("1")
-        if not is_mobile:
+        if not is_mobile and not digits.startswith("0"):
             digits = "0" + digits  # +86 10 6234 5678 is 010-6234 5678 at home
     return digits
 
