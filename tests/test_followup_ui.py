@@ -78,6 +78,8 @@ def test_a_nurse_fills_and_submits_with_the_keyboard_only(
     qtbot.keyClick(pain, Qt.Key.Key_Tab)
     assert not error.isVisibleTo(panel)
     assert "severe" in panel.view.score_label.text().lower()
+    assert _focused(panel) is panel.outcome
+    qtbot.keyClick(panel.outcome, Qt.Key.Key_1)  # reached
     qtbot.keyClick(_focused(panel), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     with db.read() as session:
         [record] = session.query(FollowupRecord).filter_by(template_code="nrs").all()
@@ -91,6 +93,7 @@ def test_an_incomplete_form_is_not_submitted(
     panel = _panel(db, tmp_path / "drafts")
     qtbot.addWidget(panel)
     _open_wang(db, hospital, panel)
+    panel.outcome.setCurrentIndex(panel.outcome.findData("reached"))
     panel.submit()
     assert panel.notice.text().startswith("Not yet complete")
     with db.read() as session:
