@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +33,7 @@ _ERROR_STYLE = "color: #b3261e;"
 _CHOICE_NONE = "—"
 # The question column gets the larger share: PHQ-9 and satisfaction questions are sentences.
 _LABEL_STRETCH, _EDITOR_STRETCH = 3, 2
+_EDITOR_CHARS = 8
 _DIGIT_KEYS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
 
 
@@ -114,6 +116,8 @@ class FormView(QWidget):
     def _add_row(self, item: Item, layout: QGridLayout) -> None:
         label = QLabel(self._text(item))
         label.setWordWrap(True)
+        # Its width comes from the column, its height from the wrapped text at that width.
+        label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         editor = self._editor(item)
         editor.setObjectName(f"item:{item.link_id}")
         error = QLabel()
@@ -127,8 +131,12 @@ class FormView(QWidget):
         column.addWidget(error)
         label.setBuddy(editor)
         row = layout.rowCount()
-        layout.addWidget(label, row, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(holder, row, 1, Qt.AlignmentFlag.AlignTop)
+        if item.type is ItemType.TEXT:  # free text gets the whole width, under its question
+            layout.addWidget(label, row, 0, 1, 2)
+            layout.addWidget(holder, row + 1, 0, 1, 2)
+        else:
+            layout.addWidget(label, row, 0, Qt.AlignmentFlag.AlignTop)
+            layout.addWidget(holder, row, 1, Qt.AlignmentFlag.AlignTop)
         self.rows[item.link_id] = _Row(item, label, holder, editor, error)
         _FocusWatch(editor, lambda: self.focused_item.emit(item), self)
         self._fill(item, editor)
@@ -138,7 +146,7 @@ class FormView(QWidget):
             return QLabel()
         match item.type:
             case ItemType.CHOICE:
-                combo = QComboBox()
+                combo = _combo()
                 combo.addItem(_CHOICE_NONE, None)
                 for option in item.options:
                     weight = "" if option.weight is None else f"  ({option.weight:g})"
@@ -149,7 +157,7 @@ class FormView(QWidget):
                 NumberKeys(combo, self)
                 return combo
             case ItemType.BOOLEAN:
-                combo = QComboBox()
+                combo = _combo()
                 for text, value in (
                     (_CHOICE_NONE, None),
                     (self.tr("Yes"), True),
@@ -271,6 +279,15 @@ class FormView(QWidget):
 
     def problems_text(self) -> str:
         return "; ".join(p.message(self.language) for p in self.state.missing_required())
+
+
+def _combo() -> QComboBox:
+    # Sized by a fixed number of characters, not by the longest answer, so that every
+    # group's columns line up and the question keeps its share of the width.
+    combo = QComboBox()
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(_EDITOR_CHARS)
+    return combo
 
 
 def _grid() -> QGridLayout:
