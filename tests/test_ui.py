@@ -267,9 +267,10 @@ def test_text_typed_and_never_left_survives_sigkill(
     qtbot, db: Database, hospital: Hospital, data_dir
 ) -> None:
     _admin(db)
+    login = ["admin", "administrator"]
+    typing = [str(hospital.patients["wang"]), "7", "100"]  # patient, text, autosave ms
     nurse = subprocess.Popen(
-        [sys.executable, "-m", "tests.typing_nurse", str(data_dir.root), "admin"]
-        + ["administrator", str(hospital.patients["wang"]), "7", "100"],
+        [sys.executable, "-m", "tests.typing_nurse", str(data_dir.root), *login, *typing],
         stdout=subprocess.PIPE,
         text=True,
         cwd=Path(__file__).parent.parent,

@@ -145,13 +145,15 @@ class WorklistModel(QAbstractTableModel):
             case Column.DUE:
                 days = self.days_overdue(row)
                 due = format_date(row.due_date)
-                return (
-                    f"{due}  {self.tr('%1 days overdue').replace('%1', str(days))}" if days else due
-                )
+                if not days:
+                    return due
+                late = self.tr("%1 days overdue").replace("%1", str(days))
+                return f"{due}  {late}"
             case Column.NAME:
-                if row.task_id in self._drafted:
-                    return f"{row.patient_name} · {self.tr('Draft')}"
-                return row.patient_name
+                if row.task_id not in self._drafted:
+                    return row.patient_name
+                draft = self.tr("Draft")
+                return f"{row.patient_name} · {draft}"
             case Column.RECORD_NO:
                 return row.record_no
             case Column.PHONE:

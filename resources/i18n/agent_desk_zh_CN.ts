@@ -194,6 +194,10 @@ Your saved work is safe. The details are in %2</source>
         <translation>草稿未能保存：%1</translation>
     </message>
     <message>
+        <source>Choose the outcome of the call first.</source>
+        <translation>请先选择本次通话的结果。</translation>
+    </message>
+    <message>
         <source>Not yet complete: %1</source>
         <translation>尚未填写完整：%1</translation>
     </message>
@@ -646,6 +650,14 @@ Your saved work is safe. The details are in %2</source>
         <translation>待处理警报：%1</translation>
     </message>
     <message>
+        <source>Drafts: %1</source>
+        <translation>草稿：%1 份</translation>
+    </message>
+    <message>
+        <source>Follow-up saved. Next patient.</source>
+        <translation>随访已保存。下一位患者。</translation>
+    </message>
+    <message>
         <source>Follow-up saved.</source>
         <translation>随访已保存。</translation>
     </message>
@@ -735,6 +747,13 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>Find and select the patient first.</source>
         <translation>请先查找并选择患者。</translation>
+    </message>
+</context>
+<context>
+    <name>NumberKeys</name>
+    <message>
+        <source>Keys 1–%1 choose an answer</source>
+        <translation>按数字键 1–%1 选择答案</translation>
     </message>
 </context>
 <context>
@@ -1109,6 +1128,14 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>Overdue: the follow-up window ended on %1</source>
         <translation>已逾期：随访窗口已于 %1 结束</translation>
+    </message>
+    <message>
+        <source>%1 days overdue</source>
+        <translation>逾期 %1 天</translation>
+    </message>
+    <message>
+        <source>Draft</source>
+        <translation>草稿</translation>
     </message>
 </context>
 </TS>
