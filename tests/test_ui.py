@@ -297,3 +297,15 @@ def _admin_login(db: Database) -> StaffView:
     user = AccountService(db).login("admin", "administrator")
     assert user is not None
     return user
+
+
+def test_ctrl_n_opens_the_next_patient_of_the_list(
+    qtbot, db: Database, hospital: Hospital, window: MainWindow
+) -> None:
+    add_patient(db, hospital, "zhao", "赵敏", "D000000009", [])
+    add_task(db, hospital, "zhao_due", "zhao", hospital.cardiology, TODAY)
+    window.reload_worklist()
+    window.table.selectRow(0)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.card.card is not None and window.card.card.name == "赵敏"
+    assert _selected_names(window) == ["赵敏"]

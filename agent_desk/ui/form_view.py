@@ -47,7 +47,8 @@ class _Row:
 
 
 class FormView(QWidget):
-    """Shows a template; `changed` fires after every accepted or refused edit."""
+    """Shows a template; `changed` fires after every accepted or refused edit, and on every
+    keystroke in a single-line field (its text is not checked until the agent leaves it)."""
 
     changed = Signal()
     focused_item = Signal(object)  # Item, for the guidance beside the form

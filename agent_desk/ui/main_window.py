@@ -184,6 +184,10 @@ class MainWindow(QMainWindow):
         go_list.setShortcut(QKeySequence("Ctrl+L"))
         go_list.triggered.connect(self.table.setFocus)
         view_menu.addAction(go_list)
+        next_patient = QAction(self.tr("Next patient"), self)
+        next_patient.setShortcut(QKeySequence("Ctrl+N"))
+        next_patient.triggered.connect(self.open_next_task)
+        view_menu.addAction(next_patient)
         view_menu.addSeparator()
         for number, (_view, text) in enumerate(self._views, start=1):
             action = QAction(text, self)
@@ -335,27 +339,15 @@ class MainWindow(QMainWindow):
         """The highlighted row is the patient on the card (opened from a search or a call
         too), or none; the card is not opened again for it."""
         card = self.card.card
+        patient = card.id if card is not None else None
         current = self._selected_row()
-        if (
-            card is not None
-            and current is not None
-            and self.model.row_at(current).patient_id == card.id
-        ):
+        if current is not None and self.model.row_at(current).patient_id == patient:
             return
-        selection = self.table.selectionModel()
-        blocked = selection.blockSignals(True)
-        try:
-            self.table.clearSelection()
-            if card is None:
-                return
-            for row in range(self.model.rowCount()):
-                if self.model.row_at(row).patient_id == card.id:
-                    self.table.selectRow(row)
-                    self.table.scrollTo(self.model.index(row, 0))
-                    break
-        finally:
-            selection.blockSignals(blocked)
-        self.table.viewport().update()
+        rows = range(self.model.rowCount()) if patient is not None else range(0)
+        found = next((r for r in rows if self.model.row_at(r).patient_id == patient), -1)
+        self._select_quietly(found)
+        if found >= 0:
+            self.table.scrollTo(self.model.index(found, 0))
 
     def _show_drafts(self) -> None:
         """Forms left unfinished (a crash, a power cut, another patient first) are offered:
@@ -373,24 +365,45 @@ class MainWindow(QMainWindow):
             self.tr("Drafts: %1").replace("%1", str(len(drafts))) if drafts else ""
         )
 
+    def open_next_task(self) -> bool:
+        """下一位: the row after the highlighted one (the first when none is), with its card."""
+        row = self._selected_row()
+        following = 0 if row is None else row + 1
+        if following >= self.model.rowCount() and self.model.canFetchMore():
+            self.model.fetchMore()
+        if following >= self.model.rowCount():
+            self.statusBar().showMessage(self.tr("No more tasks in this list."), 8000)
+            return False
+        self.table.selectRow(following)  # opens the card and its form
+        return True
+
     def _after_submit(self, _result: object) -> None:
         """The worklist moves on: the next task opens, unless a call is still going on
-        (the card stays with the patient on the line)."""
+        (the card stays with the patient on the line; Ctrl+N moves on after it)."""
         card = self.card.card
         row = self._selected_row()
         done = self.model.row_at(row).task_id if row is not None else None
         self.reload_worklist()
         talking = self.calls is not None and self.calls.current_line() is not None
-        if row is not None and not talking and self.model.rowCount():
-            if row < self.model.rowCount() and self.model.row_at(row).task_id == done:
-                row += 1  # still open (an unsuccessful attempt): the one after it
-            if row < self.model.rowCount():
-                self.table.selectRow(row)  # opens the card and its form
+        if row is not None and not talking:
+            # The submitted task has usually left the list, so the next one is in its place.
+            still_listed = row < self.model.rowCount() and self.model.row_at(row).task_id == done
+            self._select_quietly(row if still_listed else row - 1)
+            if self.open_next_task():
                 self.statusBar().showMessage(self.tr("Follow-up saved. Next patient."), 8000)
                 return
         if card is not None:
             self.open_patient(card.id)
         self.statusBar().showMessage(self.tr("Follow-up saved."), 8000)
+
+    def _select_quietly(self, row: int) -> None:
+        """Highlight a row (or none, below 0) without opening its card."""
+        selection = self.table.selectionModel()
+        blocked = selection.blockSignals(True)
+        self.table.clearSelection()
+        if 0 <= row < self.model.rowCount():
+            self.table.selectRow(row)
+        selection.blockSignals(blocked)
 
     def _setting_toggle(self, text: str, key: str) -> QAction:
         action = QAction(text, self, checkable=True)

@@ -586,6 +586,10 @@ Your saved work is safe. The details are in %2</source>
         <translation>转到工作列表</translation>
     </message>
     <message>
+        <source>Next patient</source>
+        <translation>下一位</translation>
+    </message>
+    <message>
         <source>&amp;Call</source>
         <translation>通话(&amp;C)</translation>
     </message>
@@ -652,6 +656,10 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>Drafts: %1</source>
         <translation>草稿：%1 份</translation>
+    </message>
+    <message>
+        <source>No more tasks in this list.</source>
+        <translation>列表中没有更多任务。</translation>
     </message>
     <message>
         <source>Follow-up saved. Next patient.</source>
