@@ -217,8 +217,9 @@ def test_number_keys_choose_the_nth_answer(
 def test_phq9_questions_get_the_height_their_wrapped_text_needs(
     qtbot, db: Database, hospital: Hospital, tmp_path: Path
 ) -> None:
-    panel = _panel(db, tmp_path / "drafts")
-    panel.language = "zh"
+    panel = FollowupPanel(
+        FollowupService(db), DraftStore(tmp_path / "drafts"), default_library(), None, "zh"
+    )
     qtbot.addWidget(panel)
     panel.resize(760, 700)  # the form's share of a 1920×1080 window
     panel.show()
