@@ -129,7 +129,7 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, width in (
             (Column.PRIORITY, 56),
-            (Column.DUE, 150),  # the date and how late it is (逾期 N 天)
+            (Column.DUE, 170),  # the date and how late it is (逾期 N 天)
             (Column.NAME, 110),  # the name and 草稿 when a draft waits
             (Column.RECORD_NO, 100),
             (Column.PHONE, 100),
