@@ -68,6 +68,7 @@ REGISTRY: dict[str, Setting] = {
             "Hospital area code (e.g. 010), so that local 7–8 digit caller-IDs match",
             parse=_parse_area_code,
         ),
+        Setting("hospital.name", "", "Hospital name the call scripts say (e.g. 某某市人民医院)"),
         Setting("worklist.page_size", 200, "Rows fetched per worklist page", parse=_parse_int),
         Setting("sip.enabled", True, "Start the SIP softphone", parse=_parse_bool),
         Setting(

@@ -78,6 +78,8 @@ def test_a_nurse_fills_and_submits_with_the_keyboard_only(
     qtbot.keyClick(pain, Qt.Key.Key_Tab)
     assert not error.isVisibleTo(panel)
     assert "severe" in panel.view.score_label.text().lower()
+    assert _focused(panel) is panel.outcome
+    qtbot.keyClick(panel.outcome, Qt.Key.Key_1)  # reached
     qtbot.keyClick(_focused(panel), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     with db.read() as session:
         [record] = session.query(FollowupRecord).filter_by(template_code="nrs").all()
@@ -91,6 +93,7 @@ def test_an_incomplete_form_is_not_submitted(
     panel = _panel(db, tmp_path / "drafts")
     qtbot.addWidget(panel)
     _open_wang(db, hospital, panel)
+    panel.outcome.setCurrentIndex(panel.outcome.findData("reached"))
     panel.submit()
     assert panel.notice.text().startswith("Not yet complete")
     with db.read() as session:
@@ -164,3 +167,87 @@ def test_a_draft_survives_a_killed_process(
     assert panel.view is not None and panel.view.template.code == "nrs"
     assert panel.view.state.answer("nrs_pain") == 6
     assert panel.notice.text().startswith("Draft restored")
+
+
+def test_a_field_still_being_typed_into_is_in_the_draft(
+    qtbot, db: Database, hospital: Hospital, tmp_path: Path
+) -> None:
+    panel = _panel(db, tmp_path / "drafts")
+    qtbot.addWidget(panel)
+    _open_wang(db, hospital, panel)
+    panel.template_combo.setCurrentIndex(panel.template_combo.findData("nrs"))
+    panel.template_combo.activated.emit(panel.template_combo.currentIndex())
+    assert panel.view is not None
+    qtbot.keyClicks(panel.view.rows["nrs_pain"].editor, "7")  # no Enter, no Tab
+    panel.save_draft()
+    draft = DraftStore(tmp_path / "drafts").load(str(hospital.tasks["wang_due"]))
+    assert draft is not None and draft.typed == {"nrs_pain": "7"}
+
+
+def test_the_outcome_starts_empty_for_every_patient(
+    qtbot, db: Database, hospital: Hospital, tmp_path: Path
+) -> None:
+    panel = _panel(db, tmp_path / "drafts")
+    qtbot.addWidget(panel)
+    _open_wang(db, hospital, panel)
+    panel.outcome.setCurrentIndex(panel.outcome.findData("no_answer"))
+    card = PatientService(db, PhonePlan(), PhoneIndex(db)).open_card(
+        hospital.patients["li_a"], "nurse1"
+    )
+    assert card is not None
+    panel.open_for(card, card.open_tasks[0])
+    assert panel.outcome.currentData() is None
+    panel.submit()
+    assert panel.notice.text() == "Choose the outcome of the call first."
+
+
+def test_number_keys_choose_the_nth_answer(
+    qtbot, db: Database, hospital: Hospital, tmp_path: Path
+) -> None:
+    panel = _panel(db, tmp_path / "drafts")
+    qtbot.addWidget(panel)
+    _open_wang(db, hospital, panel)
+    panel.template_combo.setCurrentIndex(panel.template_combo.findData("phq9"))
+    panel.template_combo.activated.emit(panel.template_combo.currentIndex())
+    assert panel.view is not None
+    qtbot.keyClick(panel.view.rows["phq9_1"].editor, Qt.Key.Key_2)
+    assert panel.view.state.answer("phq9_1") == "several_days"
+
+
+def test_phq9_questions_get_the_height_their_wrapped_text_needs(
+    qtbot, db: Database, hospital: Hospital, tmp_path: Path
+) -> None:
+    panel = FollowupPanel(
+        FollowupService(db), DraftStore(tmp_path / "drafts"), default_library(), None, "zh"
+    )
+    qtbot.addWidget(panel)
+    panel.resize(760, 700)  # the form's share of a 1920×1080 window
+    panel.show()
+    _open_wang(db, hospital, panel)
+    panel.template_combo.setCurrentIndex(panel.template_combo.findData("phq9"))
+    panel.template_combo.activated.emit(panel.template_combo.currentIndex())
+    assert panel.view is not None
+    qtbot.waitExposed(panel)
+    for link_id in ("phq9_1", "phq9_2", "phq9_3", "phq9_4", "phq9_5", "phq9_8"):
+        label = panel.view.rows[link_id].label
+        assert label.wordWrap()
+        assert label.height() >= label.heightForWidth(label.width()), link_id
+
+
+def test_the_opening_script_names_the_patient_department_date_and_hospital(
+    qtbot, db: Database, hospital: Hospital, tmp_path: Path
+) -> None:
+    panel = FollowupPanel(
+        FollowupService(db),
+        DraftStore(tmp_path / "drafts"),
+        default_library(),
+        None,
+        "zh",
+        hospital_name="示例市人民医院",
+    )
+    qtbot.addWidget(panel)
+    _open_wang(db, hospital, panel)
+    script = panel.guidance.toPlainText()
+    assert "我是示例市人民医院客户服务中心" in script
+    assert "请问您是王秀英（" in script
+    assert "您于11月16日从我院心血管内科出院" in script

@@ -128,3 +128,10 @@ def test_a_form_restored_from_its_draft_is_the_form_that_was_saved(tmp_path: Pat
         load_template(restored.template_code, restored.template_version), restored.answers
     )
     assert after.record_answers() == before.record_answers() and after.restore_problems == []
+
+
+def test_text_still_being_typed_is_kept_beside_the_answers(tmp_path: Path) -> None:
+    store = DraftStore(tmp_path)
+    store.save(Draft("task-1", "nrs", "1", {}, typed={"nrs_pain": "1"}))
+    loaded = store.load("task-1")
+    assert loaded is not None and loaded.typed == {"nrs_pain": "1"}

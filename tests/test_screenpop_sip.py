@@ -127,6 +127,7 @@ def test_the_form_filled_during_a_call_is_one_piece_of_work_with_it(
         panel.template_combo.setCurrentIndex(panel.template_combo.findData("nrs"))
         panel.template_combo.activated.emit(panel.template_combo.currentIndex())
         assert panel.view.state.set_answer("nrs_pain", 3) is None
+        panel.outcome.setCurrentIndex(panel.outcome.findData("reached"))
         panel.submit()
         phone.command("/hangup")
         qtbot.waitUntil(lambda: telephony.controller.current_line() is None, timeout=10000)

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox
 
 from agent_desk.db.engine import Database
 from agent_desk.db.worklist import WorklistFilter
 from agent_desk.domain.enums import Role, WorklistView
 from agent_desk.domain.views import StaffView
+from agent_desk.forms import Draft, DraftStore
 from agent_desk.services.accounts import AccountService
 from agent_desk.services.worklist import WorklistService
 from agent_desk.settings import Settings
@@ -22,7 +28,7 @@ from agent_desk.ui.i18n import install_translators
 from agent_desk.ui.login_dialog import LoginDialog
 from agent_desk.ui.main_window import MainWindow
 from agent_desk.ui.patient_chooser import PatientChooser
-from agent_desk.ui.worklist_model import WorklistModel
+from agent_desk.ui.worklist_model import Column, WorklistModel
 from tests.builders import Hospital, add_patient, add_task
 from tests.conftest import TODAY
 
@@ -198,3 +204,108 @@ def test_uncaught_exception_is_logged_and_shown(qtbot, tmp_path: Path, caplog) -
     assert "uncaught exception" in caplog.text
     assert "disk on fire" in shown[0]
     assert isinstance(QApplication.activeModalWidget(), QMessageBox | type(None))
+
+
+def _selected_names(win: MainWindow) -> list[str]:
+    rows = win.table.selectionModel().selectedRows()
+    return [win.model.row_at(index.row()).patient_name for index in rows]
+
+
+def test_the_highlighted_row_is_the_patient_on_the_card(qtbot, window: MainWindow) -> None:
+    window.search_box.setText("13800138000")
+    window.run_search()
+    assert window.card.card is not None and window.card.card.name == "王秀英"
+    assert _selected_names(window) == ["王秀英"]
+    window.search_box.setText("13912345678")  # 李建国: no task due today
+    window.run_search()
+    assert window.card.card is not None and window.card.card.name == "李建国"
+    assert _selected_names(window) == []
+
+
+def test_after_a_submit_the_next_task_opens(
+    qtbot, db: Database, hospital: Hospital, window: MainWindow
+) -> None:
+    add_patient(db, hospital, "zhao", "赵敏", "D000000009", [])
+    add_task(db, hospital, "zhao_due", "zhao", hospital.cardiology, TODAY)
+    window.reload_worklist()
+    window.table.selectRow(0)
+    assert window.card.card is not None and window.card.card.name == "王秀英"
+    panel = window.followup
+    panel.outcome.setCurrentIndex(panel.outcome.findData("no_answer"))
+    panel.submit()
+    assert window.card.card is not None and window.card.card.name == "赵敏"
+    assert _selected_names(window) == ["赵敏"]
+    assert panel.task is not None and panel.task.id == hospital.tasks["zhao_due"]
+    assert panel.outcome.currentData() is None
+
+
+def test_a_task_past_its_due_date_says_how_late_it_is(db: Database, hospital: Hospital) -> None:
+    add_task(db, hospital, "wang_late", "wang", hospital.cardiology, TODAY - timedelta(days=3))
+    model = WorklistModel(WorklistService(db))
+    model.set_filter(WorklistFilter(WorklistView.DUE, TODAY))
+    due = {model.row_at(row).task_id: model.index(row, Column.DUE) for row in range(2)}
+    late = due[hospital.tasks["wang_late"]]
+    assert late.data().endswith("3 days overdue")
+    assert late.data(Qt.ItemDataRole.ForegroundRole) is not None
+    assert due[hospital.tasks["wang_due"]].data() == "2026-11-23"
+
+
+def test_the_worklist_offers_the_drafts_it_holds_at_start(
+    qtbot, db: Database, hospital: Hospital, tmp_path: Path
+) -> None:
+    task = str(hospital.tasks["wang_due"])
+    DraftStore(tmp_path / "drafts").save(Draft(task, "nrs", "1", {}, task_id=task))
+    win = build_main_window(db, Settings(tmp_path / "settings.json"), _admin(db))
+    win._today = lambda: TODAY
+    win.reload_worklist()
+    qtbot.addWidget(win)
+    assert win.model.index(0, Column.NAME).data() == "王秀英 · Draft"
+    assert win.drafts_label.text() == "Drafts: 1"
+
+
+def test_text_typed_and_never_left_survives_sigkill(
+    qtbot, db: Database, hospital: Hospital, data_dir
+) -> None:
+    _admin(db)
+    login = ["admin", "administrator"]
+    typing = [str(hospital.patients["wang"]), "7", "100"]  # patient, text, autosave ms
+    nurse = subprocess.Popen(
+        [sys.executable, "-m", "tests.typing_nurse", str(data_dir.root), *login, *typing],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).parent.parent,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    try:
+        assert nurse.stdout is not None and nurse.stdout.readline().strip() == "typed"
+    finally:
+        nurse.send_signal(signal.SIGKILL)
+        nurse.wait(10)
+    win = build_main_window(db, Settings(data_dir.root / "settings.json"), _admin_login(db))
+    win._today = lambda: TODAY
+    win.reload_worklist()
+    qtbot.addWidget(win)
+    assert win.model.index(0, Column.NAME).data() == "王秀英 · Draft"
+    win.table.selectRow(0)
+    view = win.followup.view
+    assert view is not None and view.template.code == "nrs"
+    pain = view.rows["nrs_pain"].editor
+    assert isinstance(pain, QLineEdit) and pain.text() == "7"
+
+
+def _admin_login(db: Database) -> StaffView:
+    user = AccountService(db).login("admin", "administrator")
+    assert user is not None
+    return user
+
+
+def test_ctrl_n_opens_the_next_patient_of_the_list(
+    qtbot, db: Database, hospital: Hospital, window: MainWindow
+) -> None:
+    add_patient(db, hospital, "zhao", "赵敏", "D000000009", [])
+    add_task(db, hospital, "zhao_due", "zhao", hospital.cardiology, TODAY)
+    window.reload_worklist()
+    window.table.selectRow(0)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.card.card is not None and window.card.card.name == "赵敏"
+    assert _selected_names(window) == ["赵敏"]

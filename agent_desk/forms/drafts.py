@@ -42,6 +42,9 @@ class Draft:
     task_id: str | None = None
     patient_id: str | None = None
     saved_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # Single-line fields still being typed when the draft was saved: raw text, unchecked,
+    # because half a date or a number is not an answer yet but is still the agent's work.
+    typed: Mapping[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -52,6 +55,7 @@ class Draft:
             "taskId": self.task_id,
             "patientId": self.patient_id,
             "answers": dict(self.answers),
+            "typed": dict(self.typed),
             "savedAt": self.saved_at.isoformat(),
         }
 
@@ -63,6 +67,11 @@ class Draft:
             answers = raw["answers"]
             if not isinstance(answers, dict):
                 raise DraftError("answers must be an object")
+            typed = raw.get("typed", {})  # absent in drafts saved before it was kept
+            if not isinstance(typed, dict) or not all(
+                isinstance(text, str) for text in typed.values()
+            ):
+                raise DraftError("typed must be an object of texts")
             return cls(
                 draft_id=str(raw["draftId"]),
                 template_code=str(raw["templateCode"]),
@@ -71,6 +80,7 @@ class Draft:
                 task_id=raw.get("taskId"),
                 patient_id=raw.get("patientId"),
                 saved_at=datetime.fromisoformat(raw["savedAt"]),
+                typed=typed,
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise DraftError(f"draft file is damaged: {exc!r}") from exc

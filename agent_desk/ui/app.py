@@ -23,7 +23,7 @@ from agent_desk.services.patients import PatientService
 from agent_desk.services.worklist import WorklistService
 from agent_desk.settings import Settings
 from agent_desk.ui import excepthook
-from agent_desk.ui.followup_panel import FollowupPanel
+from agent_desk.ui.followup_panel import AUTOSAVE_MS, FollowupPanel
 from agent_desk.ui.i18n import install_translators
 from agent_desk.ui.login_dialog import LoginDialog
 from agent_desk.ui.main_window import MainWindow
@@ -37,14 +37,26 @@ WARM_UP_DELAY_MS = 500
 
 
 def build_main_window(
-    db: Database, settings: Settings, user: StaffView, sync: SyncHub | None = None
+    db: Database,
+    settings: Settings,
+    user: StaffView,
+    sync: SyncHub | None = None,
+    autosave_ms: int = AUTOSAVE_MS,
 ) -> MainWindow:
     language = "en" if settings.get("ui.language") == "en" else "zh"
     drafts = DraftStore(settings.path.parent / "drafts")
     drafts.remove_stale_temp_files()  # half-written temp files of a crash; drafts stay
     # With a shared work queue, attempts on leased tasks are finished through it.
     service = FollowupService(db, held=sync.queue if sync is not None else None)
-    followup = FollowupPanel(service, drafts, default_library(), user.id, language)
+    followup = FollowupPanel(
+        service,
+        drafts,
+        default_library(),
+        user.id,
+        language,
+        autosave_ms,
+        hospital_name=settings.get("hospital.name"),
+    )
     window = MainWindow(
         user,
         PatientService(db, settings.phone_plan, PhoneIndex(db)),

@@ -1,15 +1,16 @@
 """The follow-up form beside the card: fill while talking, drafts kept, one submit.
 
-A draft is saved every few seconds and whenever the focus moves, so a crash or a power
-cut loses at most the field being typed; opening the same task again restores it, with
-the template version it was started on.
+A draft is saved every few seconds and whenever the focus moves, the text of a field still
+being typed included, so a crash or a power cut loses at most the last seconds of typing;
+opening the same task again restores it, with the template version it was started on.
+The outcome is chosen afresh for every patient: a stale one would be stored without a thought.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from itertools import pairwise
 from typing import Any
 
@@ -40,8 +41,9 @@ from agent_desk.forms import (
     Item,
     TemplateLibrary,
 )
+from agent_desk.forms.scripts import ScriptFacts, facts_for, fill_script
 from agent_desk.services.followup import FollowupService, FormSubmission, TaskNotOpen
-from agent_desk.ui.form_view import FormView
+from agent_desk.ui.form_view import FormView, NumberKeys
 from agent_desk.ui.labels import label
 
 log = logging.getLogger(__name__)
@@ -56,6 +58,7 @@ def _escape(text: str) -> str:
 
 class FollowupPanel(QWidget):
     submitted = Signal(object)  # SubmitResult or AttemptResult
+    drafts_changed = Signal()  # a draft was started or finished: the worklist marks them
 
     def __init__(
         self,
@@ -65,6 +68,7 @@ class FollowupPanel(QWidget):
         staff_id: uuid.UUID | None,
         language: str = "zh",
         autosave_ms: int = AUTOSAVE_MS,
+        hospital_name: str = "",
         parent: Any = None,
     ) -> None:
         super().__init__(parent)
@@ -73,6 +77,7 @@ class FollowupPanel(QWidget):
         self._library = library
         self._staff_id = staff_id
         self.language = language
+        self._hospital_name = hospital_name
         self.card: PatientCard | None = None
         self.task: TaskView | None = None
         self.view: FormView | None = None
@@ -113,8 +118,10 @@ class FollowupPanel(QWidget):
         bottom = QHBoxLayout()
         bottom.addWidget(QLabel(self.tr("Outcome:")))
         self.outcome = QComboBox()
+        self.outcome.addItem("—", None)
         for outcome in AttemptOutcome:
             self.outcome.addItem(label(outcome), outcome.value)
+        NumberKeys(self.outcome, self)
         bottom.addWidget(self.outcome)
         bottom.addStretch(1)
         self.submit_button = QPushButton(self.tr("Submit (Ctrl+Enter)"))
@@ -149,7 +156,10 @@ class FollowupPanel(QWidget):
                 draft = None
         else:
             template = self._library.load(DEFAULT_TEMPLATE)
-        self._start(template, dict(draft.answers) if draft else None)
+        self.outcome.setCurrentIndex(0)
+        self._start(
+            template, dict(draft.answers) if draft else None, draft.typed if draft else None
+        )
         if draft is not None:
             self.notice.setText(
                 self.tr("Draft restored (saved %1).").replace(
@@ -167,9 +177,14 @@ class FollowupPanel(QWidget):
     def _chosen_template(self) -> FormTemplate:
         return self._library.load(self.template_combo.currentData())
 
-    def _start(self, template: FormTemplate, answers: dict[str, object] | None = None) -> None:
+    def _start(
+        self,
+        template: FormTemplate,
+        answers: dict[str, object] | None = None,
+        typed: Mapping[str, str] | None = None,
+    ) -> None:
         state = FormState(template, answers)
-        self.view = FormView(state, self.language)
+        self.view = FormView(state, self.language, typed)
         self.view.changed.connect(self._on_changed)
         self.view.focused_item.connect(self._show_guidance)
         self.form_area.setWidget(self.view)
@@ -198,6 +213,11 @@ class FollowupPanel(QWidget):
         if self.view is None:
             return
         parts = []
+        facts = (
+            facts_for(self.card, self.task, self._hospital_name)
+            if self.card is not None
+            else ScriptFacts(hospital=self._hospital_name or None)
+        )
         for guidance in (item.guidance if item else ()) + self.view.template.guidance:
             heading = (
                 self.tr("Say")
@@ -206,9 +226,8 @@ class FollowupPanel(QWidget):
             )
             if guidance.title is not None:
                 heading = f"{heading}: {guidance.title.get(self.language)}"
-            parts.append(
-                f"<p><b>{_escape(heading)}</b><br>{_escape(guidance.text.get(self.language))}</p>"
-            )
+            text = fill_script(guidance.text.get(self.language), facts)
+            parts.append(f"<p><b>{_escape(heading)}</b><br>{_escape(text)}</p>")
         self.guidance.setHtml("".join(parts))
 
     # --- drafts and submit ----------------------------------------------------------
@@ -219,6 +238,7 @@ class FollowupPanel(QWidget):
         draft_id = self.draft_id()
         assert draft_id is not None
         template = self.view.template
+        new = not self._drafts.path(draft_id).exists()
         try:
             self._drafts.save(
                 Draft(
@@ -228,6 +248,7 @@ class FollowupPanel(QWidget):
                     self.view.state.draft_answers(),
                     task_id=str(self.task.id) if self.task else None,
                     patient_id=str(self.card.id),
+                    typed=self.view.typed_text(),
                 )
             )
         except OSError as exc:
@@ -238,9 +259,19 @@ class FollowupPanel(QWidget):
             )
             return
         self._dirty = False
+        if new:
+            self.drafts_changed.emit()
+
+    def drafts(self) -> list[Draft]:
+        return self._drafts.list_drafts()
 
     def submit(self) -> None:
         if self.view is None or self.card is None:
+            return
+        self.view.finish_typing()
+        if self.outcome.currentData() is None:
+            self.notice.setText(self.tr("Choose the outcome of the call first."))
+            self.outcome.setFocus()
             return
         outcome = AttemptOutcome(self.outcome.currentData())
         state = self.view.state
@@ -276,8 +307,9 @@ class FollowupPanel(QWidget):
             self.notice.setText(str(exc))
             return
         draft_id = self.draft_id()
-        if draft_id is not None and outcome is AttemptOutcome.REACHED:
-            self._drafts.delete(draft_id)
+        reached = outcome is AttemptOutcome.REACHED
+        if draft_id is not None and reached and self._drafts.delete(draft_id):
+            self.drafts_changed.emit()
         self._dirty = False
         self.notice.setText(self.tr("Saved."))
         self.submitted.emit(result)

@@ -2,21 +2,27 @@
 
 Every edit goes through FormState, which refuses a bad value and says why; the view only
 shows what the state decides: which items are enabled, the live score, the alerts.
+
+A single-line field is checked when the agent leaves it; until then its text is "being
+typed" and kept apart (`typed_text`), so that a draft saved meanwhile still holds it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
+    QGridLayout,
     QGroupBox,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +31,10 @@ from agent_desk.forms import FormState, FormTemplate, Item, ItemType
 
 _ERROR_STYLE = "color: #b3261e;"
 _CHOICE_NONE = "—"
+# The question column gets the larger share: PHQ-9 and satisfaction questions are sentences.
+_LABEL_STRETCH, _EDITOR_STRETCH = 3, 2
+_EDITOR_CHARS = 8
+_DIGIT_KEYS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
 
 
 @dataclass
@@ -37,17 +47,25 @@ class _Row:
 
 
 class FormView(QWidget):
-    """Shows a template; `changed` fires after every accepted or refused edit."""
+    """Shows a template; `changed` fires after every accepted or refused edit, and on every
+    keystroke in a single-line field (its text is not checked until the agent leaves it)."""
 
     changed = Signal()
     focused_item = Signal(object)  # Item, for the guidance beside the form
 
-    def __init__(self, state: FormState, language: str = "zh", parent: Any = None) -> None:
+    def __init__(
+        self,
+        state: FormState,
+        language: str = "zh",
+        typed: Mapping[str, str] | None = None,
+        parent: Any = None,
+    ) -> None:
         super().__init__(parent)
         self.state = state
         self.language = language
         self.rows: dict[str, _Row] = {}
         self._groups: dict[str, QGroupBox] = {}
+        self._typing: dict[str, str] = {}  # linkId → text not yet checked
         layout = QVBoxLayout(self)
         self.score_label = QLabel()
         self.score_label.setObjectName("formScore")
@@ -60,11 +78,11 @@ class FormView(QWidget):
             "QLabel { background: #b3261e; color: white; padding: 4px; font-weight: bold; }"
         )
         layout.addWidget(self.alert_label)
-        body = QFormLayout()
-        body.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        body = _grid()
         self._add_items(state.template.items, body)
         layout.addLayout(body)
         layout.addStretch(1)
+        self._restore_typing(typed or {})
         self.refresh()
 
     @property
@@ -79,25 +97,28 @@ class FormView(QWidget):
         star = " *" if item.required else ""
         return f"{prefix}{text}{star}"
 
-    def _add_items(self, items: tuple[Item, ...], layout: QFormLayout) -> None:
+    def _add_items(self, items: tuple[Item, ...], layout: QGridLayout) -> None:
         for item in items:
+            row = layout.rowCount()
             if item.type is ItemType.GROUP:
                 box = QGroupBox(item.text.get(self.language))
-                inner = QFormLayout(box)
-                inner.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+                inner = _grid()
+                box.setLayout(inner)
                 self._add_items(item.items, inner)
                 self._groups[item.link_id] = box
-                layout.addRow(box)
+                layout.addWidget(box, row, 0, 1, 2)
             elif item.type is ItemType.DISPLAY:
                 note = QLabel(item.text.get(self.language))
                 note.setWordWrap(True)
-                layout.addRow(note)
+                layout.addWidget(note, row, 0, 1, 2)
             else:
                 self._add_row(item, layout)
 
-    def _add_row(self, item: Item, layout: QFormLayout) -> None:
+    def _add_row(self, item: Item, layout: QGridLayout) -> None:
         label = QLabel(self._text(item))
         label.setWordWrap(True)
+        # Its width comes from the column, its height from the wrapped text at that width.
+        label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         editor = self._editor(item)
         editor.setObjectName(f"item:{item.link_id}")
         error = QLabel()
@@ -110,7 +131,13 @@ class FormView(QWidget):
         column.addWidget(editor)
         column.addWidget(error)
         label.setBuddy(editor)
-        layout.addRow(label, holder)
+        row = layout.rowCount()
+        if item.type is ItemType.TEXT:  # free text gets the whole width, under its question
+            layout.addWidget(label, row, 0, 1, 2)
+            layout.addWidget(holder, row + 1, 0, 1, 2)
+        else:
+            layout.addWidget(label, row, 0, Qt.AlignmentFlag.AlignTop)
+            layout.addWidget(holder, row, 1, Qt.AlignmentFlag.AlignTop)
         self.rows[item.link_id] = _Row(item, label, holder, editor, error)
         _FocusWatch(editor, lambda: self.focused_item.emit(item), self)
         self._fill(item, editor)
@@ -120,7 +147,7 @@ class FormView(QWidget):
             return QLabel()
         match item.type:
             case ItemType.CHOICE:
-                combo = QComboBox()
+                combo = _combo()
                 combo.addItem(_CHOICE_NONE, None)
                 for option in item.options:
                     weight = "" if option.weight is None else f"  ({option.weight:g})"
@@ -128,9 +155,10 @@ class FormView(QWidget):
                 combo.currentIndexChanged.connect(
                     lambda _i, c=combo, i=item: self._set(i, c.currentData())
                 )
+                NumberKeys(combo, self)
                 return combo
             case ItemType.BOOLEAN:
-                combo = QComboBox()
+                combo = _combo()
                 for text, value in (
                     (_CHOICE_NONE, None),
                     (self.tr("Yes"), True),
@@ -140,6 +168,7 @@ class FormView(QWidget):
                 combo.currentIndexChanged.connect(
                     lambda _i, c=combo, i=item: self._set(i, c.currentData())
                 )
+                NumberKeys(combo, self)
                 return combo
             case ItemType.TEXT:
                 box = QPlainTextEdit()
@@ -150,7 +179,8 @@ class FormView(QWidget):
             case _:
                 line = QLineEdit()
                 line.setPlaceholderText(self._hint(item))
-                line.editingFinished.connect(lambda e=line, i=item: self._set(i, e.text()))
+                line.textEdited.connect(lambda text, i=item: self._typed(i, text))
+                line.editingFinished.connect(lambda e=line, i=item: self._finish_typing(i, e))
                 return line
 
     def _hint(self, item: Item) -> str:
@@ -178,7 +208,34 @@ class FormView(QWidget):
             editor.setText(str(value))
         editor.blockSignals(False)
 
+    def _restore_typing(self, typed: Mapping[str, str]) -> None:
+        """Text a draft caught mid-typing goes back into its field, still to be checked."""
+        for link_id, text in typed.items():
+            row = self.rows.get(link_id)
+            if row is not None and isinstance(row.editor, QLineEdit):
+                row.editor.setText(text)
+                self._typing[link_id] = text
+
     # --- editing ---------------------------------------------------------------------
+
+    def typed_text(self) -> dict[str, str]:
+        """Single-line fields typed into and not yet left: what a draft keeps beside answers."""
+        return dict(self._typing)
+
+    def finish_typing(self) -> None:
+        """Check every field still being typed, as if the agent had left it (before a submit)."""
+        for link_id in list(self._typing):
+            editor = self.rows[link_id].editor
+            assert isinstance(editor, QLineEdit)
+            self._finish_typing(self.rows[link_id].item, editor)
+
+    def _typed(self, item: Item, text: str) -> None:
+        self._typing[item.link_id] = text
+        self.changed.emit()
+
+    def _finish_typing(self, item: Item, editor: QLineEdit) -> None:
+        self._typing.pop(item.link_id, None)
+        self._set(item, editor.text())
 
     def _set(self, item: Item, raw: object) -> None:
         problem = self.state.set_answer(item.link_id, raw)
@@ -223,6 +280,45 @@ class FormView(QWidget):
 
     def problems_text(self) -> str:
         return "; ".join(p.message(self.language) for p in self.state.missing_required())
+
+
+def _combo() -> QComboBox:
+    # Sized by a fixed number of characters, not by the longest answer, so that every
+    # group's columns line up and the question keeps its share of the width.
+    combo = QComboBox()
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(_EDITOR_CHARS)
+    return combo
+
+
+def _grid() -> QGridLayout:
+    grid = QGridLayout()
+    grid.setColumnStretch(0, _LABEL_STRETCH)
+    grid.setColumnStretch(1, _EDITOR_STRETCH)
+    return grid
+
+
+class NumberKeys(QObject):
+    """Keys 1–9 choose the n-th answer of a choice question, as read out to the patient."""
+
+    def __init__(self, combo: QComboBox, parent: QObject) -> None:
+        super().__init__(parent)
+        self._combo = combo
+        options = combo.count() - 1  # the first entry is "no answer"
+        combo.setToolTip(self.tr("Keys 1–%1 choose an answer").replace("%1", str(min(options, 9))))
+        combo.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            return False
+        number = _DIGIT_KEYS.get(Qt.Key(event.key()))
+        if number is None:
+            return False
+        if number < self._combo.count():
+            self._combo.setCurrentIndex(number)
+        return True  # a digit past the last answer does nothing, rather than search the texts
 
 
 class _FocusWatch(QObject):

@@ -130,12 +130,12 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, width in (
             (Column.PRIORITY, 56),
-            (Column.DUE, 96),
-            (Column.NAME, 90),
-            (Column.RECORD_NO, 110),
-            (Column.PHONE, 110),
-            (Column.DEPARTMENT, 110),
-            (Column.PLAN, 110),
+            (Column.DUE, 170),  # the date and how late it is (逾期 N 天)
+            (Column.NAME, 110),  # the name and 草稿 when a draft waits
+            (Column.RECORD_NO, 100),
+            (Column.PHONE, 100),
+            (Column.DEPARTMENT, 100),
+            (Column.PLAN, 100),
             (Column.ATTEMPTS, 56),
         ):
             self.table.setColumnWidth(column, width)
@@ -157,8 +157,10 @@ class MainWindow(QMainWindow):
         self.card.card_shown.connect(
             lambda card: self.followup.open_for(card, self.card.selected_task())
         )
+        self.card.card_shown.connect(lambda _card: self._highlight_card_row())
         self.card.task_selected.connect(self._on_task_selected)
         self.followup.submitted.connect(self._after_submit)
+        self.followup.drafts_changed.connect(self._show_drafts)
         splitter.addWidget(right)
         splitter.setSizes([760, 600])
         self.setCentralWidget(splitter)
@@ -184,6 +186,10 @@ class MainWindow(QMainWindow):
         go_list.setShortcut(QKeySequence("Ctrl+L"))
         go_list.triggered.connect(self.table.setFocus)
         view_menu.addAction(go_list)
+        next_patient = QAction(self.tr("Next patient"), self)
+        next_patient.setShortcut(QKeySequence("Ctrl+N"))
+        next_patient.triggered.connect(self.open_next_task)
+        view_menu.addAction(next_patient)
         view_menu.addSeparator()
         for number, (_view, text) in enumerate(self._views, start=1):
             action = QAction(text, self)
@@ -238,6 +244,9 @@ class MainWindow(QMainWindow):
         self.reminder_label = QLabel()
         self.reminder_label.setStyleSheet("QLabel { color: #8a5a00; font-weight: bold; }")
         self.statusBar().addPermanentWidget(self.reminder_label)
+        self.drafts_label = QLabel()
+        self.drafts_label.setStyleSheet("QLabel { color: #8a5a00; font-weight: bold; }")
+        self.statusBar().addPermanentWidget(self.drafts_label)
         self.statusBar().addPermanentWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.user_label)
 
@@ -254,6 +263,8 @@ class MainWindow(QMainWindow):
         flt = self.current_filter()
         self.model.set_filter(flt)
         self.count_label.setText(self.tr("%1 tasks").replace("%1", f"{self.model.total:,}"))
+        self._show_drafts()
+        self._highlight_card_row()
         self._show_alerts()
         tomorrow = self._worklist.count(replace(flt, view=WorklistView.TOMORROW))
         self.reminder_label.setText(
@@ -326,12 +337,79 @@ class MainWindow(QMainWindow):
         if self.card.card is not None:
             self.followup.open_for(self.card.card, task)  # type: ignore[arg-type]
 
-    def _after_submit(self, _result: object) -> None:
+    def _selected_row(self) -> int | None:
+        indexes = self.table.selectionModel().selectedRows()
+        return indexes[0].row() if indexes else None
+
+    def _highlight_card_row(self) -> None:
+        """The highlighted row is the patient on the card (opened from a search or a call
+        too), or none; the card is not opened again for it."""
         card = self.card.card
+        patient = card.id if card is not None else None
+        current = self._selected_row()
+        if current is not None and self.model.row_at(current).patient_id == patient:
+            return
+        rows = range(self.model.rowCount()) if patient is not None else range(0)
+        found = next((r for r in rows if self.model.row_at(r).patient_id == patient), -1)
+        self._select_quietly(found)
+        if found >= 0:
+            self.table.scrollTo(self.model.index(found, 0))
+
+    def _show_drafts(self) -> None:
+        """Forms left unfinished (a crash, a power cut, another patient first) are offered:
+        marked in the worklist, and counted in the status bar."""
+        drafts = self.followup.drafts()
+        task_ids = set()
+        for draft in drafts:
+            if draft.task_id is not None:
+                try:
+                    task_ids.add(uuid.UUID(draft.task_id))
+                except ValueError:
+                    continue  # a draft of another kind of work: counted, not marked
+        self.model.set_drafted(task_ids)
+        self.drafts_label.setText(
+            self.tr("Drafts: %1").replace("%1", str(len(drafts))) if drafts else ""
+        )
+
+    def open_next_task(self) -> bool:
+        """下一位: the row after the highlighted one (the first when none is), with its card."""
+        row = self._selected_row()
+        following = 0 if row is None else row + 1
+        if following >= self.model.rowCount() and self.model.canFetchMore():
+            self.model.fetchMore()
+        if following >= self.model.rowCount():
+            self.statusBar().showMessage(self.tr("No more tasks in this list."), 8000)
+            return False
+        self.table.selectRow(following)  # opens the card and its form
+        return True
+
+    def _after_submit(self, _result: object) -> None:
+        """The worklist moves on: the next task opens, unless a call is still going on
+        (the card stays with the patient on the line; Ctrl+N moves on after it)."""
+        card = self.card.card
+        row = self._selected_row()
+        done = self.model.row_at(row).task_id if row is not None else None
         self.reload_worklist()
+        talking = self.calls is not None and self.calls.current_line() is not None
+        if row is not None and not talking:
+            # The submitted task has usually left the list, so the next one is in its place.
+            still_listed = row < self.model.rowCount() and self.model.row_at(row).task_id == done
+            self._select_quietly(row if still_listed else row - 1)
+            if self.open_next_task():
+                self.statusBar().showMessage(self.tr("Follow-up saved. Next patient."), 8000)
+                return
         if card is not None:
             self.open_patient(card.id)
         self.statusBar().showMessage(self.tr("Follow-up saved."), 8000)
+
+    def _select_quietly(self, row: int) -> None:
+        """Highlight a row (or none, below 0) without opening its card."""
+        selection = self.table.selectionModel()
+        blocked = selection.blockSignals(True)
+        self.table.clearSelection()
+        if 0 <= row < self.model.rowCount():
+            self.table.selectRow(row)
+        selection.blockSignals(blocked)
 
     def _setting_toggle(self, text: str, key: str) -> QAction:
         action = QAction(text, self, checkable=True)

@@ -1,7 +1,13 @@
-"""The worklist table model: rows arrive a page at a time as the nurse scrolls."""
+"""The worklist table model: rows arrive a page at a time as the nurse scrolls.
+
+A task past its due date says so in words (逾期 N 天) as well as in red, and a task with a form
+draft on this workstation is marked 草稿, so that unfinished work is found again after a crash.
+"""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
 from datetime import date
 from enum import IntEnum
 from typing import Any
@@ -42,6 +48,7 @@ class WorklistModel(QAbstractTableModel):
         self._rows: list[WorklistRow] = []
         self._filter: WorklistFilter | None = None
         self._exhausted = True
+        self._drafted: frozenset[uuid.UUID] = frozenset()
         self.total = 0
 
     def _headers(self) -> list[str]:
@@ -65,6 +72,14 @@ class WorklistModel(QAbstractTableModel):
         self._rows = self._source.page(flt, self._page_size, None)
         self._exhausted = len(self._rows) < self._page_size
         self.endResetModel()
+
+    def set_drafted(self, task_ids: Iterable[uuid.UUID]) -> None:
+        """Tasks that have a form draft; their rows say so."""
+        self._drafted = frozenset(task_ids)
+        if self._rows:
+            first = self.index(0, Column.NAME)
+            last = self.index(len(self._rows) - 1, Column.NAME)
+            self.dataChanged.emit(first, last, [Qt.ItemDataRole.DisplayRole])
 
     def refresh(self) -> None:
         if self._filter is not None:
@@ -109,7 +124,7 @@ class WorklistModel(QAbstractTableModel):
             return self._display(row, column)
         if role == ROW_ROLE:
             return row
-        if role == Qt.ItemDataRole.ForegroundRole and self._is_overdue(row):
+        if role == Qt.ItemDataRole.ForegroundRole and self.days_overdue(row):
             return _OVERDUE
         if role == Qt.ItemDataRole.BackgroundRole and self._due_tomorrow(row):
             return _DUE_SOON
@@ -128,9 +143,17 @@ class WorklistModel(QAbstractTableModel):
             case Column.PRIORITY:
                 return str(row.priority)
             case Column.DUE:
-                return format_date(row.due_date)
+                days = self.days_overdue(row)
+                due = format_date(row.due_date)
+                if not days:
+                    return due
+                late = self.tr("%1 days overdue").replace("%1", str(days))
+                return f"{due}  {late}"
             case Column.NAME:
-                return row.patient_name
+                if row.task_id not in self._drafted:
+                    return row.patient_name
+                draft = self.tr("Draft")
+                return f"{row.patient_name} · {draft}"
             case Column.RECORD_NO:
                 return row.record_no
             case Column.PHONE:
@@ -146,6 +169,12 @@ class WorklistModel(QAbstractTableModel):
 
     def _today(self) -> date:
         return self._filter.today if self._filter else date.today()
+
+    def days_overdue(self, row: WorklistRow) -> int:
+        """Days past the due date of a task still to do; 0 when it is not late."""
+        if row.status is not TaskStatus.PENDING:
+            return 0
+        return max((self._today() - row.due_date).days, 0)
 
     def _is_overdue(self, row: WorklistRow) -> bool:
         return row.status is TaskStatus.PENDING and row.window_end < self._today()

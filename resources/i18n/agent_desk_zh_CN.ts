@@ -1,4 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
+<?xml version='1.0' encoding='utf-8'?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
@@ -192,6 +192,10 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>The draft could not be saved: %1</source>
         <translation>草稿未能保存：%1</translation>
+    </message>
+    <message>
+        <source>Choose the outcome of the call first.</source>
+        <translation>请先选择本次通话的结果。</translation>
     </message>
     <message>
         <source>Not yet complete: %1</source>
@@ -408,7 +412,7 @@ Your saved work is safe. The details are in %2</source>
         <translation>无法下载</translation>
     </message>
     <message>
-        <source>Keep the server&apos;s version</source>
+        <source>Keep the server's version</source>
         <translation>保留服务器上的版本</translation>
     </message>
     <message>
@@ -479,7 +483,7 @@ Your saved work is safe. The details are in %2</source>
         <translation>再次输入密码</translation>
     </message>
     <message>
-        <source>This is a new installation. Choose the password of the administrator account &apos;%1&apos; (at least %2 characters). Add the other staff accounts later with: agent-desk users add NAME --role nurse</source>
+        <source>This is a new installation. Choose the password of the administrator account '%1' (at least %2 characters). Add the other staff accounts later with: agent-desk users add NAME --role nurse</source>
         <translation>这是新安装的工作站。请为管理员账户“%1”设置密码（至少 %2 个字符）。其他工作人员账户可稍后用命令添加：agent-desk users add 用户名 --role nurse</translation>
     </message>
     <message>
@@ -582,6 +586,10 @@ Your saved work is safe. The details are in %2</source>
         <translation>转到工作列表</translation>
     </message>
     <message>
+        <source>Next patient</source>
+        <translation>下一位</translation>
+    </message>
+    <message>
         <source>&amp;Call</source>
         <translation>通话(&amp;C)</translation>
     </message>
@@ -622,7 +630,7 @@ Your saved work is safe. The details are in %2</source>
         <translation>明日到期：%1 项</translation>
     </message>
     <message>
-        <source>%1 patients match &apos;%2&apos;. Choose one:</source>
+        <source>%1 patients match '%2'. Choose one:</source>
         <translation>有 %1 位患者与“%2”匹配，请选择：</translation>
     </message>
     <message>
@@ -630,11 +638,11 @@ Your saved work is safe. The details are in %2</source>
         <translation>请输入电话号码、姓名或病案号进行搜索。</translation>
     </message>
     <message>
-        <source>&apos;%1&apos; is not a valid phone number, and no record number matches it.</source>
+        <source>'%1' is not a valid phone number, and no record number matches it.</source>
         <translation>“%1”不是有效的电话号码，也没有匹配的病案号。</translation>
     </message>
     <message>
-        <source>No patient matches &apos;%1&apos;.</source>
+        <source>No patient matches '%1'.</source>
         <translation>没有与“%1”匹配的患者。</translation>
     </message>
     <message>
@@ -644,6 +652,18 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>Alerts: %1</source>
         <translation>待处理警报：%1</translation>
+    </message>
+    <message>
+        <source>Drafts: %1</source>
+        <translation>草稿：%1 份</translation>
+    </message>
+    <message>
+        <source>No more tasks in this list.</source>
+        <translation>列表中没有更多任务。</translation>
+    </message>
+    <message>
+        <source>Follow-up saved. Next patient.</source>
+        <translation>随访已保存。下一位患者。</translation>
     </message>
     <message>
         <source>Follow-up saved.</source>
@@ -729,12 +749,19 @@ Your saved work is safe. The details are in %2</source>
         <translation>查找</translation>
     </message>
     <message>
-        <source>The caller is the patient&apos;s</source>
+        <source>The caller is the patient's</source>
         <translation>来电者是患者的</translation>
     </message>
     <message>
         <source>Find and select the patient first.</source>
         <translation>请先查找并选择患者。</translation>
+    </message>
+</context>
+<context>
+    <name>NumberKeys</name>
+    <message>
+        <source>Keys 1–%1 choose an answer</source>
+        <translation>按数字键 1–%1 选择答案</translation>
     </message>
 </context>
 <context>
@@ -906,7 +933,7 @@ Your saved work is safe. The details are in %2</source>
         <translation>问题</translation>
     </message>
     <message>
-        <source>Server&apos;s message</source>
+        <source>Server's message</source>
         <translation>服务器提示</translation>
     </message>
     <message>
@@ -926,7 +953,7 @@ Your saved work is safe. The details are in %2</source>
         <translation>在您的修改到达之前，其他工作站已修改了这条数据。</translation>
     </message>
     <message>
-        <source>The server&apos;s version could not be saved on this workstation. Keeping it makes the next sync download everything afresh.</source>
+        <source>The server's version could not be saved on this workstation. Keeping it makes the next sync download everything afresh.</source>
         <translation>服务器上的版本无法保存到本机。选择保留服务器版本后，下次同步会重新下载全部数据。</translation>
     </message>
     <message>
@@ -938,7 +965,7 @@ Your saved work is safe. The details are in %2</source>
         <translation>两个版本的内容相同。</translation>
     </message>
     <message>
-        <source>No field values were kept: the server&apos;s message says why.</source>
+        <source>No field values were kept: the server's message says why.</source>
         <translation>未保留字段内容：原因见服务器提示。</translation>
     </message>
     <message>
@@ -1117,6 +1144,14 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>Overdue: the follow-up window ended on %1</source>
         <translation>已逾期：随访窗口已于 %1 结束</translation>
+    </message>
+    <message>
+        <source>%1 days overdue</source>
+        <translation>逾期 %1 天</translation>
+    </message>
+    <message>
+        <source>Draft</source>
+        <translation>草稿</translation>
     </message>
 </context>
 </TS>
