@@ -19,8 +19,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from agent_desk import json_input
 from agent_desk.forms.errors import FormsError
 from agent_desk.forms.model import AnswerValue
+from agent_desk.json_input import JsonInputError
+from agent_desk.paths import private_folder
 
 log = logging.getLogger(__name__)
 
@@ -110,8 +113,7 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 class DraftStore:
     def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        folder.mkdir(parents=True, exist_ok=True)
+        self.folder = private_folder(folder)  # drafts hold patient answers
 
     def path(self, draft_id: str) -> Path:
         return self.folder / f"{_check_id(draft_id)}.json"
@@ -126,17 +128,17 @@ class DraftStore:
     def load(self, draft_id: str) -> Draft | None:
         path = self.path(draft_id)
         try:
-            text = path.read_text(encoding="utf-8")
+            data = path.read_bytes()
         except FileNotFoundError:
             return None
-        return self._parse(path, text)
+        return self._parse(path, data)
 
     def list_drafts(self) -> list[Draft]:
         """Every readable draft, newest first. A damaged file is logged and left in place."""
         drafts: list[Draft] = []
         for path in sorted(self.folder.glob("*.json")):
             try:
-                drafts.append(self._parse(path, path.read_text(encoding="utf-8")))
+                drafts.append(self._parse(path, path.read_bytes()))
             except (DraftError, OSError) as exc:
                 log.warning("cannot read the form draft %s: %s", path, exc)
         return sorted(drafts, key=lambda draft: draft.saved_at, reverse=True)
@@ -159,9 +161,9 @@ class DraftStore:
         return removed
 
     @staticmethod
-    def _parse(path: Path, text: str) -> Draft:
+    def _parse(path: Path, data: bytes) -> Draft:
         try:
-            raw = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise DraftError(f"{path.name} is not valid JSON: {exc}") from exc
+            raw = json_input.loads(json_input.decode(data))
+        except JsonInputError as exc:
+            raise DraftError(f"{path.name}: {exc}") from None
         return Draft.from_json(raw)
