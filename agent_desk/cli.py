@@ -278,6 +278,8 @@ def cmd_forms(ctx: Context, args: argparse.Namespace) -> int:
     match args.forms_command:
         case "validate":
             errors = forms.validate_file(Path(args.file))
+            if len(errors) == 1:
+                raise CliError(f"{args.file}: {errors[0]}; the template is refused")
             for error in errors:
                 print(f"{args.file}: {error}", file=sys.stderr)
             if errors:
@@ -327,6 +329,16 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(message) from None
     if value < 1:
         raise argparse.ArgumentTypeError(message)
+    return value
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1-65535)")
     return value
 
 
@@ -425,7 +437,7 @@ def build_parser() -> argparse.ArgumentParser:
     hl7 = sub.add_parser("hl7", help="HL7 v2 interface")
     hl7_sub = hl7.add_subparsers(dest="hl7_command", metavar="ACTION", required=True)
     listen = hl7_sub.add_parser("listen", help="receive ADT messages over MLLP")
-    listen.add_argument("--port", type=int, default=2575)
+    listen.add_argument("--port", type=_port, default=2575)
     listen.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (the LAN address, for the HIS)"
     )
