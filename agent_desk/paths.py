@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +41,37 @@ def private_file(path: Path) -> Path:
     os.close(fd)
     _tighten(path, PRIVATE_FILE_MODE)
     return path
+
+
+def write_atomically(path: Path, data: bytes, temp_prefix: str = ".tmp-") -> None:
+    """Replace *path* with *data*, owner-only: a power cut leaves the old file or the new one.
+
+    The temporary file (mkstemp makes it 0600) sits in the same folder; it is removed when
+    anything fails, so no half-written file is ever left behind.
+    """
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise
+    _fsync_folder(path.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable. Windows cannot open a folder for this; NTFS journals it."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _tighten(path: Path, mode: int) -> None:

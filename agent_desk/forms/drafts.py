@@ -10,9 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,7 +21,7 @@ from agent_desk import json_input
 from agent_desk.forms.errors import FormsError
 from agent_desk.forms.model import AnswerValue
 from agent_desk.json_input import JsonInputError
-from agent_desk.paths import private_folder
+from agent_desk.paths import private_folder, write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -85,32 +83,6 @@ def _check_id(draft_id: str) -> str:
     return draft_id
 
 
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable. Windows cannot open a folder for this; NTFS journals it."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=_TEMP_PREFIX, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
-        raise
-    _fsync_folder(path.parent)
-
-
 class DraftStore:
     def __init__(self, folder: Path) -> None:
         self.folder = private_folder(folder)  # drafts hold patient answers
@@ -122,7 +94,7 @@ class DraftStore:
         path = self.path(draft.draft_id)
         # Serialise before touching the disk, so an unserialisable answer cannot cost a file.
         data = json.dumps(draft.to_json(), ensure_ascii=False, indent=1).encode("utf-8")
-        write_atomically(path, data)
+        write_atomically(path, data, temp_prefix=_TEMP_PREFIX)
         return path
 
     def load(self, draft_id: str) -> Draft | None:
