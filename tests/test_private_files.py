@@ -22,7 +22,7 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-@pytest.fixture(params=[0o022, 0o000])
+@pytest.fixture(params=[0o022, 0o000], ids=["umask-022", "umask-000"])
 def permissive_umask(request: pytest.FixtureRequest) -> Iterator[None]:
     previous = os.umask(request.param)
     yield
