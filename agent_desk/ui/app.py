@@ -120,9 +120,10 @@ def run_workstation(
         settings_box = QMessageBox(
             QMessageBox.Icon.Warning,
             app.translate("App", "Settings"),
-            "\n\n".join(settings.problems),
+            app.translate("App", "Some settings could not be used; the defaults are used instead."),
             parent=window,
         )
+        settings_box.setInformativeText("\n\n".join(settings.problems))
         settings_box.open()
     telephony = start_telephony(window, db, settings, data_dir, staff)
     # Once the window is up, off the GUI thread: warm before the first call comes in.
