@@ -69,3 +69,21 @@ def test_a_logged_exception_reaches_the_console_as_one_line(
             handler.close()
     assert capsys.readouterr().err == "ERROR: import failed\n"
     assert "Traceback" in log_path.read_text(encoding="utf-8")
+
+
+def test_a_crash_in_a_worker_thread_is_one_line(tmp_path: Path) -> None:
+    crash = (
+        "import threading, agent_desk.cli as cli\n"
+        "def fail():\n"
+        "    raise RuntimeError('listener broke')\n"
+        "def cmd_config(ctx, args):\n"
+        "    worker = threading.Thread(target=fail, name='hl7-listener')\n"
+        "    worker.start()\n"
+        "    worker.join()\n"
+        "    return 0\n"
+        "cli.cmd_config = cmd_config"
+    )
+    result = _agent_desk(tmp_path, "config", "list", code=crash)
+    [line] = result.stderr.splitlines()
+    assert "unexpected error in hl7-listener" in line and "listener broke" in line
+    assert "Traceback" in (tmp_path / "logs" / LOG_NAME).read_text(encoding="utf-8")
