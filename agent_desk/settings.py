@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 
 from agent_desk import json_input
 from agent_desk.domain.phones import PhonePlan
@@ -67,15 +67,17 @@ def _parse_central_url(raw: str) -> str:
     try:
         parts = urlsplit(url)
         password, host, _port = parts.password, parts.hostname, parts.port
+        query = parse_qs(parts.query)
     except ValueError:  # a port that is not a number, a broken IPv6 address
-        password, host, parts = None, None, urlsplit("")
-    if password is not None:
+        password, host, parts, query = None, None, urlsplit(""), {}
+    if password is not None or "password" in query:
         # Never echoed: the message must not carry the password to a screen or a log.
         raise SettingError(
             "central.url must not hold the password: set the URL without it "
             f"({_CENTRAL_URL_EXAMPLE}) and store the password with "
             "'agent-desk secret set central.password'"
         )
+    host = host or (query.get("host") or [""])[0]  # ?host=/run/postgresql: a local socket
     if parts.scheme not in _POSTGRES_SCHEMES or not host or not parts.path.strip("/"):
         raise SettingError(
             f"central.url must be a PostgreSQL URL such as {_CENTRAL_URL_EXAMPLE}, got {url!r}"
@@ -85,9 +87,10 @@ def _parse_central_url(raw: str) -> str:
 
 def _has_password(url: str) -> bool:
     try:
-        return urlsplit(url.strip()).password is not None
+        parts = urlsplit(url.strip())
+        return parts.password is not None or "password" in parse_qs(parts.query)
     except ValueError:
-        return False
+        return False  # not a URL at all: refused as such
 
 
 def _without_password(url: str) -> str:
@@ -95,7 +98,10 @@ def _without_password(url: str) -> str:
     parts = urlsplit(url)
     netloc = parts.netloc.rsplit("@", 1)[-1]
     user = parts.username
-    return parts._replace(netloc=f"{user}@{netloc}" if user else netloc).geturl()
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "password"]
+    return parts._replace(
+        netloc=f"{user}@{netloc}" if user else netloc, query=urlencode(query)
+    ).geturl()
 
 
 @dataclass(frozen=True)

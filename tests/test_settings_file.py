@@ -89,10 +89,19 @@ def test_a_value_that_is_not_text_leaves_no_temporary_file(
     assert not list(tmp_path.glob(".settings-*"))
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://agent_desk:Sekr1t-pw@db.hospital.local/followup",
+        "postgresql://agent_desk@db.hospital.local/followup?password=Sekr1t-pw",
+    ],
+)
 def test_a_password_in_central_url_is_refused_and_written_nowhere(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    url: str,
 ) -> None:
-    url = "postgresql://agent_desk:Sekr1t-pw@db.hospital.local/followup"
     assert _cli(tmp_path, monkeypatch, "config", "set", "central.url", url) == 1
     err = capsys.readouterr().err
     assert "agent-desk secret set central.password" in err and "Sekr1t-pw" not in err

@@ -150,10 +150,11 @@ def round_half_up(value: Number, digits: int = 0) -> Number:
 def _round(values: Sequence[Value]) -> Value:
     value = values[0]
     digits = values[1] if len(values) > 1 else 0
-    if value is None or digits is None or int(digits) not in ROUND_DIGITS:
+    if value is None or digits is None:
         return None
     try:
-        return round_half_up(value, int(digits))
+        # The parser allows only a literal in ROUND_DIGITS; checked again as it is cheap.
+        return round_half_up(value, int(digits)) if int(digits) in ROUND_DIGITS else None
     except (OverflowError, ValueError):  # infinite, or past what a float holds
         return None
 
