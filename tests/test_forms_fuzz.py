@@ -12,20 +12,17 @@ from typing import Any
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from agent_desk.forms import score
+from agent_desk.forms import default_library, score
 from agent_desk.forms.expression import ExpressionError, Value, evaluate, parse_expression
 from agent_desk.forms.parse import check_bytes, check_data
 
 FORMS = Path(__file__).resolve().parent.parent / "resources" / "forms"
 SEEDS = [path.read_bytes() for path in sorted(FORMS.glob("*/*.json"))]
 EXPRESSIONS = sorted(
-    {
-        item["calculatedExpression"]
-        for seed in SEEDS
-        for item in json.loads(seed).get("item", [])
-        + [c for i in json.loads(seed).get("item", []) for c in i.get("item", [])]
-        if "calculatedExpression" in item
-    }
+    item.calculated.source
+    for template in map(default_library().load, default_library().codes())
+    for item in template.all_items()
+    if item.calculated is not None
 )
 FUZZ = settings(max_examples=150, deadline=None, derandomize=True)
 
