@@ -7,6 +7,7 @@ import getpass
 import logging
 import sqlite3
 import sys
+import threading
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, fields
@@ -24,7 +25,7 @@ from agent_desk.domain.enums import AuditAction, Role
 from agent_desk.domain.passwords import WeakPassword
 from agent_desk.domain.phones import InvalidPhoneNumber
 from agent_desk.errors import UserError
-from agent_desk.logs import setup_logging
+from agent_desk.logs import FILE_ONLY, setup_logging
 from agent_desk.paths import DataDir, DataDirError, resolve_data_dir
 from agent_desk.settings import REGISTRY, SettingError, Settings
 
@@ -277,6 +278,8 @@ def cmd_forms(ctx: Context, args: argparse.Namespace) -> int:
     match args.forms_command:
         case "validate":
             errors = forms.validate_file(Path(args.file))
+            if len(errors) == 1:
+                raise CliError(f"{args.file}: {errors[0]}; the template is refused")
             for error in errors:
                 print(f"{args.file}: {error}", file=sys.stderr)
             if errors:
@@ -326,6 +329,16 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(message) from None
     if value < 1:
         raise argparse.ArgumentTypeError(message)
+    return value
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1-65535)")
     return value
 
 
@@ -424,7 +437,7 @@ def build_parser() -> argparse.ArgumentParser:
     hl7 = sub.add_parser("hl7", help="HL7 v2 interface")
     hl7_sub = hl7.add_subparsers(dest="hl7_command", metavar="ACTION", required=True)
     listen = hl7_sub.add_parser("listen", help="receive ADT messages over MLLP")
-    listen.add_argument("--port", type=int, default=2575)
+    listen.add_argument("--port", type=_port, default=2575)
     listen.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (the LAN address, for the HIS)"
     )
@@ -518,38 +531,68 @@ _USER_ERRORS = (
 )
 
 
+def _one_line(text: str, limit: int = 400) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _say(message: str) -> None:
+    print(f"agent-desk: {message}", file=sys.stderr)
+
+
+def _report(exc: BaseException, data_dir: DataDir | None, log_path: Path | None) -> int:
+    """The one place an error leaves the program: one line here, the detail in the log file."""
+    match exc:
+        case KeyboardInterrupt():
+            return 130
+        case _ if isinstance(exc, _USER_ERRORS):
+            log.info("refused: %s", exc, extra=FILE_ONLY)
+            # A user error may list several problems, one per line, each already one line.
+            _say(str(exc))
+        case OperationalError() if isinstance(exc.orig, sqlite3.Error) and data_dir is not None:
+            _say(explain(data_dir.database, exc.orig))
+        case OperationalError():  # the central PostgreSQL, not this workstation's file
+            detail = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
+            _say(f"the central server failed: {detail}")
+        case OSError():
+            _say(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+        case _:
+            log.exception("unexpected error", exc_info=exc, extra=FILE_ONLY)
+            where = f" (details in {log_path})" if log_path is not None else ""
+            _say(_one_line(f"unexpected error: {type(exc).__name__}: {exc}") + where)
+    return EXIT_FAILURE
+
+
+def _install_thread_hook(log_path: Path) -> None:
+    """A worker thread's crash is one line too (the window installs its own dialog hook)."""
+
+    def hook(args: threading.ExceptHookArgs) -> None:
+        if args.exc_value is None or isinstance(args.exc_value, SystemExit):
+            return
+        name = args.thread.name if args.thread is not None else "a worker"
+        log.error("uncaught exception in %s", name, exc_info=args.exc_value, extra=FILE_ONLY)
+        _say(
+            _one_line(f"unexpected error in {name}: {args.exc_value!r}")
+            + f" (details in {log_path})"
+        )
+
+    threading.excepthook = hook
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "run"])
+    data_dir: DataDir | None = None
+    log_path: Path | None = None
     try:
         data_dir = resolve_data_dir(args.data_dir)
-    except DataDirError as exc:
-        print(f"agent-desk: {exc}", file=sys.stderr)
-        return EXIT_FAILURE
-    ctx = Context(data_dir, setup_logging(data_dir.logs, args.verbose))
-    handler: Callable[[Context, argparse.Namespace], int] = args.handler
-    try:
-        return handler(ctx, args)
-    except _USER_ERRORS as exc:
-        print(f"agent-desk: {exc}", file=sys.stderr)
-        return EXIT_FAILURE
-    except OperationalError as exc:
-        if isinstance(exc.orig, sqlite3.Error):
-            print(f"agent-desk: {explain(data_dir.database, exc.orig)}", file=sys.stderr)
-        else:  # the central PostgreSQL, not this workstation's file
-            detail = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
-            print(f"agent-desk: the central server failed: {detail}", file=sys.stderr)
-        return EXIT_FAILURE
-    except OSError as exc:
-        print(
-            f"agent-desk: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr
-        )
-        return EXIT_FAILURE
-    except KeyboardInterrupt:
-        return 130
-    except Exception as exc:
-        log.exception("unexpected error in %s", args.command)
-        print(f"agent-desk: unexpected error: {exc!r} (details in {ctx.log_path})", file=sys.stderr)
-        return EXIT_FAILURE
+        log_path = setup_logging(data_dir.logs, args.verbose)
+        _install_thread_hook(log_path)
+        handler: Callable[[Context, argparse.Namespace], int] = args.handler
+        return handler(Context(data_dir, log_path), args)
+    except SystemExit:
+        raise
+    except BaseException as exc:  # the top-level handler: every error leaves as one line
+        return _report(exc, data_dir, log_path)

@@ -6,17 +6,25 @@ Secrets never come here: they go to the OS keyring (see agent_desk.secrets).
 from __future__ import annotations
 
 import json
+import logging
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 
+from agent_desk import json_input
 from agent_desk.domain.phones import PhonePlan
+from agent_desk.errors import UserError
+from agent_desk.json_input import JsonInputError
+from agent_desk.paths import write_atomically
+
+log = logging.getLogger(__name__)
 
 
-class SettingError(ValueError):
+class SettingError(UserError, ValueError):
     pass
 
 
@@ -29,11 +37,16 @@ def _parse_bool(raw: str) -> bool:
     raise SettingError(f"expected true or false, got {raw!r}")
 
 
-def _parse_int(raw: str) -> int:
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise SettingError(f"expected a whole number, got {raw!r}") from exc
+def _whole_number(low: int, high: int, what: str = "a whole number") -> Callable[[str], int]:
+    def parse(raw: str) -> int:
+        text = raw.strip()
+        # Bounded before int(): Python refuses past 4,300 digits, and no setting needs 10.
+        value = int(text) if text.lstrip("+-").isdigit() and len(text) <= 12 else None
+        if value is None or not low <= value <= high:
+            raise SettingError(f"expected {what} from {low:,} to {high:,}, got {raw!r}")
+        return value
+
+    return parse
 
 
 def _parse_area_code(raw: str) -> str:
@@ -41,6 +54,54 @@ def _parse_area_code(raw: str) -> str:
     if digits and not (digits.isdigit() and 2 <= len(digits.lstrip("0")) <= 3):
         raise SettingError(f"expected an area code such as 010 or 0755, got {raw!r}")
     return digits
+
+
+_POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+_CENTRAL_URL_EXAMPLE = "postgresql://USER@HOST:5432/DATABASE"
+
+
+def _parse_central_url(raw: str) -> str:
+    url = raw.strip()
+    if not url:
+        return ""  # no central server: this workstation works on its own
+    try:
+        parts = urlsplit(url)
+        password, host, _port = parts.password, parts.hostname, parts.port
+        query = parse_qs(parts.query)
+    except ValueError:  # a port that is not a number, a broken IPv6 address
+        password, host, parts, query = None, None, urlsplit(""), {}
+    if password is not None or "password" in query:
+        # Never echoed: the message must not carry the password to a screen or a log.
+        raise SettingError(
+            "central.url must not hold the password: set the URL without it "
+            f"({_CENTRAL_URL_EXAMPLE}) and store the password with "
+            "'agent-desk secret set central.password'"
+        )
+    host = host or (query.get("host") or [""])[0]  # ?host=/run/postgresql: a local socket
+    if parts.scheme not in _POSTGRES_SCHEMES or not host or not parts.path.strip("/"):
+        raise SettingError(
+            f"central.url must be a PostgreSQL URL such as {_CENTRAL_URL_EXAMPLE}, got {url!r}"
+        )
+    return url
+
+
+def _has_password(url: str) -> bool:
+    try:
+        parts = urlsplit(url.strip())
+        return parts.password is not None or "password" in parse_qs(parts.query)
+    except ValueError:
+        return False  # not a URL at all: refused as such
+
+
+def _without_password(url: str) -> str:
+    """The URL as stored before passwords were refused, with the password taken out."""
+    parts = urlsplit(url)
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    user = parts.username
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "password"]
+    return parts._replace(
+        netloc=f"{user}@{netloc}" if user else netloc, query=urlencode(query)
+    ).geturl()
 
 
 @dataclass(frozen=True)
@@ -52,9 +113,27 @@ class Setting:
     choices: tuple[str, ...] = ()
 
     def coerce(self, raw: str) -> Any:
+        """A value typed by a person (`config set`, the window), checked with the reason."""
+        try:
+            raw.encode("utf-8")
+        except UnicodeEncodeError:
+            # Bytes that are not UTF-8 on the command line arrive as lone surrogates.
+            raise SettingError(f"{self.key}: the value is not valid text") from None
+        if "\0" in raw:
+            raise SettingError(f"{self.key}: the value is not valid text")
         if self.choices and raw not in self.choices:
             raise SettingError(f"{self.key} must be one of {', '.join(self.choices)}")
         return self.parse(raw)
+
+    def load(self, stored: object) -> Any:
+        """A value read from settings.json, as the type the rest of the program expects."""
+        if isinstance(stored, str):
+            return self.coerce(stored)
+        if isinstance(stored, bool) and isinstance(self.default, bool):
+            return self.coerce(str(stored).lower())
+        if isinstance(stored, int) and not isinstance(stored, bool):
+            return self.coerce(str(stored))  # e.g. an area code written as the number 10
+        raise SettingError(f"{self.key} cannot be {json.dumps(stored)[:40]}")
 
 
 REGISTRY: dict[str, Setting] = {
@@ -69,14 +148,24 @@ REGISTRY: dict[str, Setting] = {
             parse=_parse_area_code,
         ),
         Setting("hospital.name", "", "Hospital name the call scripts say (e.g. 某某市人民医院)"),
-        Setting("worklist.page_size", 200, "Rows fetched per worklist page", parse=_parse_int),
+        Setting(
+            "worklist.page_size",
+            200,
+            "Rows fetched per worklist page",
+            parse=_whole_number(20, 5000),
+        ),
         Setting("sip.enabled", True, "Start the SIP softphone", parse=_parse_bool),
         Setting(
             "sip.listen_address",
             "127.0.0.1",
             "Address the softphone listens on (the LAN address, or 0.0.0.0, for a PBX)",
         ),
-        Setting("sip.listen_port", 5070, "SIP port of this workstation", parse=_parse_int),
+        Setting(
+            "sip.listen_port",
+            5070,
+            "SIP port of this workstation",
+            parse=_whole_number(1, 65535, "a port number"),
+        ),
         Setting("sip.transport", "udp", "SIP transport", choices=("udp", "tcp", "tls")),
         Setting(
             "sip.registrar",
@@ -104,11 +193,17 @@ REGISTRY: dict[str, Setting] = {
         ),
         Setting("modem.port", "", "Serial port of a caller-ID modem (e.g. COM3, /dev/ttyACM0)"),
         Setting("modem.country_code", "", "Modem country code sent as AT+GCI (B5 is China)"),
-        Setting("modem.baudrate", 115200, "Modem serial speed", parse=_parse_int),
+        Setting(
+            "modem.baudrate",
+            115200,
+            "Modem serial speed",
+            parse=_whole_number(300, 4_000_000, "a serial speed in baud"),
+        ),
         Setting(
             "central.url",
             "",
             "Central PostgreSQL, postgresql://user@host/db (password: agent-desk secret set)",
+            parse=_parse_central_url,
         ),
         Setting(
             "central.sslmode",
@@ -124,24 +219,94 @@ REGISTRY: dict[str, Setting] = {
 
 
 class Settings:
-    """The workstation's settings file; unknown keys in the file are kept, never dropped."""
+    """The workstation's settings file; unknown keys in the file are kept, never dropped.
+
+    A broken file never stops the program: it is moved aside (kept for a person to look at),
+    the defaults are used, and `problems` says so, one line each, before anything else runs.
+    A single value that is not valid falls back to its default, and is kept in the file.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._values: dict[str, Any] = {}
-        if path.exists():
+        self.problems: list[str] = []
+        self._values: dict[str, Any] = {}  # as stored, written back on save
+        self._checked: dict[str, Any] = {}  # the valid ones, as their types
+        raw = self._read()
+        if raw is None:
+            return
+        self._values = raw
+        for key, stored in raw.items():
+            if key not in REGISTRY:
+                continue
             try:
-                self._values = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, json.JSONDecodeError) as exc:
-                raise SettingError(f"settings file is unreadable ({path}): {exc}") from exc
+                self._checked[key] = REGISTRY[key].load(stored)
+            except SettingError as exc:
+                if key == "central.url" and isinstance(stored, str) and _has_password(stored):
+                    self._drop_password(stored)
+                    continue
+                default = REGISTRY[key].default
+                reason = str(exc) if str(exc).startswith(key) else f"{key}: {exc}"
+                self._problem(f"{path}: {reason}; the default {default!r} is used instead")
+
+    def _read(self) -> dict[str, Any] | None:
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            self._problem(
+                f"settings file {self.path} cannot be read ({exc.strerror}); the defaults are used"
+            )
+            return None
+        try:
+            raw = json_input.loads(json_input.decode(data))
+            if not isinstance(raw, dict):
+                raise JsonInputError(f"it holds {type(raw).__name__}, not an object of settings")
+        except JsonInputError as exc:
+            self._problem(
+                f"settings file {self.path} is broken ({exc}); {self._set_aside()}, "
+                "and the defaults are used"
+            )
+            return None
+        return raw
+
+    def _set_aside(self) -> str:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        copy = self.path.with_name(f"{self.path.name}.broken-{stamp}")
+        serial = 1
+        while copy.exists():  # never over an earlier copy
+            serial += 1
+            copy = self.path.with_name(f"{self.path.name}.broken-{stamp}-{serial}")
+        try:
+            os.replace(self.path, copy)
+        except OSError as exc:
+            return f"it could not be moved aside ({exc.strerror})"
+        return f"it was moved to {copy.name}"
+
+    def _drop_password(self, url: str) -> None:
+        """An old central.url with the password in it: used without it, and saved without it."""
+        try:
+            cleaned = _parse_central_url(_without_password(url.strip()))
+        except SettingError:
+            self._problem(f"{self.path}: central.url is not valid; no central server is used")
+            return
+        self._values["central.url"] = self._checked["central.url"] = cleaned
+        self._problem(
+            f"{self.path}: central.url held a password, which is ignored and removed when the "
+            "settings are next saved; store it with 'agent-desk secret set central.password'"
+        )
+
+    def _problem(self, message: str) -> None:
+        log.warning("%s", message)
+        self.problems.append(message)
 
     def get(self, key: str) -> Any:
         spec = _spec(key)
-        return self._values.get(key, spec.default)
+        return self._checked.get(key, spec.default)
 
     def set(self, key: str, raw: str) -> Any:
         value = _spec(key).coerce(raw)
-        self._values[key] = value
+        self._values[key] = self._checked[key] = value
         self._save()
         return value
 
@@ -153,13 +318,9 @@ class Settings:
         return PhonePlan(region=self.get("phone.region"), area_code=self.get("phone.area_code"))
 
     def _save(self) -> None:
-        # Write-then-rename, so that a power cut leaves the old file or the new one.
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".settings-")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(self._values, handle, ensure_ascii=False, indent=2)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, self.path)
+        # Serialised before the disk is touched; written then renamed (see write_atomically).
+        data = json.dumps(self._values, ensure_ascii=False, indent=2).encode("utf-8")
+        write_atomically(self.path, data, temp_prefix=".settings-")
 
 
 def _spec(key: str) -> Setting:

@@ -238,11 +238,11 @@ def test_a_full_local_disk_is_named_and_sync_resumes_once_there_is_room(
 
 def test_wrong_central_settings_are_a_warning_not_a_crash(tmp_path: Path, memory_keyring) -> None:
     db = workstation(tmp_path, "ward")
+    (tmp_path / "settings.json").write_text('{"central.url": "mysql://server/followup"}')
     settings = Settings(tmp_path / "settings.json")
-    settings.set("central.url", "mysql://server/followup")
     hub, warning = prepare_sync(db, settings, DataDir(tmp_path), _user(db, "chen"))
-    assert hub is None
-    assert warning is not None and "not a PostgreSQL URL" in warning
+    assert hub is None and warning is None  # not configured: the workstation works alone
+    assert "must be a PostgreSQL URL" in settings.problems[0]
 
 
 def test_a_damaged_queue_journal_keeps_sync_but_stops_the_queue(

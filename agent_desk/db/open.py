@@ -10,6 +10,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 
 from agent_desk.db.engine import BUSY_TIMEOUT_MS, Database, make_engine, sqlite_url
 from agent_desk.db.migrate import SchemaTooNew, ensure_schema
+from agent_desk.paths import private_file
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -20,6 +21,7 @@ def open_local(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
     """Open (creating and migrating when needed) the embedded SQLite database at *path*."""
     if path.exists() and not path.is_file():
         raise DatabaseUnavailable(f"database path is not a file: {path}")
+    _keep_private(path)
     engine = make_engine(sqlite_url(path), busy_timeout_ms)
     try:
         with engine.connect() as connection:
@@ -42,6 +44,19 @@ def open_local(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
             "restore it from a backup or move it aside"
         ) from exc
     return Database(engine)
+
+
+def _keep_private(path: Path) -> None:
+    """The database holds patient data: owner only. SQLite creates its WAL and shared-memory
+    files with the database file's mode, so creating that file private is enough for new
+    ones; those left by an older version are tightened here."""
+    try:
+        private_file(path)
+        for sidecar in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            if sidecar.exists():
+                private_file(sidecar)
+    except OSError as exc:
+        raise DatabaseUnavailable(explain(path, exc)) from exc
 
 
 def explain(path: Path, error: BaseException | None) -> str:

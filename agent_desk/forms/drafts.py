@@ -10,17 +10,18 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from agent_desk import json_input
 from agent_desk.forms.errors import FormsError
 from agent_desk.forms.model import AnswerValue
+from agent_desk.json_input import JsonInputError
+from agent_desk.paths import private_folder, write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -92,36 +93,9 @@ def _check_id(draft_id: str) -> str:
     return draft_id
 
 
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable. Windows cannot open a folder for this; NTFS journals it."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=_TEMP_PREFIX, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
-        raise
-    _fsync_folder(path.parent)
-
-
 class DraftStore:
     def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        folder.mkdir(parents=True, exist_ok=True)
+        self.folder = private_folder(folder)  # drafts hold patient answers
 
     def path(self, draft_id: str) -> Path:
         return self.folder / f"{_check_id(draft_id)}.json"
@@ -130,23 +104,23 @@ class DraftStore:
         path = self.path(draft.draft_id)
         # Serialise before touching the disk, so an unserialisable answer cannot cost a file.
         data = json.dumps(draft.to_json(), ensure_ascii=False, indent=1).encode("utf-8")
-        write_atomically(path, data)
+        write_atomically(path, data, temp_prefix=_TEMP_PREFIX)
         return path
 
     def load(self, draft_id: str) -> Draft | None:
         path = self.path(draft_id)
         try:
-            text = path.read_text(encoding="utf-8")
+            data = path.read_bytes()
         except FileNotFoundError:
             return None
-        return self._parse(path, text)
+        return self._parse(path, data)
 
     def list_drafts(self) -> list[Draft]:
         """Every readable draft, newest first. A damaged file is logged and left in place."""
         drafts: list[Draft] = []
         for path in sorted(self.folder.glob("*.json")):
             try:
-                drafts.append(self._parse(path, path.read_text(encoding="utf-8")))
+                drafts.append(self._parse(path, path.read_bytes()))
             except (DraftError, OSError) as exc:
                 log.warning("cannot read the form draft %s: %s", path, exc)
         return sorted(drafts, key=lambda draft: draft.saved_at, reverse=True)
@@ -169,9 +143,9 @@ class DraftStore:
         return removed
 
     @staticmethod
-    def _parse(path: Path, text: str) -> Draft:
+    def _parse(path: Path, data: bytes) -> Draft:
         try:
-            raw = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise DraftError(f"{path.name} is not valid JSON: {exc}") from exc
+            raw = json_input.loads(json_input.decode(data))
+        except JsonInputError as exc:
+            raise DraftError(f"{path.name}: {exc}") from None
         return Draft.from_json(raw)

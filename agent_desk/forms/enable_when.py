@@ -44,8 +44,19 @@ class Evaluation:
         self._enabled: dict[str, bool] = {}
         self._values: dict[str, AnswerValue | None] = {}
         self._resolving: set[str] = set()
+        self._primed = False
+
+    def _prime(self) -> None:
+        """Resolve every item once, dependencies first, so that no lookup recurses further
+        than one item deep: a chain of a thousand enableWhen items must not exhaust the stack."""
+        if self._primed:
+            return
+        self._primed = True
+        for link_id in self.template.evaluation_order:
+            self.value(link_id)
 
     def enabled(self, link_id: str) -> bool:
+        self._prime()
         if link_id not in self._enabled:
             self._enter(link_id)
             item = self.template.item(link_id)
@@ -59,6 +70,7 @@ class Evaluation:
 
     def value(self, link_id: str) -> AnswerValue | None:
         """The answer (or calculated number) as it counts: None when disabled or unanswered."""
+        self._prime()
         if link_id not in self._values:
             result: AnswerValue | None = None
             if self.enabled(link_id):

@@ -8,6 +8,9 @@
     primary    := NUMBER | NAME "(" [expression ("," expression)*] ")" | NAME | "(" expression ")"
 
 A NAME is a linkId; its value is the item's number (a choice's itemWeight, a yes/no as 1/0).
+Expressions are bounded so that no template can exhaust the stack or the clock: at most
+MAX_DEPTH levels deep, numbers of at most MAX_NUMBER_DIGITS digits, and round() to a literal
+number of digits within ROUND_DIGITS. A result too large for a float is None, like a missing one.
 A missing or disabled answer is None, and None spreads through arithmetic so that a total is
 never silently short; the aggregate functions skip it instead (a partial form still shows a
 live sum). Comparisons give 1 or 0. Inside sum/count/min/max/mean a group's linkId stands for
@@ -64,6 +67,9 @@ class Call:
 Node = Num | Ref | Neg | BinOp | Call
 
 COMPARISONS = ("<=", ">=", "==", "!=", "<", ">")
+MAX_DEPTH = 32  # the built-in templates need 8
+MAX_NUMBER_DIGITS = 15  # what a float holds exactly
+ROUND_DIGITS = range(-6, 7)  # round(x, 10000000) would compute 10**10000000
 _TOKEN = re.compile(
     r"(?P<number>\d+(?:\.\d+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_.]*)"
     r"|(?P<op><=|>=|==|!=|[-+*/(),<>])"
@@ -146,7 +152,11 @@ def _round(values: Sequence[Value]) -> Value:
     digits = values[1] if len(values) > 1 else 0
     if value is None or digits is None:
         return None
-    return round_half_up(value, int(digits))
+    try:
+        # The parser allows only a literal in ROUND_DIGITS; checked again as it is cheap.
+        return round_half_up(value, int(digits)) if int(digits) in ROUND_DIGITS else None
+    except (OverflowError, ValueError):  # infinite, or past what a float holds
+        return None
 
 
 def _clamp(values: Sequence[Value]) -> Value:
@@ -205,6 +215,14 @@ class _Parser:
     def __init__(self, source: str) -> None:
         self.tokens = _tokenize(source)
         self.index = 0
+        self.depth = 0  # nesting of the recursive descent, bounded before the stack is
+
+    def enter(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ExpressionError(
+                f"nested more than {MAX_DEPTH} levels deep", self.current.position
+            )
 
     @property
     def current(self) -> _Token:
@@ -228,12 +246,14 @@ class _Parser:
         return node
 
     def comparison(self) -> Node:
+        self.enter()
         left = self.additive()
         if self.current.text in COMPARISONS:
             op = self.take().text
             left = BinOp(op, left, self.additive())
             if self.current.text in COMPARISONS:
                 raise ExpressionError("comparisons do not chain; use all()", self.current.position)
+        self.depth -= 1
         return left
 
     def additive(self) -> Node:
@@ -253,12 +273,19 @@ class _Parser:
     def unary(self) -> Node:
         if self.current.text == "-":
             self.take()
-            return Neg(self.unary())
+            self.enter()
+            node = Neg(self.unary())
+            self.depth -= 1
+            return node
         return self.primary()
 
     def primary(self) -> Node:
         token = self.take()
         if token.kind == "number":
+            if len(token.text.replace(".", "")) > MAX_NUMBER_DIGITS:
+                raise ExpressionError(
+                    f"a number of more than {MAX_NUMBER_DIGITS} digits", token.position
+                )
             return Num(float(token.text) if "." in token.text else int(token.text))
         if token.kind == "name":
             if self.current.text == "(":
@@ -290,11 +317,46 @@ class _Parser:
         too_many = function.max_args is not None and len(args) > function.max_args
         if too_few or too_many or (function.pairs and len(args) % 2):
             raise ExpressionError(f"wrong number of arguments to {name.text}()", name.position)
+        if name.text == "round" and len(args) == 2 and _literal_int(args[1]) not in ROUND_DIGITS:
+            raise ExpressionError(
+                f"round() takes a whole number of digits from {ROUND_DIGITS[0]} to "
+                f"{ROUND_DIGITS[-1]}, written as a number",
+                name.position,
+            )
         return Call(name.text, tuple(args))
 
 
+def _literal_int(node: Node) -> int | None:
+    match node:
+        case Num(int() as value):
+            return value
+        case Neg(Num(int() as value)):
+            return -value
+    return None
+
+
+def depth(node: Node) -> int:
+    """Levels of the tree, counted without recursion (a + b + c + ... nests to the left)."""
+    deepest = 0
+    pending = [(node, 1)]
+    while pending:
+        current, level = pending.pop()
+        deepest = max(deepest, level)
+        match current:
+            case Neg(operand):
+                pending.append((operand, level + 1))
+            case BinOp(_, left, right):
+                pending += [(left, level + 1), (right, level + 1)]
+            case Call(_, args):
+                pending += [(arg, level + 1) for arg in args]
+    return deepest
+
+
 def parse_expression(source: str) -> Node:
-    return _Parser(source).parse()
+    tree = _Parser(source).parse()
+    if depth(tree) > MAX_DEPTH:
+        raise ExpressionError(f"more than {MAX_DEPTH} levels deep; use sum() for long additions")
+    return tree
 
 
 # --- analysis and evaluation ------------------------------------------------------------
@@ -332,6 +394,19 @@ class Scope(Protocol):
 
 
 def _arithmetic(op: str, left: Number, right: Number) -> Value:
+    try:
+        return _finite(_operate(op, left, right))
+    except OverflowError:  # an int too large for a float, divided or mixed with one
+        return None
+
+
+def _finite(value: Value) -> Value:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _operate(op: str, left: Number, right: Number) -> Value:
     match op:
         case "+":
             return left + right
@@ -384,5 +459,8 @@ def evaluate(node: Node, scope: Scope) -> Value:
                     values.extend(scope.number(member) for member in members)
                 else:
                     values.append(evaluate(arg, scope))
-            return spec.implementation(values)
+            try:
+                return _finite(spec.implementation(values))
+            except OverflowError:  # mean() of an int too large for a float
+                return None
     raise ExpressionError(f"cannot evaluate {node!r}")

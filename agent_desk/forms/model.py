@@ -14,7 +14,7 @@ from functools import cached_property
 from agent_desk.domain.enums import AlertSeverity as AlertSeverity
 from agent_desk.domain.enums import FeedbackKind as FeedbackKind
 from agent_desk.domain.enums import Role
-from agent_desk.forms.expression import Node
+from agent_desk.forms.expression import Node, references
 
 Number = int | float
 # What a stored answer holds: a choice's code, a number, a yes/no, text, or an ISO date string.
@@ -233,6 +233,46 @@ class FormTemplate:
 
     def item(self, link_id: str) -> Item:
         return self.index[link_id]
+
+    @cached_property
+    def dependencies(self) -> Mapping[str, tuple[str, ...]]:
+        """What each item's enablement or value reads: its group, enableWhen, expression."""
+        graph: dict[str, tuple[str, ...]] = {}
+        for item in self.all_items():
+            found: list[str] = []
+            parent = self.parents[item.link_id]
+            if parent is not None:
+                found.append(parent)  # an item is only enabled while its group is
+            found.extend(condition.question for condition in item.enable_when)
+            if item.calculated is not None:
+                for name, _ in references(item.calculated.tree):
+                    target = self.index.get(name)
+                    if target is not None and target.type is ItemType.GROUP:
+                        found.extend(self.scored_members(name))
+                    else:
+                        found.append(name)
+            graph[item.link_id] = tuple(dict.fromkeys(n for n in found if n in self.index))
+        return graph
+
+    @cached_property
+    def evaluation_order(self) -> tuple[str, ...]:
+        """Every item after what it depends on, found without recursion (a template may chain
+        a thousand items); on a cyclic template, which is refused, the order is arbitrary."""
+        order: list[str] = []
+        placed: set[str] = set()
+        for start in self.dependencies:
+            stack = [(start, iter(self.dependencies[start]))]
+            placed.add(start)
+            while stack:
+                node, pending = stack[-1]
+                dep = next(pending, None)
+                if dep is None:
+                    stack.pop()
+                    order.append(node)
+                elif dep not in placed:
+                    placed.add(dep)
+                    stack.append((dep, iter(self.dependencies[dep])))
+        return tuple(order)
 
     def all_items(self) -> Iterator[Item]:
         return walk(self.items)

@@ -6,13 +6,13 @@ the fields mean together (references, types, cycles). A template with any error 
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from agent_desk import json_input
 from agent_desk.domain.enums import Role
 from agent_desk.forms.errors import TemplateError, TemplateErrorCode, TemplateInvalid
 from agent_desk.forms.expression import ExpressionError, parse_expression
@@ -39,6 +39,7 @@ from agent_desk.forms.model import (
     walk,
 )
 from agent_desk.forms.validate import check_template
+from agent_desk.json_input import JsonInputError
 
 E = TypeVar("E", bound=StrEnum)
 Code = TemplateErrorCode
@@ -435,15 +436,30 @@ def parse_template(raw: object, source: str = "<data>") -> FormTemplate:
 
 def check_text(text: str) -> tuple[FormTemplate | None, list[TemplateError]]:
     try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as exc:
-        message = f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
-        return None, [TemplateError(None, Code.INVALID_JSON, message)]
+        raw = json_input.loads(text)
+    except JsonInputError as exc:
+        return None, [TemplateError(None, Code.INVALID_JSON, str(exc))]
     return check_data(raw)
+
+
+def check_bytes(data: bytes) -> tuple[FormTemplate | None, list[TemplateError]]:
+    """A template file as stored: UTF-8 (a BOM is fine), else refused with the line."""
+    try:
+        text = json_input.decode(data)
+    except JsonInputError as exc:
+        return None, [TemplateError(None, Code.INVALID_JSON, str(exc))]
+    return check_text(text)
 
 
 def parse_template_text(text: str, source: str) -> FormTemplate:
     template, errors = check_text(text)
+    if errors or template is None:
+        raise TemplateInvalid(source, errors)
+    return template
+
+
+def parse_template_bytes(data: bytes, source: str) -> FormTemplate:
+    template, errors = check_bytes(data)
     if errors or template is None:
         raise TemplateInvalid(source, errors)
     return template

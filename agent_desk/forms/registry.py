@@ -21,7 +21,7 @@ from agent_desk.forms.errors import (
     UnknownTemplate,
 )
 from agent_desk.forms.model import FormTemplate, TemplateStatus, version_key
-from agent_desk.forms.parse import VERSION, parse_template_text
+from agent_desk.forms.parse import VERSION, parse_template_bytes
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +131,7 @@ class TemplateLibrary:
 
     @staticmethod
     def _read(code: str, version: str, source: Traversable) -> FormTemplate:
-        template = parse_template_text(source.read_text(encoding="utf-8"), str(source))
+        template = parse_template_bytes(source.read_bytes(), str(source))
         if (template.code, template.version) != (code, version):
             message = (
                 f"the file says name {template.code!r} version {template.version!r} but is "

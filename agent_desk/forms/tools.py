@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+from agent_desk import json_input
 from agent_desk.forms.answer_set import InvalidAnswers
 from agent_desk.forms.errors import FormsError, TemplateError, TemplateErrorCode
 from agent_desk.forms.model import (
@@ -16,9 +16,10 @@ from agent_desk.forms.model import (
     Item,
     Text,
 )
-from agent_desk.forms.parse import VERSION, check_text
+from agent_desk.forms.parse import VERSION, check_bytes
 from agent_desk.forms.registry import TemplateLibrary, default_library
 from agent_desk.forms.scoring import score
+from agent_desk.json_input import JsonInputError
 
 
 def validate_file(path: Path) -> list[TemplateError]:
@@ -26,8 +27,7 @@ def validate_file(path: Path) -> list[TemplateError]:
 
     A file already placed as <code>/<version>.json must also say that code and version.
     """
-    text = path.read_text(encoding="utf-8-sig")  # Notepad on Windows writes a BOM
-    template, errors = check_text(text)
+    template, errors = check_bytes(path.read_bytes())
     placed = VERSION.match(path.stem) is not None
     if (
         placed
@@ -140,13 +140,9 @@ def show(
 
 def read_answers(path: Path) -> dict[str, object]:
     try:
-        raw = json.loads(path.read_text(encoding="utf-8-sig"))
-    except json.JSONDecodeError as exc:
-        raise FormsError(
-            f"{path}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise FormsError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+        raw = json_input.read(path)
+    except JsonInputError as exc:
+        raise FormsError(f"{path}: {exc}") from None
     if not isinstance(raw, dict):
         raise FormsError(
             f"{path}: expected one JSON object mapping each linkId to its answer, "

@@ -7,7 +7,6 @@ built, so that one mistake is reported once, not again at every reference to it.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
 
 from agent_desk.forms.errors import TemplateError, TemplateErrorCode
 from agent_desk.forms.expression import references
@@ -227,47 +226,34 @@ class _Checker:
 
     # --- cycles ---------------------------------------------------------------------------
 
-    def dependencies(self, item: Item) -> Iterable[str]:
-        parent = self.template.parents.get(item.link_id)
-        if parent is not None:
-            yield parent  # an item is only enabled while its group is
-        for condition in item.enable_when:
-            yield condition.question
-        if item.calculated is not None:
-            for name, _ in references(item.calculated.tree):
-                target = self.template.index.get(name)
-                if target is not None and target.type is ItemType.GROUP:
-                    yield from self.template.scored_members(name)
-                else:
-                    yield name
-
     def cycles(self) -> None:
-        """An item whose enablement or value ends up depending on itself can never be resolved."""
-        graph = {
-            item.link_id: [dep for dep in self.dependencies(item) if dep in self.template.index]
-            for item in self.template.all_items()
-        }
+        """An item whose enablement or value ends up depending on itself can never be resolved.
+
+        Depth first without recursion: a template may chain a thousand items by enableWhen.
+        """
+        graph = self.template.dependencies
         done: set[str] = set()
         reported: set[frozenset[str]] = set()
-
-        def visit(node: str, path: list[str]) -> None:
-            if node in path:
-                cycle = path[path.index(node) :]
-                if frozenset(cycle) not in reported and len(cycle) > 1:
-                    reported.add(frozenset(cycle))
-                    chain = " -> ".join([*cycle, node])
-                    self.error(cycle[0], Code.DEPENDENCY_CYCLE, f"circular dependency: {chain}")
-                return
-            if node in done:
-                return
-            path.append(node)
-            for dep in graph[node]:
-                visit(dep, path)
-            path.pop()
-            done.add(node)
-
-        for node in graph:
-            visit(node, [])
+        for start in graph:
+            if start in done:
+                continue
+            path, on_path, stack = [start], {start}, [iter(graph[start])]
+            while stack:
+                dep = next(stack[-1], None)
+                if dep is None:
+                    stack.pop()
+                    on_path.discard(path[-1])
+                    done.add(path.pop())
+                elif dep in on_path:
+                    cycle = path[path.index(dep) :]
+                    if frozenset(cycle) not in reported and len(cycle) > 1:
+                        reported.add(frozenset(cycle))
+                        chain = " -> ".join([*cycle, dep])
+                        self.error(cycle[0], Code.DEPENDENCY_CYCLE, f"circular dependency: {chain}")
+                elif dep not in done:
+                    path.append(dep)
+                    on_path.add(dep)
+                    stack.append(iter(graph[dep]))
 
 
 def _condition_problem(condition: Condition, target: Item) -> str | None:

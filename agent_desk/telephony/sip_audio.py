@@ -23,6 +23,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import pjsua2 as pj  # type: ignore[import-untyped]
 
+from agent_desk.paths import private_file, private_folder
 from agent_desk.telephony.sip_pj import error_text, log_exception
 
 log = logging.getLogger(__name__)
@@ -151,7 +152,8 @@ class CallMedia:
 
     def _start_recorder(self, path: Path) -> None:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            # Created owner-only first: the recorder keeps the mode of the file it finds.
+            private_file(private_folder(path.parent) / path.name)
             recorder = pj.AudioMediaRecorder()
             recorder.createRecorder(str(path))
         except (OSError, pj.Error) as error:

@@ -126,6 +126,17 @@ def run_workstation(
         sync.start()
     if sync_warning is not None:
         QMessageBox.warning(window, app.translate("App", "Central server"), sync_warning)
+    if settings.problems:
+        # Not modal: the window works on the defaults meanwhile, and an unattended station
+        # (already told on standard error and in the log) is not held up by the dialog.
+        settings_box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            app.translate("App", "Settings"),
+            app.translate("App", "Some settings could not be used; the defaults are used instead."),
+            parent=window,
+        )
+        settings_box.setInformativeText("\n\n".join(settings.problems))
+        settings_box.open()
     telephony = start_telephony(window, db, settings, data_dir, staff)
     # Once the window is up, off the GUI thread: warm before the first call comes in.
     warm_up = threading.Thread(

@@ -16,7 +16,7 @@ from PySide6.QtCore import QCoreApplication
 
 from agent_desk.db.engine import Database
 from agent_desk.domain.views import StaffView
-from agent_desk.paths import DataDir
+from agent_desk.paths import DataDir, private_folder
 from agent_desk.secrets import SecretStoreUnavailable, get_secret
 from agent_desk.services.calls import CallService
 from agent_desk.settings import Settings
@@ -126,7 +126,7 @@ def _start_headset(engine: Any, settings: Settings, telephony: Telephony) -> Non
 def start_telephony(
     window: MainWindow, db: Database, settings: Settings, data_dir: DataDir, user: StaffView
 ) -> Telephony:
-    data_dir.recordings.mkdir(exist_ok=True)
+    private_folder(data_dir.recordings)  # calls with patients: owner only
     bridge = TelephonyBridge(window)
     plan = settings.phone_plan
     controller = CallController(

@@ -11,6 +11,14 @@
         <source>Central server</source>
         <translation>中心服务器</translation>
     </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Some settings could not be used; the defaults are used instead.</source>
+        <translation>部分设置无法使用，已改用默认值。</translation>
+    </message>
 </context>
 <context>
     <name>CallController</name>
