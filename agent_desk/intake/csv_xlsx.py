@@ -45,6 +45,8 @@ _BOMS = (
 )
 _EXPORT_AGAIN = "export it again as CSV (UTF-8) or .xlsx"
 HEADER_SCAN = 10  # non-blank rows searched for the header row
+MAX_COLUMNS = 256  # read from a workbook; a discharge list has a few dozen
+_EXCEL_ROWS = 1_048_576  # the most rows a sheet can have
 T = TypeVar("T")
 
 
@@ -140,16 +142,21 @@ def _read_xlsx(path: Path) -> Table:
         log.info("cannot open %s as a workbook", path, exc_info=True)
         raise TableError(f"not a readable .xlsx workbook ({_reason(exc)}); {damaged}") from None
     rows: list[tuple[str, list[Cell]]] = []
+    number = 0  # the last row read
     try:
         sheets = workbook.worksheets
         if sheets:
-            for number, cells in enumerate(sheets[0].iter_rows(values_only=True), start=1):
-                rows.append((f"row {number}", list(cells)))
+            # Explicit bounds: openpyxl pads rows and columns up to whatever the sheet XML
+            # claims, and a damaged file can claim a million of each.
+            cells_by_row = sheets[0].iter_rows(
+                max_row=_EXCEL_ROWS, max_col=MAX_COLUMNS, values_only=True
+            )
+            for number, cells in enumerate(cells_by_row, start=1):
+                if any(cell is not None for cell in cells):
+                    rows.append((f"row {number}", list(cells)))
     except Exception as exc:
-        log.info("cannot read %s after row %d", path, len(rows), exc_info=True)
-        raise TableError(
-            f"row {len(rows) + 1} cannot be read ({_reason(exc)}); {damaged}"
-        ) from None
+        log.info("cannot read %s after row %d", path, number, exc_info=True)
+        raise TableError(f"row {number + 1} cannot be read ({_reason(exc)}); {damaged}") from None
     finally:
         workbook.close()  # read-only workbooks keep the file open until closed
     return Table(rows, None, ImportKind.XLSX)
