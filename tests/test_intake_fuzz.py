@@ -22,8 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agent_desk.intake.csv_xlsx import SpreadsheetSource, TableError, read_table
-from agent_desk.intake.hl7_adt import Hl7FileSource, parse_adt, split_messages
-from agent_desk.intake.hl7_header import Hl7Error
+from agent_desk.intake.hl7_adt import Hl7FileSource, split_messages
 from agent_desk.intake.mapping import DEFAULT_MAPPING, MappingError, MappingStore
 from agent_desk.intake.mllp import END_BLOCK, START_BLOCK, frame
 from agent_desk.intake.records import SourceItem
@@ -203,7 +202,7 @@ def test_xlsx_fuzz(tmp_path: Path, data: bytes) -> None:
         _assert_items_are_sound(rows)
 
 
-@fuzz(400)
+@fuzz(600)
 @given(data=hl7_text(SEED_HL7))
 def test_hl7_file_fuzz(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "fuzz.hl7"
@@ -211,11 +210,6 @@ def test_hl7_file_fuzz(tmp_path: Path, data: bytes) -> None:
     items = list(Hl7FileSource([path]).items())
     assert len(items) == len(split_messages(data))
     _assert_items_are_sound(items)
-    for raw in split_messages(data):
-        try:
-            parse_adt(raw)
-        except Hl7Error as exc:
-            assert str(exc).strip()
 
 
 @st.composite
