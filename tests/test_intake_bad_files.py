@@ -1,4 +1,5 @@
-"""Damaged discharge lists: refused whole with the line or row, and nothing imported."""
+"""Damaged discharge lists are refused whole, naming the line or row, and import nothing;
+an import cut short still records what it applied."""
 
 from __future__ import annotations
 
@@ -13,7 +14,14 @@ from sqlalchemy import func, select
 
 from agent_desk.db.engine import Database
 from agent_desk.db.models import ImportRun, Patient
-from agent_desk.services.intake import ImportRefused, IntakeService, load_plan_set, mapping_store
+from agent_desk.intake.records import Applied, SourceItem
+from agent_desk.services.intake import (
+    DatabaseSink,
+    ImportRefused,
+    IntakeService,
+    load_plan_set,
+    mapping_store,
+)
 
 HEADER = "病案号,姓名,科室,出院日期"
 ROWS = ["B001,赵一,心血管内科,2026-11-16", "B002,钱二,心血管内科,2026-11-16"]
@@ -114,3 +122,33 @@ def test_a_damaged_workbook_is_refused_whole_and_imports_nothing(
     reason = _refused(service, _workbook(tmp_path, damage), tmp_path)
     assert reason.startswith(f"d.xlsx: {where}") and "save it again" in reason
     assert _nothing_imported(db)
+
+
+class _InterruptedSink(DatabaseSink):
+    """The real sink, with Ctrl-C pressed while the second row is applied."""
+
+    applied = 0
+
+    def apply(self, item: SourceItem) -> Applied:
+        self.applied += 1
+        if self.applied == 2:
+            raise KeyboardInterrupt
+        return super().apply(item)
+
+
+class _InterruptedService(IntakeService):
+    @property
+    def sink(self) -> DatabaseSink:
+        return _InterruptedSink(self.db, self.plans, self.phone_plan, self.source)
+
+
+def test_an_import_cut_short_records_what_it_applied(db: Database, tmp_path: Path) -> None:
+    service = _InterruptedService(db, load_plan_set(tmp_path), actor="test")
+    path = tmp_path / "d.csv"
+    path.write_text("\r\n".join([HEADER, *ROWS]), encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt):
+        service.import_discharges(path, mapping_store(tmp_path).get("default"))
+    with db.read() as session:
+        run = session.scalar(select(ImportRun))
+        assert run is not None and (run.read, run.created, run.errors) == (2, 1, 1)
+        assert session.scalars(select(Patient.record_no)).all() == ["B001"]
