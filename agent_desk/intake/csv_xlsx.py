@@ -136,9 +136,9 @@ def _read_xlsx(path: Path) -> Table:
     try:
         # read_only streams the rows instead of building the whole sheet in memory.
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except OSError:
-        raise  # the file itself could not be read: the caller says which
     except Exception as exc:  # openpyxl lets zip, XML and value errors of any kind through
+        if isinstance(exc, OSError) and exc.errno is not None:
+            raise  # the file itself could not be read (missing, no permission): the caller says
         log.info("cannot open %s as a workbook", path, exc_info=True)
         raise TableError(f"not a readable .xlsx workbook ({_reason(exc)}); {damaged}") from None
     rows: list[tuple[str, list[Cell]]] = []
