@@ -102,7 +102,7 @@ def parse_adt(raw: bytes) -> ParsedMessage:
     try:
         message = hl7.parse(text)
     except Exception as exc:  # the library asserts, and raises what it likes, on bad input
-        log.debug("hl7 cannot parse message %s", header.control_id, exc_info=True)
+        log.info("hl7 cannot parse message %s", header.control_id, exc_info=True)
         raise Hl7Error(f"cannot parse the message: {_reason(exc)}", AckCode.REJECT) from None
     reader = _Reader(message, header.separators, encoding)
     message_id = MessageId(header.sender, header.control_id, header.trigger)
@@ -113,7 +113,7 @@ def parse_adt(raw: bytes) -> ParsedMessage:
         raise
     except Exception as exc:
         # The parse tree of a malformed message can trip `hl7` itself: report, never crash.
-        log.debug("cannot read message %s", header.control_id, exc_info=True)
+        log.info("cannot read message %s", header.control_id, exc_info=True)
         raise Hl7Error(f"cannot read the message: {_reason(exc)}") from None
     if event is None:
         used = ", ".join(USED_EVENTS)
@@ -148,7 +148,7 @@ def parse_ts(value: str, what: str) -> datetime | None:
     zone: timezone = HOSPITAL_TZ
     if offset:
         hours, minutes = int(offset[1:3]), int(offset[3:])
-        if hours > 14 or minutes > 59:  # UTC offsets run from -12:00 to +14:00
+        if hours > 14 or minutes > 59:  # no place on earth is further from UTC than 14:00
             raise Hl7Error(f"{what} {value!r} has no real UTC offset ({offset})")
         sign = -1 if offset[0] == "-" else 1
         zone = timezone(sign * timedelta(hours=hours, minutes=minutes))
