@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -166,13 +167,30 @@ def test_a_peer_over_its_share_loses_its_idlest_connection() -> None:
     with (
         MllpServer(lambda m: m, port=0, max_connections_per_peer=2) as server,
         _connect(server) as oldest,
-        _connect(server) as busy,
+        _connect(server) as recent,
     ):
-        busy.sendall(frame(b"MSH|1"))
-        assert receive(busy) == b"MSH|1"  # heard from after *oldest*: not the idlest
+        recent.sendall(frame(b"MSH|1"))
+        assert receive(recent) == b"MSH|1"  # heard from after *oldest*: not the idlest
         with _connect(server) as newest:
             assert oldest.recv(10) == b""  # closed to make room
             newest.sendall(frame(b"MSH|2"))
             assert receive(newest) == b"MSH|2"
-            busy.sendall(frame(b"MSH|3"))
-            assert receive(busy) == b"MSH|3"
+            recent.sendall(frame(b"MSH|3"))
+            assert receive(recent) == b"MSH|3"
+
+
+def test_a_connection_applying_a_message_is_never_closed_to_make_room() -> None:
+    applying, release = threading.Event(), threading.Event()
+
+    def slow(message: bytes) -> bytes:
+        applying.set()
+        release.wait(30)
+        return message
+
+    with MllpServer(slow, port=0, max_connections_per_peer=1) as server, _connect(server) as first:
+        first.sendall(frame(b"MSH|1"))
+        assert applying.wait(30)
+        with _connect(server) as second:
+            assert second.recv(10) == b""  # turned away: the only slot is busy
+        release.set()
+        assert receive(first) == b"MSH|1"
