@@ -65,6 +65,17 @@ def test_an_odd_length_utf16_file_is_refused(
     assert _nothing_imported(db)
 
 
+def test_a_line_the_csv_reader_cannot_read_refuses_the_file(
+    db: Database, service: IntakeService, tmp_path: Path
+) -> None:
+    path = tmp_path / "d.csv"
+    huge = 'B003,"' + "孙" * 200_000 + '",心血管内科,2026-11-16'  # past the csv field limit
+    path.write_text("\r\n".join([HEADER, ROWS[0], huge, ROWS[1]]), encoding="utf-8")
+    reason = _refused(service, path, tmp_path)
+    assert reason.startswith("d.csv: line 3 is not valid CSV: field larger than field limit")
+    assert _nothing_imported(db)
+
+
 def _workbook(tmp_path: Path, damage: Callable[[dict[str, bytes]], None]) -> Path:
     """A discharge list whose first rows are good, with *damage* done to its parts."""
     workbook = openpyxl.Workbook()
