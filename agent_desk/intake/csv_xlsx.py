@@ -30,6 +30,7 @@ from agent_desk.intake.records import (
     EncounterInput,
     PatientInput,
     SourceItem,
+    describe,
 )
 from agent_desk.intake.values import Cell
 from agent_desk.plans.calendar import local_date
@@ -37,11 +38,11 @@ from agent_desk.plans.calendar import local_date
 log = logging.getLogger(__name__)
 
 _DELIMITERS = (",", "\t", ";", "|")
-# byte-order mark, the codec of the text after it, the name the report gives
+# byte-order mark, the codec of the text after it, the name the report gives, its label
 _BOMS = (
-    (codecs.BOM_UTF8, "utf-8", "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16"),
+    (codecs.BOM_UTF8, "utf-8", "utf-8-sig", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16", "UTF-16"),
 )
 _EXPORT_AGAIN = "export it again as CSV (UTF-8) or .xlsx"
 HEADER_SCAN = 10  # non-blank rows searched for the header row
@@ -61,13 +62,12 @@ def decode(data: bytes) -> tuple[str, str]:
     almost never valid UTF-8, which makes the order safe. A byte-order mark is a
     promise: text that breaks it is refused, not read in some other encoding.
     """
-    for bom, codec, name in _BOMS:
+    for bom, codec, name, label in _BOMS:
         if data.startswith(bom):
             body = data[len(bom) :]
             try:
                 return body.decode(codec), name
             except UnicodeDecodeError as exc:
-                label = codec[:6].upper()
                 raise TableError(
                     f"the file starts with a {label} byte-order mark but is not {label} text "
                     f"({_where(body, exc, codec)}); {_EXPORT_AGAIN}"
@@ -140,7 +140,7 @@ def _read_xlsx(path: Path) -> Table:
         if isinstance(exc, OSError) and exc.errno is not None:
             raise  # the file itself could not be read (missing, no permission): the caller says
         log.info("cannot open %s as a workbook", path, exc_info=True)
-        raise TableError(f"not a readable .xlsx workbook ({_reason(exc)}); {damaged}") from None
+        raise TableError(f"not a readable .xlsx workbook ({describe(exc)}); {damaged}") from None
     rows: list[tuple[str, list[Cell]]] = []
     number = 0  # the last row read
     try:
@@ -156,14 +156,10 @@ def _read_xlsx(path: Path) -> Table:
                     rows.append((f"row {number}", list(cells)))
     except Exception as exc:
         log.info("cannot read %s after row %d", path, number, exc_info=True)
-        raise TableError(f"row {number + 1} cannot be read ({_reason(exc)}); {damaged}") from None
+        raise TableError(f"row {number + 1} cannot be read ({describe(exc)}); {damaged}") from None
     finally:
         workbook.close()  # read-only workbooks keep the file open until closed
     return Table(rows, None, ImportKind.XLSX)
-
-
-def _reason(exc: Exception) -> str:
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 def _blank(cells: list[Cell]) -> bool:

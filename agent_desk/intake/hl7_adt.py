@@ -39,6 +39,7 @@ from agent_desk.intake.records import (
     PatientInput,
     SourceItem,
     UpdateDemographics,
+    describe,
 )
 from agent_desk.plans.calendar import HOSPITAL_TZ
 
@@ -103,7 +104,7 @@ def parse_adt(raw: bytes) -> ParsedMessage:
         message = hl7.parse(text)
     except Exception as exc:  # the library asserts, and raises what it likes, on bad input
         log.info("hl7 cannot parse message %s", header.control_id, exc_info=True)
-        raise Hl7Error(f"cannot parse the message: {_reason(exc)}", AckCode.REJECT) from None
+        raise Hl7Error(f"cannot parse the message: {describe(exc)}", AckCode.REJECT) from None
     reader = _Reader(message, header.separators, encoding)
     message_id = MessageId(header.sender, header.control_id, header.trigger)
     notes: tuple[str, ...] = (note,) if note else ()
@@ -114,15 +115,11 @@ def parse_adt(raw: bytes) -> ParsedMessage:
     except Exception as exc:
         # The parse tree of a malformed message can trip `hl7` itself: report, never crash.
         log.info("cannot read message %s", header.control_id, exc_info=True)
-        raise Hl7Error(f"cannot read the message: {_reason(exc)}") from None
+        raise Hl7Error(f"cannot read the message: {describe(exc)}") from None
     if event is None:
         used = ", ".join(USED_EVENTS)
         notes += (f"event {header.trigger or '(none)'} is not used here (only {used})",)
     return ParsedMessage(header, message_id, event, encoding, notes + reader.notes())
-
-
-def _reason(exc: Exception) -> str:
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 def _event(trigger: str, reader: _Reader) -> IntakeEvent | None:
