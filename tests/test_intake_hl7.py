@@ -269,3 +269,48 @@ def test_undeclared_gbk_text_is_read_and_the_guess_noted(
         1,
         "MSH-18 declares no known charset; the text was read as gb18030",
     )
+
+
+BAD_SEPARATORS = "MSH|^\\N\\|||||||ADT^|2"  # the hl7 library asserts on these
+
+
+def test_a_utc_offset_of_a_day_is_an_error_of_its_message_and_the_file_goes_on(
+    db: Database, service: IntakeService, tmp_path: Path
+) -> None:
+    far = adt("A03", "M1").replace("19500307", "19500307+2400")
+    report = _import(service, tmp_path, far, adt("A03", "M2", visit="V2"))
+    assert [(e.position, e.reason) for e in report.errors] == [
+        ("message 1", "PID-7 birth date '19500307+2400' has no real UTC offset (+2400)")
+    ]
+    assert report.created == 1 and _tasks(db, "V2") == [("d7", TaskStatus.PENDING)]
+
+
+def test_separators_that_trip_the_hl7_library_are_rejected_and_the_file_goes_on(
+    service: IntakeService, tmp_path: Path
+) -> None:
+    report = _import(service, tmp_path, BAD_SEPARATORS + "\r", adt("A03", "M2"))
+    assert [(e.position, e.reason) for e in report.errors] == [
+        (
+            "message 1",
+            "MSH-1/MSH-2 separators '|^\\N\\' are not five distinct symbols (|^~\\&)",
+        )
+    ]
+    assert report.created == 1
+
+
+def test_bad_escape_sequences_are_noted_once_per_message_and_not_logged(
+    service: IntakeService, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    garbled = adt("A03", "M1", name="王\\Q\\^秀\\Z1\\英", phone="\\.spxx\\13800138000")
+    report = _import(service, tmp_path, garbled.replace("心内五病区", "\\C2842\\心内五病区"))
+    assert [(n.position, n.reason) for n in report.notes if "escape" in n.reason] == [
+        ("message 1", "4 escape sequence(s) could not be decoded (\\Q\\, \\Z1\\, \\.spxx\\)")
+    ]
+    assert report.created == 1
+    assert not [r for r in caplog.records if r.name.startswith("hl7")]
+
+
+def test_escape_sequences_are_decoded_once() -> None:
+    parsed = parse_adt(adt("A03", "M1", name="O\\E\\T\\S\\Brien^\\X41\\nn").encode())
+    assert isinstance(parsed.event, Discharge)
+    assert parsed.event.patient.name == "O\\T^Brien Ann"  # \E\T\ is a backslash, then T

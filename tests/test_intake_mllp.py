@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,9 +14,11 @@ from sqlalchemy import func, select
 
 from agent_desk.db.engine import Database
 from agent_desk.db.models import Encounter, ImportRun
-from agent_desk.intake.mllp import MllpServer, frame, receive, send
+from agent_desk.intake.mllp import MAX_CONNECTIONS, MllpServer, frame, receive, send
 from agent_desk.services.intake import Hl7Listener, IntakeService, load_plan_set
-from tests.test_intake_hl7 import adt
+from tests.test_intake_hl7 import BAD_SEPARATORS, adt
+
+MLLP_SEND = Path(sys.executable).with_name("mllp_send")  # python-hl7's client, as the HIS
 
 
 @pytest.fixture
@@ -112,3 +117,80 @@ def test_a_port_in_use_is_reported_at_start() -> None:
         with pytest.raises(RuntimeError, match="cannot listen"):
             second.start()
         second.stop()
+
+
+def _mllp_send(port: int, tmp_path: Path, *messages: str) -> list[list[str]]:
+    """Send *messages* with python-hl7's mllp_send on one connection; the MSA of each answer."""
+    batch = tmp_path / "batch.hl7"
+    batch.write_bytes(b"".join(frame(m.encode("utf-8")) for m in messages))
+    sent = subprocess.run(
+        [MLLP_SEND, "--port", str(port), "--file", batch, "127.0.0.1"],
+        capture_output=True,
+        timeout=60,  # a guard against a hang, not a measure
+    )
+    assert sent.returncode == 0, sent.stderr.decode(errors="replace")
+    answers = [a for a in sent.stdout.split(b"\x0b") if a.strip()]
+    return [_msa(a.rstrip(b"\n").removesuffix(b"\x1c\r")) for a in answers]
+
+
+def test_every_message_of_a_batch_is_answered_even_one_that_trips_the_parser(
+    db: Database, listener: Hl7Listener, tmp_path: Path
+) -> None:
+    far = adt("A03", "M1").replace("19500307", "19500307+2400")
+    answers = _mllp_send(listener.port, tmp_path, far, BAD_SEPARATORS, adt("A03", "M3"))
+    assert [a[:3] for a in answers] == [
+        ["MSA", "AE", "M1"],
+        ["MSA", "AR", "2"],
+        ["MSA", "AA", "M3"],
+    ]
+    assert "no real UTC offset" in answers[0][3] and "separators" in answers[1][3]
+
+
+def test_idle_connections_do_not_lock_the_his_out(listener: Hl7Listener, tmp_path: Path) -> None:
+    idle = [
+        socket.create_connection(("127.0.0.1", listener.port), source_address=(f"127.0.0.{n}", 0))
+        for n in range(2, 2 + MAX_CONNECTIONS)
+    ]
+    try:
+        answers = _mllp_send(listener.port, tmp_path, adt("A03", "M1"))
+    finally:
+        for sock in idle:
+            sock.close()
+    assert answers[0][:3] == ["MSA", "AA", "M1"]
+
+
+def _connect(server: MllpServer) -> socket.socket:
+    return socket.create_connection(("127.0.0.1", server.port), timeout=5)
+
+
+def test_a_peer_over_its_share_loses_its_idlest_connection() -> None:
+    with (
+        MllpServer(lambda m: m, port=0, max_connections_per_peer=2) as server,
+        _connect(server) as oldest,
+        _connect(server) as recent,
+    ):
+        recent.sendall(frame(b"MSH|1"))
+        assert receive(recent) == b"MSH|1"  # heard from after *oldest*: not the idlest
+        with _connect(server) as newest:
+            assert oldest.recv(10) == b""  # closed to make room
+            newest.sendall(frame(b"MSH|2"))
+            assert receive(newest) == b"MSH|2"
+            recent.sendall(frame(b"MSH|3"))
+            assert receive(recent) == b"MSH|3"
+
+
+def test_a_connection_applying_a_message_is_never_closed_to_make_room() -> None:
+    applying, release = threading.Event(), threading.Event()
+
+    def slow(message: bytes) -> bytes:
+        applying.set()
+        release.wait(30)
+        return message
+
+    with MllpServer(slow, port=0, max_connections_per_peer=1) as server, _connect(server) as first:
+        first.sendall(frame(b"MSH|1"))
+        assert applying.wait(30)
+        with _connect(server) as second:
+            assert second.recv(10) == b""  # turned away: the only slot is busy
+        release.set()
+        assert receive(first) == b"MSH|1"

@@ -3,6 +3,10 @@
 CSV files from Chinese Windows machines come in GBK, from Excel as UTF-8 with a BOM
 (or UTF-16 for "Unicode text"), from everything else in UTF-8: the encoding is
 detected, never guessed silently, and the report says which one was used.
+
+The whole table is read before any row is applied: a file that cannot be read to
+its end (bad bytes, a damaged workbook) is refused as a whole and changes nothing,
+instead of leaving the rows before the damage imported and no import run recorded.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import zipfile
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,12 +30,24 @@ from agent_desk.intake.records import (
     EncounterInput,
     PatientInput,
     SourceItem,
+    describe,
 )
 from agent_desk.intake.values import Cell
 from agent_desk.plans.calendar import local_date
 
+log = logging.getLogger(__name__)
+
 _DELIMITERS = (",", "\t", ";", "|")
+# byte-order mark, the codec of the text after it, the name the report gives, its label
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8", "utf-8-sig", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16", "UTF-16"),
+)
+_EXPORT_AGAIN = "export it again as CSV (UTF-8) or .xlsx"
 HEADER_SCAN = 10  # non-blank rows searched for the header row
+MAX_COLUMNS = 256  # read from a workbook; a discharge list has a few dozen
+_EXCEL_ROWS = 1_048_576  # the most rows a sheet can have
 T = TypeVar("T")
 
 
@@ -43,13 +59,19 @@ def decode(data: bytes) -> tuple[str, str]:
     """The text of *data* and the encoding it was in: BOM first, then UTF-8, then GB18030.
 
     GB18030 is a superset of GBK and GB2312, so it reads all three. A GBK file is
-    almost never valid UTF-8, which makes the order safe.
+    almost never valid UTF-8, which makes the order safe. A byte-order mark is a
+    promise: text that breaks it is refused, not read in some other encoding.
     """
-    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16")):
+    for bom, codec, name, label in _BOMS:
         if data.startswith(bom):
-            return data.decode(name), name
-    if data.startswith(codecs.BOM_UTF16_BE):
-        return data.decode("utf-16"), "utf-16"
+            body = data[len(bom) :]
+            try:
+                return body.decode(codec), name
+            except UnicodeDecodeError as exc:
+                raise TableError(
+                    f"the file starts with a {label} byte-order mark but is not {label} text "
+                    f"({_where(body, exc, codec)}); {_EXPORT_AGAIN}"
+                ) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -58,9 +80,17 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
         raise TableError(
-            f"the file is neither UTF-8 nor GBK/GB18030 text (bad byte at offset {exc.start}); "
-            "export it again as CSV (UTF-8) or .xlsx"
+            "the file is neither UTF-8 nor GBK/GB18030 text "
+            f"({_where(data, exc, 'gb18030')}); {_EXPORT_AGAIN}"
         ) from None
+
+
+def _where(data: bytes, exc: UnicodeDecodeError, codec: str) -> str:
+    """Where decoding failed, as the line a text editor would show."""
+    line = data[: exc.start].decode(codec, errors="replace").count("\n") + 1
+    if exc.end >= len(data):
+        return f"line {line}: the file ends inside a character"
+    return f"line {line}, byte 0x{data[exc.start]:02X}"
 
 
 @dataclass
@@ -68,12 +98,13 @@ class Table:
     """Every row of the file with the line (CSV) or row (Excel) it began on, the
     title and header rows included: which row holds the headers is for the mapping to say."""
 
-    rows: Iterator[tuple[str, list[Cell]]]
+    rows: list[tuple[str, list[Cell]]]
     encoding: str | None
     kind: ImportKind
 
 
 def read_table(path: Path) -> Table:
+    """The whole table, read; TableError (naming the line or row) when it cannot be."""
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xlsm"}:
         return _read_xlsx(path)
@@ -87,38 +118,48 @@ def _read_csv(path: Path) -> Table:
     sample = "\n".join(text.split("\n", HEADER_SCAN)[:HEADER_SCAN])
     delimiter = max(_DELIMITERS, key=sample.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-
-    def rows() -> Iterator[tuple[str, list[Cell]]]:
-        start = 1
-        try:
-            for row in reader:
-                yield f"line {start}", list(row)
-                start = reader.line_num + 1
-        except csv.Error as exc:
-            yield f"line {start}", [f"\0{exc}"]  # reported by the row parser below
-
-    return Table(rows(), encoding, ImportKind.CSV)
+    rows: list[tuple[str, list[Cell]]] = []
+    start = 1
+    try:
+        for row in reader:
+            rows.append((f"line {start}", list(row)))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise TableError(f"line {start} is not valid CSV: {exc}") from None
+    return Table(rows, encoding, ImportKind.CSV)
 
 
 def _read_xlsx(path: Path) -> Table:
     import openpyxl  # only for Excel files: it takes a while to import
-    from openpyxl.utils.exceptions import InvalidFileException
 
+    damaged = "the workbook is damaged: open it in Excel and save it again, or export it as CSV"
     try:
         # read_only streams the rows instead of building the whole sheet in memory.
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise TableError(f"{path.name} is not a readable .xlsx workbook: {exc}") from None
-
-    def rows() -> Iterator[tuple[str, list[Cell]]]:
-        try:
-            sheet = workbook.worksheets[0]
-            for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-                yield f"row {number}", list(cells)
-        finally:
-            workbook.close()  # read-only workbooks keep the file open until closed
-
-    return Table(rows(), None, ImportKind.XLSX)
+    except Exception as exc:  # openpyxl lets zip, XML and value errors of any kind through
+        if isinstance(exc, OSError) and exc.errno is not None:
+            raise  # the file itself could not be read (missing, no permission): the caller says
+        log.info("cannot open %s as a workbook", path, exc_info=True)
+        raise TableError(f"not a readable .xlsx workbook ({describe(exc)}); {damaged}") from None
+    rows: list[tuple[str, list[Cell]]] = []
+    number = 0  # the last row read
+    try:
+        sheets = workbook.worksheets
+        if sheets:
+            # Explicit bounds: openpyxl pads rows and columns up to whatever the sheet XML
+            # claims, and a damaged file can claim a million of each.
+            cells_by_row = sheets[0].iter_rows(
+                max_row=_EXCEL_ROWS, max_col=MAX_COLUMNS, values_only=True
+            )
+            for number, cells in enumerate(cells_by_row, start=1):
+                if any(cell is not None for cell in cells):
+                    rows.append((f"row {number}", list(cells)))
+    except Exception as exc:
+        log.info("cannot read %s after row %d", path, number, exc_info=True)
+        raise TableError(f"row {number + 1} cannot be read ({describe(exc)}); {damaged}") from None
+    finally:
+        workbook.close()  # read-only workbooks keep the file open until closed
+    return Table(rows, None, ImportKind.XLSX)
 
 
 def _blank(cells: list[Cell]) -> bool:
@@ -135,7 +176,7 @@ class SpreadsheetSource:
 
     def __init__(self, table: Table, mapping: ColumnMapping) -> None:
         self.table = table
-        self.rows = table.rows
+        self.rows = iter(table.rows)  # the header scan leaves it at the first data row
         first_error: MappingError | None = None
         for _index, (_position, cells) in zip(range(HEADER_SCAN), self._non_blank(), strict=False):
             self.headers = [values.text(c) or "" for c in cells]
@@ -151,10 +192,12 @@ class SpreadsheetSource:
 
     def items(self) -> Iterator[SourceItem]:
         for position, cells in self._non_blank():  # blank lines at the end of an export
-            if cells and isinstance(cells[0], str) and cells[0].startswith("\0"):
-                yield SourceItem(position, error=f"not valid CSV: {cells[0][1:]}")
-                continue
-            yield self._item(position, cells)
+            try:
+                yield self._item(position, cells)
+            except Exception as exc:
+                # A bug must not stop the rows after this one: logged in full, reported.
+                log.exception("intake: %s failed unexpectedly", position)
+                yield SourceItem(position, error=f"internal error: {exc!r} (details in the log)")
 
     def _item(self, position: str, cells: list[Cell]) -> SourceItem:
         row = _Row(self.headers, self.columns, cells)

@@ -8,6 +8,7 @@ its whole ADT feed is still answered AA.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +20,14 @@ import hl7  # type: ignore[import-untyped]
 
 from agent_desk.domain.enums import ContactRelation, DischargeDisposition, EncounterKind, Sex
 from agent_desk.intake import values
-from agent_desk.intake.hl7_header import AckCode, Header, Hl7Error, decode_message, read_header
+from agent_desk.intake.hl7_header import (
+    AckCode,
+    Header,
+    Hl7Error,
+    decode_message,
+    read_header,
+    unescape,
+)
 from agent_desk.intake.records import (
     CancelDischarge,
     ContactInput,
@@ -31,8 +39,11 @@ from agent_desk.intake.records import (
     PatientInput,
     SourceItem,
     UpdateDemographics,
+    describe,
 )
 from agent_desk.plans.calendar import HOSPITAL_TZ
+
+log = logging.getLogger(__name__)
 
 _TS = re.compile(r"^(\d{8})(\d{2})?(\d{2})?(\d{2})?(?:\.\d+)?([+-]\d{4})?$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -84,26 +95,31 @@ def parse_adt(raw: bytes) -> ParsedMessage:
     """One message, read; raises Hl7Error (with the ACK code to answer) when it cannot be."""
     text, encoding, note = decode_message(raw)
     header = read_header(text)
+    header.check_separators()
     if not header.control_id:
         raise Hl7Error("MSH-10 (message control id) is empty", AckCode.REJECT)
     if header.message_type != "ADT":
         raise Hl7Error(f"message type {header.message_type!r} is not ADT", AckCode.REJECT)
     try:
         message = hl7.parse(text)
-    except (hl7.ParseException, ValueError, IndexError) as exc:
-        raise Hl7Error(f"cannot parse the message: {exc}", AckCode.REJECT) from None
-    reader = _Reader(message)
+    except Exception as exc:  # the library asserts, and raises what it likes, on bad input
+        log.info("hl7 cannot parse message %s", header.control_id, exc_info=True)
+        raise Hl7Error(f"cannot parse the message: {describe(exc)}", AckCode.REJECT) from None
+    reader = _Reader(message, header.separators, encoding)
     message_id = MessageId(header.sender, header.control_id, header.trigger)
     notes: tuple[str, ...] = (note,) if note else ()
     try:
         event = _event(header.trigger, reader)
-    except (IndexError, KeyError, TypeError, AttributeError) as exc:
+    except Hl7Error:
+        raise
+    except Exception as exc:
         # The parse tree of a malformed message can trip `hl7` itself: report, never crash.
-        raise Hl7Error(f"cannot read the message: {exc!r}") from None
+        log.info("cannot read message %s", header.control_id, exc_info=True)
+        raise Hl7Error(f"cannot read the message: {describe(exc)}") from None
     if event is None:
         used = ", ".join(USED_EVENTS)
         notes += (f"event {header.trigger or '(none)'} is not used here (only {used})",)
-    return ParsedMessage(header, message_id, event, encoding, notes + reader.notes)
+    return ParsedMessage(header, message_id, event, encoding, notes + reader.notes())
 
 
 def _event(trigger: str, reader: _Reader) -> IntakeEvent | None:
@@ -128,8 +144,11 @@ def parse_ts(value: str, what: str) -> datetime | None:
     day, hour, minute, second, offset = match.groups()
     zone: timezone = HOSPITAL_TZ
     if offset:
+        hours, minutes = int(offset[1:3]), int(offset[3:])
+        if hours > 14 or minutes > 59:  # no place on earth is further from UTC than 14:00
+            raise Hl7Error(f"{what} {value!r} has no real UTC offset ({offset})")
         sign = -1 if offset[0] == "-" else 1
-        zone = timezone(sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[3:])))
+        zone = timezone(sign * timedelta(hours=hours, minutes=minutes))
     try:
         return datetime(
             int(day[:4]),
@@ -147,9 +166,19 @@ def parse_ts(value: str, what: str) -> datetime | None:
 class _Reader:
     """Typed access to the untyped `hl7` parse tree, one segment kind at a time."""
 
-    def __init__(self, message: Any) -> None:
+    def __init__(self, message: Any, separators: str, codec: str) -> None:
         self.message = message
-        self.notes: tuple[str, ...] = ()
+        self.separators = separators
+        self.codec = codec
+        self.remarks: tuple[str, ...] = ()
+        self.undecoded: list[str] = []  # escape sequences left out, reported once
+
+    def notes(self) -> tuple[str, ...]:
+        if not self.undecoded:
+            return self.remarks
+        first = ", ".join(dict.fromkeys(self.undecoded[:3]))
+        count = len(self.undecoded)
+        return (*self.remarks, f"{count} escape sequence(s) could not be decoded ({first})")
 
     def segment(self, name: str, required: bool = True) -> Any:
         try:
@@ -166,11 +195,25 @@ class _Reader:
             return []
 
     def get(self, segment: Any, n: int, component: int = 1, repeat: int = 1) -> str:
-        try:
-            value = segment.extract_field(1, n, repeat, component)
-        except IndexError:  # `hl7` raises when a field is shorter than the path asked for
+        """Field *n* (repetition, component, first subcomponent), unescaped; "" if absent.
+
+        The tree is walked here rather than by `hl7`'s extract_field, whose unescaping
+        logs every bad sequence and raises on some.
+        """
+        if n >= len(segment):
             return ""
-        return str(self.message.unescape(str(value))).strip() if value else ""
+        node: Any = segment(n)
+        for index in (repeat, component, 1):
+            if isinstance(node, str):
+                if index != 1:
+                    return ""
+                break
+            if index > len(node):
+                return ""
+            node = node(index)
+        decoded = unescape(str(node), self.separators, self.codec)
+        self.undecoded += decoded.bad
+        return decoded.text.strip()
 
     def repeats(self, segment: Any, n: int) -> int:
         if n >= len(segment):
@@ -265,7 +308,7 @@ class _Reader:
             discharged = parse_ts(self.get(evn, 6), "EVN-6") if evn is not None else None
             if discharged is None:
                 raise Hl7Error("PV1-45 (discharge date/time) is empty")
-            self.notes += ("PV1-45 is empty; the discharge time is taken from EVN-6",)
+            self.remarks += ("PV1-45 is empty; the discharge time is taken from EVN-6",)
         return EncounterInput(
             visit_no=self.visit_no(),
             department_code=department_code,
@@ -323,6 +366,10 @@ def item_from_raw(raw: bytes, position: str) -> tuple[SourceItem, ParsedMessage 
         parsed = parse_adt(raw)
     except Hl7Error as exc:
         return SourceItem(position, error=str(exc)), None
+    except Exception as exc:
+        # A bug must not stop the messages after this one: logged in full, reported, go on.
+        log.exception("HL7: %s failed unexpectedly", position)
+        return SourceItem(position, error=f"internal error: {exc!r} (details in the log)"), None
     item = SourceItem(position, parsed.event, message=parsed.message_id, notes=parsed.notes)
     return item, parsed
 

@@ -51,10 +51,25 @@ class Header:
     processing_id: str
     version: str
     charset: str  # MSH-18 as written
+    separators: str = "|^~\\&"  # MSH-1 and MSH-2: field, component, repetition, escape, sub
 
     @property
     def sender(self) -> str:
         return f"{self.sending_app}^{self.sending_facility}"
+
+    def check_separators(self) -> None:
+        """Hl7Error (AR) unless MSH-1 and MSH-2 are five distinct symbols.
+
+        A parser cannot split a message whose separators repeat or are letters (the
+        `hl7` library trips its own assert on them), so such a message is refused
+        before it is parsed, with its control id still in the answer.
+        """
+        symbols = self.separators
+        if len(symbols) != 5 or len(set(symbols)) != 5 or any(c.isalnum() for c in symbols):
+            raise Hl7Error(
+                f"MSH-1/MSH-2 separators '{symbols}' are not five distinct symbols (|^~\\&)",
+                AckCode.REJECT,
+            )
 
 
 def declared_codec(raw: bytes) -> str | None:
@@ -89,6 +104,8 @@ def read_header(text: str) -> Header:
         raise Hl7Error("the message does not start with an MSH segment", AckCode.REJECT)
     separator, component = first[3], first[4]
     fields = first.split(separator)
+    # MSH-2 may carry a fifth, truncation character (v2.7); only the first four split.
+    encoding_characters = fields[1][:4] if len(fields) > 1 else ""
 
     def get(n: int) -> str:  # MSH-n; MSH-1 is the separator itself
         return fields[n - 1] if n - 1 < len(fields) else ""
@@ -104,6 +121,7 @@ def read_header(text: str) -> Header:
         processing_id=get(11) or "P",
         version=get(12) or "2.5",
         charset=get(18),
+        separators=separator + encoding_characters,
     )
 
 
@@ -111,6 +129,57 @@ def escape(text: str) -> str:
     for plain, escaped in _ESCAPES:
         text = text.replace(plain, escaped)
     return " ".join(text.split())  # no segment or line breaks inside a field
+
+
+# Formatting escapes (HL7 v2 2.7.6) that stand for white space in plain text.
+_FORMATTING = {".br": " ", ".sp": " ", ".in": " ", ".ti": " ", ".sk": " ", ".ce": " "}
+
+
+@dataclass(frozen=True, slots=True)
+class Unescaped:
+    text: str
+    bad: tuple[str, ...] = ()  # escape sequences that could not be decoded, as written
+
+
+def unescape(value: str, separators: str, codec: str) -> Unescaped:
+    """A field value with its escape sequences decoded (HL7 v2 2.7).
+
+    Undecodable sequences (an unknown code, bad hex, an unterminated escape,
+    a character-set switch) are left out and returned, so that the caller can say
+    so once per message instead of once per field.
+    """
+    field, component, repetition, esc, sub = tuple(separators)
+    if esc not in value:
+        return Unescaped(value)
+    plain = {"F": field, "S": component, "R": repetition, "E": esc, "T": sub, "H": "", "N": ""}
+    out: list[str] = []
+    bad: list[str] = []
+    rest = value
+    while esc in rest:
+        before, _, after = rest.partition(esc)
+        out.append(before)
+        code, closed, rest = after.partition(esc)
+        if not closed:
+            bad.append(esc + code)
+            rest = ""
+            break
+        if code in plain:
+            out.append(plain[code])
+        elif code[:3] in _FORMATTING and (len(code) == 3 or code[3:].lstrip("+-").isdigit()):
+            out.append(_FORMATTING[code[:3]])
+        elif code[:1] == "X" and (decoded := _hex(code[1:], codec)) is not None:
+            out.append(decoded)
+        else:
+            bad.append(f"{esc}{code}{esc}")
+    out.append(rest)
+    return Unescaped("".join(out), tuple(bad))
+
+
+def _hex(digits: str, codec: str) -> str | None:
+    try:
+        return bytes.fromhex(digits).decode(codec) if digits else None
+    except (ValueError, LookupError):  # UnicodeDecodeError is a ValueError
+        return None
 
 
 def build_ack(

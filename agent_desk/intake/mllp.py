@@ -5,6 +5,12 @@ its own thread; the handler (which writes to the database) runs on one worker
 thread, so messages are applied one at a time, in the order they arrived, and a
 slow database never stalls the reading of sockets. It is bounded: connections,
 message size and idle time all have limits, and stop() ends it cleanly.
+
+A new connection is never turned away for idle ones: when a peer holds its share
+of connections, or the listener holds its total, the connection silent the longest
+is closed to make room. Idle sockets (a port scanner, a sender that crashed without
+closing) therefore cannot lock the HIS out; a connection whose message is being
+applied is never closed, so every message read gets its ACK.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import socket
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 from agent_desk.errors import UserError
 
@@ -24,7 +31,8 @@ START_BLOCK = b"\x0b"
 END_BLOCK = b"\x1c\r"
 MAX_MESSAGE_BYTES = 1 << 20  # an ADT message is a few KiB; a megabyte is a broken sender
 MAX_CONNECTIONS = 16
-IDLE_TIMEOUT_S = 300.0
+MAX_CONNECTIONS_PER_PEER = 4  # a HIS interface engine uses one or two
+IDLE_TIMEOUT_S = 60.0  # senders reconnect when they have something to send
 
 Handler = Callable[[bytes], bytes]  # one message (unframed) → the ACK (unframed)
 
@@ -37,6 +45,14 @@ class MllpError(UserError, RuntimeError):
     pass
 
 
+@dataclass(eq=False)
+class _Connection:
+    peer: str  # the sender's address
+    writer: asyncio.StreamWriter
+    last_heard: float  # loop time of the last byte read or ACK written
+    busy: bool = False  # a message of it is being applied: its ACK must go out
+
+
 class MllpServer:
     def __init__(
         self,
@@ -46,6 +62,7 @@ class MllpServer:
         *,
         max_message_bytes: int = MAX_MESSAGE_BYTES,
         max_connections: int = MAX_CONNECTIONS,
+        max_connections_per_peer: int = MAX_CONNECTIONS_PER_PEER,
         idle_timeout_s: float = IDLE_TIMEOUT_S,
         oversize_reply: Callable[[], bytes] | None = None,
     ) -> None:
@@ -54,6 +71,7 @@ class MllpServer:
         self._port = port
         self._max_message = max_message_bytes
         self._max_connections = max_connections
+        self._max_per_peer = max_connections_per_peer
         self._idle_timeout = idle_timeout_s
         self._oversize_reply = oversize_reply
         self._worker = ThreadPoolExecutor(1, thread_name_prefix="mllp-apply")
@@ -62,7 +80,7 @@ class MllpServer:
         self._stopped: asyncio.Event | None = None
         self._ready = threading.Event()
         self._error: BaseException | None = None
-        self._connections = 0
+        self._open: set[_Connection] = set()
         self.port = port  # the bound port once started (useful with port 0)
 
     def start(self) -> None:
@@ -112,28 +130,52 @@ class MllpServer:
         log.info("MLLP listener stopped")
 
     async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        peer = writer.get_extra_info("peername")
-        if self._connections >= self._max_connections:
-            log.warning("MLLP: refusing %s, already %d connections", peer, self._connections)
+        peername = writer.get_extra_info("peername")
+        peer = str(peername[0]) if peername else "?"
+        if not self._make_room(peer):
+            log.warning("MLLP: refusing %s, every connection is applying a message", peer)
             writer.close()
             return
-        self._connections += 1
+        connection = _Connection(peer, writer, asyncio.get_running_loop().time())
+        self._open.add(connection)
         try:
-            await self._conversation(reader, writer)
+            await self._conversation(reader, connection)
         except (ConnectionError, asyncio.IncompleteReadError):
             pass  # the peer went away; nothing was half-applied, each message is whole
         except TimeoutError:
             log.info("MLLP: closing idle connection from %s", peer)
+        except Exception:
+            log.exception("MLLP: the connection from %s failed", peer)
         finally:
-            self._connections -= 1
+            self._open.discard(connection)
             writer.close()
 
-    async def _conversation(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> None:
+    def _make_room(self, peer: str) -> bool:
+        """Close the idlest connection when *peer*, or the listener, is at its limit;
+        False when every candidate is busy applying a message."""
+        own = [c for c in self._open if c.peer == peer]
+        if len(own) >= self._max_per_peer:
+            candidates = own
+        elif len(self._open) >= self._max_connections:
+            candidates = list(self._open)
+        else:
+            return True
+        idle = [c for c in candidates if not c.busy]
+        if not idle:
+            return False
+        idlest = min(idle, key=lambda c: c.last_heard)
+        log.info("MLLP: closing the idlest connection from %s to let %s in", idlest.peer, peer)
+        self._open.discard(idlest)
+        idlest.writer.close()
+        return True
+
+    async def _conversation(self, reader: asyncio.StreamReader, connection: _Connection) -> None:
         loop = asyncio.get_running_loop()
+        writer = connection.writer
         while True:
-            message = await asyncio.wait_for(self._read_frame(reader), self._idle_timeout)
+            message = await asyncio.wait_for(
+                self._read_frame(reader, connection), self._idle_timeout
+            )
             if message is None:
                 return
             if len(message) > self._max_message:
@@ -141,16 +183,25 @@ class MllpServer:
                     writer.write(frame(self._oversize_reply()))
                     await writer.drain()
                 return  # the rest of the stream cannot be trusted to be in step
-            ack = await loop.run_in_executor(self._worker, self._handler, message)
-            writer.write(frame(ack))
-            await writer.drain()
+            connection.busy = True
+            try:
+                ack = await loop.run_in_executor(self._worker, self._handler, message)
+                writer.write(frame(ack))
+                await writer.drain()
+            finally:
+                connection.busy = False
+                connection.last_heard = loop.time()
 
-    async def _read_frame(self, reader: asyncio.StreamReader) -> bytes | None:
+    async def _read_frame(
+        self, reader: asyncio.StreamReader, connection: _Connection
+    ) -> bytes | None:
         """The next message, or None at end of stream; bytes outside frames are dropped."""
+        clock = asyncio.get_running_loop().time
         while True:
             byte = await reader.read(1)
             if not byte:
                 return None
+            connection.last_heard = clock()
             if byte == START_BLOCK:
                 break
         body = bytearray()
@@ -159,10 +210,12 @@ class MllpServer:
                 chunk = await reader.readuntil(END_BLOCK)
             except asyncio.LimitOverrunError as exc:
                 chunk = await reader.readexactly(exc.consumed)
+                connection.last_heard = clock()
                 body += chunk
                 if len(body) > self._max_message:
                     return bytes(body)
                 continue
+            connection.last_heard = clock()
             body += chunk[: -len(END_BLOCK)]
             return bytes(body)
 

@@ -133,3 +133,9 @@ class IntakeSink(Protocol):
 
 class ItemRejected(ValueError):
     """An item that can be read but not applied; str() says why, for the report."""
+
+
+def describe(exc: BaseException) -> str:
+    """A library's exception as one line for a report: its kind and the first line it says."""
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__

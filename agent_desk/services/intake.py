@@ -362,15 +362,27 @@ class IntakeService:
         except (TableError, MappingError, OSError) as exc:
             raise ImportRefused(f"{path.name}: {exc}") from None
         report = ImportReport(table.kind, str(path), utcnow(), encoding=table.encoding)
-        run_items(source.items(), self.sink, report)
-        return self.save_report(report)
+        return self._run(source, report)
 
     def import_hl7(self, path: Path) -> ImportReport:
         """One file of HL7 messages, or every file in a folder (in name order)."""
         if not path.exists():
             raise ImportRefused(f"{path}: no such file or folder")
         report = ImportReport(ImportKind.HL7_FILE, str(path), utcnow())
-        run_items(Hl7FileSource(hl7_files(path)).items(), self.sink, report)
+        return self._run(Hl7FileSource(hl7_files(path)), report)
+
+    def _run(self, source: IntakeSource, report: ImportReport) -> ImportReport:
+        """Apply every item and keep the report, also when the import is cut short
+        (Ctrl-C, a lost database): the rows applied until then are recorded."""
+        try:
+            run_items(source.items(), self.sink, report)
+        except BaseException as exc:
+            report.error("import", f"stopped after {report.read} items: {exc!r}")
+            try:
+                self.save_report(report)
+            except Exception:
+                log.exception("the report of the interrupted import could not be kept")
+            raise
         return self.save_report(report)
 
     def save_report(self, report: ImportReport) -> ImportReport:
@@ -420,11 +432,23 @@ class Hl7Listener:
         return self.report
 
     def handle(self, raw: bytes) -> bytes:
-        """One message in, its ACK out: AA once committed, AE/AR with the reason."""
+        """One message in, its ACK out: AA once committed, AE/AR with the reason.
+
+        Never raises: a sender left without an answer resends the message forever.
+        """
         with self._lock:
             self._count += 1
             position = f"message {self._count}"
         self.report.read += 1
+        try:
+            return self._answer(raw, position)
+        except Exception as exc:
+            log.exception("MLLP: %s failed unexpectedly", position)
+            self.report.error(position, f"internal error: {exc!r}")
+            header, encoding = _lenient_header(raw)
+            return self._ack(header, AckCode.ERROR, "internal error", encoding)
+
+    def _answer(self, raw: bytes, position: str) -> bytes:
         try:
             parsed = parse_adt(raw)
         except Hl7Error as exc:
@@ -437,11 +461,6 @@ class Hl7Listener:
         except _CAUGHT as exc:
             self.report.error(position, str(exc))
             return self._ack(parsed.header, AckCode.ERROR, str(exc), parsed.encoding)
-        except Exception as exc:
-            # The sender must get an answer, or it resends forever; the log has the details.
-            log.exception("MLLP: %s failed unexpectedly", position)
-            self.report.error(position, f"internal error: {exc!r}")
-            return self._ack(parsed.header, AckCode.ERROR, "internal error", parsed.encoding)
         self.report.count(position, applied)
         return self._ack(parsed.header, AckCode.ACCEPT, "; ".join(applied.notes), parsed.encoding)
 

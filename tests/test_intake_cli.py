@@ -1,0 +1,45 @@
+"""`agent-desk import` on broken HIS files, run as hospital IT runs it: a line per
+problem and an exit status, never a traceback."""
+
+from __future__ import annotations
+
+import codecs
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.test_intake_hl7 import BAD_SEPARATORS, adt
+
+AGENT_DESK = Path(sys.executable).with_name("agent-desk")
+
+
+def _agent_desk(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    data = tmp_path / "data"
+    data.mkdir(exist_ok=True)
+    return subprocess.run(
+        [AGENT_DESK, "--data-dir", data, *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_a_damaged_discharge_list_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(codecs.BOM_UTF8 + "病案号,姓名,科室,出院日期\r\n".encode("gbk"))
+    run = _agent_desk(tmp_path, "import", "discharges", str(bad))
+    assert run.returncode == 1
+    assert run.stderr.splitlines() == [
+        "agent-desk: bad.csv: the file starts with a UTF-8 byte-order mark but is not UTF-8 text "
+        "(line 1, byte 0xB2); export it again as CSV (UTF-8) or .xlsx"
+    ]
+
+
+def test_broken_hl7_messages_are_one_report_line_each_and_the_rest_imported(
+    tmp_path: Path,
+) -> None:
+    far = adt("A03", "M2").replace("19500307", "19500307+2400")
+    bad = tmp_path / "bad.hl7"
+    bad.write_text(BAD_SEPARATORS + "\r" + far + adt("A03", "M3"), encoding="utf-8")
+    run = _agent_desk(tmp_path, "import", "hl7", str(bad))
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    errors = [line for line in run.stdout.splitlines() if line.startswith("error")]
+    assert [e.split(":")[0] for e in errors] == ["error   message 1", "error   message 2"]
+    assert "read 3, created 1," in run.stdout
