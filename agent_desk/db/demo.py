@@ -28,6 +28,7 @@ from itertools import accumulate
 from uuid_utils import uuid7
 
 from agent_desk.db import demo_catalog as cat
+from agent_desk.db.base import natural_id
 from agent_desk.db.engine import Database
 from agent_desk.domain.enums import (
     AttemptOutcome,
@@ -272,7 +273,11 @@ def _ensure_hospital(
     def ensure(table: str, key: str, *values: object) -> str:
         ids = known[table]
         if key not in ids:
-            ids[key] = uuid7().hex
+            # Departments and wards by their code, as intake makes them: a workstation
+            # that imports a discharge of a demo department before its first download
+            # makes the row the central server already has, not a clashing second one.
+            by_code = table != "staff_users"
+            ids[key] = (natural_id(table, key) if by_code else uuid7()).hex
             new[table].append((ids[key], key, *values))
         return ids[key]
 

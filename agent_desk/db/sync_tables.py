@@ -3,9 +3,21 @@
 - **Versioned** rows (patients, tasks, departments, …) are edited on several workstations:
   an update carries the version it was made on and the server refuses a stale one.
 - **Facts** (attempts, records, calls, audit events, alerts, diagnoses) have no version.
-  Inserts can never conflict (a client-made UUIDv7 id is theirs alone), and the few
+  Inserts can never conflict (a client-made UUIDv7 id is theirs alone; a
+  diagnosis's id comes from its visit, below), and the few
   updates they get (a call's end time, an alert acknowledged) come from the workstation
   that made them, so the last one sent wins.
+- **Natural keys.** Rows the HIS names (departments and wards by code, patients by record
+  number, visits by HIS visit number, and what intake makes from them: contacts,
+  diagnoses, plan tasks) are given ids made from that key (agent_desk.db.base.natural_id),
+  so two workstations that import the same discharge offline make the same rows. The
+  second insert of such a row is already applied: the row on the server stands (the
+  first to arrive, with whatever has been done to it since), and the second workstation
+  takes it in place of its own, with nothing to review. When the two imports differed
+  (the HIS changed the visit between them), the first to reach the server is kept; a
+  later import on any workstation, once synced, applies the HIS's newer values as an
+  ordinary update. The server's row is never overwritten by an insert: others may
+  have edited it since (consent, a task called and closed).
 
 Staff accounts travel with their password hashes (argon2id, salted): login stays local,
 and one account then works on every workstation and a changed password reaches them all.
@@ -58,6 +70,19 @@ LOCAL_ONLY_TABLES = frozenset(
 )
 
 
+# Tables whose new rows may carry an id made from their natural key (see above).
+NATURAL_KEYED = frozenset(
+    {
+        "departments",
+        "wards",
+        "patients",
+        "patient_contacts",
+        "encounters",
+        "encounter_diagnoses",
+        "followup_tasks",
+    }
+)
+
 # The audit trail: triggers forbid UPDATE, so a row that is already here is left alone.
 APPEND_ONLY = frozenset({"audit_events"})
 
@@ -76,6 +101,11 @@ class SyncedTable:
     @property
     def column_names(self) -> tuple[str, ...]:
         return tuple(column.name for column in self.table.columns)
+
+    @property
+    def natural_keyed(self) -> bool:
+        """Another workstation may insert the very same row: a second insert is no conflict."""
+        return self.name in NATURAL_KEYED
 
     @property
     def append_only(self) -> bool:
