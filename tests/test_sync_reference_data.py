@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
 
+from agent_desk.db import sync_central
 from agent_desk.db.engine import Database
 from agent_desk.db.models import Encounter, FollowupTask, Patient
 from agent_desk.services.intake import IntakeService, load_plan_set, mapping_store
 from agent_desk.sync.central import CentralConfig
 from agent_desk.sync.conflicts import open_issues
-from tests.test_sync_support import assert_converged, settle, workstation
+from agent_desk.sync.pull import pull
+from tests.test_sync_support import assert_converged, pg_connect, settle, workstation
 
 pytestmark = pytest.mark.postgres
 
@@ -25,6 +28,22 @@ def _import(db: Database, lines: list[str], folder: Path, name: str) -> None:
     service = IntakeService(db, load_plan_set(folder), actor="test")
     report = service.import_discharges(path, mapping_store(folder).get("default"))
     assert report.errors == []
+
+
+class Crash(Exception):
+    """Stands for the workstation dying right after the server committed."""
+
+
+def _crash() -> None:
+    raise Crash
+
+
+def _pull_only(db: Database, central: CentralConfig) -> None:
+    """A download while this station's own imports still wait to go up."""
+    with pg_connect(central) as conn:
+        server = sync_central.server_info(conn)
+        while pull(db, conn, server).waiting:  # behind another test's open transaction
+            time.sleep(0.02)
 
 
 def _count(engine: Engine, model: type) -> int:
@@ -86,4 +105,22 @@ def test_a_later_import_after_the_first_one_won_reaches_every_station(
             select(Encounter.discharge_orders).where(Encounter.visit_no == "Z001")
         )
     assert orders == "戒烟限酒"
+    assert open_issues(first) == open_issues(second) == []
+
+
+def test_a_resend_after_a_crash_still_takes_the_rows_the_other_station_made(
+    tmp_path: Path, central: CentralConfig, server: Engine
+) -> None:
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    first, second = workstation(tmp_path, "a"), workstation(tmp_path, "b")
+    settle(second, central)
+    _import(second, lines, tmp_path, "b")
+    _import(first, lines, tmp_path, "a")
+    settle(first, central)
+    _pull_only(second, central)  # the feed moves past the first station's rows
+    with pytest.raises(Crash):
+        settle(second, central, after_commit=_crash)
+    settle(second, central)
+    settle(first, central)
+    assert_converged(server, first, second)
     assert open_issues(first) == open_issues(second) == []
