@@ -124,3 +124,17 @@ def test_a_resend_after_a_crash_still_takes_the_rows_the_other_station_made(
     settle(first, central)
     assert_converged(server, first, second)
     assert open_issues(first) == open_issues(second) == []
+
+
+def test_the_same_two_imports_on_two_stations_converge(
+    tmp_path: Path, central: CentralConfig, server: Engine
+) -> None:
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    moved = [line.replace("13800138001", "13700137001") for line in lines]  # a new phone
+    first, second = workstation(tmp_path, "a"), workstation(tmp_path, "b")
+    for db, name in ((first, "a"), (second, "b")):
+        _import(db, lines, tmp_path, name)
+        _import(db, moved, tmp_path, name)
+    _sync_a_b_a(central, first, second)
+    assert_converged(server, first, second)
+    assert open_issues(first) == open_issues(second) == []

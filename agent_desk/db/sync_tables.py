@@ -8,16 +8,18 @@
   updates they get (a call's end time, an alert acknowledged) come from the workstation
   that made them, so the last one sent wins.
 - **Natural keys.** Rows the HIS names (departments and wards by code, patients by record
-  number, visits by HIS visit number, and what intake makes from them: contacts,
-  diagnoses, plan tasks) are given ids made from that key (agent_desk.db.base.natural_id),
-  so two workstations that import the same discharge offline make the same rows. The
-  second insert of such a row is already applied: the row on the server stands (the
-  first to arrive, with whatever has been done to it since), and the second workstation
-  takes it in place of its own, with nothing to review. When the two imports differed
-  (the HIS changed the visit between them), the first to reach the server is kept; a
-  later import on any workstation, once synced, applies the HIS's newer values as an
-  ordinary update. The server's row is never overwritten by an insert: others may
-  have edited it since (consent, a task called and closed).
+  number, visits by HIS visit number, and what intake makes from them: contacts by
+  number, diagnoses by position, plan tasks by visit and step) are given ids made from
+  that key (agent_desk.db.base.natural_id), so two workstations that import the same
+  discharge offline make the same rows. The second insert of such a row is already
+  applied: the row on the server stands (the first to arrive, with whatever has been
+  done to it since), and the second workstation takes it in place of its own, with
+  nothing to review. When the two imports differed (the HIS changed the visit between
+  them), the first to reach the server is kept; a later import on any workstation,
+  once synced, applies the HIS's newer values as an ordinary update. An insert never
+  overwrites the server's row: others may have edited it since (consent, a task called
+  and closed). Likewise an update that finds the row already as it would make it (both
+  stations imported the same second list) is applied, not a conflict.
 
 Staff accounts travel with their password hashes (argon2id, salted): login stays local,
 and one account then works on every workstation and a changed password reaches them all.
@@ -69,6 +71,9 @@ LOCAL_ONLY_TABLES = frozenset(
     }
 )
 
+
+# Bookkeeping the server sets (or the version check needs): not what a row says.
+BOOKKEEPING_COLUMNS = frozenset({"id", "version", "created_at", "updated_at"})
 
 # Tables whose new rows may carry an id made from their natural key (see above).
 NATURAL_KEYED = frozenset(

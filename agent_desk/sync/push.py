@@ -44,7 +44,7 @@ from agent_desk.db import sync_central, sync_local
 from agent_desk.db.base import utcnow
 from agent_desk.db.engine import Database
 from agent_desk.db.sync_central import PgConnection
-from agent_desk.db.sync_codec import Wire, to_sqlite
+from agent_desk.db.sync_codec import Wire, same_content, to_sqlite
 from agent_desk.db.sync_local import Mutation, SyncIssue
 from agent_desk.db.sync_tables import SyncedTable, synced_table
 from agent_desk.domain.enums import MutationOutcome, OutboxStatus, SyncIssueKind, SyncOp
@@ -281,7 +281,12 @@ def _apply(conn: PgConnection, table: SyncedTable, run: list[Mutation]) -> list[
             if table.versioned
             else Verdict(MutationOutcome.REJECTED, "the row is not on the server")
         )
-        return [Verdict(MutationOutcome.APPLIED) if done else failure for done in applied]
+        missed = [m for m, done in zip(run, applied, strict=True) if not done]
+        same = _already_so(conn, table, missed) if table.versioned and missed else set()
+        return [
+            _APPLIED if done else _MADE_ELSEWHERE if m.row_id in same else failure
+            for m, done in zip(run, applied, strict=True)
+        ]
     deleted = sync_central.delete_rows(conn, table, [(m.row_id, m.base_version) for m in run])
     return [
         Verdict(MutationOutcome.APPLIED)
@@ -289,6 +294,18 @@ def _apply(conn: PgConnection, table: SyncedTable, run: list[Mutation]) -> list[
         else Verdict(MutationOutcome.CONFLICT, "changed on the server since (version moved on)")
         for done in deleted
     ]
+
+
+def _already_so(conn: PgConnection, table: SyncedTable, missed: list[Mutation]) -> set[str]:
+    """Of updates whose version moved on, the rows the server already holds as the update
+    would make them: another workstation made the same change (both imported the same
+    HIS list). Nothing is lost by taking the server's row, so nothing goes for review."""
+    found = sync_central.current_rows(conn, table, [m.row_id for m in missed])
+    return {
+        m.row_id
+        for m in missed
+        if m.row_id in found and same_content(table, _payload(m), found[m.row_id])
+    }
 
 
 def _insert_verdict(table: SyncedTable, inserted: bool) -> Verdict:
