@@ -11,6 +11,8 @@ from sqlalchemy import Engine, func, select
 from agent_desk.db import sync_central
 from agent_desk.db.engine import Database
 from agent_desk.db.models import Encounter, FollowupTask, Patient
+from agent_desk.db.patients import create_patient
+from agent_desk.domain.enums import Sex
 from agent_desk.services.intake import IntakeService, load_plan_set, mapping_store
 from agent_desk.sync.central import CentralConfig
 from agent_desk.sync.conflicts import open_issues
@@ -137,4 +139,17 @@ def test_the_same_two_imports_on_two_stations_converge(
         _import(db, moved, tmp_path, name)
     _sync_a_b_a(central, first, second)
     assert_converged(server, first, second)
+    assert open_issues(first) == open_issues(second) == []
+
+
+def test_a_caller_registered_on_one_station_and_imported_on_another_is_one_patient(
+    tmp_path: Path, central: CentralConfig, server: Engine
+) -> None:
+    first, second = workstation(tmp_path, "a"), workstation(tmp_path, "b")
+    with first.write() as session:
+        create_patient(session, record_no="D2026001", name="赵一", sex=Sex.MALE, birth_date=None)
+    _import(second, SAMPLE.read_text(encoding="utf-8").splitlines(), tmp_path, "b")
+    _sync_a_b_a(central, first, second)
+    assert_converged(server, first, second)
+    assert _count(server, Patient) == 3
     assert open_issues(first) == open_issues(second) == []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -24,21 +23,6 @@ NAMING_CONVENTION = {
 def new_id() -> uuid.UUID:
     """A UUIDv7: time-ordered, so inserts stay at the right edge of every index."""
     return uuid.UUID(bytes=uuid_utils.uuid7().bytes)
-
-
-# Fixed for good: changing it would give the same department or visit a second id.
-_NATURAL_KEY_NAMESPACE = uuid.UUID("5f0c2a4e-8d1b-4c7e-9a36-2b7d1e0f4c91")
-
-
-def natural_id(table: str, *key: object) -> uuid.UUID:
-    """The id of a row the HIS names (a department code, a record number, a visit number):
-    a UUIDv5 of the table and its natural key, the same on every workstation. Two stations
-    that create the same row offline then create one row, which the central server takes
-    once, instead of two that clash on the natural key's unique index there. Only new
-    rows get one: a row found by its natural key keeps the id it has (ids are referred to
-    everywhere and were already uploaded)."""
-    name = json.dumps([table, *(str(part) for part in key)], ensure_ascii=False)
-    return uuid.uuid5(_NATURAL_KEY_NAMESPACE, name)
 
 
 def utcnow() -> datetime:

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from agent_desk.db.base import natural_id
+from agent_desk.db import natural_keys
 from agent_desk.db.models import (
     Department,
     Encounter,
@@ -83,7 +83,7 @@ def ensure_department(session: Session, code: str, name: str | None) -> tuple[uu
     found = session.scalar(select(Department.id).where(Department.code == code))
     if found is not None:
         return found, False
-    department = Department(id=natural_id("departments", code), code=code, name=name or code)
+    department = Department(id=natural_keys.department_id(code), code=code, name=name or code)
     session.add(department)
     session.flush()
     return department.id, True
@@ -95,7 +95,7 @@ def ensure_ward(
     ward = session.scalar(select(Ward).where(Ward.code == code))
     if ward is None:
         ward = Ward(
-            id=natural_id("wards", code), department_id=department_id, code=code, name=name or code
+            id=natural_keys.ward_id(code), department_id=department_id, code=code, name=name or code
         )
         session.add(ward)
         session.flush()
@@ -120,7 +120,7 @@ def upsert_patient(
         if not create:
             return None, Change.UNCHANGED
         patient = Patient(
-            id=natural_id("patients", data.record_no), record_no=data.record_no, tags=[], **fields
+            id=natural_keys.patient_id(data.record_no), record_no=data.record_no, tags=[], **fields
         )
         session.add(patient)
         session.flush()
@@ -154,7 +154,7 @@ def add_contacts(
                 other.is_primary = False
             promoted = promoted or own
         row = PatientContact(
-            id=_contact_id(patient_id, contact),
+            id=natural_keys.contact_id(patient_id, contact.e164, contact.raw_number),
             patient_id=patient_id,
             relation=contact.relation,
             contact_name=contact.name,
@@ -166,13 +166,6 @@ def add_contacts(
         existing.append(row)
         added += 1
     return added
-
-
-def _contact_id(patient_id: uuid.UUID, contact: ResolvedContact) -> uuid.UUID:
-    # The key add_contacts dedups on: the normalised number, or the number as written.
-    if contact.e164:
-        return natural_id("patient_contacts", patient_id, "e164", contact.e164)
-    return natural_id("patient_contacts", patient_id, "raw", contact.raw_number)
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +208,7 @@ def upsert_encounter(
     )
     if encounter is None:
         encounter = Encounter(
-            id=natural_id("encounters", source, data.visit_no),
+            id=natural_keys.encounter_id(source, data.visit_no),
             patient_id=patient_id,
             source=source,
             visit_no=data.visit_no,
@@ -252,7 +245,7 @@ def _replace_diagnoses(session: Session, encounter_id: uuid.UUID, data: Encounte
     for seq, (icd10, name) in enumerate(wanted):
         session.add(
             EncounterDiagnosis(
-                id=natural_id("encounter_diagnoses", encounter_id, seq),
+                id=natural_keys.diagnosis_id(encounter_id, seq),
                 encounter_id=encounter_id,
                 seq=seq,
                 icd10=icd10,
@@ -320,9 +313,8 @@ def sync_plan_tasks(
         if task is None:
             session.add(
                 FollowupTask(
-                    # Made from the visit and the plan step: the station that imports the
-                    # same discharge plans the same task, not a second one.
-                    id=natural_id("followup_tasks", encounter_id, *plan_task.key),
+                    # The station that imports the same discharge plans the same task.
+                    id=natural_keys.plan_task_id(encounter_id, *plan_task.key),
                     patient_id=patient_id,
                     encounter_id=encounter_id,
                     plan_code=plan_task.plan_code,

@@ -10,7 +10,7 @@
 - **Natural keys.** Rows the HIS names (departments and wards by code, patients by record
   number, visits by HIS visit number, and what intake makes from them: contacts by
   number, diagnoses by position, plan tasks by visit and step) are given ids made from
-  that key (agent_desk.db.base.natural_id), so two workstations that import the same
+  that key (agent_desk.db.natural_keys), so two workstations that import the same
   discharge offline make the same rows. The second insert of such a row is already
   applied: the row on the server stands (the first to arrive, with whatever has been
   done to it since), and the second workstation takes it in place of its own, with
