@@ -18,8 +18,9 @@
   them), the first to reach the server is kept; a later import on any workstation,
   once synced, applies the HIS's newer values as an ordinary update. An insert never
   overwrites the server's row: others may have edited it since (consent, a task called
-  and closed). Likewise an update that finds the row already as it would make it (both
-  stations imported the same second list) is applied, not a conflict.
+  and closed). Likewise an update of a department, ward, patient, contact or visit that
+  finds the row already as it would make it (both stations imported the same second
+  list) is applied, not a conflict.
 
 Staff accounts travel with their password hashes (argon2id, salted): login stays local,
 and one account then works on every workstation and a changed password reaches them all.
@@ -88,6 +89,11 @@ NATURAL_KEYED = frozenset(
     }
 )
 
+# Rows the HIS's imports make and change: an update that finds such a row already as it
+# would make it is the same import, made on another workstation too. Not tasks: two nurses
+# closing the same task is work done twice, which the review list must show.
+IMPORTED = NATURAL_KEYED - {"encounter_diagnoses", "followup_tasks"}
+
 # The audit trail: triggers forbid UPDATE, so a row that is already here is left alone.
 APPEND_ONLY = frozenset({"audit_events"})
 
@@ -111,6 +117,11 @@ class SyncedTable:
     def natural_keyed(self) -> bool:
         """Another workstation may insert the very same row: a second insert is no conflict."""
         return self.name in NATURAL_KEYED
+
+    @property
+    def imported(self) -> bool:
+        """Changed by imports: an update already made on the server is no conflict."""
+        return self.name in IMPORTED
 
     @property
     def append_only(self) -> bool:
