@@ -3,10 +3,9 @@
 - **Versioned** rows (patients, tasks, departments, …) are edited on several workstations:
   an update carries the version it was made on and the server refuses a stale one.
 - **Facts** (attempts, records, calls, audit events, alerts, diagnoses) have no version.
-  Inserts can never conflict (a client-made UUIDv7 id is theirs alone; a
-  diagnosis's id comes from its visit, below), and the few
-  updates they get (a call's end time, an alert acknowledged) come from the workstation
-  that made them, so the last one sent wins.
+  Inserts can never conflict (a client-made UUIDv7 id is theirs alone; a diagnosis's id
+  comes from its visit, below), and the few updates they get (a call's end time, an
+  alert acknowledged) come from the workstation that made them, so the last one sent wins.
 - **Natural keys.** Rows the HIS names (departments and wards by code, patients by record
   number, visits by HIS visit number, and what intake makes from them: contacts by
   number, diagnoses by position, plan tasks by visit and step) are given ids made from
