@@ -28,6 +28,7 @@ from itertools import accumulate
 from uuid_utils import uuid7
 
 from agent_desk.db import demo_catalog as cat
+from agent_desk.db import natural_keys
 from agent_desk.db.engine import Database
 from agent_desk.domain.enums import (
     AttemptOutcome,
@@ -258,6 +259,9 @@ def _next_record_no(conn: sqlite3.Connection) -> int:
     return 1 if highest is None else int(highest[len(RECORD_PREFIX) :]) + 1
 
 
+_BY_CODE = {"departments": natural_keys.department_id, "wards": natural_keys.ward_id}
+
+
 def _ensure_hospital(
     conn: sqlite3.Connection, rng: random.Random, totals: dict[str, int]
 ) -> _Hospital:
@@ -272,7 +276,11 @@ def _ensure_hospital(
     def ensure(table: str, key: str, *values: object) -> str:
         ids = known[table]
         if key not in ids:
-            ids[key] = uuid7().hex
+            # Departments and wards by their code, as intake makes them: a workstation
+            # that imports a discharge of a demo department before its first download
+            # makes the row the central server already has, not a clashing second one.
+            made = _BY_CODE.get(table)
+            ids[key] = (made(key) if made else uuid7()).hex
             new[table].append((ids[key], key, *values))
         return ids[key]
 

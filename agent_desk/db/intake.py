@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from agent_desk.db import natural_keys
 from agent_desk.db.models import (
     Department,
     Encounter,
@@ -82,7 +83,7 @@ def ensure_department(session: Session, code: str, name: str | None) -> tuple[uu
     found = session.scalar(select(Department.id).where(Department.code == code))
     if found is not None:
         return found, False
-    department = Department(code=code, name=name or code)
+    department = Department(id=natural_keys.department_id(code), code=code, name=name or code)
     session.add(department)
     session.flush()
     return department.id, True
@@ -93,7 +94,9 @@ def ensure_ward(
 ) -> uuid.UUID:
     ward = session.scalar(select(Ward).where(Ward.code == code))
     if ward is None:
-        ward = Ward(department_id=department_id, code=code, name=name or code)
+        ward = Ward(
+            id=natural_keys.ward_id(code), department_id=department_id, code=code, name=name or code
+        )
         session.add(ward)
         session.flush()
     return ward.id
@@ -116,7 +119,9 @@ def upsert_patient(
     if patient is None:
         if not create:
             return None, Change.UNCHANGED
-        patient = Patient(record_no=data.record_no, tags=[], **fields)
+        patient = Patient(
+            id=natural_keys.patient_id(data.record_no), record_no=data.record_no, tags=[], **fields
+        )
         session.add(patient)
         session.flush()
         return patient.id, Change.CREATED
@@ -149,6 +154,7 @@ def add_contacts(
                 other.is_primary = False
             promoted = promoted or own
         row = PatientContact(
+            id=natural_keys.contact_id(patient_id, contact.e164, contact.raw_number),
             patient_id=patient_id,
             relation=contact.relation,
             contact_name=contact.name,
@@ -201,7 +207,12 @@ def upsert_encounter(
         disposition=data.disposition,
     )
     if encounter is None:
-        encounter = Encounter(patient_id=patient_id, source=source, visit_no=data.visit_no)
+        encounter = Encounter(
+            id=natural_keys.encounter_id(source, data.visit_no),
+            patient_id=patient_id,
+            source=source,
+            visit_no=data.visit_no,
+        )
         _assign(encounter, **fields)
         session.add(encounter)
         session.flush()
@@ -232,7 +243,15 @@ def _replace_diagnoses(session: Session, encounter_id: uuid.UUID, data: Encounte
         session.delete(row)
     session.flush()
     for seq, (icd10, name) in enumerate(wanted):
-        session.add(EncounterDiagnosis(encounter_id=encounter_id, seq=seq, icd10=icd10, name=name))
+        session.add(
+            EncounterDiagnosis(
+                id=natural_keys.diagnosis_id(encounter_id, seq),
+                encounter_id=encounter_id,
+                seq=seq,
+                icd10=icd10,
+                name=name,
+            )
+        )
     return True
 
 
@@ -294,6 +313,8 @@ def sync_plan_tasks(
         if task is None:
             session.add(
                 FollowupTask(
+                    # The station that imports the same discharge plans the same task.
+                    id=natural_keys.plan_task_id(encounter_id, *plan_task.key),
                     patient_id=patient_id,
                     encounter_id=encounter_id,
                     plan_code=plan_task.plan_code,

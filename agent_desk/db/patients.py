@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from agent_desk.db import natural_keys
 from agent_desk.db.models import (
     Call,
     Department,
@@ -246,7 +247,16 @@ def record_no_exists(session: Session, record_no: str) -> bool:
 def create_patient(
     session: Session, *, record_no: str, name: str, sex: Sex, birth_date: date | None
 ) -> uuid.UUID:
-    patient = Patient(record_no=record_no, name=name, sex=sex, birth_date=birth_date, tags=[])
+    # The id the record number gives, as intake gives it: a caller registered here and the
+    # same patient imported on another workstation are one patient on the central server.
+    patient = Patient(
+        id=natural_keys.patient_id(record_no),
+        record_no=record_no,
+        name=name,
+        sex=sex,
+        birth_date=birth_date,
+        tags=[],
+    )
     session.add(patient)
     session.flush()
     return patient.id

@@ -32,7 +32,7 @@ from sqlalchemy import Enum as SAEnum
 from sqlalchemy.dialects import sqlite
 
 from agent_desk.db.base import UTCDateTime
-from agent_desk.db.sync_tables import SyncedTable
+from agent_desk.db.sync_tables import BOOKKEEPING_COLUMNS, SyncedTable
 
 Wire = dict[str, Any]
 Convert = Callable[[Any], Any]
@@ -133,6 +133,15 @@ def to_python(table: SyncedTable, payload: Wire) -> dict[str, Any]:
         for c in table.columns
         if c.name in payload
     }
+
+
+def same_content(table: SyncedTable, mine: Wire, theirs: Wire) -> bool:
+    """Whether two wire rows say the same, bookkeeping aside. Compared as Python values:
+    PostgreSQL and the capture spell the same time differently (fractions of a second)."""
+    ours, others = to_python(table, mine), to_python(table, theirs)
+    return all(
+        others.get(key) == value for key, value in ours.items() if key not in BOOKKEEPING_COLUMNS
+    )
 
 
 @cache

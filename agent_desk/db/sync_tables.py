@@ -3,9 +3,23 @@
 - **Versioned** rows (patients, tasks, departments, …) are edited on several workstations:
   an update carries the version it was made on and the server refuses a stale one.
 - **Facts** (attempts, records, calls, audit events, alerts, diagnoses) have no version.
-  Inserts can never conflict (a client-made UUIDv7 id is theirs alone), and the few
-  updates they get (a call's end time, an alert acknowledged) come from the workstation
-  that made them, so the last one sent wins.
+  Inserts can never conflict (a client-made UUIDv7 id is theirs alone; a diagnosis's id
+  comes from its visit, below), and the few updates they get (a call's end time, an
+  alert acknowledged) come from the workstation that made them, so the last one sent wins.
+- **Natural keys.** Rows the HIS names (departments and wards by code, patients by record
+  number, visits by HIS visit number, and what intake makes from them: contacts by
+  number, diagnoses by position, plan tasks by visit and step) are given ids made from
+  that key (agent_desk.db.natural_keys), so two workstations that import the same
+  discharge offline make the same rows. The second insert of such a row is already
+  applied: the row on the server stands (the first to arrive, with whatever has been
+  done to it since), and the second workstation takes it in place of its own, with
+  nothing to review. When the two imports differed (the HIS changed the visit between
+  them), the first to reach the server is kept; a later import on any workstation,
+  once synced, applies the HIS's newer values as an ordinary update. An insert never
+  overwrites the server's row: others may have edited it since (consent, a task called
+  and closed). Likewise an update of a department, ward, patient, contact or visit that
+  finds the row already as it would make it (both stations imported the same second
+  list) is applied, not a conflict.
 
 Staff accounts travel with their password hashes (argon2id, salted): login stays local,
 and one account then works on every workstation and a changed password reaches them all.
@@ -58,6 +72,27 @@ LOCAL_ONLY_TABLES = frozenset(
 )
 
 
+# Bookkeeping the server sets (or the version check needs): not what a row says.
+BOOKKEEPING_COLUMNS = frozenset({"id", "version", "created_at", "updated_at"})
+
+# Tables whose new rows may carry an id made from their natural key (see above).
+NATURAL_KEYED = frozenset(
+    {
+        "departments",
+        "wards",
+        "patients",
+        "patient_contacts",
+        "encounters",
+        "encounter_diagnoses",
+        "followup_tasks",
+    }
+)
+
+# Rows the HIS's imports make and change: an update that finds such a row already as it
+# would make it is the same import, made on another workstation too. Not tasks: two nurses
+# closing the same task is work done twice, which the review list must show.
+IMPORTED = NATURAL_KEYED - {"encounter_diagnoses", "followup_tasks"}
+
 # The audit trail: triggers forbid UPDATE, so a row that is already here is left alone.
 APPEND_ONLY = frozenset({"audit_events"})
 
@@ -76,6 +111,16 @@ class SyncedTable:
     @property
     def column_names(self) -> tuple[str, ...]:
         return tuple(column.name for column in self.table.columns)
+
+    @property
+    def natural_keyed(self) -> bool:
+        """Another workstation may insert the very same row: a second insert is no conflict."""
+        return self.name in NATURAL_KEYED
+
+    @property
+    def imported(self) -> bool:
+        """Changed by imports: an update already made on the server is no conflict."""
+        return self.name in IMPORTED
 
     @property
     def append_only(self) -> bool:

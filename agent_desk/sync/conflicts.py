@@ -22,12 +22,9 @@ from agent_desk.db.engine import Database
 from agent_desk.db.sync_codec import to_python, to_wire
 from agent_desk.db.sync_issues import IssueView
 from agent_desk.db.sync_local import CapturedChange, append_outbox
-from agent_desk.db.sync_tables import synced_table
+from agent_desk.db.sync_tables import BOOKKEEPING_COLUMNS, synced_table
 from agent_desk.domain.enums import ConflictResolution, SyncIssueKind, SyncOp
 from agent_desk.errors import UserError
-
-# Bookkeeping the server sets (or the version check needs): never copied back over.
-_NOT_REAPPLIED = frozenset({"id", "version", "created_at", "updated_at"})
 
 
 class CannotResolve(UserError):
@@ -73,5 +70,5 @@ def _reapply(session: Session, issue: IssueView) -> None:
     if row is None:
         raise CannotResolve("the row was deleted on the server; it cannot be edited")
     for key, value in to_python(table, issue.local_payload).items():
-        if key not in _NOT_REAPPLIED:
+        if key not in BOOKKEEPING_COLUMNS:  # the server's, never copied back over
             setattr(row, key, value)

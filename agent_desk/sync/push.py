@@ -10,7 +10,10 @@ Per batch, on the server:
    up as it is stored, and the feed trigger fires once per run), updates and deletes
    as one executemany. Facts are inserted ON CONFLICT DO NOTHING and never conflict;
    versioned updates and deletes name the version they were made on, and a row that
-   has moved on is a conflict, never overwritten.
+   has moved on is a conflict, never overwritten. A row with a natural key (a
+   department, a patient, a visit, a plan task: see agent_desk.db.sync_tables) that is
+   on the server already was made by another workstation's import of the same data:
+   the insert counts as applied and the server's row stands.
 3. A change the server refuses (a conflict, or a constraint: a duplicate record number,
    a missing parent) fails only its row: later changes to that row in the batch are
    blocked, every other row goes on. The first refusal makes the batch start over in
@@ -20,7 +23,8 @@ Then, locally and in one transaction (on a helper thread, while the server judge
 next batch): acknowledged rows are marked sent; refused ones
 are recorded in sync_conflicts with both payloads, later queued changes to their row
 are blocked, and the row is put back to the server's state (unless the server never
-had it). Time on the client's clock decides nothing here.
+had it). A natural-keyed row the server had already takes the server's state too.
+Time on the client's clock decides nothing here.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ from agent_desk.db import sync_central, sync_local
 from agent_desk.db.base import utcnow
 from agent_desk.db.engine import Database
 from agent_desk.db.sync_central import PgConnection
-from agent_desk.db.sync_codec import Wire, to_sqlite
+from agent_desk.db.sync_codec import Wire, same_content, to_sqlite
 from agent_desk.db.sync_local import Mutation, SyncIssue
 from agent_desk.db.sync_tables import SyncedTable, synced_table
 from agent_desk.domain.enums import MutationOutcome, OutboxStatus, SyncIssueKind, SyncOp
@@ -65,6 +69,8 @@ class PushReport:
 class Verdict:
     outcome: MutationOutcome
     error: str | None = None
+    # Applied, but the server's row stands: the workstation takes it in place of its own.
+    take_server_row: bool = False
 
 
 @dataclass
@@ -74,6 +80,7 @@ class _Judgement:
 
 
 _APPLIED = Verdict(MutationOutcome.APPLIED)
+_MADE_ELSEWHERE = Verdict(MutationOutcome.APPLIED, take_server_row=True)
 
 
 class _Refused(Exception):
@@ -176,10 +183,21 @@ def _judge(
     resent: set[str] = set()
     if not sync_central.claim_new_mutations(conn, client_id, ids):
         resent = sync_central.claim_mutations(conn, client_id, ids)
+    # The verdict on a resent insert of a natural-keyed row may have been "made elsewhere"
+    # with the ack lost: the server's row is taken again (harmless if it was ours).
+    keyed_inserts = {
+        m.mutation_id
+        for m in batch
+        if m.mutation_id in resent
+        and m.op is SyncOp.INSERT
+        and synced_table(m.table_name).natural_keyed
+    }
     for mutation_id, outcome in sync_central.recorded_outcomes(conn, list(resent)).items():
-        judgement.verdicts[mutation_id] = Verdict(
-            outcome, None if outcome is MutationOutcome.APPLIED else "refused before"
-        )
+        if outcome is MutationOutcome.APPLIED:
+            keyed = mutation_id in keyed_inserts
+            judgement.verdicts[mutation_id] = _MADE_ELSEWHERE if keyed else _APPLIED
+        else:
+            judgement.verdicts[mutation_id] = Verdict(outcome, "refused before")
     failed_rows = {
         m.row_id
         for m in batch
@@ -251,15 +269,9 @@ def _apply(conn: PgConnection, table: SyncedTable, run: list[Mutation]) -> list[
     op = run[0].op
     if op is SyncOp.INSERT:
         texts = [_payload_text(m) for m in run]
-        inserted = sync_central.insert_rows(conn, table, texts, returning=table.versioned)
-        # A fact already there is the same fact (its id was made for it alone); a
-        # versioned row already there was written by someone else: a conflict.
-        return [
-            _APPLIED
-            if not table.versioned or m.row_id in inserted
-            else Verdict(MutationOutcome.CONFLICT, "a row with this id is already on the server")
-            for m in run
-        ]
+        keyed = table.natural_keyed
+        inserted = sync_central.insert_rows(conn, table, texts, returning=table.versioned or keyed)
+        return [_insert_verdict(table, m.row_id in inserted) for m in run]
     if op is SyncOp.UPDATE:
         applied = sync_central.update_rows(
             conn, table, [(_payload(m), m.base_version) for m in run]
@@ -269,7 +281,12 @@ def _apply(conn: PgConnection, table: SyncedTable, run: list[Mutation]) -> list[
             if table.versioned
             else Verdict(MutationOutcome.REJECTED, "the row is not on the server")
         )
-        return [Verdict(MutationOutcome.APPLIED) if done else failure for done in applied]
+        missed = [m for m, done in zip(run, applied, strict=True) if not done]
+        same = _already_so(conn, table, missed) if table.imported and missed else set()
+        return [
+            _APPLIED if done else _MADE_ELSEWHERE if m.row_id in same else failure
+            for m, done in zip(run, applied, strict=True)
+        ]
     deleted = sync_central.delete_rows(conn, table, [(m.row_id, m.base_version) for m in run])
     return [
         Verdict(MutationOutcome.APPLIED)
@@ -277,6 +294,31 @@ def _apply(conn: PgConnection, table: SyncedTable, run: list[Mutation]) -> list[
         else Verdict(MutationOutcome.CONFLICT, "changed on the server since (version moved on)")
         for done in deleted
     ]
+
+
+def _already_so(conn: PgConnection, table: SyncedTable, missed: list[Mutation]) -> set[str]:
+    """Of updates whose version moved on, the rows the server already holds as the update
+    would make them: another workstation made the same change (both imported the same
+    HIS list). Nothing is lost by taking the server's row, so nothing goes for review."""
+    found = sync_central.current_rows(conn, table, [m.row_id for m in missed])
+    return {
+        m.row_id
+        for m in missed
+        if m.row_id in found and same_content(table, _payload(m), found[m.row_id])
+    }
+
+
+def _insert_verdict(table: SyncedTable, inserted: bool) -> Verdict:
+    if inserted:
+        return _APPLIED
+    if table.natural_keyed:
+        # Another workstation imported the same department, patient or visit first. Its
+        # row stands whether or not ours differs: an insert must not overwrite what has
+        # been done to the row since (consent set, a task called); ours is replaced.
+        return _MADE_ELSEWHERE
+    if not table.versioned:
+        return _APPLIED  # a fact already there is the same fact (its id was made for it alone)
+    return Verdict(MutationOutcome.CONFLICT, "a row with this id is already on the server")
 
 
 def _payload(mutation: Mutation) -> Wire:
@@ -292,11 +334,12 @@ def _payload_text(mutation: Mutation) -> str:
 def _fetch_server_rows(
     conn: PgConnection, batch: Sequence[Mutation], judgement: _Judgement
 ) -> None:
-    """The server's current row for every refused change: what the workstation goes back to."""
+    """The server's current row for every refused change, and every row another workstation
+    made first: what the workstation goes back to."""
     wanted: dict[str, list[str]] = {}
     for m in batch:
         verdict = judgement.verdicts[m.mutation_id]
-        if verdict.outcome is not MutationOutcome.APPLIED:
+        if verdict.outcome is not MutationOutcome.APPLIED or verdict.take_server_row:
             wanted.setdefault(m.table_name, []).append(m.row_id)
     for table_name, row_ids in wanted.items():
         found = sync_central.current_rows(conn, synced_table(table_name), row_ids)
@@ -323,6 +366,8 @@ def _acknowledge(
         restored: set[str] = set()
         for m in batch:
             verdict = judgement.verdicts[m.mutation_id]
+            if verdict.take_server_row:
+                _take_server_row(session, m, judgement.server_rows.get(m.row_id))
             if verdict.outcome is MutationOutcome.APPLIED:
                 continue
             _record_failure(session, m, verdict, judgement, at, report, batch[-1].seq)
@@ -378,6 +423,23 @@ def _record_failure(
         report.conflicts += 1
     else:
         report.rejected += 1
+
+
+def _take_server_row(session: Session, m: Mutation, server_row: Wire | None) -> None:
+    """Our copy of a row another workstation made first gives way to the server's. As a
+    pulled row would: a later change of ours still waiting to go up keeps the local state,
+    and its upload decides."""
+    if server_row is None:  # deleted on the server since: the feed's tombstone follows
+        return
+    table = synced_table(m.table_name)
+    if m.payload is not None and not same_content(table, m.payload, server_row):
+        # Not for review (a later import brings newer HIS values), but IT may ask why.
+        log.info(
+            "%s %s: the server's row (another workstation's import, first) stands over ours",
+            table.name,
+            m.row_id,
+        )
+    sync_local.apply_upserts(session, table, [to_sqlite(table, server_row)])
 
 
 def _restore(session: Session, m: Mutation, server_row: Wire | None) -> None:
