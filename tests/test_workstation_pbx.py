@@ -10,7 +10,9 @@ from agent_desk.db.engine import Database
 from agent_desk.domain.enums import Role
 from agent_desk.paths import DataDir
 from agent_desk.settings import Settings
+from agent_desk.telephony.events import RegistrationState
 from agent_desk.ui.app import build_main_window
+from agent_desk.ui.sip_status import SipLineStatus
 from agent_desk.ui.telephony_setup import SIP_KEYRING_ENTRY, start_telephony
 from tests.keyring_memory import MemoryKeyring
 from tests.sip_peers import Sipp, free_port, require
@@ -34,9 +36,9 @@ def test_registers_with_the_keyring_password_and_shows_it(
     qtbot.addWidget(window)
     telephony = start_telephony(window, db, settings, data_dir, agent)
     try:
-        label = telephony.controller.line_label
-        qtbot.waitUntil(lambda: "registered" in label.text(), timeout=10000)
-        assert label.text() == "Softphone registered with the PBX."
+        status = window.findChild(SipLineStatus)
+        qtbot.waitUntil(lambda: status.state is RegistrationState.REGISTERED, timeout=10000)
+        assert status.label.text() == "Registered with the PBX"
     finally:
         telephony.stop()  # unregisters: the scenario expects the REGISTER with Expires 0
     assert registrar.wait() == 0, registrar.errors()
