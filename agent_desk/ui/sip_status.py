@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QLineEdit, QToolButton, QWidget
 
 from agent_desk.telephony.events import RegistrationChanged, RegistrationState
@@ -69,8 +69,8 @@ def ask_sip_password(parent: QWidget) -> str | None:
     """The agent types the SIP password (kept in the OS keyring by the caller)."""
     password, accepted = QInputDialog.getText(
         parent,
-        parent.tr("SIP password"),
-        parent.tr("Password for this workstation's SIP account:"),
+        QCoreApplication.translate("SipLineStatus", "SIP password"),
+        QCoreApplication.translate("SipLineStatus", "Password for this workstation's SIP account:"),
         QLineEdit.EchoMode.Password,
     )
     return password if accepted and password else None
