@@ -1,5 +1,6 @@
-"""The workstation behind the hospital's registrar (Kamailio), as a process: it leaves no
-binding behind when stopped by a signal, and takes a corrected password without a restart."""
+"""The workstation as a process behind the hospital's registrar (Kamailio): stopped by a
+signal, it hangs up and leaves no binding behind; it takes a corrected password without a
+restart."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import pytest
 from agent_desk.settings import Settings
 from tests.keyring_file import keyring_env
 from tests.registrar import Kamailio
-from tests.sip_peers import free_port
+from tests.sip_peers import baresip, free_port, require
 
 USER = "agent01"
 RIGHT = "right-pass"
@@ -33,13 +34,14 @@ def registrar(tmp_path: Path) -> Iterator[Kamailio]:
 class Station:
     """A data folder set up for the registrar, and `agent-desk` commands run on it."""
 
-    def __init__(self, folder: Path, registrar: Kamailio) -> None:
+    def __init__(self, folder: Path, registrar: Kamailio | None) -> None:
         self.data = folder / "data"
         self.data.mkdir()
-        settings = Settings(self.data / "settings.json")
-        settings.set("sip.listen_port", str(free_port()))
-        settings.set("sip.registrar", f"sip:{registrar.address}")
-        settings.set("sip.user", USER)
+        self.settings = Settings(self.data / "settings.json")
+        self.settings.set("sip.listen_port", str(free_port()))
+        if registrar is not None:
+            self.settings.set("sip.registrar", f"sip:{registrar.address}")
+            self.settings.set("sip.user", USER)
         self.env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **keyring_env(folder / "kr")}
         self.command("users", "add", "agent1", "--role", "agent", "--password-stdin", stdin=LOGIN)
 
@@ -63,6 +65,12 @@ class Station:
     def log_text(self) -> str:
         path = self.data / "logs" / "agent_desk.log"
         return path.read_text(encoding="utf-8") if path.exists() else ""
+
+    def wait_for_log(self, text: str, window: subprocess.Popen[str]) -> None:
+        deadline = time.monotonic() + 30
+        while text not in self.log_text():
+            assert time.monotonic() < deadline and window.poll() is None, self.log_text()
+            time.sleep(0.1)
 
 
 def stop(window: subprocess.Popen[str], signum: int) -> tuple[int, str]:
@@ -92,11 +100,24 @@ def test_a_password_set_after_a_refusal_registers(tmp_path: Path, registrar: Kam
     station.command("secret", "set", "sip.password", "--password-stdin", stdin="wrong-pass")
     window = station.run()
     try:
-        deadline = time.monotonic() + 30
-        while "registration: failed 401" not in station.log_text():
-            assert time.monotonic() < deadline and window.poll() is None, station.log_text()
-            time.sleep(0.1)
+        station.wait_for_log("registration: failed 401", window)
         station.command("secret", "set", "sip.password", "--password-stdin", stdin=RIGHT)
         registrar.wait_for_bindings(USER, 1, timeout=30)
     finally:
         stop(window, signal.SIGTERM)
+
+
+def test_a_signal_hangs_up_the_call_in_progress(tmp_path: Path) -> None:
+    require("baresip")
+    station = Station(tmp_path, registrar=None)
+    station.settings.set("call.auto_answer", "true")
+    window = station.run()
+    with baresip(tmp_path / "phone") as phone:
+        port = station.settings.get("sip.listen_port")
+        station.wait_for_log("SIP engine listening", window)
+        phone.command(f"/dial sip:agent@127.0.0.1:{port}")
+        assert phone.peer is not None
+        phone.peer.wait_for_line("(?i)call established", timeout=15)
+        code, stderr = stop(window, signal.SIGTERM)
+        phone.peer.wait_for_line("session closed: Connection reset by peer", timeout=10)  # BYE
+    assert code == 0, stderr[-2000:]
