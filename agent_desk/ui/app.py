@@ -135,12 +135,15 @@ def _run(
     telephony = start_telephony(window, db, settings, data_dir, staff)
 
     def leave_session() -> None:
-        # Logging out: the session may end this process as soon as we return, so hang up
-        # and un-register now rather than after the event loop.
         telephony.stop()
         app.quit()
 
-    app.commitDataRequest.connect(lambda _manager: leave_session())
+    if sys.platform == "win32":
+        # Windows asks (WM_QUERYENDSESSION) only when the user logs off or shuts down, and
+        # may end the process soon after we answer: hang up and un-register now. X11
+        # session managers also ask for mere checkpoints, and end a session with SIGTERM
+        # or SIGHUP, which QuitOnSignals handles.
+        app.commitDataRequest.connect(lambda _manager: leave_session())
     # Once the window is up, off the GUI thread: warm before the first call comes in.
     warm_up = threading.Thread(
         target=window.patients.index.warm_up, name="phone-index-warm-up", daemon=True
