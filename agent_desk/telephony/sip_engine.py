@@ -308,7 +308,8 @@ class SipEngine:
             self._book = CallBook(self.config, self._ep, self._emit)
             self._ep.on_rejected_call = self._book.on_rejected_incoming_call
             self._apply_audio()
-            self._read_password()
+            if self.config.registrar_uri is not None:
+                self._read_password()
             self._account = _Account(self)
             self._account.create(self._account_config())
         except BaseException:
