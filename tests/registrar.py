@@ -25,7 +25,6 @@ tcp_children=1
 disable_tcp=yes
 listen=udp:127.0.0.1:@PORT@
 alias="@REALM@"
-mpath="/usr/lib/x86_64-linux-gnu/kamailio/modules/"
 
 loadmodule "kex.so"
 loadmodule "corex.so"
