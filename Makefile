@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 DEMO_PATIENTS ?= 5000
 # The Debian packages the test suite drives: SIP peers, a serial line, a screen, fonts, PDF tools.
-DEBIAN_PACKAGES := sip-tester baresip socat xvfb fonts-wqy-microhei poppler-utils postgresql
+DEBIAN_PACKAGES := sip-tester baresip socat xvfb fonts-wqy-microhei poppler-utils postgresql kamailio
 # What Qt's xcb platform plugin loads on a desktop, and a Chinese font for the window.
 GUI_PACKAGES := libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 \
 	libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1 \

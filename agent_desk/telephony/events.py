@@ -114,6 +114,7 @@ class RegistrationChanged(TelephonyEvent):
     state: RegistrationState
     status_code: int | None = None
     reason: str = ""
+    retry_in_s: float | None = None  # FAILED: when the engine tries again by itself
 
 
 @dataclass(frozen=True, slots=True)

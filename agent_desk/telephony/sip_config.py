@@ -48,7 +48,10 @@ class SipConfig:
     recordings_dir: Path = Path("recordings")
     announcement_wav: Path | None = None
     reregister_s: int = 300  # the Expires we ask for; pjsua refreshes before it runs out
-    retry_s: int = 30  # wait after a failed registration before trying again
+    # After a failed registration (401/403, a timeout, a 5xx) the engine tries again after
+    # retry_s, doubling each time up to retry_max_s, reading the password afresh each time.
+    retry_s: float = 5.0
+    retry_max_s: float = 300.0
     max_calls: int = MAX_CALLS
     clock_rate: int = 16000  # conference bridge, recordings and PcmStream frames
     rtp_port: int = 0  # first RTP port; 0 lets the OS choose

@@ -11,6 +11,10 @@ Usage (from the composition root)::
 The sink is called on the SIP thread, one event at a time. It must be quick and must not
 block (post to the GUI thread and return); exceptions from it are logged and dropped.
 
+With a registrar, a failed registration is tried again with backoff; *password_source*
+(say, a keyring look-up) is asked for the password before each new try, so a corrected
+password is taken without a restart. `register_again()` tries at once.
+
 pjsua2 allows one Endpoint per process, so only one SipEngine can run at a time; after
 `stop()` a new engine (or the same one) can be started again.
 """
@@ -53,6 +57,7 @@ POLL_MS = 10  # command latency vs. idle wake-ups; 10 ms is below anything a per
 _DTMF_DIGITS = re.compile(r"[0-9*#A-Da-d]+")
 _process_lock = threading.Lock()  # pjsua2 has one Endpoint per process
 _Command = Callable[[], None]
+PasswordSource = Callable[[], str | None]
 
 
 class _Account(pj.Account):  # type: ignore[misc]
@@ -72,9 +77,12 @@ class _Account(pj.Account):  # type: ignore[misc]
 class SipEngine:
     """A Qt-free softphone. Public methods are thread-safe and never block on SIP."""
 
-    def __init__(self, config: SipConfig, sink: EventSink) -> None:
+    def __init__(
+        self, config: SipConfig, sink: EventSink, password_source: PasswordSource | None = None
+    ) -> None:
         self.config = config
         self._sink = sink
+        self._password_source = password_source
         self._state = EngineState.STOPPED
         self._state_lock = threading.Lock()
         self._commands: queue.SimpleQueue[_Command] = queue.SimpleQueue()
@@ -92,6 +100,10 @@ class SipEngine:
         self._bridged_stream: PcmStream | None = None
         self._retired: list[tuple[float, Any]] = []  # (delete after, audio port)
         self._registration: tuple[RegistrationState, int | None] | None = None
+        self._transport_id = -1
+        self._password = config.password
+        self._failures = 0  # failed registrations in a row: the backoff's exponent
+        self._retry_at: float | None = None  # monotonic time of the next try
 
     # --- lifecycle -----------------------------------------------------------------
 
@@ -220,6 +232,10 @@ class SipEngine:
         if self._state is EngineState.RUNNING:
             self._submit(self._apply_audio)
 
+    def register_again(self) -> None:
+        """Read the password afresh and register now (the agent's 重新注册)."""
+        self._submit(self._register_now)
+
     def call_soon(self, command: _Command) -> None:
         """Run *command* on the SIP thread (tests and benchmarks use it to synchronise)."""
         self._submit(command)
@@ -248,8 +264,12 @@ class SipEngine:
             while not self._stopping:
                 self._drain_commands()
                 self._ep.libHandleEvents(POLL_MS)
-                if self._retired and self._retired[0][0] < time.monotonic():
+                now = time.monotonic()
+                if self._retired and self._retired[0][0] < now:
                     self._retired.pop(0)
+                if self._retry_at is not None and self._retry_at <= now:
+                    self._retry_at = None
+                    self._commands.put(self._register_now)
         except BaseException:
             log_exception(log, "the SIP event loop failed; shutting the engine down")
         finally:
@@ -280,7 +300,7 @@ class SipEngine:
     def _bring_up(self) -> None:
         self._writer = PjLogBridge()
         try:
-            self._ep, transport_id = create_endpoint(self.config, self._writer)
+            self._ep, self._transport_id = create_endpoint(self.config, self._writer)
         except BaseException:
             self._writer = None
             raise
@@ -288,8 +308,10 @@ class SipEngine:
             self._book = CallBook(self.config, self._ep, self._emit)
             self._ep.on_rejected_call = self._book.on_rejected_incoming_call
             self._apply_audio()
+            if self.config.registrar_uri is not None:
+                self._read_password()
             self._account = _Account(self)
-            self._account.create(self._account_config(transport_id))
+            self._account.create(self._account_config())
         except BaseException:
             self._tear_down()
             raise
@@ -305,25 +327,26 @@ class SipEngine:
             self.config.registrar_uri or "direct SIP",
         )
 
-    def _account_config(self, transport_id: int) -> Any:
+    def _account_config(self) -> Any:
         config = self.config
         host = config.registrar_host or f"{config.listen_address}:{config.listen_port}"
         uri = f"sip:{config.local_user}@{host}{config.transport_param}"
         acc_cfg = pj.AccountConfig()
         display = config.display_name.replace("\\", "").replace('"', "")
         acc_cfg.idUri = f'"{display}" <{uri}>' if display else uri
-        acc_cfg.sipConfig.transportId = transport_id
+        acc_cfg.sipConfig.transportId = self._transport_id
         acc_cfg.mediaConfig.transportConfig.port = config.rtp_port
         if config.listen_address not in ("0.0.0.0", "::", ""):
             acc_cfg.mediaConfig.transportConfig.boundAddress = config.listen_address
         if config.registrar_uri is not None:
             acc_cfg.regConfig.registrarUri = config.registrar_uri
             acc_cfg.regConfig.timeoutSec = config.reregister_s
-            acc_cfg.regConfig.retryIntervalSec = config.retry_s
-            acc_cfg.regConfig.firstRetryIntervalSec = min(config.retry_s, 10)
-            if config.user and config.password is not None:
+            # pjsua retries only some failures (not 401/403) and never re-reads the password:
+            # the engine's own backoff (_on_reg_state) does every retry instead.
+            acc_cfg.regConfig.retryIntervalSec = 0
+            if config.user and self._password is not None:
                 acc_cfg.sipConfig.authCreds.append(
-                    pj.AuthCredInfo("digest", "*", config.user, 0, config.password)
+                    pj.AuthCredInfo("digest", "*", config.user, 0, self._password)
                 )
         return acc_cfg
 
@@ -332,19 +355,58 @@ class SipEngine:
 
     def _on_reg_state(self, prm: Any) -> None:
         code = int(prm.code)
+        retry_in: float | None = None
         if 200 <= code < 300:
             state = (
                 RegistrationState.REGISTERED
                 if prm.expiration > 0
                 else RegistrationState.UNREGISTERED
             )
+            self._failures = 0
         else:
             state = RegistrationState.FAILED
+            if not self._stopping:
+                retry_in = self._schedule_retry()
         log.info("registration: %s %d %s", state.value, code, prm.reason)
-        if self._registration == (state, code):
+        if self._registration == (state, code) and state is not RegistrationState.FAILED:
             return  # a routine refresh: nothing the UI needs to hear
         self._registration = (state, code)
-        self._emit(RegistrationChanged(state=state, status_code=code, reason=str(prm.reason)))
+        self._emit(
+            RegistrationChanged(
+                state=state, status_code=code, reason=str(prm.reason), retry_in_s=retry_in
+            )
+        )
+
+    def _schedule_retry(self) -> float:
+        delay = min(self.config.retry_s * 2.0**self._failures, self.config.retry_max_s)
+        self._failures += 1
+        self._retry_at = time.monotonic() + delay
+        return delay
+
+    def _read_password(self) -> bool:
+        """Ask the password source for the newest password; True if it changed."""
+        if self._password_source is None:
+            return False
+        try:
+            password = self._password_source()
+        except Exception as error:  # an unavailable keyring: keep the password we have
+            log.warning("reading the SIP password: %s", error_text(error))
+            return False
+        changed = password != self._password
+        self._password = password
+        return changed
+
+    def _register_now(self) -> None:
+        """Take the newest password, then send a REGISTER (SIP thread)."""
+        self._retry_at = None
+        if self._account is None or self.config.registrar_uri is None:
+            return
+        self._registration = None
+        self._emit(RegistrationChanged(state=RegistrationState.REGISTERING))
+        if self._read_password():
+            self._account.modify(self._account_config())  # registers with the new password
+        else:
+            self._account.setRegistration(True)
 
     def _apply_audio(self) -> None:
         """Make the latest attach_audio() stream the agent's source (idempotent)."""

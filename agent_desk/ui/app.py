@@ -27,6 +27,7 @@ from agent_desk.ui.followup_panel import AUTOSAVE_MS, FollowupPanel
 from agent_desk.ui.i18n import install_translators
 from agent_desk.ui.login_dialog import LoginDialog
 from agent_desk.ui.main_window import MainWindow
+from agent_desk.ui.quit_signals import QuitOnSignals
 from agent_desk.ui.sync_setup import prepare_sync
 from agent_desk.ui.sync_status import SyncHub
 from agent_desk.ui.telephony_setup import start_telephony
@@ -100,6 +101,23 @@ def run_workstation(
     app.setApplicationVersion(__version__)
     translators = install_translators(app, settings.get("ui.language"))
     excepthook.install(data_dir.logs / LOG_NAME)
+    # SIGTERM/SIGINT/SIGHUP leave the event loop, so that the clean-up below runs.
+    quit_on_signals = QuitOnSignals(app.quit)
+    try:
+        return _run(app, data_dir, settings, user, password, quit_when_ready)
+    finally:
+        quit_on_signals.uninstall()
+        del translators  # kept alive until here: Qt does not own them
+
+
+def _run(
+    app: QApplication,
+    data_dir: DataDir,
+    settings: Settings,
+    user: str | None,
+    password: str | None,
+    quit_when_ready: bool,
+) -> int:
     try:
         db = open_local(data_dir.database)
     except DatabaseUnavailable as exc:
@@ -138,6 +156,17 @@ def run_workstation(
         settings_box.setInformativeText("\n\n".join(settings.problems))
         settings_box.open()
     telephony = start_telephony(window, db, settings, data_dir, staff)
+
+    def leave_session() -> None:
+        telephony.stop()
+        app.quit()
+
+    if sys.platform == "win32":
+        # Windows asks (WM_QUERYENDSESSION) only when the user logs off or shuts down, and
+        # may end the process soon after we answer: hang up and un-register now. X11
+        # session managers also ask for mere checkpoints, and end a session with SIGTERM
+        # or SIGHUP, which QuitOnSignals handles.
+        app.commitDataRequest.connect(lambda _manager: leave_session())
     # Once the window is up, off the GUI thread: warm before the first call comes in.
     warm_up = threading.Thread(
         target=window.patients.index.warm_up, name="phone-index-warm-up", daemon=True
@@ -153,4 +182,3 @@ def run_workstation(
         if sync is not None:
             sync.stop()
         db.dispose()
-        del translators  # kept alive until here: Qt does not own them

@@ -31,8 +31,6 @@ from agent_desk.telephony.events import (
     CallSource,
     ModemState,
     ModemStatus,
-    RegistrationChanged,
-    RegistrationState,
     TelephonyEvent,
 )
 from agent_desk.telephony.phone import Phone
@@ -76,10 +74,9 @@ class CallController(QObject):
         self._card = card
         self._panel = panel
         self._status = status
-        # Always visible: is this workstation reachable by phone right now?
-        self.line_label = QLabel()
+        # Always visible: is this workstation reachable by phone right now? (The SIP
+        # registration has its own widget, SipLineStatus.)
         self.modem_label = QLabel()
-        status.addPermanentWidget(self.line_label)
         status.addPermanentWidget(self.modem_label)
         self._actor = actor
         self.phone = phone
@@ -113,10 +110,6 @@ class CallController(QObject):
                 self._set_state(call, LineState.HELD if held else LineState.TALKING)
             case CallEnded(call=call, recording=recording):
                 self._on_ended(call, recording)
-            case RegistrationChanged():
-                text = self._registration_text(event)
-                self.line_label.setText(text)
-                self._status.showMessage(text, 10000)
             case ModemStatus():
                 text = self._modem_text(event)
                 self.modem_label.setText(text)
@@ -341,21 +334,6 @@ class CallController(QObject):
                 self._tray.show()
             number = mask_phone(call.remote_number) if call.remote_number else ""
             self._tray.showMessage(self.tr("Incoming call"), f"{call.display_name} {number}")
-
-    def _registration_text(self, event: RegistrationChanged) -> str:
-        match event.state:
-            case RegistrationState.REGISTERED:
-                return self.tr("Softphone registered with the PBX.")
-            case RegistrationState.DIRECT:
-                return self.tr("Softphone ready for direct calls.")
-            case RegistrationState.FAILED:
-                return (
-                    self.tr("Softphone registration failed: %1 %2")
-                    .replace("%1", str(event.status_code or ""))
-                    .replace("%2", event.reason)
-                )
-            case _:
-                return self.tr("Softphone not registered.")
 
     def _modem_text(self, event: ModemStatus) -> str:
         match event.state:

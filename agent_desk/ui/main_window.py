@@ -40,6 +40,7 @@ from agent_desk.ui.followup_panel import FollowupPanel
 from agent_desk.ui.labels import label
 from agent_desk.ui.patient_card import PatientCardView
 from agent_desk.ui.patient_chooser import PatientChooser
+from agent_desk.ui.sip_status import SipLineStatus
 from agent_desk.ui.sync_review import SyncReviewDialog
 from agent_desk.ui.sync_status import SyncHub, SyncStatusLabel
 from agent_desk.ui.worklist_model import Column, WorklistModel
@@ -199,7 +200,7 @@ class MainWindow(QMainWindow):
             )
             view_menu.addAction(action)
 
-        call_menu = menu.addMenu(self.tr("&Call"))
+        call_menu = self.call_menu = menu.addMenu(self.tr("&Call"))
         call_patient = QAction(self.tr("Call this patient"), self)
         call_patient.setShortcut(QKeySequence("Ctrl+D"))
         call_patient.triggered.connect(self.call_current_patient)
@@ -430,6 +431,17 @@ class MainWindow(QMainWindow):
         self.calls = controller
         self.followup.call_id_source = controller.current_call_log_id
         controller.answered.connect(lambda: self.card.tabs.setCurrentWidget(self.followup))
+
+    def attach_registration(self, status: SipLineStatus, set_password: Callable[[], None]) -> None:
+        """The softphone's registration in the status bar, and what to do when it fails."""
+        self.statusBar().insertPermanentWidget(0, status)
+        self.call_menu.addSeparator()
+        register = QAction(self.tr("Register again"), self)
+        register.triggered.connect(status.register_again.emit)
+        self.call_menu.addAction(register)
+        password = QAction(self.tr("SIP password…"), self)
+        password.triggered.connect(set_password)
+        self.call_menu.addAction(password)
 
     def call_current_patient(self) -> None:
         card = self.card.card

@@ -179,7 +179,9 @@ def status_text(status: SyncStatus) -> str:
         )
         parts.append(offline)
     if status.last_sync_at is not None:
-        when = QDateTime(status.last_sync_at).toLocalTime().toString("HH:mm")
+        when = QDateTime.fromMSecsSinceEpoch(
+            round(status.last_sync_at.timestamp() * 1000)
+        ).toString("HH:mm")
         parts.append(QCoreApplication.translate("SyncStatus", "synced %1").replace("%1", when))
     if status.waiting:
         parts.append(
@@ -211,7 +213,9 @@ def status_tooltip(status: SyncStatus) -> str:
     if status.last_error:
         lines.append(status.last_error)
     if status.next_attempt_at is not None:
-        when = QDateTime(status.next_attempt_at).toLocalTime().toString("HH:mm:ss")
+        when = QDateTime.fromMSecsSinceEpoch(
+            round(status.next_attempt_at.timestamp() * 1000)
+        ).toString("HH:mm:ss")
         lines.append(QCoreApplication.translate("SyncStatus", "Next try at %1").replace("%1", when))
     if status.to_review:
         lines.append(

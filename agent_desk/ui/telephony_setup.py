@@ -17,12 +17,14 @@ from PySide6.QtCore import QCoreApplication
 from agent_desk.db.engine import Database
 from agent_desk.domain.views import StaffView
 from agent_desk.paths import DataDir, private_folder
-from agent_desk.secrets import SecretStoreUnavailable, get_secret
+from agent_desk.secrets import SecretStoreUnavailable, get_secret, set_secret
 from agent_desk.services.calls import CallService
 from agent_desk.settings import Settings
+from agent_desk.telephony.events import RegistrationChanged, TelephonyEvent
 from agent_desk.telephony.pcm_buffer import HeadsetStream
 from agent_desk.ui.call_controller import CallController
 from agent_desk.ui.main_window import MainWindow
+from agent_desk.ui.sip_status import SipLineStatus, ask_sip_password
 from agent_desk.ui.telephony_bridge import TelephonyBridge
 
 log = logging.getLogger(__name__)
@@ -41,8 +43,13 @@ class Telephony:
     engines: list[Any] = field(default_factory=list)
     headset: Any = None
     problems: list[str] = field(default_factory=list)
+    stopped: bool = False
 
     def stop(self) -> None:
+        """Hang up, un-register and close the call log; a second call does nothing."""
+        if self.stopped:
+            return
+        self.stopped = True
         for engine in reversed(self.engines):
             try:
                 engine.stop()
@@ -56,19 +63,41 @@ class Telephony:
         self.controller.calls.close()
 
 
-def _sip_password(settings: Settings, problems: list[str]) -> str | None:
-    if not settings.get("sip.registrar"):
-        return None
-    try:
+@dataclass
+class SipPassword:
+    """The engine asks this before every registration: the keyring's password, so that
+    `agent-desk secret set sip.password` is taken without a restart, or one typed in the
+    window for this session when there is no keyring."""
+
+    session_only: str | None = None
+
+    def __call__(self) -> str | None:
+        if self.session_only is not None:
+            return self.session_only
         return get_secret(SIP_KEYRING_ENTRY)
-    except SecretStoreUnavailable as exc:
-        problems.append(str(exc))
+
+    def set(self, password: str) -> str | None:
+        """Keep *password* in the keyring; returns the problem when there is none."""
+        try:
+            set_secret(SIP_KEYRING_ENTRY, password)
+        except SecretStoreUnavailable as exc:
+            self.session_only = password
+            return str(exc)
+        self.session_only = None
         return None
 
 
-def _start_sip(settings: Settings, data_dir: DataDir, telephony: Telephony) -> Any:
+def _start_sip(
+    settings: Settings, data_dir: DataDir, telephony: Telephony, password: SipPassword
+) -> Any:
     from agent_desk.telephony.sip_config import SipConfig, SipEngineError, SipTransport
     from agent_desk.telephony.sip_engine import SipEngine
+
+    if settings.get("sip.registrar"):
+        try:
+            password()  # said now: the PBX's refusal alone would not tell why
+        except SecretStoreUnavailable as exc:
+            telephony.problems.append(str(exc))
 
     config = SipConfig(
         listen_address=settings.get("sip.listen_address"),
@@ -76,7 +105,6 @@ def _start_sip(settings: Settings, data_dir: DataDir, telephony: Telephony) -> A
         transport=SipTransport(settings.get("sip.transport")),
         registrar=settings.get("sip.registrar") or None,
         user=settings.get("sip.user") or None,
-        password=_sip_password(settings, telephony.problems),
         display_name=settings.get("sip.display_name"),
         auto_answer=bool(settings.get("call.auto_answer")),
         dnd=bool(settings.get("call.do_not_disturb")),
@@ -86,7 +114,7 @@ def _start_sip(settings: Settings, data_dir: DataDir, telephony: Telephony) -> A
         if settings.get("call.announce_recording")
         else None,
     )
-    engine = SipEngine(config, telephony.bridge.post)
+    engine = SipEngine(config, telephony.bridge.post, password)
     try:
         engine.start()
     except SipEngineError as exc:
@@ -123,6 +151,38 @@ def _start_headset(engine: Any, settings: Settings, telephony: Telephony) -> Non
         telephony.problems.append(f"headset: {headset.problem}")
 
 
+def _registration_status(bridge: TelephonyBridge) -> SipLineStatus:
+    """Made before the engine starts: a queued event reaches only slots connected before it."""
+    status = SipLineStatus()
+
+    def on_event(event: TelephonyEvent) -> None:
+        if isinstance(event, RegistrationChanged):
+            status.show_event(event)
+
+    bridge.arrived.connect(on_event)
+    return status
+
+
+def _offer_registration(
+    window: MainWindow, status: SipLineStatus, engine: Any, password: SipPassword
+) -> None:
+    def set_password() -> None:
+        typed = ask_sip_password(window)
+        if typed is None:
+            return
+        problem = password.set(typed)
+        if problem is not None:
+            note = QCoreApplication.translate(
+                "Telephony", "%1; the password is kept until you quit"
+            )
+            log.warning("telephony: %s", problem)
+            window.statusBar().showMessage(note.replace("%1", problem), 15000)
+        engine.register_again()
+
+    status.register_again.connect(engine.register_again)
+    window.attach_registration(status, set_password)
+
+
 def start_telephony(
     window: MainWindow, db: Database, settings: Settings, data_dir: DataDir, user: StaffView
 ) -> Telephony:
@@ -143,9 +203,12 @@ def start_telephony(
     bridge.arrived.connect(controller.handle)
     telephony = Telephony(bridge, controller)
     if settings.get("sip.enabled"):
-        engine = _start_sip(settings, data_dir, telephony)
+        password = SipPassword()
+        status = _registration_status(bridge)
+        engine = _start_sip(settings, data_dir, telephony, password)
         if engine is not None:
             controller.phone = engine
+            _offer_registration(window, status, engine, password)
             _start_headset(engine, settings, telephony)
     if settings.get("modem.port"):
         _start_modem(settings, telephony)

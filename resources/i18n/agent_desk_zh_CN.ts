@@ -71,22 +71,6 @@
         <translation>来电</translation>
     </message>
     <message>
-        <source>Softphone registered with the PBX.</source>
-        <translation>软电话已注册到交换机。</translation>
-    </message>
-    <message>
-        <source>Softphone ready for direct calls.</source>
-        <translation>软电话已就绪（直连模式）。</translation>
-    </message>
-    <message>
-        <source>Softphone registration failed: %1 %2</source>
-        <translation>软电话注册失败：%1 %2</translation>
-    </message>
-    <message>
-        <source>Softphone not registered.</source>
-        <translation>软电话未注册。</translation>
-    </message>
-    <message>
         <source>Caller-ID modem ready on %1.</source>
         <translation>来电显示调制解调器已就绪（%1）。</translation>
     </message>
@@ -678,6 +662,14 @@ Your saved work is safe. The details are in %2</source>
         <translation>随访已保存。</translation>
     </message>
     <message>
+        <source>Register again</source>
+        <translation>重新注册</translation>
+    </message>
+    <message>
+        <source>SIP password…</source>
+        <translation>SIP 密码…</translation>
+    </message>
+    <message>
         <source>Open a patient first.</source>
         <translation>请先打开一位患者。</translation>
     </message>
@@ -915,6 +907,57 @@ Your saved work is safe. The details are in %2</source>
     </message>
 </context>
 <context>
+    <name>SipLineStatus</name>
+    <message>
+        <source>Register again</source>
+        <translation>重新注册</translation>
+    </message>
+    <message>
+        <source>Registered with the PBX</source>
+        <translation>已注册到交换机</translation>
+    </message>
+    <message>
+        <source>Softphone ready for direct calls</source>
+        <translation>软电话已就绪（直连模式）</translation>
+    </message>
+    <message>
+        <source>Registering with the PBX…</source>
+        <translation>正在注册到交换机…</translation>
+    </message>
+    <message>
+        <source>Not registered: %1</source>
+        <translation>未注册：%1</translation>
+    </message>
+    <message>
+        <source>(trying again in %1 s)</source>
+        <translation>（%1 秒后重试）</translation>
+    </message>
+    <message>
+        <source>Not registered</source>
+        <translation>未注册</translation>
+    </message>
+    <message>
+        <source>wrong SIP user or password</source>
+        <translation>SIP 账号或密码错误</translation>
+    </message>
+    <message>
+        <source>refused by the PBX</source>
+        <translation>交换机拒绝注册</translation>
+    </message>
+    <message>
+        <source>the PBX does not answer</source>
+        <translation>交换机无应答</translation>
+    </message>
+    <message>
+        <source>SIP password</source>
+        <translation>SIP 密码</translation>
+    </message>
+    <message>
+        <source>Password for this workstation's SIP account:</source>
+        <translation>本工作站 SIP 账号的密码：</translation>
+    </message>
+</context>
+<context>
     <name>SyncReviewDialog</name>
     <message>
         <source>Changes to review</source>
@@ -1109,6 +1152,13 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>Click to review what the server refused.</source>
         <translation>点击审核服务器拒绝的修改。</translation>
+    </message>
+</context>
+<context>
+    <name>Telephony</name>
+    <message>
+        <source>%1; the password is kept until you quit</source>
+        <translation>%1；该密码仅在本次运行期间有效</translation>
     </message>
 </context>
 <context>
