@@ -156,6 +156,7 @@ class MainWindow(QMainWindow):
             lambda card: self.followup.open_for(card, self.card.selected_task())
         )
         self.card.task_selected.connect(self._on_task_selected)
+        self.card.cleared.connect(self.followup.close_form)
         self.followup.submitted.connect(self._after_submit)
         splitter.addWidget(right)
         splitter.setSizes([760, 600])

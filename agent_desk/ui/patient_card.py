@@ -43,13 +43,14 @@ class PatientCardView(QWidget):
 
     task_selected = Signal(object)  # TaskView | None, when the user picks another task
     card_shown = Signal(object)  # PatientCard, once every part is filled
+    cleared = Signal()  # the card shows nobody: whatever belongs to a patient goes too
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.card: PatientCard | None = None
         self._filling = False
         self._build()
-        self.clear()
+        self._reset()
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
@@ -102,6 +103,10 @@ class PatientCardView(QWidget):
         self.fields_box.setVisible(not compact)
 
     def clear(self) -> None:
+        self._reset()
+        self.cleared.emit()
+
+    def _reset(self) -> None:
         self.card = None
         self.title.setText(self.tr("No patient selected"))
         self._set_flags([])
@@ -112,7 +117,7 @@ class PatientCardView(QWidget):
         self.encounters.clear()
 
     def show_card(self, card: PatientCard, today: date | None = None) -> None:
-        self.clear()
+        self._reset()
         self.card = card
         today = today or date.today()
         age = card.age_on(today)
