@@ -100,6 +100,9 @@ class CallService:
 
         A call popped again (a modem's caller-ID after its first RING) keeps its one row.
         """
+        return self._pop(call, shown=True)
+
+    def _pop(self, call: CallSnapshot, *, shown: bool) -> ScreenPop:
         e164 = try_normalise(call.remote_number, self._plan) if call.remote_number else None
         context = self._outbound.pop(call.call_id, None)
         hits: list[PatientHit] = []
@@ -123,7 +126,7 @@ class CallService:
         log_id = self._log_ids.get(call.call_id)
         pop = ScreenPop(call, log_id or new_id(), kind, e164, tuple(hits), card, task_id, consent)
         self._log_ids[call.call_id] = pop.log_id
-        self._write(self._open if log_id is None else self._identify, pop)
+        self._write(self._open if log_id is None else self._identify, pop, shown)
         return pop
 
     def recording_consent(self, call_id: str) -> RecordingConsent | None:
@@ -136,10 +139,11 @@ class CallService:
         self._consent[call_id] = consent
         return consent
 
-    def _open(self, pop: ScreenPop) -> None:
+    def _open(self, pop: ScreenPop, shown: bool) -> None:
         call = pop.call
         with self._db.write() as session:
-            self._audit_card(session, pop)
+            if shown:
+                self._audit_card(session, pop)
             call_log.open_call(
                 session,
                 call_id=pop.log_id,
@@ -153,10 +157,11 @@ class CallService:
                 task_id=pop.task_id,
             )
 
-    def _identify(self, pop: ScreenPop) -> None:
+    def _identify(self, pop: ScreenPop, shown: bool) -> None:
         call = pop.call
         with self._db.write() as session:
-            self._audit_card(session, pop)
+            if shown:
+                self._audit_card(session, pop)
             call_log.identify_caller(
                 session,
                 pop.log_id,
@@ -182,7 +187,7 @@ class CallService:
     def ended(self, call: CallSnapshot, recording: str | None, status: RecordingStatus) -> None:
         """Close the call's row; a call that never popped (refused busy) gets its row now."""
         if call.call_id not in self._log_ids:
-            self.pop(call)
+            self._pop(call, shown=False)  # logged, but no card was shown: nothing to audit
         log_id = self._log_ids.pop(call.call_id)
         if self._consent.pop(call.call_id, None) is RecordingConsent.REFUSED and not recording:
             # Whatever else kept this call off the disk, the refusal is what an audit asks.

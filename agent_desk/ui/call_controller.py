@@ -363,7 +363,7 @@ class CallController(QObject):
         if relative is not None:
             # A child or spouse calling about the patient: the agent greets the right person.
             caller = " ".join(filter(None, [label(relative.relation), relative.contact_name]))
-            who = self.tr("%1 (%2 calling)").replace("%1", who).replace("%2", caller)
+            who = self.tr("%1 (on the line: %2)").replace("%1", who).replace("%2", caller)
         number = mask_phone(call.remote_number) if call.remote_number else self.tr("withheld")
         detail = ""
         if line.state is LineState.RINGING and line.ring_count:
@@ -388,7 +388,7 @@ class CallController(QObject):
         match self.calls.recording_consent(call.call_id):
             case RecordingConsent.REFUSED:
                 return self.tr("Not recorded (the patient does not consent)")
-            case None:
+            case None if call.source is CallSource.SIP:  # a modem line never records
                 return self.tr("Not recorded until the patient is chosen")
             case _:
                 return ""

@@ -160,6 +160,7 @@ class PatientCardView(QWidget):
             item = self.flags.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
+                widget.hide()  # off the screen now, not at the next turn of the event loop
                 widget.deleteLater()
         for text in texts:
             flag = QLabel(text)
