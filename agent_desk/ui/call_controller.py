@@ -343,6 +343,9 @@ class CallController(QObject):
 
     def _hold(self, held: bool) -> None:
         self._command("hold" if held else "resume")
+        # The button shows the call's state, not the wish: it turns when the far end agrees
+        # (CallHeld), and stays as it is if it refuses (HoldRefused).
+        self._refresh_panel()
 
     def _mute(self, muted: bool) -> None:
         line = self.current_line()
