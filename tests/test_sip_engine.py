@@ -305,6 +305,23 @@ def test_a_refusing_patient_is_never_recorded(
     assert list((tmp_path / "recordings").glob("*")) == []
 
 
+def test_a_refusing_patient_hears_no_recording_announcement(
+    start_engine: StartEngine, events: EventLog, tmp_path: Path
+) -> None:
+    require("baresip")
+    engine = start_engine(announcement_wav=write_tone_wav(tmp_path / "announce.wav", 700, 1.0))
+    with baresip(tmp_path / "phone", auto_answer=True) as phone:
+        call_id = engine.dial(phone.uri)
+        engine.set_recording(call_id, RecordingConsent.REFUSED)
+        events.wait_for(CallAnswered)
+        time.sleep(1.5)
+        engine.hangup(call_id)
+        events.wait_for(CallEnded)
+        phone.quit()
+        rate, heard = read_wav(phone.heard)
+    assert loud_part(heard, rate) == []  # "本次通话将被录音" would not be true
+
+
 def test_nothing_is_recorded_before_consent(
     start_engine: StartEngine, events: EventLog, tmp_path: Path
 ) -> None:
