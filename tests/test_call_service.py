@@ -7,7 +7,7 @@ from concurrent.futures import Executor, Future
 from dataclasses import replace
 from datetime import timedelta
 
-from agent_desk.db import audit, staff
+from agent_desk.db import audit, export, staff
 from agent_desk.db.engine import Database
 from agent_desk.db.models import Call, Patient
 from agent_desk.db.phone_index import PhoneIndex
@@ -160,6 +160,20 @@ def test_a_refusal_is_the_reason_logged_whatever_the_line_says(
     pop = service.pop(call)
     service.ended(replace(call, ended_at=call.started_at), None, RecordingStatus.LINE_CANNOT_RECORD)
     assert _row(db, pop.log_id).recording_status is RecordingStatus.PATIENT_REFUSED
+
+
+def test_the_exported_call_log_says_why_a_call_was_not_recorded(
+    db: Database, hospital: Hospital
+) -> None:
+    _refuse_recording(db, hospital.patients["wang"])
+    service = _service(db)
+    call = _ringing("13800138000")
+    service.pop(call)
+    service.ended(replace(call, ended_at=call.started_at), None, RecordingStatus.NOT_CONNECTED)
+    names = [column.name for column in export.columns_of(export.ExportKind.CALLS)]
+    with db.read() as session:
+        [row] = list(export.rows(session, export.ExportKind.CALLS))
+    assert dict(zip(names, row, strict=True))["recording_status"] == "patient_refused"
 
 
 def test_shared_number_with_a_refusing_patient_waits_for_the_choice(
