@@ -123,10 +123,12 @@ class CallMedia:
 
     Nothing is recorded, and no announcement played, until the call's recording consent
     is GIVEN: the patient is known only once the screen-pop has looked the number up, and
-    a refusal (不同意录音) must never reach the disk. With consent, the announcement (if
-    any) plays first and the recorder starts when it has finished, so the patient has
-    heard it before a word is kept. `close()` at DISCONNECTED releases both and returns
-    the finalised recording with its status.
+    a refusal (不同意录音) known by then must never reach the disk. A refusal that comes
+    later (an unknown caller the agent links to a refusing patient) stops the recorder and
+    deletes the file. With consent, the announcement (if any) plays first and the recorder
+    starts when it has finished, so the patient has heard it before a word is kept.
+    `close()` at DISCONNECTED releases both and returns the finalised recording with its
+    status.
     """
 
     def __init__(self, recording: Path | None, announcement: Path | None = None) -> None:
