@@ -7,14 +7,19 @@ from concurrent.futures import Executor, Future
 from dataclasses import replace
 from datetime import timedelta
 
-from agent_desk.db import audit, staff
+from agent_desk.db import audit, export, staff
 from agent_desk.db.engine import Database
-from agent_desk.db.models import Call
+from agent_desk.db.models import Call, Patient
 from agent_desk.db.phone_index import PhoneIndex
-from agent_desk.domain.enums import AuditAction, CallDirection, Role
+from agent_desk.domain.enums import AuditAction, CallDirection, RecordingStatus, Role
 from agent_desk.domain.phones import PhonePlan
 from agent_desk.services.calls import CallService, OutboundContext, PopKind
-from agent_desk.telephony.events import CallerIdPrivacy, CallSnapshot, CallSource
+from agent_desk.telephony.events import (
+    CallerIdPrivacy,
+    CallSnapshot,
+    CallSource,
+    RecordingConsent,
+)
 from tests.builders import Hospital
 
 
@@ -89,11 +94,12 @@ def test_answer_and_hangup_complete_the_log(db: Database, hospital: Hospital) ->
     answered = replace(call, answered_at=call.started_at + timedelta(seconds=3))
     service.answered(answered)
     ended = replace(answered, ended_at=answered.answered_at + timedelta(seconds=60))
-    service.ended(ended, "/data/recordings/c1.wav")
+    service.ended(ended, "/data/recordings/c1.wav", RecordingStatus.RECORDED)
     row = _row(db, pop.log_id)
     assert row.answered_at == answered.answered_at
     assert row.ended_at == ended.ended_at
     assert row.recording_path == "/data/recordings/c1.wav"
+    assert row.recording_status is RecordingStatus.RECORDED
 
 
 def test_click_to_dial_needs_no_lookup(db: Database, hospital: Hospital) -> None:
@@ -123,7 +129,99 @@ def test_the_background_writer_keeps_the_order_of_events(db: Database, hospital:
     pop = service.pop(call)
     answered = replace(call, answered_at=call.started_at + timedelta(seconds=2))
     service.answered(answered)
-    service.ended(replace(answered, ended_at=answered.answered_at + timedelta(seconds=9)), None)
+    ended = replace(answered, ended_at=answered.answered_at + timedelta(seconds=9))
+    service.ended(ended, None, RecordingStatus.SWITCHED_OFF)
     service.close()  # waits for the writer
     row = _row(db, pop.log_id)
     assert row.ended_at - row.answered_at == timedelta(seconds=9)
+
+
+def _refuse_recording(db: Database, patient: uuid.UUID) -> None:
+    with db.write() as session:
+        row = session.get(Patient, patient)
+        assert row is not None
+        row.consent_recording = False
+
+
+def test_a_patient_who_refuses_is_not_recorded(db: Database, hospital: Hospital) -> None:
+    _refuse_recording(db, hospital.patients["wang"])
+    service = _service(db)
+    call = _ringing("13800138000")
+    assert service.pop(call).consent is RecordingConsent.REFUSED
+    assert service.pop(_ringing("13912345678", "c2")).consent is RecordingConsent.GIVEN
+
+
+def test_a_refusal_is_the_reason_logged_whatever_the_line_says(
+    db: Database, hospital: Hospital
+) -> None:
+    _refuse_recording(db, hospital.patients["wang"])
+    service = _service(db)
+    call = replace(_ringing("13800138000"), source=CallSource.MODEM)
+    pop = service.pop(call)
+    service.ended(replace(call, ended_at=call.started_at), None, RecordingStatus.LINE_CANNOT_RECORD)
+    assert _row(db, pop.log_id).recording_status is RecordingStatus.PATIENT_REFUSED
+
+
+def test_the_exported_call_log_says_why_a_call_was_not_recorded(
+    db: Database, hospital: Hospital
+) -> None:
+    _refuse_recording(db, hospital.patients["wang"])
+    service = _service(db)
+    call = _ringing("13800138000")
+    service.pop(call)
+    service.ended(replace(call, ended_at=call.started_at), None, RecordingStatus.NOT_CONNECTED)
+    names = [column.name for column in export.columns_of(export.ExportKind.CALLS)]
+    with db.read() as session:
+        [row] = list(export.rows(session, export.ExportKind.CALLS))
+    assert dict(zip(names, row, strict=True))["recording_status"] == "patient_refused"
+
+
+def test_shared_number_with_a_refusing_patient_waits_for_the_choice(
+    db: Database, hospital: Hospital
+) -> None:
+    _refuse_recording(db, hospital.patients["li_b"])
+    service = _service(db)
+    assert service.pop(_ringing("87654321")).consent is None
+    service.choose_patient("c1", hospital.patients["li_a"])
+    assert service.recording_consent("c1") is RecordingConsent.GIVEN
+    assert service.pop(_ringing("87654321", "c2")).consent is None
+    service.choose_patient("c2", hospital.patients["li_b"])
+    assert service.recording_consent("c2") is RecordingConsent.REFUSED
+
+
+def test_an_unknown_caller_linked_to_a_refusing_patient_is_refused(
+    db: Database, hospital: Hospital
+) -> None:
+    _refuse_recording(db, hospital.patients["li_b"])
+    service = _service(db)
+    assert service.pop(_ringing("13011112222")).consent is RecordingConsent.GIVEN
+    service.choose_patient("c1", hospital.patients["li_b"])
+    assert service.recording_consent("c1") is RecordingConsent.REFUSED
+
+
+def test_a_call_popped_again_keeps_its_one_row(db: Database, hospital: Hospital) -> None:
+    service = _service(db)
+    first_ring = _ringing("", "m1")
+    first = service.pop(first_ring)
+    second = service.pop(replace(first_ring, remote_number="13800138000"))
+    service.ended(replace(first_ring, ended_at=first_ring.started_at), None, RecordingStatus.FAILED)
+    with db.read() as session:
+        [row] = session.query(Call).all()
+    assert first.log_id == second.log_id == row.id
+    assert (row.patient_id, row.remote_e164) == (hospital.patients["wang"], "+8613800138000")
+    assert row.ended_at is not None
+
+
+def test_a_call_that_never_popped_still_gets_its_row(db: Database, hospital: Hospital) -> None:
+    service = _service(db)
+    refused_busy = _ringing("13800138000", "busy1")  # do-not-disturb: no ring, no pop
+    service.ended(
+        replace(refused_busy, ended_at=refused_busy.started_at), None, RecordingStatus.NOT_CONNECTED
+    )
+    with db.read() as session:
+        [row] = session.query(Call).all()
+    assert (row.patient_id, row.recording_status) == (
+        hospital.patients["wang"],
+        RecordingStatus.NOT_CONNECTED,
+    )
+    assert row.ended_at is not None

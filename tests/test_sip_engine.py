@@ -18,7 +18,7 @@ import pytest
 
 pytest.importorskip("pjsua2", reason="needs the pjsua2-python wheel")
 
-from agent_desk.domain.enums import CallDirection
+from agent_desk.domain.enums import CallDirection, RecordingStatus
 from agent_desk.telephony.events import (
     CallAnswered,
     CallDialling,
@@ -27,6 +27,8 @@ from agent_desk.telephony.events import (
     CallHeld,
     CallRinging,
     EndReason,
+    HoldRefused,
+    RecordingConsent,
     RegistrationChanged,
     RegistrationState,
     TelephonyEvent,
@@ -103,10 +105,14 @@ def sipp_call(folder: Path, engine: SipEngine, from_hdr: str, identity_hdr: str)
     )
 
 
-def place_ordinary_call(folder: Path, engine: SipEngine, events: EventLog) -> CallRinging:
+def place_ordinary_call(
+    folder: Path, engine: SipEngine, events: EventLog, consent: RecordingConsent | None = None
+) -> CallRinging:
     """A plain sipp call into the (auto-answering) engine; proves it still works."""
     run = sipp_call(folder, engine, '"Sun Qi" <sip:13500135000@127.0.0.1>', "X-Case: plain")
     ringing = events.wait_for(CallRinging, lambda e: e.call.remote_number == "13500135000")
+    if consent is not None:
+        engine.set_recording(ringing.call.call_id, consent)
     assert run.wait() == 0, run.errors()
     events.wait_for(CallEnded, lambda e: e.call.call_id == ringing.call.call_id)
     return ringing
@@ -131,6 +137,7 @@ def test_inbound_call_pops_caller_and_records_their_tone(
             "13800138000",
             "Zhang San",
         )
+        engine.set_recording(ringing.call.call_id, RecordingConsent.GIVEN)
         engine.answer(ringing.call.call_id)
         events.wait_for(CallAnswered)
         time.sleep(1.5)
@@ -138,6 +145,7 @@ def test_inbound_call_pops_caller_and_records_their_tone(
         ended = events.wait_for(CallEnded)
 
     assert ended.reason is EndReason.HANGUP_REMOTE
+    assert ended.recording_status is RecordingStatus.RECORDED
     assert ended.recording is not None
     assert ended.recording.parent == tmp_path / "recordings"
     rate, samples = read_wav(ended.recording)  # read at once: finalised when announced
@@ -156,6 +164,7 @@ def test_outbound_call_carries_our_tone_and_records_both_parties(
     their_tone = write_tone_wav(tmp_path / "tone.wav", 440, 4.0)
     with baresip(tmp_path / "phone", tone=their_tone, auto_answer=True) as phone:
         call_id = engine.dial(phone.uri)
+        engine.set_recording(call_id, RecordingConsent.GIVEN)
         dialling = events.wait_for(CallDialling)
         assert (dialling.call.call_id, dialling.call.remote_number) == (call_id, "13800138000")
         events.wait_for(CallAnswered)
@@ -230,6 +239,7 @@ def test_announcement_is_played_to_the_remote_party(
     engine = start_engine(announcement_wav=announcement)
     with baresip(tmp_path / "phone", auto_answer=True) as phone:
         call_id = engine.dial(phone.uri)
+        engine.set_recording(call_id, RecordingConsent.GIVEN)
         events.wait_for(CallAnswered)
         time.sleep(1.5)
         engine.hangup(call_id)
@@ -239,6 +249,103 @@ def test_announcement_is_played_to_the_remote_party(
     played = loud_part(heard, rate)
     assert 0.6 < len(played) / rate < 1.4
     assert dominant_hz(played, rate) == pytest.approx(700, rel=0.05)
+
+
+def test_announcement_plays_before_recording_starts(
+    start_engine: StartEngine, events: EventLog, tmp_path: Path
+) -> None:
+    require("baresip")
+    announcement = write_tone_wav(tmp_path / "announce.wav", 700, 1.0)
+    engine = start_engine(announcement_wav=announcement)
+    their_tone = write_tone_wav(tmp_path / "tone.wav", 440, 6.0)
+    with baresip(tmp_path / "phone", tone=their_tone, auto_answer=True) as phone:
+        call_id = engine.dial(phone.uri)
+        engine.set_recording(call_id, RecordingConsent.GIVEN)
+        events.wait_for(CallAnswered)
+        time.sleep(2.5)
+        engine.hangup(call_id)
+        ended = events.wait_for(CallEnded)
+    assert ended.recording is not None
+    rate, recorded = read_wav(ended.recording)
+    assert 0.8 < len(recorded) / rate < 2.2  # the second after the announcement, not before
+    assert tone_amplitude(recorded, rate, 700) < 0.02  # the announcement was over
+    assert tone_amplitude(recorded, rate, 440) > 0.1  # and the patient is on it
+
+
+# --- recording consent -------------------------------------------------------------
+
+
+def _talk_inbound(
+    engine: SipEngine, events: EventLog, tmp_path: Path, *decisions: object
+) -> CallEnded:
+    """baresip calls the auto-answering engine, talks for 1.5 s with the decisions
+    made along the way (a RecordingConsent, or seconds to wait), and hangs up."""
+    tone = write_tone_wav(tmp_path / "tone.wav", 440, 6.0)
+    with baresip(tmp_path / "phone", tone=tone) as phone:
+        phone.command(f"/dial sip:agent@127.0.0.1:{engine.config.listen_port}")
+        ringing = events.wait_for(CallRinging)
+        events.wait_for(CallAnswered)
+        for decision in decisions:
+            if isinstance(decision, RecordingConsent):
+                engine.set_recording(ringing.call.call_id, decision)
+            else:
+                time.sleep(float(decision))  # type: ignore[arg-type]
+        time.sleep(1.5)
+        phone.command("/hangup")
+        return events.wait_for(CallEnded)
+
+
+def test_a_refusing_patient_is_never_recorded(
+    start_engine: StartEngine, events: EventLog, tmp_path: Path
+) -> None:
+    require("baresip")
+    engine = start_engine(auto_answer=True)
+    ended = _talk_inbound(engine, events, tmp_path, RecordingConsent.REFUSED)
+    assert (ended.recording, ended.recording_status) == (None, RecordingStatus.PATIENT_REFUSED)
+    assert list((tmp_path / "recordings").glob("*")) == []
+
+
+def test_a_refusing_patient_hears_no_recording_announcement(
+    start_engine: StartEngine, events: EventLog, tmp_path: Path
+) -> None:
+    require("baresip")
+    engine = start_engine(announcement_wav=write_tone_wav(tmp_path / "announce.wav", 700, 1.0))
+    with baresip(tmp_path / "phone", auto_answer=True) as phone:
+        call_id = engine.dial(phone.uri)
+        engine.set_recording(call_id, RecordingConsent.REFUSED)
+        events.wait_for(CallAnswered)
+        time.sleep(1.5)
+        engine.hangup(call_id)
+        events.wait_for(CallEnded)
+        phone.quit()
+        rate, heard = read_wav(phone.heard)
+    assert loud_part(heard, rate) == []  # "本次通话将被录音" would not be true
+
+
+def test_nothing_is_recorded_before_consent(
+    start_engine: StartEngine, events: EventLog, tmp_path: Path
+) -> None:
+    require("baresip")
+    engine = start_engine(auto_answer=True)
+    ended = _talk_inbound(engine, events, tmp_path)  # nobody decides: a shared number
+    assert (ended.recording, ended.recording_status) == (
+        None,
+        RecordingStatus.CONSENT_UNCONFIRMED,
+    )
+    assert list((tmp_path / "recordings").glob("*")) == []
+
+
+def test_a_late_refusal_deletes_what_was_recorded(
+    start_engine: StartEngine, events: EventLog, tmp_path: Path
+) -> None:
+    """An unknown caller is recorded until the agent links the call to a refusing patient."""
+    require("baresip")
+    engine = start_engine(auto_answer=True)
+    ended = _talk_inbound(
+        engine, events, tmp_path, RecordingConsent.GIVEN, 1.0, RecordingConsent.REFUSED
+    )
+    assert (ended.recording, ended.recording_status) == (None, RecordingStatus.PATIENT_REFUSED)
+    assert list((tmp_path / "recordings").glob("*")) == []
 
 
 # --- call control ------------------------------------------------------------------
@@ -260,6 +367,23 @@ def test_hold_resume_and_dtmf(start_engine: StartEngine, events: EventLog, tmp_p
         engine.hangup(call_id)
         assert events.wait_for(CallEnded).reason is EndReason.HANGUP_LOCAL
     assert [e.held for e in events.of(CallHeld)] == [True, False]
+
+
+def test_a_refused_hold_is_reported_and_the_call_stays_connected(
+    start_engine: StartEngine, events: EventLog, tmp_path: Path
+) -> None:
+    require("sipp")
+    engine = start_engine()
+    remote = Sipp(tmp_path / "sipp", "uas_refuse_hold.xml", extra=["-m", "1"])
+    call_id = engine.dial(f"sip:patient@{remote.address}")
+    events.wait_for(CallAnswered)
+    engine.hold(call_id)
+    refused = events.wait_for(HoldRefused)
+    assert (refused.call.call_id, refused.held, refused.status_code) == (call_id, True, 488)
+    engine.hangup(call_id)
+    assert events.wait_for(CallEnded).reason is EndReason.HANGUP_LOCAL
+    assert remote.wait() == 0, remote.errors()
+    assert events.of(CallHeld) == []
 
 
 def test_blind_transfer_sends_refer_and_ends_the_call(
@@ -356,9 +480,10 @@ def test_unwritable_recordings_folder_leaves_the_call_unrecorded(
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
     engine = start_engine(auto_answer=True, recordings_dir=blocker / "recordings")
-    place_ordinary_call(tmp_path / "call", engine, events)
+    place_ordinary_call(tmp_path / "call", engine, events, RecordingConsent.GIVEN)
     ended = events.wait_for(CallEnded)
     assert (ended.reason, ended.recording) == (EndReason.HANGUP_REMOTE, None)
+    assert ended.recording_status is RecordingStatus.FAILED
 
 
 # --- caller identity over the wire -----------------------------------------------

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from agent_desk.db.models import Call
-from agent_desk.domain.enums import CallDirection
+from agent_desk.domain.enums import CallDirection, RecordingStatus
 
 
 def open_call(
@@ -61,10 +61,34 @@ def link_patient(
     call.task_id = task_id
 
 
+def identify_caller(
+    session: Session,
+    call_id: uuid.UUID,
+    *,
+    remote_number: str,
+    remote_e164: str | None,
+    display_name: str | None,
+    patient_id: uuid.UUID | None,
+    task_id: uuid.UUID | None,
+) -> None:
+    """The caller-ID came after the call was logged (a modem's first RING): same row."""
+    call = _call(session, call_id)
+    call.remote_number = remote_number
+    call.remote_e164 = remote_e164
+    call.display_name = display_name or None
+    call.patient_id = patient_id
+    call.task_id = task_id
+
+
 def close_call(
-    session: Session, call_id: uuid.UUID, ended_at: datetime, recording_path: str | None
+    session: Session,
+    call_id: uuid.UUID,
+    ended_at: datetime,
+    recording_path: str | None,
+    recording_status: RecordingStatus,
 ) -> None:
     call = _call(session, call_id)
     call.ended_at = ended_at
+    call.recording_status = recording_status
     if recording_path is not None:
         call.recording_path = recording_path

@@ -109,6 +109,7 @@ def _calls() -> tuple[list[Column], Callable[[AnySelect], AnySelect]]:
         Column("record_no", Patient.record_no),
         Column("task_id", Call.task_id),
         Column("recording", Call.recording_path),
+        Column("recording_status", Call.recording_status),  # recorded, or why not
     ]
     return (
         columns,

@@ -38,6 +38,7 @@ from agent_desk.domain.enums import (
     LostReason,
     MutationOutcome,
     OutboxStatus,
+    RecordingStatus,
     Role,
     Sex,
     SyncIssueKind,
@@ -245,6 +246,8 @@ class Call(IdMixin, Base):
     patient_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("patients.id"), index=True)
     task_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("followup_tasks.id"))
     recording_path: Mapped[str | None] = mapped_column(String(512))
+    # NULL while the call lasts; then RECORDED, or why not (a patient's refusal, a fault).
+    recording_status: Mapped[RecordingStatus | None] = mapped_column(_enum(RecordingStatus))
 
 
 class AuditEvent(IdMixin, Base):

@@ -19,7 +19,7 @@ from agent_desk.domain.enums import ContactRelation, Sex
 from agent_desk.domain.views import PatientHit
 
 _BY_PHONE = """
-SELECT p.id, p.record_no, p.name, p.sex, p.birth_date, c.e164, c.relation
+SELECT p.id, p.record_no, p.name, p.sex, p.birth_date, c.e164, c.relation, p.consent_recording
 FROM patient_contacts AS c JOIN patients AS p ON p.id = c.patient_id
 WHERE c.e164 = ?
 ORDER BY p.record_no
@@ -47,7 +47,7 @@ class PhoneIndex:
         with self._lock:
             rows = self._connection.execute(_BY_PHONE, (e164,)).fetchall()
         hits: dict[str, PatientHit] = {}
-        for pid, record_no, name, sex, birth, number, relation in rows:
+        for pid, record_no, name, sex, birth, number, relation, consent in rows:
             if pid not in hits:
                 hits[pid] = PatientHit(
                     uuid.UUID(hex=pid),
@@ -57,6 +57,7 @@ class PhoneIndex:
                     date.fromisoformat(birth) if birth else None,
                     number,
                     ContactRelation(relation),
+                    bool(consent),
                 )
         return list(hits.values())
 

@@ -75,6 +75,21 @@ class CallDirection(StrEnum):
     OUTBOUND = "outbound"
 
 
+class RecordingStatus(StrEnum):
+    """Whether a call was recorded, and if not, why: the call log keeps it for audit."""
+
+    RECORDED = "recorded"
+    PATIENT_REFUSED = "patient_refused"  # 不同意录音
+    # A number shared by several patients, one of whom refuses, and nobody who consents
+    # was chosen while the call lasted.
+    CONSENT_UNCONFIRMED = "consent_unconfirmed"
+    SWITCHED_OFF = "switched_off"  # the call.record setting is off
+    LINE_CANNOT_RECORD = "line_cannot_record"  # a caller-ID modem: the audio is on the desk phone
+    NOT_CONNECTED = "not_connected"  # never answered: nothing to record
+    FAILED = "failed"  # the recorder could not be opened (disk, permissions)
+    ENDED_DURING_ANNOUNCEMENT = "ended_during_announcement"  # hung up before it finished
+
+
 class WorklistView(StrEnum):
     """Which slice of tasks the worklist shows."""
 

@@ -52,6 +52,7 @@ class PatientHit:
     birth_date: date | None
     matched_number: str | None = None  # E.164, when found by phone
     matched_relation: ContactRelation | None = None
+    consent_recording: bool | None = None  # when found by phone; None: not looked up
 
 
 @dataclass(frozen=True, slots=True)

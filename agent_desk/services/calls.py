@@ -24,10 +24,10 @@ from agent_desk.db import patients as patient_queries
 from agent_desk.db.base import new_id
 from agent_desk.db.engine import Database
 from agent_desk.db.phone_index import PhoneIndex
-from agent_desk.domain.enums import AuditAction
+from agent_desk.domain.enums import AuditAction, ContactRelation, RecordingStatus
 from agent_desk.domain.phones import PhonePlan, try_normalise
-from agent_desk.domain.views import PatientCard, PatientHit, TaskView
-from agent_desk.telephony.events import CallSnapshot
+from agent_desk.domain.views import ContactView, PatientCard, PatientHit, TaskView
+from agent_desk.telephony.events import CallSnapshot, RecordingConsent
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,8 @@ class ScreenPop:
     hits: tuple[PatientHit, ...] = ()
     card: PatientCard | None = None
     task_id: uuid.UUID | None = None
+    # None: not yet known (a shared number with a refusing patient): record nothing yet.
+    consent: RecordingConsent | None = RecordingConsent.GIVEN
 
     @property
     def task(self) -> TaskView | None:
@@ -84,6 +86,7 @@ class CallService:
         # One thread: the call log's writes keep the order the events came in.
         self._writer = writer or ThreadPoolExecutor(1, thread_name_prefix="call-log")
         self._log_ids: dict[str, uuid.UUID] = {}  # engine call id → call log row
+        self._consent: dict[str, RecordingConsent | None] = {}  # engine call id → decision
         self._outbound: dict[str, OutboundContext] = {}
 
     def expect_outbound(self, call_id: str, context: OutboundContext) -> None:
@@ -93,7 +96,13 @@ class CallService:
         return self._log_ids.get(call_id)
 
     def pop(self, call: CallSnapshot) -> ScreenPop:
-        """Ringing or dialling: find the patient and load the card; the log follows."""
+        """Ringing or dialling: find the patient and load the card; the log follows.
+
+        A call popped again (a modem's caller-ID after its first RING) keeps its one row.
+        """
+        return self._pop(call, shown=True)
+
+    def _pop(self, call: CallSnapshot, *, shown: bool) -> ScreenPop:
         e164 = try_normalise(call.remote_number, self._plan) if call.remote_number else None
         context = self._outbound.pop(call.call_id, None)
         hits: list[PatientHit] = []
@@ -113,23 +122,28 @@ class CallService:
             kind = PopKind.WITHHELD
         else:
             kind = PopKind.CHOOSE if len(hits) > 1 else PopKind.UNKNOWN
-        pop = ScreenPop(call, new_id(), kind, e164, tuple(hits), card, task_id)
+        consent = self._decide(call.call_id, _consent(card, hits))
+        log_id = self._log_ids.get(call.call_id)
+        pop = ScreenPop(call, log_id or new_id(), kind, e164, tuple(hits), card, task_id, consent)
         self._log_ids[call.call_id] = pop.log_id
-        self._write(self._open, pop)
+        self._write(self._open if log_id is None else self._identify, pop, shown)
         return pop
 
-    def _open(self, pop: ScreenPop) -> None:
+    def recording_consent(self, call_id: str) -> RecordingConsent | None:
+        return self._consent.get(call_id)
+
+    def _decide(self, call_id: str, consent: RecordingConsent | None) -> RecordingConsent | None:
+        # A refusal, once known, holds for the rest of the call whatever comes after.
+        if self._consent.get(call_id) is RecordingConsent.REFUSED:
+            return RecordingConsent.REFUSED
+        self._consent[call_id] = consent
+        return consent
+
+    def _open(self, pop: ScreenPop, shown: bool) -> None:
         call = pop.call
         with self._db.write() as session:
-            if pop.card is not None:
-                audit.record(
-                    session,
-                    self._actor,
-                    AuditAction.VIEW_PATIENT,
-                    "patient",
-                    pop.card.id,
-                    via="call",
-                )
+            if shown:
+                self._audit_card(session, pop)
             call_log.open_call(
                 session,
                 call_id=pop.log_id,
@@ -143,17 +157,45 @@ class CallService:
                 task_id=pop.task_id,
             )
 
+    def _identify(self, pop: ScreenPop, shown: bool) -> None:
+        call = pop.call
+        with self._db.write() as session:
+            if shown:
+                self._audit_card(session, pop)
+            call_log.identify_caller(
+                session,
+                pop.log_id,
+                remote_number=call.remote_number,
+                remote_e164=pop.e164,
+                display_name=call.display_name,
+                patient_id=pop.card.id if pop.card else None,
+                task_id=pop.task_id,
+            )
+
+    def _audit_card(self, session: Session, pop: ScreenPop) -> None:
+        if pop.card is not None:
+            audit.record(
+                session, self._actor, AuditAction.VIEW_PATIENT, "patient", pop.card.id, via="call"
+            )
+
     def answered(self, call: CallSnapshot) -> None:
         log_id = self._log_ids.get(call.call_id)
         at = call.answered_at
         if log_id is not None and at is not None:
             self._write(self._in_session, lambda s: call_log.mark_answered(s, log_id, at))
 
-    def ended(self, call: CallSnapshot, recording: str | None) -> None:
-        log_id = self._log_ids.pop(call.call_id, None)
-        at = call.ended_at
-        if log_id is not None and at is not None:
-            self._write(self._in_session, lambda s: call_log.close_call(s, log_id, at, recording))
+    def ended(self, call: CallSnapshot, recording: str | None, status: RecordingStatus) -> None:
+        """Close the call's row; a call that never popped (refused busy) gets its row now."""
+        if call.call_id not in self._log_ids:
+            self._pop(call, shown=False)  # logged, but no card was shown: nothing to audit
+        log_id = self._log_ids.pop(call.call_id)
+        if self._consent.pop(call.call_id, None) is RecordingConsent.REFUSED and not recording:
+            # Whatever else kept this call off the disk, the refusal is what an audit asks.
+            status = RecordingStatus.PATIENT_REFUSED
+        at = call.ended_at or call.started_at
+        self._write(
+            self._in_session, lambda s: call_log.close_call(s, log_id, at, recording, status)
+        )
 
     def choose_patient(self, call_id: str, patient_id: uuid.UUID) -> PatientCard | None:
         """The agent picked one of several patients (or linked an unknown caller)."""
@@ -161,6 +203,8 @@ class CallService:
             card = patient_queries.load_card(session, patient_id)
         if card is None:
             return None
+        if call_id in self._log_ids:
+            self._decide(call_id, _consent(card, []))
         log_id = self._log_ids.get(call_id)
         task_id = card.open_tasks[0].id if card.open_tasks else None
 
@@ -189,6 +233,32 @@ class CallService:
         future = self._writer.submit(work, *args)
         future.add_done_callback(_report_failure)
         return future
+
+
+def calling_relative(card: PatientCard, e164: str | None) -> ContactView | None:
+    """The relative whose number is on the line (a child calling about a parent), if the
+    number is not also the patient's own."""
+    numbers = [c for c in card.contacts if e164 is not None and c.e164 == e164]
+    if any(c.relation is ContactRelation.SELF for c in numbers):
+        return None
+    return numbers[0] if numbers else None
+
+
+def _consent(card: PatientCard | None, hits: list[PatientHit]) -> RecordingConsent | None:
+    """Whether a call may be recorded, from what the pop knows of who is on the line.
+
+    A hospital records calls by default, and the patient's 不同意录音 overrides that.
+    When the number is shared by several patients and any of them refuses, the call is
+    not recorded until the agent picks who is calling and that patient consents:
+    recording someone who refused is a breach that cannot be undone, while a late start
+    loses only the greeting. A caller nobody knows has refused nothing: recorded (and
+    the recording discarded if the agent then links the call to a patient who refuses).
+    """
+    if card is not None:
+        return RecordingConsent.GIVEN if card.consent_recording else RecordingConsent.REFUSED
+    if any(hit.consent_recording is not True for hit in hits):
+        return None
+    return RecordingConsent.GIVEN
 
 
 def _report_failure(future: Future[None]) -> None:

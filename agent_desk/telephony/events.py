@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
-from agent_desk.domain.enums import CallDirection
+from agent_desk.domain.enums import CallDirection, RecordingStatus
 
 
 class CallSource(StrEnum):
@@ -53,6 +53,17 @@ class EndReason(StrEnum):
     FAILED = "failed"
     TRANSFERRED = "transferred"
     MISSED = "missed"  # rang and stopped without being answered (modem: rings stopped)
+
+
+class RecordingConsent(StrEnum):
+    """What the screen-pop decided about recording one call, sent back to its line.
+
+    A line records nothing until it is told GIVEN; REFUSED is final for the call (a
+    later GIVEN is ignored) and discards whatever was recorded before it.
+    """
+
+    GIVEN = "given"
+    REFUSED = "refused"  # the patient said 不同意录音
 
 
 def utcnow() -> datetime:
@@ -103,10 +114,22 @@ class CallHeld(TelephonyEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class HoldRefused(TelephonyEvent):
+    """The far end answered our hold (or resume) re-INVITE with an error: nothing changed."""
+
+    call: CallSnapshot
+    held: bool  # what we asked for: True to hold, False to resume
+    status_code: int
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class CallEnded(TelephonyEvent):
     call: CallSnapshot
     reason: EndReason
     recording: Path | None = None  # finalised and playable when this event is emitted
+    # RECORDED with a recording; otherwise why there is none.
+    recording_status: RecordingStatus = RecordingStatus.NOT_CONNECTED
 
 
 @dataclass(frozen=True, slots=True)

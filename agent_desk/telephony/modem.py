@@ -19,7 +19,7 @@ from typing import Final
 import serial
 import uuid_utils
 
-from agent_desk.domain.enums import CallDirection
+from agent_desk.domain.enums import CallDirection, RecordingStatus
 from agent_desk.telephony.caller_id import (
     CallerId,
     Field,
@@ -229,7 +229,10 @@ class CallTracker:
         ended = replace(self._call.snapshot(), ended_at=utcnow())
         log.info("modem call %s ended: %s", self._call.call_id, reason)
         self._call = None
-        return CallEnded(ended, reason, monotonic_ns=at_ns)
+        # The call's audio is on the desk phone: this line never hears it.
+        return CallEnded(
+            ended, reason, recording_status=RecordingStatus.LINE_CANNOT_RECORD, monotonic_ns=at_ns
+        )
 
 
 def _new_call_id() -> str:

@@ -17,13 +17,16 @@ import logging
 import math
 import struct
 import time
+import wave
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import pjsua2 as pj  # type: ignore[import-untyped]
 
+from agent_desk.domain.enums import RecordingStatus
 from agent_desk.paths import private_file, private_folder
+from agent_desk.telephony.events import RecordingConsent
 from agent_desk.telephony.sip_pj import error_text, log_exception
 
 log = logging.getLogger(__name__)
@@ -119,50 +122,108 @@ def recording_path(folder: Path, call_id: str, when: datetime) -> Path:
 class CallMedia:
     """The media one call owns: its recorder and announcement player.
 
-    Created on the first active audio; `close()` at DISCONNECTED releases both and
-    returns the finalised recording.
+    Nothing is recorded, and no announcement played, until the call's recording consent
+    is GIVEN: the patient is known only once the screen-pop has looked the number up, and
+    a refusal (不同意录音) known by then must never reach the disk. A refusal that comes
+    later (an unknown caller the agent links to a refusing patient) stops the recorder and
+    deletes the file. With consent, the announcement (if any) plays first and the recorder
+    starts when it has finished, so the patient has heard it before a word is kept.
+    `close()` at DISCONNECTED releases both and returns the finalised recording with its
+    status.
     """
 
-    def __init__(self, recording: Path | None) -> None:
-        self.recording = recording
+    def __init__(self, recording: Path | None, announcement: Path | None = None) -> None:
+        self.recording = recording  # None: this line does not record (call.record off)
+        self._announcement = announcement
+        self._consent: RecordingConsent | None = None
+        self._failed = False
         self._recorder: Any = None
         self._player: Any = None
+        self._record_at: float | None = None  # monotonic time the announcement ends
         self._connected_am: Any = None
+        self._ep: Any = None
+        self._source: Any = None
         self.muted = False
 
-    def connect(self, ep: Any, call_audio: Any, source: Any, announcement: Path | None) -> None:
-        """Wire one active call's audio: remote ⇄ agent, both → recorder, announcement → remote.
+    def connect(self, ep: Any, call_audio: Any, source: Any) -> None:
+        """Wire one active call's audio: remote ⇄ agent, both → recorder once allowed.
 
         Safe to repeat after re-INVITEs: connecting already-connected ports is a no-op.
         """
-        first_time = self._connected_am is None
-        self._connected_am = call_audio
+        self._ep, self._connected_am, self._source = ep, call_audio, source
         capture = _capture(ep, source)
         call_audio.startTransmit(_sink(ep, source))
         if not self.muted:
             capture.startTransmit(call_audio)
-        if self.recording is not None and self._recorder is None:
-            self._start_recorder(self.recording)
         if self._recorder is not None:
             call_audio.startTransmit(self._recorder)
             if not self.muted:
                 capture.startTransmit(self._recorder)
-        if first_time and announcement is not None:
-            self._play(call_audio, announcement)
+        self._begin_if_allowed()
 
-    def _start_recorder(self, path: Path) -> None:
+    def decide(self, consent: RecordingConsent) -> None:
+        """The screen-pop's word on recording this call (SIP thread)."""
+        if self._consent is RecordingConsent.REFUSED:
+            return  # a refusal is final for the call
+        self._consent = consent
+        if consent is RecordingConsent.REFUSED:
+            self._discard()
+        else:
+            self._begin_if_allowed()
+
+    def tick(self, now: float) -> None:
+        """Start the recorder once the announcement has been heard (the engine's loop)."""
+        if self._record_at is not None and now >= self._record_at:
+            self._record_at = None
+            self._start_recorder()
+
+    def _begin_if_allowed(self) -> None:
+        allowed = self._consent is RecordingConsent.GIVEN and self.recording is not None
+        if not allowed or self._connected_am is None or self._started:
+            return
+        if self._announcement is not None and self._play(self._announcement):
+            self._record_at = time.monotonic() + wav_seconds(self._announcement)
+        else:
+            self._start_recorder()
+
+    @property
+    def _started(self) -> bool:
+        return self._player is not None or self._recorder is not None or self._failed
+
+    def _start_recorder(self) -> None:
+        path = self.recording
+        if path is None or self._connected_am is None:
+            return
         try:
             # Created owner-only first: the recorder keeps the mode of the file it finds.
             private_file(private_folder(path.parent) / path.name)
             recorder = pj.AudioMediaRecorder()
             recorder.createRecorder(str(path))
         except (OSError, pj.Error) as error:
-            # The call goes on unrecorded rather than failing; CallEnded then says so
-            # with recording=None.
+            # The call goes on unrecorded rather than failing; CallEnded then says so.
             log.error("cannot record to %s: %s", path, error_text(error))
-            self.recording = None
+            self._failed = True
             return
         self._recorder = recorder
+        self._connected_am.startTransmit(recorder)
+        if not self.muted:
+            _capture(self._ep, self._source).startTransmit(recorder)
+
+    def _discard(self) -> None:
+        """Stop the announcement and recorder, and delete what was recorded."""
+        self._player = None
+        self._record_at = None
+        recorder, self._recorder = self._recorder, None
+        if recorder is None:
+            return
+        del recorder
+        assert self.recording is not None
+        wait_wav_finalised(self.recording)
+        try:
+            self.recording.unlink(missing_ok=True)
+        except OSError as error:
+            log.error("cannot delete the refused recording %s: %s", self.recording, error)
+        log.info("recording %s discarded: the patient does not consent", self.recording.name)
 
     def replace_source(self, ep: Any, old: Any, new: Any) -> None:
         """Move the call from one agent source to another (headset plugged in or out)."""
@@ -174,7 +235,7 @@ class CallMedia:
         old_port.stopTransmit(call_audio)
         if self._recorder is not None:
             old_port.stopTransmit(self._recorder)
-        self.connect(ep, call_audio, new, None)
+        self.connect(ep, call_audio, new)
 
     def set_muted(self, ep: Any, source: Any, muted: bool) -> None:
         """Muting stops the agent reaching the patient and the recording alike."""
@@ -189,30 +250,46 @@ class CallMedia:
             else:
                 capture.startTransmit(target)
 
-    def _play(self, call_audio: Any, announcement: Path) -> None:
+    def _play(self, announcement: Path) -> bool:
         try:
             player = pj.AudioMediaPlayer()
             player.createPlayer(str(announcement), pj.PJMEDIA_FILE_NO_LOOP)
         except pj.Error as error:
             log.error("cannot play the announcement %s: %s", announcement, error_text(error))
-            return
-        player.startTransmit(call_audio)
-        if self._recorder is not None:
-            player.startTransmit(self._recorder)
+            return False
+        player.startTransmit(self._connected_am)
         self._player = player
+        return True
 
-    def close(self) -> Path | None:
-        """Release the player and recorder (SIP thread); the recording's path once finalised."""
+    def close(self, answered: bool) -> tuple[Path | None, RecordingStatus]:
+        """Release the player and recorder (SIP thread); the finalised recording, or why
+        there is none."""
         self._player = None
         self._connected_am = None
+        self._record_at = None
         recorder, self._recorder = self._recorder, None
         if recorder is None:
-            return None
+            return None, self._why_unrecorded(answered)
         del recorder  # the C++ destructor writes the WAV header
         assert self.recording is not None
         if not wait_wav_finalised(self.recording):
             log.error("recording %s was not finalised in time", self.recording)
-        return self.recording
+        return self.recording, RecordingStatus.RECORDED
+
+    def _why_unrecorded(self, answered: bool) -> RecordingStatus:
+        if self._consent is RecordingConsent.REFUSED:
+            return RecordingStatus.PATIENT_REFUSED
+        if not answered:
+            return RecordingStatus.NOT_CONNECTED
+        if self.recording is None:
+            return RecordingStatus.SWITCHED_OFF
+        if self._failed:
+            return RecordingStatus.FAILED
+        if self._consent is RecordingConsent.GIVEN:
+            return RecordingStatus.ENDED_DURING_ANNOUNCEMENT
+        # Answered, recording on, yet nobody gave consent: the shared number's patient
+        # was never confirmed.
+        return RecordingStatus.CONSENT_UNCONFIRMED
 
 
 def _capture(ep: Any, source: Any) -> Any:
@@ -247,3 +324,13 @@ def wait_wav_finalised(path: Path, timeout_s: float = 0.5) -> bool:
             return False
         time.sleep(0.005)
     return True
+
+
+def wav_seconds(path: Path) -> float:
+    """How long a WAV file plays; 0 when it cannot be read (pjmedia then refused it too)."""
+    try:
+        with wave.open(str(path), "rb") as source:
+            return source.getnframes() / source.getframerate()
+    except (OSError, EOFError, wave.Error) as error:
+        log.warning("cannot read the length of %s: %s", path, error)
+        return 0.0

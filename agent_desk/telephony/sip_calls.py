@@ -31,6 +31,8 @@ from agent_desk.telephony.events import (
     CallSnapshot,
     CallSource,
     EndReason,
+    HoldRefused,
+    RecordingConsent,
     TelephonyEvent,
     utcnow,
 )
@@ -74,6 +76,8 @@ class CallRecord:
     answered_at: datetime | None = None
     # Decided locally (reject, DND, hang-up, transfer); otherwise read from SIP at the end.
     end_reason: EndReason | None = None
+    # The hold (True) or resume (False) re-INVITE we sent and have no answer to yet.
+    hold_asked: bool | None = None
 
     def snapshot(self, ended_at: datetime | None = None) -> CallSnapshot:
         return CallSnapshot(
@@ -125,6 +129,10 @@ class SipCall(pj.Call):  # type: ignore[misc]
         self.book.on_transfer_status(self, prm)
 
     @guarded
+    def onCallTsxState(self, prm: Any) -> None:
+        self.book.on_transaction(self, prm)
+
+    @guarded
     def onDtmfDigit(self, prm: Any) -> None:
         log.info("call %s: DTMF %r received", self.record_id, prm.digit)
 
@@ -163,7 +171,7 @@ class CallBook:
         path: Path | None = None
         if self.config.record:
             path = recording_path(self.config.recordings_dir, call_id, started_at)
-        return CallMedia(path)
+        return CallMedia(path, self.config.announcement_wav)
 
     # --- inbound -------------------------------------------------------------------
 
@@ -245,11 +253,16 @@ class CallBook:
 
     def _finish(self, record: CallRecord, reason: EndReason) -> None:
         del self._calls[record.call_id]
-        recording = record.media.close()
+        recording, status = record.media.close(answered=record.answered_at is not None)
         # Dropping the last reference deletes the C++ Call, here on the SIP thread.
         record.pj_call = None
         self.emit(
-            CallEnded(call=record.snapshot(ended_at=utcnow()), reason=reason, recording=recording)
+            CallEnded(
+                call=record.snapshot(ended_at=utcnow()),
+                reason=reason,
+                recording=recording,
+                recording_status=status,
+            )
         )
 
     def on_call_media_state(self, call: SipCall) -> None:
@@ -268,18 +281,36 @@ class CallBook:
                 pj.PJSUA_CALL_MEDIA_REMOTE_HOLD,
                 pj.PJSUA_CALL_MEDIA_LOCAL_HOLD,
             ):
-                record.media.connect(
-                    self.ep,
-                    call.getAudioMedia(media.index),
-                    self.source,
-                    self.config.announcement_wav,
-                )
+                record.media.connect(self.ep, call.getAudioMedia(media.index), self.source)
+        if record.hold_asked is not None and locally_held is record.hold_asked:
+            record.hold_asked = None
         if locally_held and record.phase is CallPhase.CONNECTED:
             record.phase = CallPhase.HELD
             self.emit(CallHeld(call=record.snapshot(), held=True))
         elif not locally_held and record.phase is CallPhase.HELD:
             record.phase = CallPhase.CONNECTED
             self.emit(CallHeld(call=record.snapshot(), held=False))
+
+    def on_transaction(self, call: SipCall, prm: Any) -> None:
+        """A refused hold or resume re-INVITE leaves the media as it was and fires no
+        media callback: it shows only here, as the final answer to our INVITE."""
+        record = self._calls.get(call.record_id)
+        if record is None or record.hold_asked is None or record.answered_at is None:
+            return
+        tsx = prm.e.body.tsxState.tsx
+        code = int(tsx.statusCode)
+        if tsx.role != pj.PJSIP_ROLE_UAC or tsx.method != "INVITE" or code < 300:
+            return
+        if tsx.state not in (pj.PJSIP_TSX_STATE_COMPLETED, pj.PJSIP_TSX_STATE_TERMINATED):
+            return
+        held, record.hold_asked = record.hold_asked, None
+        what = "hold" if held else "resume"
+        log.warning("call %s: %s refused with %d", record.call_id, what, code)
+        self.emit(
+            HoldRefused(
+                call=record.snapshot(), held=held, status_code=code, reason=str(tsx.statusText)
+            )
+        )
 
     def on_transfer_status(self, call: SipCall, prm: Any) -> None:
         record = self._calls.get(call.record_id)
@@ -348,6 +379,7 @@ class CallBook:
     def hold(self, call_id: str) -> None:
         record = self.get(call_id)
         if record is not None and record.phase is CallPhase.CONNECTED:
+            record.hold_asked = True
             record.pj_call.setHold(_op())
 
     def resume(self, call_id: str) -> None:
@@ -355,7 +387,19 @@ class CallBook:
         if record is not None and record.phase is CallPhase.HELD:
             prm = _op()
             prm.opt.flag = pj.PJSUA_CALL_UNHOLD
+            record.hold_asked = False
             record.pj_call.reinvite(prm)
+
+    def set_recording(self, call_id: str, consent: RecordingConsent) -> None:
+        record = self.get(call_id)
+        if record is not None:
+            record.media.decide(consent)
+
+    def tick(self) -> None:
+        """Time-driven media work: recorders waiting for their announcement to end."""
+        now = time.monotonic()
+        for record in self._calls.values():
+            record.media.tick(now)
 
     def mute(self, call_id: str, muted: bool) -> None:
         record = self.get(call_id)

@@ -34,6 +34,7 @@ import pjsua2 as pj  # type: ignore[import-untyped]
 
 from agent_desk.telephony.events import (
     EventSink,
+    RecordingConsent,
     RegistrationChanged,
     RegistrationState,
     TelephonyEvent,
@@ -202,6 +203,10 @@ class SipEngine:
     def mute(self, call_id: str, muted: bool) -> None:
         self._submit(lambda: self._calls().mute(call_id, muted))
 
+    def set_recording(self, call_id: str, consent: RecordingConsent) -> None:
+        """Record the call (GIVEN) or never (REFUSED); until told, nothing is recorded."""
+        self._submit(lambda: self._calls().set_recording(call_id, consent))
+
     def send_dtmf(self, call_id: str, digits: str) -> None:
         """Send digits as RFC 4733 telephone-events; raises ValueError for other characters."""
         if not _DTMF_DIGITS.fullmatch(digits):
@@ -265,6 +270,7 @@ class SipEngine:
                 self._drain_commands()
                 self._ep.libHandleEvents(POLL_MS)
                 now = time.monotonic()
+                self._calls().tick()
                 if self._retired and self._retired[0][0] < now:
                     self._retired.pop(0)
                 if self._retry_at is not None and self._retry_at <= now:

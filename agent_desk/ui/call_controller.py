@@ -16,10 +16,17 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QStatusBar, QSystemTrayIcon
 
+from agent_desk.domain.enums import RecordingStatus
 from agent_desk.domain.masking import mask_phone
 from agent_desk.domain.phones import dialable
 from agent_desk.domain.views import PatientCard
-from agent_desk.services.calls import CallService, OutboundContext, PopKind, ScreenPop
+from agent_desk.services.calls import (
+    CallService,
+    OutboundContext,
+    PopKind,
+    ScreenPop,
+    calling_relative,
+)
 from agent_desk.services.patients import PatientService
 from agent_desk.telephony.events import (
     CallAnswered,
@@ -29,12 +36,15 @@ from agent_desk.telephony.events import (
     CallRinging,
     CallSnapshot,
     CallSource,
+    HoldRefused,
     ModemState,
     ModemStatus,
+    RecordingConsent,
     TelephonyEvent,
 )
 from agent_desk.telephony.phone import Phone
 from agent_desk.ui.call_panel import CallPanel, LineState, LineView
+from agent_desk.ui.labels import label
 from agent_desk.ui.new_caller import NewCallerDialog
 from agent_desk.ui.patient_card import PatientCardView
 from agent_desk.ui.patient_chooser import PatientChooser
@@ -47,6 +57,7 @@ class _Line:
     call: CallSnapshot
     state: LineState
     pop: ScreenPop | None = None
+    card: PatientCard | None = None  # the patient the call is about, popped or chosen
     ring_count: int = 0
     muted: bool = False
 
@@ -108,8 +119,10 @@ class CallController(QObject):
                 self._on_answered(call)
             case CallHeld(call=call, held=held):
                 self._set_state(call, LineState.HELD if held else LineState.TALKING)
-            case CallEnded(call=call, recording=recording):
-                self._on_ended(call, recording)
+            case CallEnded(call=call, recording=recording, recording_status=status):
+                self._on_ended(call, recording, status)
+            case HoldRefused():
+                self._on_hold_refused(event)
             case ModemStatus():
                 text = self._modem_text(event)
                 self.modem_label.setText(text)
@@ -124,23 +137,31 @@ class CallController(QObject):
         elif call.remote_number and not line.call.remote_number:
             # The modem learnt the number after the first ring: pop now that we can.
             line.call = call
-            line.pop = self._pop(call)
+            self._pop(line)
         if call.call_id in self.lines:
             self.lines[call.call_id].ring_count = count
         self._refresh_panel()
 
     def _on_new_call(self, call: CallSnapshot, state: LineState) -> None:
-        self.lines[call.call_id] = _Line(call, state)
+        line = _Line(call, state)
+        self.lines[call.call_id] = line
         self._current = call.call_id
-        self.lines[call.call_id].pop = self._pop(call)
+        # The previous patient's card, alerts and form leave the screen before anything
+        # else: an agent must never greet the new caller with someone else's record.
+        self._card.clear()
+        self._pop(line)
         self._refresh_panel()
 
-    def _pop(self, call: CallSnapshot) -> ScreenPop:
+    def _pop(self, line: _Line) -> None:
+        call = line.call
         pop = self.calls.pop(call)
+        line.pop, line.card = pop, pop.card
+        self._tell_recording(call)
         match pop.kind:
             case PopKind.PATIENT if pop.card is not None:
                 self._card.show_card(pop.card)
             case PopKind.CHOOSE:
+                self._card.clear()
                 self._choose(call, pop)
             case PopKind.UNKNOWN:
                 self._card.clear()
@@ -148,7 +169,12 @@ class CallController(QObject):
             case _:
                 self._card.clear()
         self.popped.emit(pop)
-        return pop
+
+    def _tell_recording(self, call: CallSnapshot) -> None:
+        """Pass the pop's recording decision to the line that records (SIP)."""
+        consent = self.calls.recording_consent(call.call_id)
+        if consent is not None and call.source is CallSource.SIP and self.phone is not None:
+            self.phone.set_recording(call.call_id, consent)
 
     def _choose(self, call: CallSnapshot, pop: ScreenPop) -> None:
         prompt = self.tr("%1 patients share the number %2. Who is calling?")
@@ -162,20 +188,26 @@ class CallController(QObject):
     def _chosen(self, call_id: str, chooser: PatientChooser) -> None:
         hit = chooser.chosen()
         if hit is not None:
-            self._show(self.calls.choose_patient(call_id, hit.id))
+            self._link(call_id, hit.id)
 
     def _new_caller(self, call: CallSnapshot) -> None:
         dialog = NewCallerDialog(
             call.remote_number, self._patients, self._actor, self._card.window()
         )
-        dialog.patient_ready.connect(
-            lambda patient_id: self._show(self.calls.choose_patient(call.call_id, patient_id))
-        )
+        dialog.patient_ready.connect(lambda patient_id: self._link(call.call_id, patient_id))
         dialog.show()
 
-    def _show(self, card: PatientCard | None) -> None:
-        if card is not None:
-            self._card.show_card(card)
+    def _link(self, call_id: str, patient_id: uuid.UUID) -> None:
+        """The agent said who is calling: show the card, and settle the recording."""
+        card = self.calls.choose_patient(call_id, patient_id)
+        if card is None:
+            return
+        line = self.lines.get(call_id)
+        if line is not None:
+            line.card = card
+            self._tell_recording(line.call)
+        self._card.show_card(card)
+        self._refresh_panel()
 
     def _on_answered(self, call: CallSnapshot) -> None:
         self._ringer.stop()
@@ -194,11 +226,25 @@ class CallController(QObject):
             line.call, line.state = call, state
             self._refresh_panel()
 
-    def _on_ended(self, call: CallSnapshot, recording: Path | None) -> None:
+    def _on_hold_refused(self, event: HoldRefused) -> None:
+        line = self.lines.get(event.call.call_id)
+        if line is not None:
+            line.call = event.call
+        text = self.tr("The other side refused the hold (%1 %2): the call is not on hold.")
+        if not event.held:
+            text = self.tr("The other side refused to resume (%1 %2): the call is still on hold.")
+        self._status.showMessage(
+            text.replace("%1", str(event.status_code)).replace("%2", event.reason), 10000
+        )
+        self._refresh_panel()  # the hold button shows the state the call is really in
+
+    def _on_ended(
+        self, call: CallSnapshot, recording: Path | None, status: RecordingStatus
+    ) -> None:
         self.lines.pop(call.call_id, None)
         if not any(line.state is LineState.RINGING for line in self.lines.values()):
             self._ringer.stop()
-        self.calls.ended(call, str(recording) if recording else None)
+        self.calls.ended(call, str(recording) if recording else None, status)
         if self._current == call.call_id:
             self._current = next(reversed(self.lines), None) if self.lines else None
         message = self.tr("Call ended.")
@@ -290,6 +336,9 @@ class CallController(QObject):
 
     def _hold(self, held: bool) -> None:
         self._command("hold" if held else "resume")
+        # The button shows the call's state, not the wish: it turns when the far end agrees
+        # (CallHeld), and stays as it is if it refuses (HoldRefused).
+        self._refresh_panel()
 
     def _mute(self, muted: bool) -> None:
         line = self.current_line()
@@ -305,7 +354,12 @@ class CallController(QObject):
             self._panel.show_line(LineView(LineState.IDLE))
             return
         call = line.call
-        who = line.pop.card.name if line.pop and line.pop.card else call.display_name
+        who = line.card.name if line.card else call.display_name
+        relative = calling_relative(line.card, line.pop.e164) if line.card and line.pop else None
+        if relative is not None:
+            # A child or spouse calling about the patient: the agent greets the right person.
+            caller = " ".join(filter(None, [label(relative.relation), relative.contact_name]))
+            who = self.tr("%1 (on the line: %2)").replace("%1", who).replace("%2", caller)
         number = mask_phone(call.remote_number) if call.remote_number else self.tr("withheld")
         detail = ""
         if line.state is LineState.RINGING and line.ring_count:
@@ -322,8 +376,18 @@ class CallController(QObject):
                 detail,
                 controllable=call.source is CallSource.SIP and self.phone is not None,
                 muted=line.muted,
+                recording_note=self._recording_note(call),
             )
         )
+
+    def _recording_note(self, call: CallSnapshot) -> str:
+        match self.calls.recording_consent(call.call_id):
+            case RecordingConsent.REFUSED:
+                return self.tr("Not recorded (the patient does not consent)")
+            case None if call.source is CallSource.SIP:  # a modem line never records
+                return self.tr("Not recorded until the patient is chosen")
+            case _:
+                return ""
 
     def _notify(self, call: CallSnapshot) -> None:
         window = self._card.window()

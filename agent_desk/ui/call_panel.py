@@ -35,6 +35,7 @@ class LineView:
     detail: str = ""  # ring count, duration, "modem"
     controllable: bool = True  # False for modem calls: they are handled on the desk phone
     muted: bool = False
+    recording_note: str = ""  # why this call is not recorded, when the patient decided so
 
 
 _STYLE = {
@@ -65,6 +66,13 @@ class CallPanel(QFrame):
         self.status.setObjectName("callStatus")
         self.status.setStyleSheet("#callStatus { font-size: 15px; font-weight: bold; }")
         top.addWidget(self.status, 1)
+        self.recording_label = QLabel()
+        self.recording_label.setObjectName("recordingNote")
+        self.recording_label.setStyleSheet(
+            "#recordingNote { color: white; background: #b3261e; border-radius: 4px;"
+            " padding: 2px 8px; font-weight: bold; }"
+        )
+        top.addWidget(self.recording_label)
         self.answer_button = self._button(self.tr("Answer (F9)"), "F9", self.answer.emit)
         self.reject_button = self._button(self.tr("Reject"), None, self.reject.emit)
         self.hold_button = self._button(self.tr("Hold (F11)"), "F11", None, checkable=True)
@@ -133,6 +141,8 @@ class CallPanel(QFrame):
         }
         parts = [texts[state], view.caller, view.detail]
         self.status.setText("  ".join(part for part in parts if part))
+        self.recording_label.setText(view.recording_note)
+        self.recording_label.setVisible(bool(view.recording_note) and state is not LineState.IDLE)
         self.setStyleSheet(f"#callPanel {{ background: {_STYLE[state]}; }}")
         live = state in (LineState.TALKING, LineState.HELD)
         control = view.controllable

@@ -167,6 +167,15 @@ class FollowupPanel(QWidget):
                 )
             )
 
+    def close_form(self) -> None:
+        """No patient on the card: keep the draft, and take the form off the screen."""
+        self.save_draft()
+        self.card, self.task, self.view = None, None, None
+        self.form_area.takeWidget()
+        self.guidance.clear()
+        self.notice.setText("")
+        self.setEnabled(False)
+
     def _fill_catalogue(self) -> None:
         # Reading every template costs a tenth of a second: paid at the first card, not at start.
         if self.template_combo.count():

@@ -160,6 +160,7 @@ class MainWindow(QMainWindow):
         )
         self.card.card_shown.connect(lambda _card: self._highlight_card_row())
         self.card.task_selected.connect(self._on_task_selected)
+        self.card.cleared.connect(self.followup.close_form)
         self.followup.submitted.connect(self._after_submit)
         self.followup.drafts_changed.connect(self._show_drafts)
         splitter.addWidget(right)

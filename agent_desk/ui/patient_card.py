@@ -48,6 +48,7 @@ class PatientCardView(QWidget):
     # (patient id, Identifier): the user asked to see it in full. The window logs the
     # request and then calls reveal(); the card never shows an identifier unlogged.
     unmask_requested = Signal(object, object)
+    cleared = Signal()  # the card shows nobody: whatever belongs to a patient goes too
 
     def __init__(
         self, library: TemplateLibrary | None = None, language: str = "zh", parent: Any = None
@@ -60,7 +61,7 @@ class PatientCardView(QWidget):
         # The masked fields on show: their value label, their Show button, the full text.
         self._identifiers: dict[Identifier, tuple[QLabel, QToolButton, str]] = {}
         self._build()
-        self.clear()
+        self._reset()
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
@@ -113,6 +114,10 @@ class PatientCardView(QWidget):
         self.fields_box.setVisible(not compact)
 
     def clear(self) -> None:
+        self._reset()
+        self.cleared.emit()
+
+    def _reset(self) -> None:
         self.card = None
         self.title.setText(self.tr("No patient selected"))
         self._set_flags([])
@@ -124,7 +129,7 @@ class PatientCardView(QWidget):
         self.encounters.clear()
 
     def show_card(self, card: PatientCard, today: date | None = None) -> None:
-        self.clear()
+        self._reset()
         self.card = card
         today = today or date.today()
         age = card.age_on(today)
@@ -174,6 +179,7 @@ class PatientCardView(QWidget):
             item = self.flags.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
+                widget.hide()  # off the screen now, not at the next turn of the event loop
                 widget.deleteLater()
         for text in texts:
             flag = QLabel(text)

@@ -27,6 +27,14 @@
         <translation>%1 位患者使用号码 %2，请确认来电者：</translation>
     </message>
     <message>
+        <source>The other side refused the hold (%1 %2): the call is not on hold.</source>
+        <translation>对方拒绝保持（%1 %2）：通话未保持。</translation>
+    </message>
+    <message>
+        <source>The other side refused to resume (%1 %2): the call is still on hold.</source>
+        <translation>对方拒绝恢复通话（%1 %2）：通话仍在保持中。</translation>
+    </message>
+    <message>
         <source>Call ended.</source>
         <translation>通话已结束。</translation>
     </message>
@@ -55,6 +63,10 @@
         <translation>咨询转接需要另一路保持中的通话。</translation>
     </message>
     <message>
+        <source>%1 (on the line: %2)</source>
+        <translation>%1（通话人：%2）</translation>
+    </message>
+    <message>
         <source>withheld</source>
         <translation>号码隐藏</translation>
     </message>
@@ -65,6 +77,14 @@
     <message>
         <source>(caller-ID line)</source>
         <translation>（来电显示线路）</translation>
+    </message>
+    <message>
+        <source>Not recorded (the patient does not consent)</source>
+        <translation>不录音（患者不同意）</translation>
+    </message>
+    <message>
+        <source>Not recorded until the patient is chosen</source>
+        <translation>选定患者后才录音</translation>
     </message>
     <message>
         <source>Incoming call</source>
