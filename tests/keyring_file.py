@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from keyring.backend import KeyringBackend
+from keyring.compat import properties
 from keyring.errors import PasswordDeleteError
 
 FILE_VARIABLE = "AGENT_DESK_TEST_KEYRING"
@@ -28,7 +29,13 @@ def keyring_env(path: Path) -> dict[str, str]:
 
 
 class FileKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
+    @properties.classproperty
+    def priority(cls) -> float:
+        # keyring offers every backend class it has seen imported: outside the processes
+        # keyring_env() starts, this one must not be chosen (the variable is not there).
+        if FILE_VARIABLE not in os.environ:
+            raise RuntimeError(f"{FILE_VARIABLE} is not set")
+        return 1
 
     @property
     def _path(self) -> Path:

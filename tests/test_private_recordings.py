@@ -11,7 +11,7 @@ import pytest
 
 pytest.importorskip("pjsua2", reason="needs the pjsua2-python wheel")
 
-from agent_desk.telephony.events import CallEnded
+from agent_desk.telephony.events import CallEnded, RecordingConsent
 from tests.sip_peers import EventLog, require
 from tests.test_sip_engine import StartEngine, events, place_ordinary_call, start_engine
 
@@ -32,7 +32,7 @@ def test_a_recording_and_its_folder_are_private(
 ) -> None:
     require("sipp")
     engine = start_engine(auto_answer=True, recordings_dir=tmp_path / "recordings")
-    place_ordinary_call(tmp_path / "call", engine, events)
+    place_ordinary_call(tmp_path / "call", engine, events, RecordingConsent.GIVEN)
     ended = events.wait_for(CallEnded)
     assert ended.recording is not None
     assert stat.S_IMODE(ended.recording.stat().st_mode) == 0o600

@@ -927,7 +927,9 @@ def test_invite_benchmark_times_every_call(tmp_path: Path) -> None:
     assert len(result.from_send_ms) == len(result.from_callback_ms) == 12
     # How fast is the benchmark's business (BENCHMARKS.md); a test only checks that each
     # call was timed from before it rang (an upper bound failed once on a loaded machine).
-    assert all(ms > 0 for ms in [*result.from_callback_ms, *result.from_send_ms])
+    # Only our own clock: sipp stamps its trace after the send, so on loopback a single
+    # call can come out at or below zero from the send.
+    assert all(ms > 0 for ms in result.from_callback_ms)
     # sipp's trace and our clock differ by their resolutions, so compare the typical call:
     # timing from sipp's send includes the path to our first line of Python.
     assert statistics.median(result.from_send_ms) >= statistics.median(result.from_callback_ms)
