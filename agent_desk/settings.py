@@ -123,7 +123,12 @@ class Setting:
             raise SettingError(f"{self.key}: the value is not valid text")
         if self.choices and raw not in self.choices:
             raise SettingError(f"{self.key} must be one of {', '.join(self.choices)}")
-        return self.parse(raw)
+        try:
+            return self.parse(raw)
+        except SettingError as exc:
+            if str(exc).startswith(self.key):
+                raise
+            raise SettingError(f"{self.key}: {exc}") from None  # which setting, for the user
 
     def load(self, stored: object) -> Any:
         """A value read from settings.json, as the type the rest of the program expects."""

@@ -112,7 +112,7 @@ def test_config_set_get_and_refusals(tmp_path: Path, monkeypatch, capsys) -> Non
     assert run(tmp_path, "config", "set", "ui.language", "fr", monkeypatch=monkeypatch) == 1
     err = capsys.readouterr().err.splitlines()
     assert err == [
-        "agent-desk: expected an area code such as 010 or 0755, got 'abc'",
+        "agent-desk: phone.area_code: expected an area code such as 010 or 0755, got 'abc'",
         "agent-desk: unknown setting 'no.such.key'; see 'agent-desk config list'",
         "agent-desk: ui.language must be one of zh_CN, en",
     ]

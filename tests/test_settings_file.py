@@ -75,8 +75,9 @@ def test_a_stored_value_out_of_range_falls_back_to_its_default(tmp_path: Path) -
     ],
 )
 def test_values_are_checked_when_set(tmp_path: Path, key: str, value: str, reason: str) -> None:
-    with pytest.raises(SettingError, match=reason):
+    with pytest.raises(SettingError, match=reason) as refused:
         Settings(tmp_path / "settings.json").set(key, value)
+    assert str(refused.value).startswith(key)  # the message names the setting
     assert not (tmp_path / "settings.json").exists()
 
 
