@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import signal
 import sqlite3
 import sys
 import threading
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, fields
 from functools import cached_property
 from pathlib import Path
@@ -591,8 +592,28 @@ def main(argv: list[str] | None = None) -> int:
         log_path = setup_logging(data_dir.logs, args.verbose)
         _install_thread_hook(log_path)
         handler: Callable[[Context, argparse.Namespace], int] = args.handler
-        return handler(Context(data_dir, log_path), args)
+        with _terminate_as_interrupt():
+            return handler(Context(data_dir, log_path), args)
     except SystemExit:
         raise
     except BaseException as exc:  # the top-level handler: every error leaves as one line
         return _report(exc, data_dir, log_path)
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a service manager, a shutdown) stops a command as Ctrl-C does: the listener
+    and the sync loop finish what they hold and say so, an import records what it applied.
+    The window replaces this with its own handler, which also leaves the PBX cleanly."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers (tests call main() from others)
+        return
+    previous = signal.signal(signal.SIGTERM, _stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

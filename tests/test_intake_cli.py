@@ -4,10 +4,12 @@ problem and an exit status, never a traceback."""
 from __future__ import annotations
 
 import codecs
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.sip_peers import free_port
 from tests.test_intake_hl7 import BAD_SEPARATORS, adt
 
 AGENT_DESK = Path(sys.executable).with_name("agent-desk")
@@ -43,3 +45,22 @@ def test_broken_hl7_messages_are_one_report_line_each_and_the_rest_imported(
     errors = [line for line in run.stdout.splitlines() if line.startswith("error")]
     assert [e.split(":")[0] for e in errors] == ["error   message 1", "error   message 2"]
     assert "read 3, created 1," in run.stdout
+
+
+def test_the_listener_stopped_by_a_service_manager_says_what_it_took(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    port = str(free_port())
+    listener = subprocess.Popen(
+        [AGENT_DESK, "--data-dir", data, "hl7", "listen", "--host", "127.0.0.1", "--port", port],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert listener.stderr is not None
+    assert "listening for HL7" in listener.stderr.readline()  # up, so SIGTERM finds it serving
+    listener.send_signal(signal.SIGTERM)
+    out, err = listener.communicate(timeout=30)
+    assert listener.returncode == 0, err
+    assert out.startswith("mllp://127.0.0.1:")  # the summary of what it took
+    assert "Traceback" not in err
