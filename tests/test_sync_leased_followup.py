@@ -30,7 +30,8 @@ from agent_desk.forms import FormState, load_template
 from agent_desk.services.followup import FollowupService, FormSubmission
 from agent_desk.sync.capture import capture_of
 from agent_desk.sync.central import CentralConfig
-from agent_desk.sync.queue import FinishState, WorkQueue
+from agent_desk.sync.queue import WorkQueue
+from agent_desk.sync.queue_states import FinishState
 from tests.test_sync_support import (
     add_patient,
     add_task,

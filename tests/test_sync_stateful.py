@@ -44,7 +44,8 @@ from agent_desk.sync.capture import install_capture
 from agent_desk.sync.central import CentralConfig
 from agent_desk.sync.cycle import sync_once
 from agent_desk.sync.errors import CentralUnavailable
-from agent_desk.sync.queue import Offline, WorkQueue
+from agent_desk.sync.queue import WorkQueue
+from agent_desk.sync.queue_errors import Offline
 from tests.test_sync_support import (
     add_attempt,
     add_patient,

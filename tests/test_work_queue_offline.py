@@ -22,14 +22,9 @@ from agent_desk.db import leases
 from agent_desk.db.engine import Database, make_engine
 from agent_desk.db.models import Call, FollowupAttempt, FollowupTask, TaskLease
 from agent_desk.domain.enums import AttemptOutcome, CallDirection, TaskStatus
-from agent_desk.sync.queue import (
-    CompletionRefused,
-    FinishState,
-    Offline,
-    RefusalReason,
-    StartVerdict,
-    WorkQueue,
-)
+from agent_desk.sync.queue import WorkQueue
+from agent_desk.sync.queue_errors import CompletionRefused, Offline
+from agent_desk.sync.queue_states import FinishState, RefusalReason, StartVerdict
 from tests.test_work_queue import Pool, add_tasks, central_server, emptied, expire, make_pool
 
 pytestmark = pytest.mark.postgres

@@ -20,7 +20,7 @@ from agent_desk.plans.calendar import local_date
 from agent_desk.plans.rates import RateRow, compute_rates
 from agent_desk.plans.retry import RetryPolicy
 from agent_desk.sync.capture import leave_to_server
-from agent_desk.sync.queue import NotHeld
+from agent_desk.sync.queue_errors import NotHeld
 
 log = logging.getLogger(__name__)
 

@@ -71,7 +71,7 @@ _TRANSIENT_CLASSES = ("08", "40", "53", "57", "58")
 _REJECTING_CLASSES = ("22", "23", "P0")
 
 
-def sqlstate(exc: BaseException) -> str:
+def sqlstate(exc: BaseException | None) -> str:
     return getattr(exc, "sqlstate", None) or ""
 
 

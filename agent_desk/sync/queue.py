@@ -1,7 +1,7 @@
 """The workstation's side of the shared work queue: claim, heartbeat, call, finish.
 
 A WorkQueue talks to the central PostgreSQL through agent_desk.db.leases and keeps a
-small journal file beside the local database. The rules, from issue 5:
+small journal file beside the local database. The rules:
 
 - **Claims need the server.** claim_next() and claim() raise Offline when the central
   server cannot be reached: a lease is only ever granted by the server.
@@ -22,9 +22,8 @@ small journal file beside the local database. The rules, from issue 5:
   Nothing is lost: a crash after the server's commit but before the journal forgets
   the completion makes a resend, which the server recognises (ALREADY_APPLIED).
 
-The journal is a JSON file rewritten atomically (temp file, fsync, rename): it holds
-the leases this workstation holds, the completions waiting to be sent, and those the
-server refused. It is the whole offline state of the queue, small by construction.
+The journal (agent_desk.sync.queue_journal) is the whole offline state of the queue:
+the leases held, the completions waiting to be sent, and those the server refused.
 
 Thread-safety: the methods may be called from any one background thread plus readers
 (held(), pending(), refused()) on the GUI thread; state is guarded by a lock, and no
@@ -34,20 +33,16 @@ same completion apart.
 
 from __future__ import annotations
 
-import json
-import os
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from agent_desk.db import leases
@@ -56,10 +51,21 @@ from agent_desk.db.engine import Database, make_engine
 from agent_desk.db.followup import AttemptMade, AttemptResult, TaskNotOpen
 from agent_desk.db.leases import CompletionOutcome, FenceRule, Lease, LeaseLost
 from agent_desk.domain.enums import AttemptOutcome, Channel
-from agent_desk.errors import UserError
 from agent_desk.plans.retry import RetryPolicy
 from agent_desk.sync.central import CentralConfig
-from agent_desk.sync.errors import first_line
+from agent_desk.sync.errors import first_line, sqlstate
+from agent_desk.sync.queue_errors import CompletionRefused, NotHeld, Offline, is_unreachable
+from agent_desk.sync.queue_journal import QueueJournal
+from agent_desk.sync.queue_records import (
+    FinishResult,
+    HeartbeatReport,
+    HeldLease,
+    PendingCompletion,
+    RefusedCompletion,
+    RenewReport,
+    SendReport,
+)
+from agent_desk.sync.queue_states import CALL_ALLOWED, FinishState, RefusalReason, StartVerdict
 
 # Long enough for a call and its form with a few heartbeats missed; short enough that a
 # crashed workstation's task goes back to the pool within minutes.
@@ -67,157 +73,14 @@ DEFAULT_TTL = timedelta(minutes=3)
 HEARTBEAT_EVERY = timedelta(seconds=45)
 # Taken off the offline countdown: covers the monotonic clock's drift and rounding.
 COUNTDOWN_MARGIN = timedelta(seconds=5)
-JOURNAL_VERSION = 1
 # Completions are recorded on the server under the workstation's client id; a queue that
 # is not given one (a test, the benchmark) derives a stable one from its holder name.
 _HOLDER_IDS = uuid.UUID("0193b2c4-5a1e-7c3d-9f00-6a67656e7464")
-# SQLSTATE classes that mean no working connection can be had now: 08 connection,
-# 28 wrong user or password, 3D no such database, 53 too many connections or out of
-# resources, 57 the server shutting down or starting up. Nothing can be claimed.
-_UNUSABLE_CLASSES = ("08", "28", "3D", "53", "57")
 # The server refused the completion's data itself (22 data exception, 23 integrity
 # violation): sending it again would be refused again. Except a missing foreign key:
 # the call or staff row it names may simply not have been pushed by the outbox yet.
 _REJECTING_CLASSES = ("22", "23")
 _NOT_YET = "23503"
-
-
-class Offline(UserError):
-    """The central server cannot be reached or used now; str() says what failed."""
-
-    def __init__(self, detail: str) -> None:
-        self.detail = detail
-        super().__init__(f"the central server cannot be reached: {detail}")
-
-
-class JournalDamaged(UserError):
-    """The journal file cannot be read; it is left as it is."""
-
-
-class NotHeld(UserError):
-    """The workstation holds no lease on this task, so it cannot call or finish it."""
-
-    def __init__(self, task_id: uuid.UUID) -> None:
-        self.task_id = task_id
-        super().__init__(f"this workstation holds no lease on task {task_id}")
-
-
-class StartVerdict(StrEnum):
-    """May the agent dial now?"""
-
-    LIVE = "live"  # the server confirmed the lease just now
-    LIVE_BY_COUNTDOWN = "live_by_countdown"  # server unreachable; certainly not lapsed yet
-    LAPSED = "lapsed"  # the server says expired, taken over or gone
-    UNVERIFIABLE = "unverifiable"  # server unreachable and the countdown has run out
-    NOT_HELD = "not_held"
-
-
-CALL_ALLOWED = frozenset({StartVerdict.LIVE, StartVerdict.LIVE_BY_COUNTDOWN})
-
-
-class FinishState(StrEnum):
-    COMPLETED = "completed"  # applied on the central server
-    QUEUED = "queued"  # written to the journal; sent when the server answers
-
-
-class RefusalReason(StrEnum):
-    """Why the server refused a completion; the completion stays in the journal."""
-
-    NO_LEASE = "no_lease"
-    TAKEN_OVER = "taken_over"
-    EXPIRED = "expired"
-    TASK_NOT_OPEN = "task_not_open"  # closed meanwhile, e.g. cancelled after a death
-    REJECTED = "rejected"  # the server refused its data (e.g. a staff id it does not know)
-
-
-@dataclass(frozen=True, slots=True)
-class HeldLease:
-    task_id: uuid.UUID
-    fence: int
-    holder: str
-    staff_id: uuid.UUID | None
-    expires_at: datetime | None  # the server's, for display; never compared locally
-    # time.monotonic() value before which the lease is certainly live; None when unknown
-    # (read back from the journal after a restart).
-    deadline: float | None = field(default=None, compare=False)
-
-
-@dataclass(frozen=True, slots=True)
-class PendingCompletion:
-    completion_id: uuid.UUID
-    task_id: uuid.UUID
-    fence: int
-    staff_id: uuid.UUID | None
-    outcome: AttemptOutcome
-    channel: Channel
-    at: datetime  # when the attempt happened: a fact of the call, not a lease time
-    note: str | None = None
-    number: str | None = None
-    call_id: uuid.UUID | None = None
-    # The attempt as the workstation stored it: the server applies it under this id, so
-    # the outbox's copy of the same attempt is no second attempt.
-    attempt_id: uuid.UUID | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RefusedCompletion:
-    completion: PendingCompletion
-    reason: RefusalReason
-    message: str
-
-
-class CompletionRefused(UserError):
-    """The server refused the completion; nothing was written there, and the journal keeps it."""
-
-    def __init__(self, refused: RefusedCompletion) -> None:
-        self.refused = refused
-        super().__init__(refused.message)
-
-
-@dataclass(frozen=True, slots=True)
-class FinishResult:
-    state: FinishState
-    completion: PendingCompletion
-    attempt: AttemptResult | None  # the task's new state, when the server applied it now
-    queued_because: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SendReport:
-    applied: int = 0
-    already_applied: int = 0
-    refused: tuple[RefusedCompletion, ...] = ()
-    deferred: tuple[str, ...] = ()  # still queued, with why the server could not take them
-
-
-@dataclass(frozen=True, slots=True)
-class RenewReport:
-    renewed: tuple[HeldLease, ...] = ()
-    lost: tuple[HeldLease, ...] = ()  # taken over or lapsed: the agent must not call these
-
-
-@dataclass(frozen=True, slots=True)
-class HeartbeatReport:
-    sent: SendReport
-    renewal: RenewReport
-
-
-def _sqlstate(exc: DBAPIError) -> str:
-    return getattr(exc.orig, "sqlstate", None) or ""
-
-
-def is_unreachable(exc: BaseException) -> bool:
-    """True when no working connection to the server can be had, not a statement's failure."""
-    if not isinstance(exc, DBAPIError):
-        return False
-    if exc.connection_invalidated:
-        return True
-    if not isinstance(exc, OperationalError | InterfaceError):
-        return False  # e.g. an integrity error: the server answered
-    # psycopg gives no SQLSTATE when it never reached the server or lost it mid-way;
-    # a deadlock or serialization failure is also an OperationalError, but has one.
-    state = _sqlstate(exc)
-    return not state or state[:2] in _UNUSABLE_CLASSES
 
 
 class WorkQueue:
@@ -531,7 +394,7 @@ class WorkQueue:
             except TaskNotOpen as exc:
                 self._refuse(completion, RefusalReason.TASK_NOT_OPEN, str(exc))
             except DBAPIError as exc:
-                state = _sqlstate(exc)
+                state = sqlstate(exc.orig)
                 if state[:2] not in _REJECTING_CLASSES or state == _NOT_YET:
                     raise  # e.g. a deadlock: it stays queued and goes again on the next beat
                 self._refuse(completion, RefusalReason.REJECTED, first_line(exc.orig or exc))
@@ -591,125 +454,3 @@ class WorkQueue:
 
     def _save(self) -> None:
         self._journal.save(self._held, self._pending, self._refused)
-
-
-class QueueJournal:
-    """The queue's offline state in one JSON file, replaced whole on every change."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def load(
-        self,
-    ) -> tuple[dict[uuid.UUID, HeldLease], list[PendingCompletion], list[RefusedCompletion]]:
-        if not self.path.exists():
-            return {}, [], []
-        try:
-            data = json.loads(self.path.read_text("utf-8"))
-            if data.get("version") != JOURNAL_VERSION:
-                raise ValueError(f"version {data.get('version')} is not {JOURNAL_VERSION}")
-            held = [_held_from(item) for item in data["held"]]
-            pending = [_completion_from(item) for item in data["pending"]]
-            refused = [
-                RefusedCompletion(
-                    _completion_from(item["completion"]),
-                    RefusalReason(item["reason"]),
-                    item["message"],
-                )
-                for item in data["refused"]
-            ]
-        except (ValueError, KeyError, TypeError) as exc:
-            # Refuse to start over: the file may hold completions not yet on the server.
-            raise JournalDamaged(
-                f"the work queue journal {self.path} cannot be read ({exc}); "
-                "move it aside only once its pending completions are accounted for"
-            ) from exc
-        return {lease.task_id: lease for lease in held}, pending, refused
-
-    def save(
-        self,
-        held: dict[uuid.UUID, HeldLease],
-        pending: list[PendingCompletion],
-        refused: list[RefusedCompletion],
-    ) -> None:
-        data = {
-            "version": JOURNAL_VERSION,
-            "held": [_held_to(lease) for lease in held.values()],
-            "pending": [_completion_to(item) for item in pending],
-            "refused": [
-                {
-                    "completion": _completion_to(r.completion),
-                    "reason": r.reason,
-                    "message": r.message,
-                }
-                for r in refused
-            ],
-        }
-        temporary = self.path.with_name(self.path.name + ".tmp")
-        with temporary.open("w", encoding="utf-8") as stream:
-            json.dump(data, stream, ensure_ascii=False, indent=1)
-            stream.flush()
-            os.fsync(stream.fileno())
-        # Atomic on Windows and POSIX: a power cut leaves the old journal or the new one.
-        os.replace(temporary, self.path)
-
-
-def _uuid_or_none(value: str | None) -> uuid.UUID | None:
-    return None if value is None else uuid.UUID(value)
-
-
-def _str_or_none(value: object | None) -> str | None:
-    return None if value is None else str(value)
-
-
-def _held_to(lease: HeldLease) -> dict[str, Any]:
-    return {
-        "task_id": str(lease.task_id),
-        "fence": lease.fence,
-        "holder": lease.holder,
-        "staff_id": _str_or_none(lease.staff_id),
-        "expires_at": None if lease.expires_at is None else lease.expires_at.isoformat(),
-    }
-
-
-def _held_from(item: dict[str, Any]) -> HeldLease:
-    expires = item["expires_at"]
-    return HeldLease(
-        uuid.UUID(item["task_id"]),
-        int(item["fence"]),
-        item["holder"],
-        _uuid_or_none(item["staff_id"]),
-        None if expires is None else datetime.fromisoformat(expires),
-    )
-
-
-def _completion_to(item: PendingCompletion) -> dict[str, Any]:
-    return {
-        "completion_id": str(item.completion_id),
-        "task_id": str(item.task_id),
-        "fence": item.fence,
-        "staff_id": _str_or_none(item.staff_id),
-        "outcome": item.outcome.value,
-        "channel": item.channel.value,
-        "at": item.at.isoformat(),
-        "note": item.note,
-        "number": item.number,
-        "call_id": _str_or_none(item.call_id),
-        "attempt_id": _str_or_none(item.attempt_id),
-    }
-
-
-def _completion_from(item: dict[str, Any]) -> PendingCompletion:
-    return PendingCompletion(
-        completion_id=uuid.UUID(item["completion_id"]),
-        task_id=uuid.UUID(item["task_id"]),
-        fence=int(item["fence"]),
-        staff_id=_uuid_or_none(item["staff_id"]),
-        outcome=AttemptOutcome(item["outcome"]),
-        channel=Channel(item["channel"]),
-        at=datetime.fromisoformat(item["at"]),
-        note=item["note"],
-        number=item["number"],
-        call_id=_uuid_or_none(item["call_id"]),
-        attempt_id=_uuid_or_none(item.get("attempt_id")),
-    )

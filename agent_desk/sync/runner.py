@@ -35,7 +35,8 @@ from agent_desk.sync.capture import Capture
 from agent_desk.sync.central import CentralConfig, connect
 from agent_desk.sync.cycle import CentralLink, SyncReport, client_id, run_cycle
 from agent_desk.sync.errors import SyncError
-from agent_desk.sync.queue import HEARTBEAT_EVERY, Offline, WorkQueue
+from agent_desk.sync.queue import HEARTBEAT_EVERY, WorkQueue
+from agent_desk.sync.queue_errors import Offline
 from agent_desk.sync.state import SyncStatus, read_status
 
 log = logging.getLogger(__name__)

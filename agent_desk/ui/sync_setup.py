@@ -14,7 +14,8 @@ from agent_desk.settings import Settings
 from agent_desk.sync.central import config_from_settings, workstation_name
 from agent_desk.sync.cycle import client_id
 from agent_desk.sync.errors import SyncError
-from agent_desk.sync.queue import JournalDamaged, WorkQueue
+from agent_desk.sync.queue import WorkQueue
+from agent_desk.sync.queue_errors import JournalDamaged
 from agent_desk.ui.sync_status import SyncHub
 
 log = logging.getLogger(__name__)

@@ -23,7 +23,9 @@ from agent_desk.db.leases import TaskUnavailable, Unavailable
 from agent_desk.domain.enums import SyncConnection, SyncProblem
 from agent_desk.sync.capture import install_capture
 from agent_desk.sync.central import CentralConfig
-from agent_desk.sync.queue import CALL_ALLOWED, Offline, StartVerdict, WorkQueue
+from agent_desk.sync.queue import WorkQueue
+from agent_desk.sync.queue_errors import Offline
+from agent_desk.sync.queue_states import CALL_ALLOWED, StartVerdict
 from agent_desk.sync.runner import SyncRunner
 from agent_desk.sync.state import SyncStatus
 
