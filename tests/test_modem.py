@@ -20,8 +20,9 @@ from agent_desk.telephony.events import (
     ModemStatus,
     TelephonyEvent,
 )
-from agent_desk.telephony.modem import CallTracker, ModemConfig, ModemEngine
+from agent_desk.telephony.modem import ModemConfig, ModemEngine
 from agent_desk.telephony.modem_bench import measure_modem_pop
+from agent_desk.telephony.modem_calls import CallTracker
 from tests.serial_pair import EventLog, ModemPlayer, SocatPair, requires_socat
 
 MS = 1_000_000
