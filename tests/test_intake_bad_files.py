@@ -15,13 +15,8 @@ from sqlalchemy import func, select
 from agent_desk.db.engine import Database
 from agent_desk.db.models import ImportRun, Patient
 from agent_desk.intake.records import Applied, SourceItem
-from agent_desk.services.intake import (
-    DatabaseSink,
-    ImportRefused,
-    IntakeService,
-    load_plan_set,
-    mapping_store,
-)
+from agent_desk.services.intake import ImportRefused, IntakeService, load_plan_set, mapping_store
+from agent_desk.services.intake_sink import DatabaseSink
 
 HEADER = "病案号,姓名,科室,出院日期"
 ROWS = ["B001,赵一,心血管内科,2026-11-16", "B002,钱二,心血管内科,2026-11-16"]

@@ -26,7 +26,7 @@ from agent_desk.intake.hl7_adt import Hl7FileSource, split_messages
 from agent_desk.intake.mapping import DEFAULT_MAPPING, MappingError, MappingStore
 from agent_desk.intake.mllp import END_BLOCK, START_BLOCK, frame
 from agent_desk.intake.records import SourceItem
-from agent_desk.services.intake import Hl7Listener
+from agent_desk.services.hl7_listener import Hl7Listener
 from tests.test_intake_mllp import listener  # noqa: F401 (fixture)
 
 DATA = Path(__file__).parent / "data"

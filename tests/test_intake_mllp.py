@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from agent_desk.db.engine import Database
 from agent_desk.db.models import Encounter, ImportRun
 from agent_desk.intake.mllp import MAX_CONNECTIONS, MllpServer, frame, receive, send
-from agent_desk.services.intake import Hl7Listener, IntakeService, load_plan_set
+from agent_desk.services.hl7_listener import Hl7Listener
+from agent_desk.services.intake import IntakeService, load_plan_set
 from tests.test_intake_hl7 import BAD_SEPARATORS, adt
 
 MLLP_SEND = Path(sys.executable).with_name("mllp_send")  # python-hl7's client, as the HIS
