@@ -10,13 +10,14 @@ same name. `agent-desk import discharges FILE --mapping NAME` picks one.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from enum import StrEnum
 from importlib.resources import files
 from pathlib import Path
+
+from agent_desk import json_input
+from agent_desk.paths import write_atomically
 
 DEFAULT_MAPPING = "default"
 _NAME = re.compile(r"^[\w\-]{1,64}$")
@@ -142,8 +143,8 @@ class MappingStore:
             path = folder / f"{name}.json"
             if path.is_file():
                 try:
-                    data = json.loads(path.read_text(encoding="utf-8-sig"))
-                except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                    data = json_input.read(path)
+                except json_input.JsonInputError as exc:
                     raise MappingError(f"{path}: not valid JSON: {exc}") from exc
                 return parse_mapping(data, str(path))
         known = ", ".join(self.names()) or "none"
@@ -154,8 +155,5 @@ class MappingStore:
         self.own_dir.mkdir(parents=True, exist_ok=True)
         path = self.own_dir / f"{mapping.name}.json"
         text = json.dumps(mapping.to_json(), ensure_ascii=False, indent=2)
-        fd, tmp = tempfile.mkstemp(dir=self.own_dir, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, path)
+        write_atomically(path, text.encode("utf-8"), temp_prefix=".mapping-")
         return path

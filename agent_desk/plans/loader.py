@@ -8,13 +8,13 @@ naming the file, the plan and the field, so one edit-and-retry fixes them all.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from agent_desk import json_input
 from agent_desk.domain.enums import Role
 from agent_desk.plans.model import (
     DISCHARGE_DEPARTMENT,
@@ -77,8 +77,8 @@ def _load_dir(folder: Path, problems: list[str]) -> dict[str, tuple[Plan, str]]:
         return plans
     for path in sorted(folder.glob("*.json")):
         try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            data = json_input.read(path)
+        except (OSError, json_input.JsonInputError) as exc:
             problems.append(f"{path}: cannot be read as JSON: {exc}")
             continue
         plan = parse_plan(data, str(path), problems)

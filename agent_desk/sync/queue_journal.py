@@ -8,13 +8,14 @@ atomically (temp file, fsync, rename), so a power cut leaves the old journal or 
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from agent_desk import json_input
 from agent_desk.domain.enums import AttemptOutcome, Channel
+from agent_desk.paths import write_atomically
 from agent_desk.sync.queue_errors import JournalDamaged
 from agent_desk.sync.queue_records import HeldLease, PendingCompletion, RefusedCompletion
 from agent_desk.sync.queue_states import RefusalReason
@@ -34,7 +35,9 @@ class QueueJournal:
         if not self.path.exists():
             return {}, [], []
         try:
-            data = json.loads(self.path.read_text("utf-8"))
+            data = json_input.read(self.path)
+            if not isinstance(data, dict):
+                raise ValueError(f"it holds {type(data).__name__}, not the journal's object")
             if data.get("version") != JOURNAL_VERSION:
                 raise ValueError(f"version {data.get('version')} is not {JOURNAL_VERSION}")
             held = [_held_from(item) for item in data["held"]]
@@ -74,13 +77,9 @@ class QueueJournal:
                 for r in refused
             ],
         }
-        temporary = self.path.with_name(self.path.name + ".tmp")
-        with temporary.open("w", encoding="utf-8") as stream:
-            json.dump(data, stream, ensure_ascii=False, indent=1)
-            stream.flush()
-            os.fsync(stream.fileno())
-        # Atomic on Windows and POSIX: a power cut leaves the old journal or the new one.
-        os.replace(temporary, self.path)
+        # Owner-only (it names patients' tasks); a power cut leaves the old journal or the new.
+        text = json.dumps(data, ensure_ascii=False, indent=1)
+        write_atomically(self.path, text.encode("utf-8"), temp_prefix=".work_queue-")
 
 
 def _uuid_or_none(value: str | None) -> uuid.UUID | None:
