@@ -26,7 +26,7 @@ DAMAGED = {
 def test_a_damaged_work_queue_journal_is_refused_by_name(tmp_path: Path, content: bytes) -> None:
     journal = tmp_path / "work_queue.json"
     journal.write_bytes(content)
-    with pytest.raises(JournalDamaged, match="work_queue.json"):
+    with pytest.raises(JournalDamaged, match=r"work_queue\.json"):
         QueueJournal(journal).load()
 
 
@@ -44,12 +44,12 @@ def test_the_journal_is_written_owner_only(tmp_path: Path) -> None:
 @pytest.mark.parametrize("content", DAMAGED.values(), ids=DAMAGED.keys())
 def test_a_damaged_column_mapping_is_refused_by_name(tmp_path: Path, content: bytes) -> None:
     (tmp_path / "ours.json").write_bytes(content)
-    with pytest.raises(MappingError, match="ours.json"):
+    with pytest.raises(MappingError, match=r"ours\.json"):
         MappingStore(tmp_path).get("ours")
 
 
 @pytest.mark.parametrize("content", DAMAGED.values(), ids=DAMAGED.keys())
 def test_a_damaged_plan_file_is_named_among_the_problems(tmp_path: Path, content: bytes) -> None:
     (tmp_path / "ours.json").write_bytes(content)
-    with pytest.raises(PlanError, match="ours.json"):
+    with pytest.raises(PlanError, match=r"ours\.json"):
         load_plans(tmp_path)
