@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, select, text
 
-from agent_desk.db.demo import DemoSummary, generate
 from agent_desk.db.engine import Database
 from agent_desk.db.models import Call, FollowupRecord, Patient
 from agent_desk.db.natural_keys import department_id, ward_id
@@ -20,6 +19,7 @@ from agent_desk.db.patients import load_card
 from agent_desk.db.phone_index import PhoneIndex
 from agent_desk.db.staff import count_users
 from agent_desk.db.worklist import WorklistFilter, page
+from agent_desk.demo.writer import DemoSummary, generate
 from agent_desk.domain.enums import CallDirection, TaskStatus, WorklistView
 from agent_desk.domain.phones import normalise
 

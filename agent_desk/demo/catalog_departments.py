@@ -1,4 +1,4 @@
-"""Word lists and catalogues for the synthetic demo hospital (see demo.py).
+"""Word lists and catalogues for the synthetic demo hospital (see writer.py).
 
 Everything here is invented or public reference data (ICD-10 codes, administrative
 division codes, telephone area codes); no row describes a real person.

@@ -27,9 +27,9 @@ from itertools import accumulate
 
 from uuid_utils import uuid7
 
-from agent_desk.db import demo_catalog as cat
 from agent_desk.db import natural_keys
 from agent_desk.db.engine import Database
+from agent_desk.demo import catalog_departments as cat
 from agent_desk.domain.enums import (
     AttemptOutcome,
     CallDirection,
