@@ -48,6 +48,7 @@ class CareMaker(Draws):
         super().__init__(draws.rnd)
         self.h = hospital
         self.days = days
+        # Bound here, as in PeopleMaker: each row reads them, and one look-up beats two.
         self.today, self.day, self.day_at = days.today, days.day, days.day_at
         self.cn_day, self.clock = days.cn_day, days.clock
         self.diagnoses: dict[tuple[int, str, int], tuple[Diagnosis, ...]] = {}

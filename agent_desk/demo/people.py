@@ -56,6 +56,7 @@ class PeopleMaker(Draws):
 
     def __init__(self, draws: Draws, days: Days) -> None:
         super().__init__(draws.rnd)
+        # Bound here: each row reads them, and one attribute look-up is cheaper than two.
         self.day, self.ymd = days.day, days.ymd
         self.ymd_sum = [_weighted(ymd, _ID_WEIGHTS[6:14]) for ymd in self.ymd]
         self.seq_sum = [_weighted(f"{n:03d}", _ID_WEIGHTS[14:]) for n in range(1000)]
