@@ -97,8 +97,8 @@ def cmd_run(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
-    from agent_desk.db import demo
     from agent_desk.db.patients import count_patients
+    from agent_desk.demo import writer as demo
 
     if args.patients < 1:
         raise CliError("--patients must be at least 1")

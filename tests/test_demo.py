@@ -1,7 +1,8 @@
-"""The synthetic demo hospital: consistent, readable through the ORM, and repeatable."""
+"""The synthetic demo hospital: consistent, readable through the ORM, repeatable, and apart."""
 
 from __future__ import annotations
 
+import ast
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, timedelta
@@ -11,7 +12,6 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, select, text
 
-from agent_desk.db.demo import DemoSummary, generate
 from agent_desk.db.engine import Database
 from agent_desk.db.models import Call, FollowupRecord, Patient
 from agent_desk.db.natural_keys import department_id, ward_id
@@ -20,11 +20,16 @@ from agent_desk.db.patients import load_card
 from agent_desk.db.phone_index import PhoneIndex
 from agent_desk.db.staff import count_users
 from agent_desk.db.worklist import WorklistFilter, page
+from agent_desk.demo.hospital import record_no
+from agent_desk.demo.writer import DemoSummary, generate
 from agent_desk.domain.enums import CallDirection, TaskStatus, WorklistView
 from agent_desk.domain.phones import normalise
 
 TODAY = date(2026, 11, 23)
 PATIENTS = 500
+AGENT_DESK = Path(__file__).resolve().parent.parent / "agent_desk"
+# The demo's only users: the command line (a module or a package) and the benchmarks.
+DEMO_USERS = {"demo", "bench", "cli", "cli.py"}
 
 
 @pytest.fixture(scope="module")
@@ -242,7 +247,7 @@ def test_generating_again_adds_patients_without_clashes(tmp_path: Path) -> None:
     again = generate(db, 60, today=TODAY)
     records = [r for (r,) in query(db, "SELECT record_no FROM patients ORDER BY record_no")]
     assert (again.patients, again.departments, again.staff) == (60, 0, 0)
-    assert records == [f"D{n:09d}" for n in range(1, 101)]
+    assert records == [record_no(n) for n in range(1, 101)]
     assert scalar(db, "SELECT count(DISTINCT id_number) FROM patients") > 95
     db.dispose()
 
@@ -272,3 +277,33 @@ def test_other_databases_are_refused() -> None:
     db = Database(create_engine("postgresql+psycopg://demo@localhost/agent_desk"))
     with pytest.raises(ValueError, match="SQLite"):
         generate(db, 10)
+
+
+def _imported(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = {a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names}
+    return names | {
+        node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+    }
+
+
+def test_the_workstation_neither_holds_nor_imports_the_demo() -> None:
+    workstation = [
+        path
+        for path in AGENT_DESK.rglob("*.py")
+        if path.relative_to(AGENT_DESK).parts[0] not in DEMO_USERS
+    ]
+    holding = [
+        path.relative_to(AGENT_DESK)
+        for path in workstation
+        if path.stem.startswith("demo")
+        or any(name.startswith("agent_desk.demo") for name in _imported(path))
+    ]
+    assert holding == []
+
+
+def test_the_demo_runs_its_sql_through_the_database_package() -> None:
+    modules = list((AGENT_DESK / "demo").glob("*.py"))
+    assert modules
+    for path in modules:
+        assert not {"sqlite3", "sqlalchemy"} & {n.split(".")[0] for n in _imported(path)}, path

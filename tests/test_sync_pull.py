@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 
-from agent_desk.db import demo, sync_local
+from agent_desk.db import sync_local
 from agent_desk.db.engine import Database
 from agent_desk.db.models import Department, EncounterDiagnosis, Patient, PatientContact
 from agent_desk.db.sync_tables import synced_tables
+from agent_desk.demo.writer import generate
 from agent_desk.sync.central import CentralConfig, prune_change_log
 from agent_desk.sync.cycle import CentralLink, client_id, sync_once
 from agent_desk.sync.errors import FirstSyncRefused, LocalDiskFull
@@ -136,7 +137,7 @@ def test_a_first_sync_never_deletes_rows_that_were_never_uploaded(
     tmp_path: Path, central: CentralConfig, server: Engine
 ) -> None:
     a = workstation(tmp_path, "a")
-    demo.generate(a, 20)  # raw SQL: not in the outbox
+    generate(a, 20)  # raw SQL: not in the outbox
     with pytest.raises(FirstSyncRefused, match="never uploaded"):
         sync_once(a, central)
     patients = _count(a, Patient)
@@ -156,7 +157,7 @@ def test_seeding_refuses_a_central_database_that_has_data(
     a, b = workstation(tmp_path, "a"), workstation(tmp_path, "b")
     build_small_hospital(a, TODAY)
     settle(a, central)
-    demo.generate(b, 5)
+    generate(b, 5)
     with pytest.raises(Exception, match="already holds data"):
         seed_from_local(b, central)
 

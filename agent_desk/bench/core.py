@@ -14,12 +14,12 @@ from pathlib import Path
 from agent_desk.bench.options import BenchOptions
 from agent_desk.bench.stats import percentile, rounded, time_each_ms
 from agent_desk.db import samples, staff
-from agent_desk.db.demo import generate
 from agent_desk.db.engine import Database
 from agent_desk.db.open import open_local
 from agent_desk.db.patients import count_patients
 from agent_desk.db.phone_index import PhoneIndex
 from agent_desk.db.worklist import WorklistFilter
+from agent_desk.demo.writer import generate
 from agent_desk.domain.enums import Role, WorklistView
 from agent_desk.domain.phones import PhonePlan, try_normalise
 from agent_desk.domain.views import StaffView
