@@ -248,13 +248,13 @@ def _central_config(ctx: Context, url: str | None = None) -> Any:
 
 
 def cmd_sync(ctx: Context, args: argparse.Namespace) -> int:
-    from agent_desk.sync.commands import run_sync
+    from agent_desk.cli.sync import run_sync
 
     return run_sync(ctx.db, _central_config(ctx), sys.stdout, once=args.once)
 
 
 def cmd_central(ctx: Context, args: argparse.Namespace) -> int:
-    from agent_desk.sync.commands import (
+    from agent_desk.cli.sync import (
         run_central_init,
         run_central_prune,
         run_central_status,

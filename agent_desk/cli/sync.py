@@ -1,4 +1,4 @@
-"""The command-line side of sync, for agent_desk.cli to call: each returns an exit code
+"""The command-line side of sync, for the sync and central commands: each returns an exit code
 and prints to *out*; failures raise SyncError (a UserError: one line on stderr)."""
 
 from __future__ import annotations
