@@ -1,28 +1,35 @@
-"""The command-line side of sync, for the sync and central commands: each returns an exit code
-and prints to *out*; failures raise SyncError (a UserError: one line on stderr)."""
+"""`agent-desk sync [--once]`: synchronise this workstation with the central PostgreSQL.
+
+Prints to *out* and returns the exit status; a failure raises SyncError (a UserError: one
+line on stderr). The sync package is imported inside the functions: it is slow to load.
+"""
 
 from __future__ import annotations
 
+import argparse
+import sys
 import threading
-from datetime import timedelta
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
+from agent_desk.cli.context import EXIT_OK, Context, Subcommands
 from agent_desk.db.engine import Database
 from agent_desk.domain.enums import SyncConnection
-from agent_desk.sync.capture import install_capture
-from agent_desk.sync.central import (
-    CentralConfig,
-    central_init,
-    central_status,
-    prune_change_log,
-)
-from agent_desk.sync.cycle import sync_once
-from agent_desk.sync.runner import SyncRunner
-from agent_desk.sync.seed import seed_from_local
-from agent_desk.sync.state import SyncStatus
 
-EXIT_OK = 0
+if TYPE_CHECKING:
+    from agent_desk.sync.central import CentralConfig
+    from agent_desk.sync.state import SyncStatus
+
 EXIT_REVIEW = 3  # synced, but conflicts wait for review (scripts can tell)
+
+
+def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
+    sync = commands.add_parser("sync", help="synchronise with the central PostgreSQL")
+    sync.add_argument("--once", action="store_true", help="one round, then exit")
+    return sync
+
+
+def handle(ctx: Context, args: argparse.Namespace) -> int:
+    return run_sync(ctx.db, ctx.central_config(), sys.stdout, once=args.once)
 
 
 def status_line(status: SyncStatus) -> str:
@@ -47,7 +54,11 @@ def run_sync(
     stop: threading.Event | None = None,
     interval_s: float = 30.0,
 ) -> int:
-    """`agent-desk sync [--once]`: one cycle, or keep syncing until *stop* (or Ctrl-C)."""
+    """One cycle, or keep syncing until *stop* (or Ctrl-C)."""
+    from agent_desk.sync.capture import install_capture
+    from agent_desk.sync.cycle import sync_once
+    from agent_desk.sync.runner import SyncRunner
+
     capture = install_capture(db)
     if once:
         report = sync_once(db, config)
@@ -67,33 +78,4 @@ def run_sync(
         pass
     finally:
         runner.stop()
-    return EXIT_OK
-
-
-def run_central_init(
-    config: CentralConfig, out: TextIO, *, seed_from: Database | None = None
-) -> int:
-    """`agent-desk central init [--seed-from-local]`."""
-    print(central_init(config).summary(), file=out)
-    if seed_from is not None:
-        print(seed_from_local(seed_from, config).summary(), file=out)
-    return EXIT_OK
-
-
-def run_central_prune(config: CentralConfig, out: TextIO, *, older_than_days: int) -> int:
-    """`agent-desk central prune`: forget change-feed rows older than the retention; a
-    workstation that has not synced since then downloads everything once (a resync)."""
-    removed, horizon = prune_change_log(config, timedelta(days=older_than_days))
-    print(
-        f"removed {removed:,} change-feed rows older than {older_than_days} days; "
-        f"workstations behind transaction {horizon.txid} resync on their next sync",
-        file=out,
-    )
-    return EXIT_OK
-
-
-def run_central_status(config: CentralConfig, out: TextIO) -> int:
-    """`agent-desk central status`."""
-    for line in central_status(config).lines():
-        print(line, file=out)
     return EXIT_OK
