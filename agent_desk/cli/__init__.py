@@ -8,6 +8,7 @@ lives below: the data folder and the log, SIGTERM as Ctrl-C, and the one-line er
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import signal
 import sqlite3
@@ -20,20 +21,6 @@ from pathlib import Path
 from sqlalchemy.exc import OperationalError
 
 from agent_desk import __version__
-from agent_desk.cli import (
-    bench,
-    central,
-    config,
-    demo,
-    export,
-    forms,
-    hl7,
-    imports,
-    run,
-    secret,
-    sync,
-    users,
-)
 from agent_desk.cli.context import EXIT_FAILURE, CliError, CommandGroup, Context
 from agent_desk.db.open import DatabaseUnavailable, explain
 from agent_desk.db.staff import StaffError
@@ -46,20 +33,20 @@ from agent_desk.settings import SettingError
 
 log = logging.getLogger(__name__)
 
-# In the order `agent-desk --help` lists them.
-COMMAND_GROUPS: tuple[CommandGroup, ...] = (
-    run,
-    demo,
-    users,
-    config,
-    secret,
-    export,
-    imports,
-    hl7,
-    sync,
-    central,
-    forms,
-    bench,
+# The command groups, each a module of this package, in the order `agent-desk --help` lists them.
+COMMAND_GROUPS = (
+    "run",
+    "demo",
+    "users",
+    "config",
+    "secret",
+    "export",
+    "imports",
+    "hl7",
+    "sync",
+    "central",
+    "forms",
+    "bench",
 )
 
 
@@ -75,7 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for group in COMMAND_GROUPS:
+    for name in COMMAND_GROUPS:
+        group: CommandGroup = importlib.import_module(f"{__name__}.{name}")
         group.add_parser(commands).set_defaults(handler=group.handle)
     return parser
 
