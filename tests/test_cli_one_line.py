@@ -41,10 +41,10 @@ def test_a_broken_template_is_one_line(tmp_path: Path) -> None:
 def test_an_unexpected_error_is_one_line_and_its_traceback_is_in_the_log(tmp_path: Path) -> None:
     # Nothing known fails unexpectedly, so one command is made to (in the child process only).
     boom = (
-        "import agent_desk.cli as cli\n"
-        "def cmd_config(ctx, args):\n"
+        "import agent_desk.cli.config as config\n"
+        "def handle(ctx, args):\n"
         "    raise RuntimeError('boom in the config command')\n"
-        "cli.cmd_config = cmd_config"
+        "config.handle = handle"
     )
     result = _agent_desk(tmp_path, "config", "list", code=boom)
     assert result.returncode == 1
@@ -73,15 +73,15 @@ def test_a_logged_exception_reaches_the_console_as_one_line(
 
 def test_a_crash_in_a_worker_thread_is_one_line(tmp_path: Path) -> None:
     crash = (
-        "import threading, agent_desk.cli as cli\n"
+        "import threading, agent_desk.cli.config as config\n"
         "def fail():\n"
         "    raise RuntimeError('listener broke')\n"
-        "def cmd_config(ctx, args):\n"
+        "def handle(ctx, args):\n"
         "    worker = threading.Thread(target=fail, name='hl7-listener')\n"
         "    worker.start()\n"
         "    worker.join()\n"
         "    return 0\n"
-        "cli.cmd_config = cmd_config"
+        "config.handle = handle"
     )
     result = _agent_desk(tmp_path, "config", "list", code=crash)
     [line] = result.stderr.splitlines()

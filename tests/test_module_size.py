@@ -6,10 +6,6 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "agent_desk"
 MAX_LINES = 550
-# Being split or moved elsewhere right now; each entry goes once its module is short.
-KNOWN_LONG = {
-    "cli.py",  # becomes a package, one module per command group
-}
 
 
 def _line_counts() -> dict[str, int]:
@@ -24,10 +20,5 @@ def _line_counts() -> dict[str, int]:
 
 def test_no_module_is_longer_than_the_limit() -> None:
     long = {name: n for name, n in _line_counts().items() if n > MAX_LINES}
-    assert sorted(set(long) - KNOWN_LONG) == []
+    assert long == {}
 
-
-def test_every_known_long_module_is_still_long() -> None:
-    # An exception that no longer applies is dropped, so it cannot hide a module that grows back.
-    counts = _line_counts()
-    assert sorted(name for name in KNOWN_LONG if counts.get(name, 0) <= MAX_LINES) == []

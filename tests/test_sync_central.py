@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from agent_desk.cli.central import run_central_status
+from agent_desk.cli.sync import run_sync, status_line
 from agent_desk.db.engine import make_engine
 from agent_desk.db.migrate import SCHEMA_HEAD, downgrade
 from agent_desk.domain.enums import SyncConnection
 from agent_desk.sync.central import CentralConfig, central_init, central_status
-from agent_desk.sync.commands import run_central_status, run_sync, status_line
 from agent_desk.sync.cycle import sync_once
 from agent_desk.sync.errors import (
     CentralConfigError,

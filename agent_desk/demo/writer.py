@@ -20,10 +20,9 @@ from datetime import date
 
 from agent_desk.db.bulk_load import BulkLoad, Rows
 from agent_desk.db.engine import Database
+from agent_desk.demo import DEFAULT_SEED
 from agent_desk.demo.batches import BATCH_TABLES, BatchBuilder
 from agent_desk.demo.hospital import ensure_hospital, first_free_record_no
-
-DEFAULT_SEED = 20261123
 
 
 @dataclass(frozen=True)

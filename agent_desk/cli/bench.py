@@ -1,0 +1,65 @@
+"""`agent-desk bench`: measure the performance goals (sync, core, telephony)."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import fields
+from pathlib import Path
+
+from agent_desk.cli.context import Context, Subcommands, positive
+
+
+def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
+    bench = commands.add_parser("bench", help="measure the performance goals")
+    bench.add_argument(
+        "name", nargs="?", help="one benchmark group: sync, core or telephony (default: all)"
+    )
+    bench.add_argument("--json", action="store_true", help="print one JSON object")
+    bench.add_argument(
+        "--patients",
+        type=positive,
+        default=1_000_000,
+        metavar="N",
+        help="patients of the benchmark hospital, and of the first download (1,000,000)",
+    )
+    bench.add_argument(
+        "--bench-dir",
+        metavar="DIR",
+        help="where the benchmark databases are kept (default: a cache folder)",
+    )
+    bench.add_argument(
+        "--url",
+        metavar="URL",
+        help="the central PostgreSQL server to measure against (default: the central.url "
+        "setting if set)",
+    )
+    # No defaults here: SyncSizes holds them, and importing it would slow every start-up.
+    sync_sizes = bench.add_argument_group("sync sizes (default: those the issue states)")
+    for flag, meaning in (
+        ("--records", "follow-up records pushed per round"),
+        ("--changes", "changes timed from one workstation to another"),
+        ("--agents", "concurrent agent processes claiming tasks"),
+        ("--tasks", "tasks in the queue the agents empty"),
+    ):
+        sync_sizes.add_argument(flag, type=positive, metavar="N", help=meaning)
+    return bench
+
+
+def handle(ctx: Context, args: argparse.Namespace) -> int:
+    from agent_desk.bench import BenchOptions, SyncSizes, default_bench_dir, run_benchmarks
+
+    # No server is no error here: the sync group says so, and is skipped when all groups run.
+    has_server = bool(args.url or ctx.settings.get("central.url"))
+    options = BenchOptions(
+        folder=Path(args.bench_dir) if args.bench_dir else default_bench_dir(),
+        patients=args.patients,
+        central=ctx.central_config(args.url or None) if has_server else None,
+        sync=SyncSizes(
+            **{
+                size.name: getattr(args, size.name)
+                for size in fields(SyncSizes)
+                if getattr(args, size.name) is not None
+            }
+        ),
+    )
+    return run_benchmarks(args.name, options, as_json=args.json)

@@ -1,0 +1,38 @@
+"""`agent-desk run`: the workstation window (also what `agent-desk` alone does)."""
+
+from __future__ import annotations
+
+import argparse
+
+from agent_desk.cli.context import CliError, Context, Subcommands, read_password
+
+
+def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
+    run = commands.add_parser("run", help="open the workstation window (the default)")
+    run.add_argument("--user", metavar="NAME", help="log in as NAME without the dialog")
+    run.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password for --user from standard input",
+    )
+    run.add_argument(
+        "--quit-when-ready",
+        action="store_true",
+        help="exit as soon as the window is usable (install check)",
+    )
+    return run
+
+
+def handle(ctx: Context, args: argparse.Namespace) -> int:
+    from agent_desk.ui.app import run_workstation  # Qt is loaded only for the window
+
+    password = read_password(True, False) if args.password_stdin else None
+    if args.password_stdin and not args.user:
+        raise CliError("--password-stdin needs --user NAME")
+    return run_workstation(
+        ctx.data_dir,
+        ctx.settings,
+        user=args.user,
+        password=password,
+        quit_when_ready=args.quit_when_ready,
+    )

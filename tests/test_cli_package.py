@@ -1,0 +1,32 @@
+"""The command line is one module per command group, listed once, and cheap to load."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import agent_desk.cli
+from agent_desk.cli import COMMAND_GROUPS
+
+SHARED = {"__init__", "context"}  # what every group uses; everything else is a group
+
+
+def test_every_module_of_the_command_line_is_a_registered_command_group() -> None:
+    folder = Path(agent_desk.cli.__file__).parent
+    modules = {path.stem for path in folder.glob("*.py")} - SHARED
+    assert modules == set(COMMAND_GROUPS)
+
+
+def test_building_the_parser_loads_none_of_the_handlers_dependencies() -> None:
+    # `agent-desk run` start-up is a benchmark figure: each handler imports its own.
+    heavy = ["PySide6", "pjsua2", "psycopg", "openpyxl", "hl7", "serial", "keyring", "alembic"]
+    heavy += [f"agent_desk.{package}" for package in ("ui", "sync", "services", "bench", "forms")]
+    code = (
+        "import sys; from agent_desk.cli import build_parser; build_parser(); "
+        f"print(sorted(m for m in sys.modules if m.startswith(tuple({heavy!r}))))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
