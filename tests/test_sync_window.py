@@ -10,10 +10,14 @@ from __future__ import annotations
 import socket
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select, text
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QMessageBox
 
 from agent_desk.db import staff as staff_db
 from agent_desk.db.engine import Database
@@ -24,15 +28,18 @@ from agent_desk.domain.enums import (
     Role,
     TaskStatus,
 )
+from agent_desk.domain.phones import PhonePlan
 from agent_desk.domain.views import StaffView
 from agent_desk.paths import DataDir
+from agent_desk.services.calls import CallService
 from agent_desk.settings import Settings
 from agent_desk.sync.central import CentralConfig
 from agent_desk.sync.queue import WorkQueue
 from agent_desk.ui.app import build_main_window
+from agent_desk.ui.call_controller import CallController
 from agent_desk.ui.main_window import MainWindow
 from agent_desk.ui.sync_setup import JOURNAL_NAME, prepare_sync
-from agent_desk.ui.sync_status import SyncHub
+from agent_desk.ui.sync_status import SyncHub, refusal_text
 from tests.test_sync_support import (
     TODAY,
     Cluster,
@@ -117,7 +124,7 @@ def test_a_task_one_nurse_took_is_not_called_by_the_other(
     assert first.sync.may_call(task) is None  # taken for ward3-li; the call may start
     refusal = second.sync.may_call(task)
 
-    assert refusal is not None and "ward3-li" in refusal
+    assert refusal is not None and "ward3-li" in refusal_text(refusal)
     assert first.sync.may_call(task) is None  # asked again: still hers, still live
 
 
@@ -164,7 +171,7 @@ def test_offline_the_window_says_so_and_local_work_goes_on(qtbot, tmp_path: Path
         assert "cannot be reached" in window.sync_label.text()
         assert "Connection refused" in window.sync_label.toolTip()
         refusal = hub.may_call(task)
-        assert refusal is not None and "cannot be reached" in refusal
+        assert refusal is not None and "cannot be reached" in refusal_text(refusal)
 
         window.followup.followup.record_attempt(task, Channel.PHONE, AttemptOutcome.NO_ANSWER)
 
@@ -172,6 +179,64 @@ def test_offline_the_window_says_so_and_local_work_goes_on(qtbot, tmp_path: Path
         assert hub.status.pending >= 1  # kept in the outbox for when the server answers
     finally:
         hub.stop()
+
+
+@contextmanager
+def _silent_server() -> Iterator[int]:
+    """A port that takes the connection and never answers: a server that hangs."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        yield int(listener.getsockname()[1])
+
+
+def _not_called(window: MainWindow) -> QMessageBox | None:
+    boxes = [box for box in window.findChildren(QMessageBox) if box.isVisible()]
+    return boxes[0] if boxes else None
+
+
+def test_dialling_a_task_while_the_server_hangs_keeps_the_window_live(
+    qtbot, tmp_path: Path
+) -> None:
+    db = workstation(tmp_path, "ward")
+    patient = add_patient(db, "R0003")
+    add_task(db, patient)
+    user = _user(db, "zhou")
+    with _silent_server() as port:
+        config = CentralConfig(
+            url=f"postgresql://postgres@127.0.0.1:{port}/central", connect_timeout_s=2
+        )
+        queue = WorkQueue.for_central(config, tmp_path / "queue.json", holder="w", staff_id=None)
+        hub = SyncHub(db, config, queue, interval_s=60, listen=False)
+        window = _window(qtbot, db, tmp_path, user, hub)
+        window.attach_calls(
+            CallController(
+                CallService(db, window.patients.index, PhonePlan(), user.id, user.username),
+                window.patients,
+                window.card,
+                window.call_panel,
+                window.statusBar(),
+                user.username,
+                parent=window,
+            )
+        )
+        try:
+            window.open_patient(patient)
+            ticks: list[bool] = []  # per tick: was the reason still to come?
+            timer = QTimer(window)
+            timer.timeout.connect(lambda: ticks.append(_not_called(window) is None))
+            timer.start(20)
+
+            window.call_action.trigger()  # Ctrl+D, 拨打
+            window.call_action.trigger()  # an impatient second click asks nothing more
+
+            qtbot.waitUntil(lambda: _not_called(window) is not None, timeout=20_000)
+            assert ticks.count(True) >= 2  # the window went on while the server was asked
+            box = _not_called(window)
+            assert box is not None and "cannot be reached" in box.text()
+            assert queue.held() == []
+        finally:
+            hub.stop()
 
 
 @pytest.fixture(scope="module")

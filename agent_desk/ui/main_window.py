@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
@@ -33,7 +34,9 @@ from agent_desk.domain.views import PatientHit, StaffView
 from agent_desk.services.patients import PatientService, SearchProblem
 from agent_desk.services.worklist import WorklistService
 from agent_desk.settings import Settings
+from agent_desk.sync.call_check import CallRefused
 from agent_desk.sync.state import SyncStatus
+from agent_desk.ui.background import Background
 from agent_desk.ui.call_controller import CallController
 from agent_desk.ui.call_panel import CallPanel
 from agent_desk.ui.followup_panel import FollowupPanel
@@ -42,8 +45,10 @@ from agent_desk.ui.patient_card import PatientCardView
 from agent_desk.ui.patient_chooser import PatientChooser
 from agent_desk.ui.sip_status import SipLineStatus
 from agent_desk.ui.sync_review import SyncReviewDialog
-from agent_desk.ui.sync_status import SyncHub, SyncStatusLabel
+from agent_desk.ui.sync_status import SyncHub, SyncStatusLabel, refusal_text
 from agent_desk.ui.worklist_model import Column, WorklistModel
+
+log = logging.getLogger(__name__)
 
 # Roles that work one department's patients only (least privilege); the others see all.
 _DEPARTMENT_BOUND = {Role.NURSE, Role.DOCTOR}
@@ -58,6 +63,7 @@ class MainWindow(QMainWindow):
         settings: Settings,
         followup: FollowupPanel,
         today: Callable[[], date] = date.today,
+        background: Background | None = None,
         parent: Any = None,
     ) -> None:
         super().__init__(parent)
@@ -69,6 +75,8 @@ class MainWindow(QMainWindow):
         self.followup = followup
         self.calls: CallController | None = None
         self.sync: SyncHub | None = None
+        self.background = background or Background()
+        self._claiming: tuple[uuid.UUID, uuid.UUID] | None = None  # (patient, task) asked
         self.setWindowTitle(self.tr("Follow-up workstation"))
         self.resize(1360, 820)
         self.model = WorklistModel(worklist, int(settings.get("worklist.page_size")), self)
@@ -202,7 +210,7 @@ class MainWindow(QMainWindow):
             view_menu.addAction(action)
 
         call_menu = self.call_menu = menu.addMenu(self.tr("&Call"))
-        call_patient = QAction(self.tr("Call this patient"), self)
+        call_patient = self.call_action = QAction(self.tr("Call this patient"), self)
         call_patient.setShortcut(QKeySequence("Ctrl+D"))
         call_patient.triggered.connect(self.call_current_patient)
         call_menu.addAction(call_patient)
@@ -449,16 +457,58 @@ class MainWindow(QMainWindow):
         if card is None:
             self.statusBar().showMessage(self.tr("Open a patient first."), 8000)
             return
-        if self.calls is not None:
-            task = self.card.selected_task()
-            if task is not None and self.sync is not None:
-                # Shared queue: the task is taken (leased) for this workstation, and the
-                # lease checked by the server, before anyone dials.
-                refusal = self.sync.may_call(task.id)
-                if refusal is not None:
-                    QMessageBox.information(self, self.tr("Not called"), refusal)
-                    return
+        if self.calls is None:
+            return
+        task = self.card.selected_task()
+        if task is None or self.sync is None or self.sync.queue is None:
             self.calls.dial_card(card, task.id if task else None)
+            return
+        if self._claiming is not None:
+            self.statusBar().showMessage(self.tr("Still asking the central server…"), 8000)
+            return
+        # Shared queue: the task is taken (leased) for this workstation, and the lease
+        # checked by the server, before anyone dials. That waits on the network: off the
+        # GUI thread, so the window (and a ringing line) stays live meanwhile.
+        claim = self._claiming = (card.id, task.id)
+        self.statusBar().showMessage(self.tr("Asking the central server…"))
+        hub = self.sync
+        self.background.run(
+            self,
+            lambda: hub.may_call(task.id),
+            lambda refused: self._after_claim(claim, refused),
+            lambda error: self._claim_failed(claim, error),
+        )
+
+    def _after_claim(self, claim: tuple[uuid.UUID, uuid.UUID], refused: CallRefused | None) -> None:
+        self._claiming = None
+        self.statusBar().clearMessage()
+        if refused is not None:
+            self._tell_not_called(refusal_text(refused))
+            return
+        card, task = self.card.card, self.card.selected_task()
+        if card is None or task is None or (card.id, task.id) != claim or self.calls is None:
+            # The agent moved on while the server answered: the task is held, not dialled.
+            self.statusBar().showMessage(
+                self.tr("The card changed meanwhile, so nobody was called."), 8000
+            )
+            return
+        self.calls.dial_card(card, task.id)
+
+    def _claim_failed(self, claim: tuple[uuid.UUID, uuid.UUID], error: Exception) -> None:
+        self._claiming = None
+        self.statusBar().clearMessage()
+        log.error("taking task %s failed", claim[1], exc_info=error)
+        self._tell_not_called(
+            self.tr("The central server could not take this task: %1").replace(
+                "%1", str(error).splitlines()[0] if str(error) else type(error).__name__
+            )
+        )
+
+    def _tell_not_called(self, reason: str) -> None:
+        # Not modal: the window goes on (a call may come in) while the reason is read.
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Not called"), reason, parent=self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
 
     # --- central sync ------------------------------------------------------------------
 
