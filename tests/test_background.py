@@ -10,7 +10,8 @@ import shiboken6
 
 from PySide6.QtCore import QObject
 
-from agent_desk.ui.background import Background, Immediate
+from agent_desk.ui.background import Background
+from tests.executors import Immediate
 
 pytestmark = pytest.mark.usefixtures("qapp")
 

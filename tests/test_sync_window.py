@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from unittest.mock import create_autospec
 
 import pytest
 from sqlalchemy import Engine, select, text
@@ -21,10 +22,11 @@ from PySide6.QtWidgets import QMessageBox
 
 from agent_desk.db import staff as staff_db
 from agent_desk.db.engine import Database
-from agent_desk.db.models import FollowupTask, Patient
+from agent_desk.db.models import FollowupTask, Patient, PatientContact
 from agent_desk.domain.enums import (
     AttemptOutcome,
     Channel,
+    ContactRelation,
     Role,
     TaskStatus,
 )
@@ -35,6 +37,7 @@ from agent_desk.services.calls import CallService
 from agent_desk.settings import Settings
 from agent_desk.sync.central import CentralConfig
 from agent_desk.sync.queue import WorkQueue
+from agent_desk.telephony.phone import Phone
 from agent_desk.ui.app import build_main_window
 from agent_desk.ui.call_controller import CallController
 from agent_desk.ui.main_window import MainWindow
@@ -200,8 +203,19 @@ def test_dialling_a_task_while_the_server_hangs_keeps_the_window_live(
 ) -> None:
     db = workstation(tmp_path, "ward")
     patient = add_patient(db, "R0003")
+    with db.write() as session:
+        session.add(
+            PatientContact(
+                patient_id=patient,
+                relation=ContactRelation.SELF,
+                raw_number="13800138000",
+                e164="+8613800138000",
+            )
+        )
     add_task(db, patient)
     user = _user(db, "zhou")
+    # Only dialled if the server granted the task, which it never answers here.
+    phone = create_autospec(Phone, instance=True)
     with _silent_server() as port:
         config = CentralConfig(
             url=f"postgresql://postgres@127.0.0.1:{port}/central", connect_timeout_s=2
@@ -217,6 +231,7 @@ def test_dialling_a_task_while_the_server_hangs_keeps_the_window_live(
                 window.call_panel,
                 window.statusBar(),
                 user.username,
+                phone=phone,
                 parent=window,
             )
         )
@@ -235,6 +250,7 @@ def test_dialling_a_task_while_the_server_hangs_keeps_the_window_live(
             box = _not_called(window)
             assert box is not None and "cannot be reached" in box.text()
             assert queue.held() == []
+            phone.dial.assert_not_called()
         finally:
             hub.stop()
 

@@ -5,8 +5,8 @@ it raised, to a callback on the GUI thread, so that no click waits on the networ
 callbacks belong to an owner (a window, a widget): once the owner is gone, nothing is
 delivered, since a late answer about a closed window has nobody to tell.
 
-The executor is injectable: tests pass Immediate(), which runs the work at once on the
-calling thread, so the result arrives before run() returns.
+The executor is injectable: a test passes one that runs the work at once on the calling
+thread, so the result arrives before run() returns.
 """
 
 from __future__ import annotations
@@ -26,18 +26,6 @@ T = TypeVar("T")
 
 # Enough for a claim and a report at the same time; the work waits, it does not compute.
 WORKERS = 2
-
-
-class Immediate(Executor):
-    """Runs the work on the calling thread, at submit: for tests."""
-
-    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
-        future: Future[T] = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except Exception as exc:
-            future.set_exception(exc)
-        return future
 
 
 class _Delivery(QObject):

@@ -460,6 +460,8 @@ class MainWindow(QMainWindow):
         if self.calls is None:
             return
         task = self.card.selected_task()
+        if not self.calls.can_dial(card):
+            return  # nobody to call: no task is taken for it either
         if task is None or self.sync is None or self.sync.queue is None:
             self.calls.dial_card(card, task.id if task else None)
             return
