@@ -143,6 +143,19 @@ def test_an_incomplete_form_is_refused_naming_what_is_missing_and_nothing_is_wri
     assert len(_all(db, FollowupAttempt)) == attempts
 
 
+def test_the_alert_is_for_supervisors_and_administrators_only(
+    db: Database, hospital: Hospital
+) -> None:
+    service = FollowupService(db)
+    service.submit(
+        FormSubmission(
+            _phq9("several_days"), hospital.patients["wang"], hospital.tasks["wang_due"], None
+        )
+    )
+    assert len(service.alerts_for(Role.SUPERVISOR)) == len(service.alerts_for(Role.ADMIN)) == 1
+    assert service.alerts_for(Role.NURSE) == service.alerts_for(Role.AGENT) == []
+
+
 def test_the_supervisor_sees_the_alert_in_the_window(
     qtbot, db: Database, hospital: Hospital, tmp_path
 ) -> None:

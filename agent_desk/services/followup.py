@@ -25,6 +25,9 @@ from agent_desk.sync.queue import NotHeld
 
 log = logging.getLogger(__name__)
 
+# Who reads which role's alerts; the roles not listed are shown none.
+_ALERT_READERS = {Role.SUPERVISOR: Role.SUPERVISOR, Role.ADMIN: Role.SUPERVISOR}
+
 
 @dataclass(frozen=True)
 class FormSubmission:
@@ -198,6 +201,12 @@ class FollowupService:
             # attempt and record still go up as facts, and the colleague who holds the
             # task now decides its state; the server's row comes back down with pull.
             log.warning("task %s was no longer held when its call was finished", made.task_id)
+
+    def alerts_for(self, reader: Role) -> list[tuple[uuid.UUID, str, AlertSeverity]]:
+        """The open alerts *reader* is shown: what they say about a patient (PHQ-9 item 9,
+        a blood-pressure crisis) is for the supervisors, and the administrators, only."""
+        notified = _ALERT_READERS.get(reader)
+        return [] if notified is None else self.open_alerts(notified)
 
     def open_alerts(self, role: Role) -> list[tuple[uuid.UUID, str, AlertSeverity]]:
         """Alerts raised by forms for *role* that nobody has acknowledged yet."""

@@ -19,7 +19,7 @@ from agent_desk.paths import DataDir
 from agent_desk.services.accounts import AccountService
 from agent_desk.services.followup import FollowupService
 from agent_desk.services.patients import PatientService
-from agent_desk.services.worklist import WorklistService
+from agent_desk.services.worklist import WorklistService, department_scope
 from agent_desk.settings import Settings
 from agent_desk.ui import excepthook
 from agent_desk.ui.background import Background
@@ -62,7 +62,7 @@ def build_main_window(
     window = MainWindow(
         user,
         PatientService(db, settings.phone_plan, PhoneIndex(db)),
-        WorklistService(db),
+        WorklistService(db, department_scope(user)),
         settings,
         followup,
         background=background,

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_desk.db.worklist import WorklistFilter
-from agent_desk.domain.enums import Role, WorklistView
+from agent_desk.domain.enums import WorklistView
 from agent_desk.domain.masking import Identifier
 from agent_desk.domain.views import PatientHit, StaffView
 from agent_desk.services.patients import PatientService, SearchProblem
@@ -49,9 +49,6 @@ from agent_desk.ui.sync_status import SyncHub, SyncStatusLabel, refusal_text
 from agent_desk.ui.worklist_model import Column, WorklistModel
 
 log = logging.getLogger(__name__)
-
-# Roles that work one department's patients only (least privilege); the others see all.
-_DEPARTMENT_BOUND = {Role.NURSE, Role.DOCTOR}
 
 
 class MainWindow(QMainWindow):
@@ -115,9 +112,8 @@ class MainWindow(QMainWindow):
         bar.addWidget(QLabel(self.tr("Department:")))
         self.department_combo = QComboBox()
         self.department_combo.setMinimumWidth(160)
-        bound = self.user.role in _DEPARTMENT_BOUND and self.user.department_id is not None
-        if bound:
-            self.department_combo.addItem(self.user.department_name or "", self.user.department_id)
+        if self._worklist.scope is not None:
+            self.department_combo.addItem(self.user.department_name or "", self._worklist.scope)
             self.department_combo.setEnabled(False)
         else:
             self.department_combo.addItem(self.tr("All departments"), None)
@@ -335,9 +331,7 @@ class MainWindow(QMainWindow):
 
     def _show_alerts(self) -> None:
         """Supervisors see the alerts forms raised for them (PHQ-9 item 9, BP crisis)."""
-        if self.user.role not in (Role.SUPERVISOR, Role.ADMIN):
-            return
-        alerts = self.followup.followup.open_alerts(Role.SUPERVISOR)
+        alerts = self.followup.followup.alerts_for(self.user.role)
         self.alert_label.setText(
             self.tr("Alerts: %1").replace("%1", str(len(alerts))) if alerts else ""
         )
