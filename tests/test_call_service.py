@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from concurrent.futures import Executor, Future
 from dataclasses import replace
 from datetime import timedelta
+
+import pytest
 
 from agent_desk.db import audit, export, staff
 from agent_desk.db.engine import Database
@@ -13,7 +14,14 @@ from agent_desk.db.models import Call, Patient
 from agent_desk.db.phone_index import PhoneIndex
 from agent_desk.domain.enums import AuditAction, CallDirection, RecordingStatus, Role
 from agent_desk.domain.phones import PhonePlan
-from agent_desk.services.calls import CallService, OutboundContext, PopKind
+from agent_desk.services.calls import (
+    CallService,
+    CannotDial,
+    DialRefusal,
+    OutboundContext,
+    PopKind,
+    dial_target,
+)
 from agent_desk.telephony.events import (
     CallerIdPrivacy,
     CallSnapshot,
@@ -21,23 +29,15 @@ from agent_desk.telephony.events import (
     RecordingConsent,
 )
 from tests.builders import Hospital
+from tests.executors import Immediate
 
 
 def _service(db: Database) -> CallService:
     with db.write() as session:
         agent = staff.add_user(session, f"agent{uuid.uuid4().hex[:6]}", "long enough", Role.AGENT)
     return CallService(
-        db, PhoneIndex(db), PhonePlan(area_code="010"), agent.id, "agent7", InlineExecutor()
+        db, PhoneIndex(db), PhonePlan(area_code="010"), agent.id, "agent7", Immediate()
     )
-
-
-class InlineExecutor(Executor):
-    """Runs each write at once, so a test reads what the service just wrote."""
-
-    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
-        future: Future[object] = Future()
-        future.set_result(fn(*args, **kwargs))
-        return future
 
 
 def _ringing(number: str, call_id: str = "c1") -> CallSnapshot:
@@ -225,3 +225,26 @@ def test_a_call_that_never_popped_still_gets_its_row(db: Database, hospital: Hos
         RecordingStatus.NOT_CONNECTED,
     )
     assert row.ended_at is not None
+
+
+def test_click_to_dial_calls_the_patients_own_number(db: Database, hospital: Hospital) -> None:
+    card = _service(db).pop(_ringing("13800138000")).card
+    assert card is not None and dial_target(card) == "+8613800138000"
+
+
+def test_a_patient_who_does_not_wish_to_be_called_is_not_dialled(
+    db: Database, hospital: Hospital
+) -> None:
+    card = _service(db).pop(_ringing("13800138000")).card
+    assert card is not None
+    with pytest.raises(CannotDial) as refused:
+        dial_target(replace(card, consent_call=False))
+    assert refused.value.reason is DialRefusal.NO_CONSENT
+
+
+def test_a_patient_without_a_valid_number_is_not_dialled(db: Database, hospital: Hospital) -> None:
+    card = _service(db).pop(_ringing("13800138000")).card
+    assert card is not None
+    with pytest.raises(CannotDial) as refused:
+        dial_target(replace(card, contacts=()))
+    assert refused.value.reason is DialRefusal.NO_NUMBER

@@ -14,7 +14,12 @@ from agent_desk.db.models import (
 )
 from agent_desk.domain.enums import AttemptOutcome, FeedbackKind, Role, TaskStatus
 from agent_desk.forms import FormState, load_template
-from agent_desk.services.followup import FollowupService, FormSubmission, TaskNotOpen
+from agent_desk.services.followup import (
+    FollowupService,
+    FormIncomplete,
+    FormSubmission,
+    TaskNotOpen,
+)
 from tests.builders import Hospital
 
 CALM = "not_at_all"
@@ -121,6 +126,34 @@ def test_a_closed_task_refuses_and_nothing_is_half_written(
         )
     assert _new_records(db) == []
     assert _all(db, FollowupAlert) == []
+
+
+def test_an_incomplete_form_is_refused_naming_what_is_missing_and_nothing_is_written(
+    db: Database, hospital: Hospital
+) -> None:
+    state = _general("")
+    state.clear("gd_recovery")
+    attempts = len(_all(db, FollowupAttempt))
+    with pytest.raises(FormIncomplete) as refused:
+        FollowupService(db).submit(
+            FormSubmission(state, hospital.patients["wang"], hospital.tasks["wang_due"], None)
+        )
+    assert [problem.link_id for problem in refused.value.problems] == ["gd_recovery"]
+    assert _new_records(db) == []
+    assert len(_all(db, FollowupAttempt)) == attempts
+
+
+def test_the_alert_is_for_supervisors_and_administrators_only(
+    db: Database, hospital: Hospital
+) -> None:
+    service = FollowupService(db)
+    service.submit(
+        FormSubmission(
+            _phq9("several_days"), hospital.patients["wang"], hospital.tasks["wang_due"], None
+        )
+    )
+    assert len(service.alerts_for(Role.SUPERVISOR)) == len(service.alerts_for(Role.ADMIN)) == 1
+    assert service.alerts_for(Role.NURSE) == service.alerts_for(Role.AGENT) == []
 
 
 def test_the_supervisor_sees_the_alert_in_the_window(

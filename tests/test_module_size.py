@@ -21,4 +21,3 @@ def _line_counts() -> dict[str, int]:
 def test_no_module_is_longer_than_the_limit() -> None:
     long = {name: n for name, n in _line_counts().items() if n > MAX_LINES}
     assert long == {}
-

@@ -10,29 +10,42 @@ from __future__ import annotations
 import socket
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+from unittest.mock import create_autospec
 
 import pytest
 from sqlalchemy import Engine, select, text
 
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QMessageBox
+
 from agent_desk.db import staff as staff_db
 from agent_desk.db.engine import Database
-from agent_desk.db.models import FollowupTask, Patient
+from agent_desk.db.models import FollowupTask, Patient, PatientContact
 from agent_desk.domain.enums import (
     AttemptOutcome,
     Channel,
+    ContactRelation,
     Role,
     TaskStatus,
 )
+from agent_desk.domain.phones import PhonePlan
 from agent_desk.domain.views import StaffView
 from agent_desk.paths import DataDir
+from agent_desk.services.calls import CallService
 from agent_desk.settings import Settings
 from agent_desk.sync.central import CentralConfig
 from agent_desk.sync.queue import WorkQueue
+from agent_desk.telephony.phone import Phone
 from agent_desk.ui.app import build_main_window
+from agent_desk.ui.background import Background
+from agent_desk.ui.call_controller import CallController
 from agent_desk.ui.main_window import MainWindow
 from agent_desk.ui.sync_setup import JOURNAL_NAME, prepare_sync
-from agent_desk.ui.sync_status import SyncHub
+from agent_desk.ui.sync_status import SyncHub, refusal_text
+from tests.executors import Held
 from tests.test_sync_support import (
     TODAY,
     Cluster,
@@ -52,8 +65,17 @@ def _user(db: Database, username: str) -> StaffView:
         return staff_db.add_user(session, username, "secret-pass", Role.NURSE)
 
 
-def _window(qtbot, db: Database, folder: Path, user: StaffView, hub: SyncHub) -> MainWindow:
-    window = build_main_window(db, Settings(folder / f"{user.username}.json"), user, hub)
+def _window(
+    qtbot,
+    db: Database,
+    folder: Path,
+    user: StaffView,
+    hub: SyncHub,
+    background: Background | None = None,
+) -> MainWindow:
+    window = build_main_window(
+        db, Settings(folder / f"{user.username}.json"), user, hub, background=background
+    )
     window._today = lambda: TODAY  # the tasks are due on the sync tests' day
     window.reload_worklist()
     qtbot.addWidget(window)
@@ -117,7 +139,7 @@ def test_a_task_one_nurse_took_is_not_called_by_the_other(
     assert first.sync.may_call(task) is None  # taken for ward3-li; the call may start
     refusal = second.sync.may_call(task)
 
-    assert refusal is not None and "ward3-li" in refusal
+    assert refusal is not None and "ward3-li" in refusal_text(refusal)
     assert first.sync.may_call(task) is None  # asked again: still hers, still live
 
 
@@ -164,7 +186,7 @@ def test_offline_the_window_says_so_and_local_work_goes_on(qtbot, tmp_path: Path
         assert "cannot be reached" in window.sync_label.text()
         assert "Connection refused" in window.sync_label.toolTip()
         refusal = hub.may_call(task)
-        assert refusal is not None and "cannot be reached" in refusal
+        assert refusal is not None and "cannot be reached" in refusal_text(refusal)
 
         window.followup.followup.record_attempt(task, Channel.PHONE, AttemptOutcome.NO_ANSWER)
 
@@ -172,6 +194,135 @@ def test_offline_the_window_says_so_and_local_work_goes_on(qtbot, tmp_path: Path
         assert hub.status.pending >= 1  # kept in the outbox for when the server answers
     finally:
         hub.stop()
+
+
+@contextmanager
+def _silent_server() -> Iterator[int]:
+    """A port that takes the connection and never answers: a server that hangs."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        yield int(listener.getsockname()[1])
+
+
+def _not_called(window: MainWindow) -> QMessageBox | None:
+    boxes = [box for box in window.findChildren(QMessageBox) if box.isVisible()]
+    return boxes[0] if boxes else None
+
+
+def _callable_patient(db: Database, record_no: str, number: str) -> uuid.UUID:
+    patient = add_patient(db, record_no)
+    with db.write() as session:
+        session.add(
+            PatientContact(
+                patient_id=patient,
+                relation=ContactRelation.SELF,
+                raw_number=number,
+                e164=f"+86{number}",
+            )
+        )
+    return patient
+
+
+def _with_phone(window: MainWindow, db: Database, user: StaffView) -> Any:
+    """A softphone for the window: a spec'd stand-in, since no call is placed for real."""
+    phone = create_autospec(Phone, instance=True)
+    phone.dial.return_value = "call-1"
+    window.attach_calls(
+        CallController(
+            CallService(db, window.patients.index, PhonePlan(), user.id, user.username),
+            window.patients,
+            window.card,
+            window.call_panel,
+            window.statusBar(),
+            user.username,
+            phone=phone,
+            parent=window,
+        )
+    )
+    return phone
+
+
+def test_dialling_a_task_while_the_server_hangs_keeps_the_window_live(
+    qtbot, tmp_path: Path
+) -> None:
+    db = workstation(tmp_path, "ward")
+    patient = _callable_patient(db, "R0003", "13800138000")
+    add_task(db, patient)
+    user = _user(db, "zhou")
+    with _silent_server() as port:
+        config = CentralConfig(
+            url=f"postgresql://postgres@127.0.0.1:{port}/central", connect_timeout_s=2
+        )
+        queue = WorkQueue.for_central(config, tmp_path / "queue.json", holder="w", staff_id=None)
+        hub = SyncHub(db, config, queue, interval_s=60, listen=False)
+        window = _window(qtbot, db, tmp_path, user, hub)
+        phone = _with_phone(window, db, user)
+        try:
+            window.open_patient(patient)
+            ticks: list[bool] = []  # per tick: was the reason still to come?
+            timer = QTimer(window)
+            timer.timeout.connect(lambda: ticks.append(_not_called(window) is None))
+            timer.start(20)
+
+            window.call_action.trigger()  # Ctrl+D, 拨打
+            window.call_action.trigger()  # an impatient second click asks nothing more
+            assert window.statusBar().currentMessage() == "Still asking the central server…"
+
+            qtbot.waitUntil(lambda: _not_called(window) is not None, timeout=20_000)
+            assert ticks.count(True) >= 2  # the window went on while the server was asked
+            box = _not_called(window)
+            assert box is not None and "cannot be reached" in box.text()
+            assert queue.held() == []
+            phone.dial.assert_not_called()
+        finally:
+            hub.stop()
+
+
+@pytest.fixture
+def slow_claim(
+    qtbot, tmp_path: Path, central: CentralConfig, server: Engine
+) -> Iterator[tuple[MainWindow, Held, Any, uuid.UUID, uuid.UUID]]:
+    """A window on the real central server whose background work waits for release()."""
+    db = workstation(tmp_path, "ward")
+    first = _callable_patient(db, "R0004", "13800138000")
+    task = add_task(db, first)
+    second = _callable_patient(db, "R0005", "13900139000")
+    add_task(db, second)  # also callable: only the claim's own patient may be dialled
+    user = _user(db, "wu")
+    settle(db, central)
+    executor = Held()
+    hub = _hub(db, central, server, tmp_path, "ward3-wu")
+    window = _window(qtbot, db, tmp_path, user, hub, Background(executor))
+    phone = _with_phone(window, db, user)
+    window.open_patient(first)
+    yield window, executor, phone, task, second
+    hub.stop()
+
+
+def test_the_task_is_dialled_once_the_server_grants_it(slow_claim) -> None:
+    window, executor, phone, task, _second = slow_claim
+    window.call_action.trigger()
+    phone.dial.assert_not_called()  # not before the server has answered
+
+    executor.release()
+
+    phone.dial.assert_called_once_with("13800138000")
+    assert window.sync is not None and window.sync.queue is not None
+    assert [held.task_id for held in window.sync.queue.held()] == [task]
+
+
+def test_a_card_changed_while_the_task_was_taken_is_not_dialled(slow_claim) -> None:
+    window, executor, phone, _task, second = slow_claim
+    window.call_action.trigger()
+    window.open_patient(second)  # the agent moved on while the server was asked
+
+    executor.release()
+
+    phone.dial.assert_not_called()
+    assert window.statusBar().currentMessage() == (
+        "The card changed meanwhile, so nobody was called."
+    )
 
 
 @pytest.fixture(scope="module")

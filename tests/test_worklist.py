@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from agent_desk.db.engine import Database
 from agent_desk.db.worklist import WorklistFilter
-from agent_desk.domain.enums import WorklistView
-from agent_desk.services.worklist import WorklistService
+from agent_desk.domain.enums import Role, WorklistView
+from agent_desk.domain.views import StaffView
+from agent_desk.services.worklist import WorklistService, department_scope
 from tests.builders import Hospital, add_patient, add_task
 from tests.conftest import TODAY
 
@@ -30,6 +32,27 @@ def test_overdue_and_done_views(db: Database, hospital: Hospital) -> None:
 def test_department_filter(db: Database, hospital: Hospital) -> None:
     flt = WorklistFilter(WorklistView.ALL_OPEN, TODAY, hospital.orthopaedics)
     assert _task_ids(db, flt) == [hospital.tasks["li_overdue"]]
+
+
+def test_a_department_bound_worklist_shows_only_that_department(
+    db: Database, hospital: Hospital
+) -> None:
+    scoped = WorklistService(db, hospital.orthopaedics)
+    everything = WorklistFilter(WorklistView.ALL_OPEN, TODAY)  # asks for all departments
+    assert [row.task_id for row in scoped.page(everything, 100, None)] == [
+        hospital.tasks["li_overdue"]
+    ]
+    assert scoped.count(everything) == 1
+    assert [dept.id for dept in scoped.departments()] == [hospital.orthopaedics]
+
+
+def test_nurses_and_doctors_are_bound_to_their_department(hospital: Hospital) -> None:
+    def user(role: Role) -> StaffView:
+        return StaffView(uuid.uuid4(), "u", "U", role, hospital.orthopaedics, "骨科", True)
+
+    assert department_scope(user(Role.NURSE)) == hospital.orthopaedics
+    assert department_scope(user(Role.DOCTOR)) == hospital.orthopaedics
+    assert department_scope(user(Role.SUPERVISOR)) is None
 
 
 def test_rows_carry_name_phone_and_attempt_count(db: Database, hospital: Hospital) -> None:

@@ -27,6 +27,7 @@ from agent_desk.db.phone_index import PhoneIndex
 from agent_desk.domain.enums import AuditAction, ContactRelation, RecordingStatus
 from agent_desk.domain.phones import PhonePlan, try_normalise
 from agent_desk.domain.views import ContactView, PatientCard, PatientHit, TaskView
+from agent_desk.errors import UserError
 from agent_desk.telephony.events import CallSnapshot, RecordingConsent
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,30 @@ class OutboundContext:
 
     patient_id: uuid.UUID
     task_id: uuid.UUID | None
+
+
+class DialRefusal(StrEnum):
+    """Why click-to-dial does not call the patient on the card."""
+
+    NO_NUMBER = "no_number"  # no valid phone number on the card
+    NO_CONSENT = "no_consent"  # the patient does not wish to be called
+
+
+class CannotDial(UserError):
+    def __init__(self, reason: DialRefusal) -> None:
+        super().__init__(f"the patient cannot be dialled: {reason.value}")
+        self.reason = reason
+
+
+def dial_target(card: PatientCard) -> str:
+    """The number click-to-dial calls: the card's first valid one (nobody types a digit),
+    unless the patient has none or does not wish to be called (raises CannotDial)."""
+    number = next((contact.e164 for contact in card.contacts if contact.e164), None)
+    if number is None:
+        raise CannotDial(DialRefusal.NO_NUMBER)
+    if not card.consent_call:
+        raise CannotDial(DialRefusal.NO_CONSENT)
+    return number
 
 
 class CallService:

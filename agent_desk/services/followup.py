@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
@@ -15,7 +15,8 @@ from agent_desk.db.engine import Database
 from agent_desk.db.followup import AttemptMade, AttemptResult, TaskNotOpen
 from agent_desk.db.models import FollowupTask
 from agent_desk.domain.enums import AlertSeverity, AttemptOutcome, Channel, Role
-from agent_desk.forms import FormState, extract_feedback
+from agent_desk.errors import UserError
+from agent_desk.forms import AnswerProblem, FormState, extract_feedback
 from agent_desk.plans.calendar import local_date
 from agent_desk.plans.rates import RateRow, compute_rates
 from agent_desk.plans.retry import RetryPolicy
@@ -23,6 +24,9 @@ from agent_desk.sync.capture import leave_to_server
 from agent_desk.sync.queue_errors import NotHeld
 
 log = logging.getLogger(__name__)
+
+# Who reads which role's alerts; the roles not listed are shown none.
+_ALERT_READERS = {Role.SUPERVISOR: Role.SUPERVISOR, Role.ADMIN: Role.SUPERVISOR}
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,14 @@ class FormSubmission:
     outcome: AttemptOutcome = AttemptOutcome.REACHED
     channel: Channel = Channel.PHONE
     call_id: uuid.UUID | None = None
+
+
+class FormIncomplete(UserError):
+    """The form cannot be stored as it is: required answers missing or answers refused."""
+
+    def __init__(self, problems: Sequence[AnswerProblem]) -> None:
+        super().__init__("the form is not complete: " + "; ".join(map(str, problems)))
+        self.problems = tuple(problems)
 
 
 @dataclass(frozen=True)
@@ -109,8 +121,11 @@ class FollowupService:
 
     def submit(self, form: FormSubmission) -> SubmitResult:
         """The completed form, its attempt and the task's new state, feedback and alerts:
-        one transaction, so a crash leaves all of it or none (raises TaskNotOpen)."""
+        one transaction, so a crash leaves all of it or none (raises FormIncomplete,
+        TaskNotOpen). Whoever submits, window or command line, the form must be complete."""
         state = form.state
+        if state.checked.problems:
+            raise FormIncomplete(state.checked.problems)
         template = state.template
         result = state.score()
         answers = state.record_answers()
@@ -187,6 +202,12 @@ class FollowupService:
             # task now decides its state; the server's row comes back down with pull.
             log.warning("task %s was no longer held when its call was finished", made.task_id)
 
+    def alerts_for(self, reader: Role) -> list[tuple[uuid.UUID, str, AlertSeverity]]:
+        """The open alerts *reader* is shown: what they say about a patient (PHQ-9 item 9,
+        a blood-pressure crisis) is for the supervisors, and the administrators, only."""
+        notified = _ALERT_READERS.get(reader)
+        return [] if notified is None else self.open_alerts(notified)
+
     def open_alerts(self, role: Role) -> list[tuple[uuid.UUID, str, AlertSeverity]]:
         """Alerts raised by forms for *role* that nobody has acknowledged yet."""
         with self._db.read() as session:
@@ -208,4 +229,11 @@ class FollowupService:
         return compute_rates(rows)
 
 
-__all__ = ["AttemptResult", "FollowupService", "FormSubmission", "SubmitResult", "TaskNotOpen"]
+__all__ = [
+    "AttemptResult",
+    "FollowupService",
+    "FormIncomplete",
+    "FormSubmission",
+    "SubmitResult",
+    "TaskNotOpen",
+]

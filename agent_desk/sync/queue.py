@@ -25,10 +25,11 @@ small journal file beside the local database. The rules:
 The journal (agent_desk.sync.queue_journal) is the whole offline state of the queue:
 the leases held, the completions waiting to be sent, and those the server refused.
 
-Thread-safety: the methods may be called from any one background thread plus readers
-(held(), pending(), refused()) on the GUI thread; state is guarded by a lock, and no
-lock is held while waiting on the network except the one that keeps two sends of the
-same completion apart.
+Thread-safety: the methods may be called from background threads at once (the sync
+thread tends the leases while a claim runs on the window's background helper) and the
+readers (held(), pending(), refused()) from the GUI thread; state is guarded by a lock and
+checked again after each network call, and no lock is held while waiting on the network
+except the one that keeps two sends of the same completion apart.
 """
 
 from __future__ import annotations

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import sys
-import threading
 
 from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -20,9 +19,10 @@ from agent_desk.paths import DataDir
 from agent_desk.services.accounts import AccountService
 from agent_desk.services.followup import FollowupService
 from agent_desk.services.patients import PatientService
-from agent_desk.services.worklist import WorklistService
+from agent_desk.services.worklist import WorklistService, department_scope
 from agent_desk.settings import Settings
 from agent_desk.ui import excepthook
+from agent_desk.ui.background import Background
 from agent_desk.ui.followup_panel import AUTOSAVE_MS, FollowupPanel
 from agent_desk.ui.i18n import install_translators
 from agent_desk.ui.login_dialog import LoginDialog
@@ -43,6 +43,7 @@ def build_main_window(
     user: StaffView,
     sync: SyncHub | None = None,
     autosave_ms: int = AUTOSAVE_MS,
+    background: Background | None = None,
 ) -> MainWindow:
     language = "en" if settings.get("ui.language") == "en" else "zh"
     drafts = DraftStore(settings.path.parent / "drafts")
@@ -61,9 +62,10 @@ def build_main_window(
     window = MainWindow(
         user,
         PatientService(db, settings.phone_plan, PhoneIndex(db)),
-        WorklistService(db),
+        WorklistService(db, department_scope(user)),
         settings,
         followup,
+        background=background,
     )
     if sync is not None:
         window.attach_sync(sync)
@@ -138,7 +140,8 @@ def _run(
         staff = dialog.user
     # Before the window: from the first edit on, changes are captured for the server.
     sync, sync_warning = prepare_sync(db, settings, data_dir, staff)
-    window = build_main_window(db, settings, staff, sync)
+    background = Background()
+    window = build_main_window(db, settings, staff, sync, background=background)
     window.show()
     if sync is not None:
         sync.start()
@@ -168,10 +171,16 @@ def _run(
         # or SIGHUP, which QuitOnSignals handles.
         app.commitDataRequest.connect(lambda _manager: leave_session())
     # Once the window is up, off the GUI thread: warm before the first call comes in.
-    warm_up = threading.Thread(
-        target=window.patients.index.warm_up, name="phone-index-warm-up", daemon=True
+    QTimer.singleShot(
+        WARM_UP_DELAY_MS,
+        lambda: background.run(
+            window,
+            window.patients.index.warm_up,
+            lambda _done: log.info("phone lookup warmed up"),
+            # Only slower: the first call reads from the disk what the warm-up would have.
+            lambda error: log.warning("phone lookup warm-up failed: %s", error),
+        ),
     )
-    QTimer.singleShot(WARM_UP_DELAY_MS, warm_up.start)
     log.info("workstation ready for %s", staff.username)
     if quit_when_ready:
         QTimer.singleShot(0, app.quit)
@@ -179,6 +188,7 @@ def _run(
         return app.exec()
     finally:
         telephony.stop()
+        background.shutdown()
         if sync is not None:
             sync.stop()
         db.dispose()

@@ -22,10 +22,13 @@ from agent_desk.domain.phones import dialable
 from agent_desk.domain.views import PatientCard
 from agent_desk.services.calls import (
     CallService,
+    CannotDial,
+    DialRefusal,
     OutboundContext,
     PopKind,
     ScreenPop,
     calling_relative,
+    dial_target,
 )
 from agent_desk.services.patients import PatientService
 from agent_desk.telephony.events import (
@@ -255,22 +258,33 @@ class CallController(QObject):
 
     # --- commands from the agent -----------------------------------------------------
 
-    def dial_card(self, card: PatientCard, task_id: Any = None) -> str | None:
-        """Click-to-dial: the card's first reachable number; nobody types a digit."""
+    def can_dial(self, card: PatientCard) -> bool:
+        """Whether dial_card would call this patient; if not, the status bar says why."""
         if self.phone is None:
             self._status.showMessage(self.tr("No softphone is running."), 8000)
+            return False
+        try:
+            dial_target(card)
+        except CannotDial as refused:
+            self._status.showMessage(self._refusal_text(refused.reason), 8000)
+            return False
+        return True
+
+    def dial_card(self, card: PatientCard, task_id: Any = None) -> str | None:
+        """Click-to-dial: the card's first reachable number; nobody types a digit."""
+        if not self.can_dial(card):
             return None
-        number = next((c.e164 for c in card.contacts if c.e164), None)
-        if number is None:
-            self._status.showMessage(self.tr("This patient has no valid phone number."), 8000)
-            return None
-        if not card.consent_call:
-            self._status.showMessage(self.tr("This patient does not wish to be called."), 8000)
-            return None
-        call_id = self._dial(dialable(number, self._dial_prefix))
+        call_id = self._dial(dialable(dial_target(card), self._dial_prefix))
         if call_id is not None:
             self.calls.expect_outbound(call_id, OutboundContext(card.id, task_id))
         return call_id
+
+    def _refusal_text(self, reason: DialRefusal) -> str:
+        match reason:
+            case DialRefusal.NO_NUMBER:
+                return self.tr("This patient has no valid phone number.")
+            case DialRefusal.NO_CONSENT:
+                return self.tr("This patient does not wish to be called.")
 
     def dial_number(self, number: str) -> str | None:
         if self.phone is None:

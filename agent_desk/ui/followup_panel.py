@@ -42,7 +42,12 @@ from agent_desk.forms import (
     TemplateLibrary,
 )
 from agent_desk.forms.scripts import ScriptFacts, facts_for, fill_script
-from agent_desk.services.followup import FollowupService, FormSubmission, TaskNotOpen
+from agent_desk.services.followup import (
+    FollowupService,
+    FormIncomplete,
+    FormSubmission,
+    TaskNotOpen,
+)
 from agent_desk.ui.form_view import FormView, NumberKeys
 from agent_desk.ui.labels import label
 
@@ -284,11 +289,6 @@ class FollowupPanel(QWidget):
             return
         outcome = AttemptOutcome(self.outcome.currentData())
         state = self.view.state
-        if outcome is AttemptOutcome.REACHED and not state.can_submit:
-            self.notice.setText(
-                self.tr("Not yet complete: %1").replace("%1", self.view.problems_text())
-            )
-            return
         try:
             if outcome is AttemptOutcome.REACHED:
                 result: object = self.followup.submit(
@@ -312,6 +312,10 @@ class FollowupPanel(QWidget):
             else:
                 self.notice.setText(self.tr("An unsuccessful attempt needs a task."))
                 return
+        except FormIncomplete as exc:
+            problems = "; ".join(p.message(self.language) for p in exc.problems)
+            self.notice.setText(self.tr("Not yet complete: %1").replace("%1", problems))
+            return
         except TaskNotOpen as exc:
             self.notice.setText(str(exc))
             return

@@ -278,9 +278,6 @@ class FormView(QWidget):
         self.alert_label.setText("\n".join(alerts))
         self.alert_label.setVisible(bool(alerts))
 
-    def problems_text(self) -> str:
-        return "; ".join(p.message(self.language) for p in self.state.missing_required())
-
 
 def _combo() -> QComboBox:
     # Sized by a fixed number of characters, not by the longest answer, so that every

@@ -2,38 +2,35 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, Qt
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QHeaderView,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMessageBox,
     QSplitter,
-    QTableView,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from agent_desk.db.worklist import WorklistFilter
-from agent_desk.domain.enums import Role, WorklistView
+from agent_desk.domain.enums import WorklistView
 from agent_desk.domain.masking import Identifier
 from agent_desk.domain.views import PatientHit, StaffView
 from agent_desk.services.patients import PatientService, SearchProblem
 from agent_desk.services.worklist import WorklistService
 from agent_desk.settings import Settings
+from agent_desk.sync.call_check import CallRefused
 from agent_desk.sync.state import SyncStatus
+from agent_desk.ui.background import Background
 from agent_desk.ui.call_controller import CallController
 from agent_desk.ui.call_panel import CallPanel
 from agent_desk.ui.followup_panel import FollowupPanel
@@ -42,11 +39,12 @@ from agent_desk.ui.patient_card import PatientCardView
 from agent_desk.ui.patient_chooser import PatientChooser
 from agent_desk.ui.sip_status import SipLineStatus
 from agent_desk.ui.sync_review import SyncReviewDialog
-from agent_desk.ui.sync_status import SyncHub, SyncStatusLabel
-from agent_desk.ui.worklist_model import Column, WorklistModel
+from agent_desk.ui.sync_status import SyncHub, SyncStatusLabel, refusal_text
+from agent_desk.ui.window_menus import build_menus
+from agent_desk.ui.worklist_model import WorklistModel
+from agent_desk.ui.worklist_pane import WorklistFilterBar, WorklistTable
 
-# Roles that work one department's patients only (least privilege); the others see all.
-_DEPARTMENT_BOUND = {Role.NURSE, Role.DOCTOR}
+log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
@@ -58,6 +56,7 @@ class MainWindow(QMainWindow):
         settings: Settings,
         followup: FollowupPanel,
         today: Callable[[], date] = date.today,
+        background: Background | None = None,
         parent: Any = None,
     ) -> None:
         super().__init__(parent)
@@ -69,79 +68,40 @@ class MainWindow(QMainWindow):
         self.followup = followup
         self.calls: CallController | None = None
         self.sync: SyncHub | None = None
+        self.background = background or Background()
+        self._claiming: tuple[uuid.UUID, uuid.UUID] | None = None  # (patient, task) asked
         self.setWindowTitle(self.tr("Follow-up workstation"))
         self.resize(1360, 820)
         self.model = WorklistModel(worklist, int(settings.get("worklist.page_size")), self)
         self._build_toolbar()
         self._build_body()
-        self._build_menus()
+        menus = build_menus(self, settings)
+        self.call_menu, self.call_action = menus.call_menu, menus.call_action
+        self.dnd_action, self.auto_answer_action = menus.dnd_action, menus.auto_answer_action
         self._build_status()
         self.reload_worklist()
 
     # --- layout ------------------------------------------------------------------------
 
     def _build_toolbar(self) -> None:
-        bar = QToolBar(self.tr("Search"))
-        bar.setMovable(False)
-        self.addToolBar(bar)
-        self.search_box = QLineEdit()
-        self.search_box.setPlaceholderText(self.tr("Phone number, name or record number  (Ctrl+F)"))
-        self.search_box.setClearButtonEnabled(True)
-        self.search_box.setMinimumWidth(360)
+        scope = self._worklist.scope
+        self.filter_bar = WorklistFilterBar(
+            self._worklist.departments() if scope is None else [],
+            None if scope is None else (scope, self.user.department_name or ""),
+            self,
+        )
+        self.addToolBar(self.filter_bar)
+        self.search_box = self.filter_bar.search_box
+        self.view_combo = self.filter_bar.view_combo
+        self.department_combo = self.filter_bar.department_combo
         self.search_box.returnPressed.connect(self.run_search)
-        bar.addWidget(self.search_box)
-        bar.addSeparator()
-        bar.addWidget(QLabel(self.tr("Show:")))
-        self.view_combo = QComboBox()
-        self._views = [
-            (WorklistView.DUE, self.tr("Due today")),
-            (WorklistView.OVERDUE, self.tr("Overdue")),
-            (WorklistView.ALL_OPEN, self.tr("All open")),
-            (WorklistView.DONE, self.tr("Done")),
-            (WorklistView.TOMORROW, self.tr("Due tomorrow")),
-        ]
-        for view, text in self._views:
-            self.view_combo.addItem(text, view)
         self.view_combo.currentIndexChanged.connect(self.reload_worklist)
-        bar.addWidget(self.view_combo)
-        bar.addWidget(QLabel(self.tr("Department:")))
-        self.department_combo = QComboBox()
-        self.department_combo.setMinimumWidth(160)
-        bound = self.user.role in _DEPARTMENT_BOUND and self.user.department_id is not None
-        if bound:
-            self.department_combo.addItem(self.user.department_name or "", self.user.department_id)
-            self.department_combo.setEnabled(False)
-        else:
-            self.department_combo.addItem(self.tr("All departments"), None)
-            for dept in self._worklist.departments():
-                self.department_combo.addItem(dept.name, dept.id)
         self.department_combo.currentIndexChanged.connect(self.reload_worklist)
-        bar.addWidget(self.department_combo)
 
     def _build_body(self) -> None:
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in (
-            (Column.PRIORITY, 56),
-            (Column.DUE, 170),  # the date and how late it is (逾期 N 天)
-            (Column.NAME, 110),  # the name and 草稿 when a draft waits
-            (Column.RECORD_NO, 100),
-            (Column.PHONE, 100),
-            (Column.DEPARTMENT, 100),
-            (Column.PLAN, 100),
-            (Column.ATTEMPTS, 56),
-        ):
-            self.table.setColumnWidth(column, width)
-        header.setStretchLastSection(True)
-        self.table.selectionModel().selectionChanged.connect(self._on_row_selected)
+        self.table = WorklistTable(self.model)
+        self.table.patient_chosen.connect(self.open_patient)
         splitter.addWidget(self.table)
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -158,7 +118,7 @@ class MainWindow(QMainWindow):
         self.card.card_shown.connect(
             lambda card: self.followup.open_for(card, self.card.selected_task())
         )
-        self.card.card_shown.connect(lambda _card: self._highlight_card_row())
+        self.card.card_shown.connect(lambda card: self.table.highlight_patient(card.id))
         self.card.task_selected.connect(self._on_task_selected)
         self.card.cleared.connect(self.followup.close_form)
         self.followup.submitted.connect(self._after_submit)
@@ -166,73 +126,6 @@ class MainWindow(QMainWindow):
         splitter.addWidget(right)
         splitter.setSizes([760, 600])
         self.setCentralWidget(splitter)
-
-    def _build_menus(self) -> None:
-        menu = self.menuBar()
-        file_menu = menu.addMenu(self.tr("&File"))
-        quit_action = QAction(self.tr("&Quit"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-
-        view_menu = menu.addMenu(self.tr("&Worklist"))
-        find = QAction(self.tr("Find patient"), self)
-        find.setShortcuts([QKeySequence("Ctrl+F"), QKeySequence("F3")])
-        find.triggered.connect(self.focus_search)
-        view_menu.addAction(find)
-        refresh = QAction(self.tr("Refresh"), self)
-        refresh.setShortcut(QKeySequence("F5"))
-        refresh.triggered.connect(self.reload_worklist)
-        view_menu.addAction(refresh)
-        go_list = QAction(self.tr("Go to worklist"), self)
-        go_list.setShortcut(QKeySequence("Ctrl+L"))
-        go_list.triggered.connect(self.table.setFocus)
-        view_menu.addAction(go_list)
-        next_patient = QAction(self.tr("Next patient"), self)
-        next_patient.setShortcut(QKeySequence("Ctrl+N"))
-        next_patient.triggered.connect(self.open_next_task)
-        view_menu.addAction(next_patient)
-        view_menu.addSeparator()
-        for number, (_view, text) in enumerate(self._views, start=1):
-            action = QAction(text, self)
-            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
-            action.triggered.connect(
-                lambda _checked=False, index=number - 1: self.view_combo.setCurrentIndex(index)
-            )
-            view_menu.addAction(action)
-
-        call_menu = self.call_menu = menu.addMenu(self.tr("&Call"))
-        call_patient = QAction(self.tr("Call this patient"), self)
-        call_patient.setShortcut(QKeySequence("Ctrl+D"))
-        call_patient.triggered.connect(self.call_current_patient)
-        call_menu.addAction(call_patient)
-        dial = QAction(self.tr("Dial a number…"), self)
-        dial.setShortcut(QKeySequence("Ctrl+Shift+D"))
-        dial.triggered.connect(self.dial_number)
-        call_menu.addAction(dial)
-        transfer = QAction(self.tr("Attended transfer to the call on hold"), self)
-        transfer.triggered.connect(
-            lambda: self.calls is not None and self.calls.attended_transfer()
-        )
-        call_menu.addAction(transfer)
-        call_menu.addSeparator()
-        self.dnd_action = self._setting_toggle(self.tr("Do not disturb"), "call.do_not_disturb")
-        self.auto_answer_action = self._setting_toggle(
-            self.tr("Answer calls automatically (headset)"), "call.auto_answer"
-        )
-        call_menu.addAction(self.dnd_action)
-        call_menu.addAction(self.auto_answer_action)
-
-        settings_menu = menu.addMenu(self.tr("&Settings"))
-        language_menu = settings_menu.addMenu(self.tr("Language"))
-        group = QActionGroup(self)
-        current = self._settings.get("ui.language")
-        for code, name in (("zh_CN", "中文（简体）"), ("en", "English")):
-            action = QAction(name, self, checkable=True)
-            action.setChecked(code == current)
-            action.triggered.connect(lambda _checked=False, c=code: self._set_language(c))
-            group.addAction(action)
-            language_menu.addAction(action)
 
     def _build_status(self) -> None:
         who = f"{self.user.display_name} · {label(self.user.role)}"
@@ -255,11 +148,7 @@ class MainWindow(QMainWindow):
     # --- behaviour ---------------------------------------------------------------------
 
     def current_filter(self) -> WorklistFilter:
-        return WorklistFilter(
-            view=WorklistView(self.view_combo.currentData()),
-            today=self._today(),
-            department_id=self.department_combo.currentData(),
-        )
+        return self.filter_bar.current_filter(self._today())
 
     def reload_worklist(self) -> None:
         flt = self.current_filter()
@@ -320,16 +209,9 @@ class MainWindow(QMainWindow):
         self.patients.record_unmask(patient_id, identifier, self.user.username)
         self.card.reveal(identifier)
 
-    def _on_row_selected(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
-        indexes = selected.indexes()
-        if indexes:
-            self.open_patient(self.model.row_at(indexes[0].row()).patient_id)
-
     def _show_alerts(self) -> None:
         """Supervisors see the alerts forms raised for them (PHQ-9 item 9, BP crisis)."""
-        if self.user.role not in (Role.SUPERVISOR, Role.ADMIN):
-            return
-        alerts = self.followup.followup.open_alerts(Role.SUPERVISOR)
+        alerts = self.followup.followup.alerts_for(self.user.role)
         self.alert_label.setText(
             self.tr("Alerts: %1").replace("%1", str(len(alerts))) if alerts else ""
         )
@@ -339,23 +221,9 @@ class MainWindow(QMainWindow):
         if self.card.card is not None:
             self.followup.open_for(self.card.card, task)  # type: ignore[arg-type]
 
-    def _selected_row(self) -> int | None:
-        indexes = self.table.selectionModel().selectedRows()
-        return indexes[0].row() if indexes else None
-
     def _highlight_card_row(self) -> None:
-        """The highlighted row is the patient on the card (opened from a search or a call
-        too), or none; the card is not opened again for it."""
         card = self.card.card
-        patient = card.id if card is not None else None
-        current = self._selected_row()
-        if current is not None and self.model.row_at(current).patient_id == patient:
-            return
-        rows = range(self.model.rowCount()) if patient is not None else range(0)
-        found = next((r for r in rows if self.model.row_at(r).patient_id == patient), -1)
-        self._select_quietly(found)
-        if found >= 0:
-            self.table.scrollTo(self.model.index(found, 0))
+        self.table.highlight_patient(card.id if card is not None else None)
 
     def _show_drafts(self) -> None:
         """Forms left unfinished (a crash, a power cut, another patient first) are offered:
@@ -375,7 +243,7 @@ class MainWindow(QMainWindow):
 
     def open_next_task(self) -> bool:
         """下一位: the row after the highlighted one (the first when none is), with its card."""
-        row = self._selected_row()
+        row = self.table.selected_row()
         following = 0 if row is None else row + 1
         if following >= self.model.rowCount() and self.model.canFetchMore():
             self.model.fetchMore()
@@ -389,44 +257,20 @@ class MainWindow(QMainWindow):
         """The worklist moves on: the next task opens, unless a call is still going on
         (the card stays with the patient on the line; Ctrl+N moves on after it)."""
         card = self.card.card
-        row = self._selected_row()
+        row = self.table.selected_row()
         done = self.model.row_at(row).task_id if row is not None else None
         self.reload_worklist()
         talking = self.calls is not None and self.calls.current_line() is not None
         if row is not None and not talking:
             # The submitted task has usually left the list, so the next one is in its place.
             still_listed = row < self.model.rowCount() and self.model.row_at(row).task_id == done
-            self._select_quietly(row if still_listed else row - 1)
+            self.table.select_quietly(row if still_listed else row - 1)
             if self.open_next_task():
                 self.statusBar().showMessage(self.tr("Follow-up saved. Next patient."), 8000)
                 return
         if card is not None:
             self.open_patient(card.id)
         self.statusBar().showMessage(self.tr("Follow-up saved."), 8000)
-
-    def _select_quietly(self, row: int) -> None:
-        """Highlight a row (or none, below 0) without opening its card."""
-        selection = self.table.selectionModel()
-        blocked = selection.blockSignals(True)
-        self.table.clearSelection()
-        if 0 <= row < self.model.rowCount():
-            self.table.selectRow(row)
-        selection.blockSignals(blocked)
-
-    def _setting_toggle(self, text: str, key: str) -> QAction:
-        action = QAction(text, self, checkable=True)
-        action.setChecked(bool(self._settings.get(key)))
-        action.toggled.connect(lambda on: self._toggle(key, on))
-        return action
-
-    def _toggle(self, key: str, on: bool) -> None:
-        self._settings.set(key, "true" if on else "false")
-        if self.calls is None:
-            return
-        if key == "call.do_not_disturb":
-            self.calls.set_do_not_disturb(on)
-        else:
-            self.calls.set_auto_answer(on)
 
     def attach_calls(self, controller: CallController) -> None:
         self.calls = controller
@@ -449,16 +293,60 @@ class MainWindow(QMainWindow):
         if card is None:
             self.statusBar().showMessage(self.tr("Open a patient first."), 8000)
             return
-        if self.calls is not None:
-            task = self.card.selected_task()
-            if task is not None and self.sync is not None:
-                # Shared queue: the task is taken (leased) for this workstation, and the
-                # lease checked by the server, before anyone dials.
-                refusal = self.sync.may_call(task.id)
-                if refusal is not None:
-                    QMessageBox.information(self, self.tr("Not called"), refusal)
-                    return
+        if self.calls is None:
+            return
+        task = self.card.selected_task()
+        if not self.calls.can_dial(card):
+            return  # nobody to call: no task is taken for it either
+        if task is None or self.sync is None or self.sync.queue is None:
             self.calls.dial_card(card, task.id if task else None)
+            return
+        if self._claiming is not None:
+            self.statusBar().showMessage(self.tr("Still asking the central server…"), 8000)
+            return
+        # Shared queue: the task is taken (leased) for this workstation, and the lease
+        # checked by the server, before anyone dials. That waits on the network: off the
+        # GUI thread, so the window (and a ringing line) stays live meanwhile.
+        claim = self._claiming = (card.id, task.id)
+        self.statusBar().showMessage(self.tr("Asking the central server…"))
+        hub = self.sync
+        self.background.run(
+            self,
+            lambda: hub.may_call(task.id),
+            lambda refused: self._after_claim(claim, refused),
+            lambda error: self._claim_failed(claim, error),
+        )
+
+    def _after_claim(self, claim: tuple[uuid.UUID, uuid.UUID], refused: CallRefused | None) -> None:
+        self._claiming = None
+        self.statusBar().clearMessage()
+        if refused is not None:
+            self._tell_not_called(refusal_text(refused))
+            return
+        card, task = self.card.card, self.card.selected_task()
+        if card is None or task is None or (card.id, task.id) != claim or self.calls is None:
+            # The agent moved on while the server answered: the task is held, not dialled.
+            self.statusBar().showMessage(
+                self.tr("The card changed meanwhile, so nobody was called."), 8000
+            )
+            return
+        self.calls.dial_card(card, task.id)
+
+    def _claim_failed(self, claim: tuple[uuid.UUID, uuid.UUID], error: Exception) -> None:
+        self._claiming = None
+        self.statusBar().clearMessage()
+        log.error("taking task %s failed", claim[1], exc_info=error)
+        self._tell_not_called(
+            self.tr("The central server could not take this task: %1").replace(
+                "%1", str(error).splitlines()[0] if str(error) else type(error).__name__
+            )
+        )
+
+    def _tell_not_called(self, reason: str) -> None:
+        # Not modal: the window goes on (a call may come in) while the reason is read.
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Not called"), reason, parent=self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
 
     # --- central sync ------------------------------------------------------------------
 
@@ -485,19 +373,11 @@ class MainWindow(QMainWindow):
     def _refresh_keeping_selection(self) -> None:
         """Colleagues' changes came in: the list shows them, and the row the agent is on
         stays selected (without opening the card again: that is an audited access)."""
-        indexes = self.table.selectionModel().selectedRows()
-        selected = self.model.row_at(indexes[0].row()).task_id if indexes else None
+        selected = self.table.selected_task()
         self.model.refresh()
         self.count_label.setText(self.tr("%1 tasks").replace("%1", f"{self.model.total:,}"))
-        if selected is None:
-            return
-        for row in range(self.model.rowCount()):
-            if self.model.row_at(row).task_id == selected:
-                selection = self.table.selectionModel()
-                blocked = selection.blockSignals(True)
-                self.table.selectRow(row)
-                selection.blockSignals(blocked)
-                break
+        if selected is not None:
+            self.table.reselect_task(selected)
 
     def review_sync(self) -> None:
         if self.sync is None:
@@ -510,11 +390,3 @@ class MainWindow(QMainWindow):
         number, ok = QInputDialog.getText(self, self.tr("Dial"), self.tr("Number to dial:"))
         if ok and number.strip() and self.calls is not None:
             self.calls.dial_number(number.strip())
-
-    def _set_language(self, code: str) -> None:
-        self._settings.set("ui.language", code)
-        QMessageBox.information(
-            self,
-            self.tr("Language"),
-            self.tr("The new language is used from the next start of the workstation."),
-        )

@@ -16,16 +16,14 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QDateTime, QObject, Qt, Signal
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from agent_desk.db.engine import Database
-from agent_desk.db.leases import TaskUnavailable, Unavailable
 from agent_desk.domain.enums import SyncConnection, SyncProblem
+from agent_desk.sync.call_check import CallBlock, CallRefused, may_start_call
 from agent_desk.sync.capture import install_capture
 from agent_desk.sync.central import CentralConfig
 from agent_desk.sync.queue import WorkQueue
-from agent_desk.sync.queue_errors import Offline
-from agent_desk.sync.queue_states import CALL_ALLOWED, StartVerdict
 from agent_desk.sync.runner import SyncRunner
 from agent_desk.sync.state import SyncStatus
 
@@ -83,64 +81,52 @@ class SyncHub(QObject):
                 log.info("could not give back task %s at exit", held.task_id, exc_info=True)
         queue.close()
 
-    def may_call(self, task_id: uuid.UUID) -> str | None:
-        """Claim the task if needed and check the lease: None when the call may start,
-        otherwise the reason it may not, in the user's language."""
-        queue = self.queue
-        if queue is None:
+    def may_call(self, task_id: uuid.UUID) -> CallRefused | None:
+        """Claim the task if needed and check the lease: None when the call may start.
+        Waits on the central server: run it through Background, never on the GUI thread."""
+        if self.queue is None:
             return None
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            return self._may_call(queue, task_id)
-        finally:
-            QApplication.restoreOverrideCursor()
+        return may_start_call(self.queue, task_id)
 
-    def _may_call(self, queue: WorkQueue, task_id: uuid.UUID) -> str | None:
-        lease = next((h for h in queue.held() if h.task_id == task_id), None)
-        if lease is None:
-            try:
-                lease = queue.claim(task_id)
-            except Offline:
-                return QCoreApplication.translate(
-                    "SyncStatus",
-                    "The central server cannot be reached, so this task cannot be taken now: "
-                    "tasks already taken can still be called and finished.",
-                )
-            except TaskUnavailable as exc:
-                return _unavailable_text(exc)
-            return None  # granted by the server just now: live, no need to ask again
-        verdict = queue.check_start(lease)
-        if verdict in CALL_ALLOWED:
-            return None
-        if verdict is StartVerdict.UNVERIFIABLE:
+
+def refusal_text(refused: CallRefused) -> str:
+    """Why the call was not started, in the user's language."""
+    match refused.block:
+        case CallBlock.OFFLINE:
+            return QCoreApplication.translate(
+                "SyncStatus",
+                "The central server cannot be reached, so this task cannot be taken now: "
+                "tasks already taken can still be called and finished.",
+            )
+        case CallBlock.LEASED:
+            return QCoreApplication.translate(
+                "SyncStatus", "A colleague at %1 is working on this task; it is not called twice."
+            ).replace("%1", refused.holder or "?")
+        case CallBlock.BUSY:
+            return QCoreApplication.translate(
+                "SyncStatus", "Another workstation is taking this task at this moment; try again."
+            )
+        case CallBlock.NOT_OPEN:
+            return QCoreApplication.translate(
+                "SyncStatus", "This task is already finished or cancelled on the central server."
+            )
+        case CallBlock.NOT_ON_SERVER:
+            return QCoreApplication.translate(
+                "SyncStatus",
+                "This task is not on the central server yet; it is sent with the next sync.",
+            )
+        case CallBlock.UNVERIFIABLE:
             return QCoreApplication.translate(
                 "SyncStatus",
                 "The central server cannot confirm that this task is still yours, so the "
                 "call was not started. Try again when the server answers.",
             )
-        return QCoreApplication.translate(
-            "SyncStatus",
-            "Your hold on this task lapsed and it may be with a colleague now, so the call "
-            "was not started. Refresh the worklist.",
-        )
-
-
-def _unavailable_text(exc: TaskUnavailable) -> str:
-    if exc.reason is Unavailable.LEASED:
-        return QCoreApplication.translate(
-            "SyncStatus", "A colleague at %1 is working on this task; it is not called twice."
-        ).replace("%1", exc.holder or "?")
-    if exc.reason is Unavailable.BUSY:
-        return QCoreApplication.translate(
-            "SyncStatus", "Another workstation is taking this task at this moment; try again."
-        )
-    if exc.reason is Unavailable.NOT_OPEN:
-        return QCoreApplication.translate(
-            "SyncStatus", "This task is already finished or cancelled on the central server."
-        )
-    return QCoreApplication.translate(
-        "SyncStatus", "This task is not on the central server yet; it is sent with the next sync."
-    )
+        case CallBlock.LAPSED:
+            return QCoreApplication.translate(
+                "SyncStatus",
+                "Your hold on this task lapsed and it may be with a colleague now, so the call "
+                "was not started. Refresh the worklist.",
+            )
 
 
 def describe_problem(problem: SyncProblem | None) -> str:

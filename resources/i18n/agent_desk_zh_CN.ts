@@ -694,6 +694,22 @@ Your saved work is safe. The details are in %2</source>
         <translation>请先打开一位患者。</translation>
     </message>
     <message>
+        <source>Still asking the central server…</source>
+        <translation>仍在询问中心服务器…</translation>
+    </message>
+    <message>
+        <source>Asking the central server…</source>
+        <translation>正在询问中心服务器…</translation>
+    </message>
+    <message>
+        <source>The card changed meanwhile, so nobody was called.</source>
+        <translation>期间患者卡片已切换，因此未拨打任何人。</translation>
+    </message>
+    <message>
+        <source>The central server could not take this task: %1</source>
+        <translation>中心服务器未能领取该任务：%1</translation>
+    </message>
+    <message>
         <source>Not called</source>
         <translation>未拨打</translation>
     </message>

@@ -1,0 +1,94 @@
+"""Work that may wait (the network, the disk, a large query), off the GUI thread.
+
+Background.run() hands the work to an executor and delivers its result, or the exception
+it raised, to a callback on the GUI thread, so that no click waits on the network. The
+callbacks belong to an owner (a window, a widget): once the owner is gone, nothing is
+delivered, since a late answer about a closed window has nobody to tell.
+
+The executor is injectable: a test passes one that runs the work at once on the calling
+thread, so the result arrives before run() returns.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from typing import Any, TypeVar
+
+import shiboken6
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# Enough for a claim and a report at the same time; the work waits, it does not compute.
+WORKERS = 2
+
+
+class _Delivery(QObject):
+    """One job's way back: created on the GUI thread, signalled from the worker, so Qt
+    queues the delivery to the GUI thread."""
+
+    finished = Signal()
+
+    def __init__(
+        self,
+        owner: QObject,
+        on_result: Callable[[Any], None],
+        on_error: Callable[[Exception], None],
+        forget: Callable[[_Delivery], None],
+    ) -> None:
+        super().__init__()  # no parent: kept alive by Background until delivered
+        self._owner = owner
+        self._on_result = on_result
+        self._on_error = on_error
+        self._forget = forget
+        self.future: Future[Any] | None = None
+        self.finished.connect(self._deliver)
+
+    @Slot()
+    def _deliver(self) -> None:
+        self._forget(self)
+        future = self.future
+        assert future is not None and future.done()
+        if future.cancelled():
+            return  # dropped at closing time, never started
+        if not shiboken6.isValid(self._owner):
+            log.debug("background result dropped: its owner is gone")
+            return
+        error = future.exception()
+        if error is None:
+            self._on_result(future.result())
+        elif isinstance(error, Exception):
+            self._on_error(error)
+        else:
+            raise error  # KeyboardInterrupt, SystemExit: not the callbacks' to handle
+
+
+class Background:
+    """The workstation's one way to run work off the GUI thread."""
+
+    def __init__(self, executor: Executor | None = None) -> None:
+        self._executor = executor or ThreadPoolExecutor(WORKERS, thread_name_prefix="background")
+        self._in_flight: set[_Delivery] = set()
+
+    def run(
+        self,
+        owner: QObject,
+        work: Callable[[], T],
+        on_result: Callable[[T], None],
+        on_error: Callable[[Exception], None],
+    ) -> None:
+        """Run *work* on the executor; *on_result* or *on_error* then runs on the GUI thread,
+        unless *owner* was destroyed meanwhile. Call on the GUI thread."""
+        delivery = _Delivery(owner, on_result, on_error, self._in_flight.discard)
+        self._in_flight.add(delivery)
+        delivery.future = self._executor.submit(work)
+        delivery.future.add_done_callback(lambda _future: delivery.finished.emit())
+
+    def shutdown(self) -> None:
+        """At closing time: work not started is dropped; work under way is not waited for."""
+        self._executor.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,61 @@
+"""Background work: the result or the error comes back on the GUI thread, to a live owner."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import shiboken6
+
+from PySide6.QtCore import QObject
+
+from agent_desk.ui.background import Background
+from tests.executors import Immediate
+
+pytestmark = pytest.mark.usefixtures("qapp")
+
+
+def test_the_result_arrives() -> None:
+    owner, got = QObject(), []
+    Background(Immediate()).run(owner, lambda: 6 * 7, got.append, pytest.fail)
+    assert got == [42]
+
+
+def test_the_error_arrives() -> None:
+    owner, errors = QObject(), []
+
+    def fail() -> int:
+        raise ConnectionError("the server is gone")
+
+    Background(Immediate()).run(owner, fail, pytest.fail, errors.append)
+    assert [str(e) for e in errors] == ["the server is gone"]
+
+
+def test_it_arrives_on_the_gui_thread(qtbot) -> None:
+    owner, threads = QObject(), []
+    pool = ThreadPoolExecutor(1)
+    Background(pool).run(
+        owner,
+        threading.current_thread,
+        lambda worker: threads.extend([worker, threading.current_thread()]),
+        pytest.fail,
+    )
+    qtbot.waitUntil(lambda: len(threads) == 2)
+    worker, receiver = threads
+    assert worker is not threading.main_thread() and receiver is threading.main_thread()
+    pool.shutdown()
+
+
+def test_nothing_arrives_once_the_owner_is_gone(qtbot) -> None:
+    owner, later, got, gate = QObject(), QObject(), [], threading.Event()
+    pool = ThreadPoolExecutor(1)
+    background = Background(pool)
+    background.run(owner, lambda: gate.wait(10) and "late", got.append, got.append)
+    shiboken6.delete(owner)  # the window closed while the server was being asked
+    gate.set()
+    # Delivered in order on one worker: once this one is here, the first was dropped.
+    background.run(later, lambda: "next", got.append, got.append)
+    qtbot.waitUntil(lambda: got != [])
+    assert got == ["next"]
+    pool.shutdown()
