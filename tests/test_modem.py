@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from agent_desk.bench.modem_pop import measure_modem_pop
 from agent_desk.telephony.caller_id import classify_line
 from agent_desk.telephony.events import (
     CallEnded,
@@ -21,7 +22,6 @@ from agent_desk.telephony.events import (
     TelephonyEvent,
 )
 from agent_desk.telephony.modem import CallTracker, ModemConfig, ModemEngine
-from agent_desk.telephony.modem_bench import measure_modem_pop
 from tests.serial_pair import EventLog, ModemPlayer, SocatPair, requires_socat
 
 MS = 1_000_000

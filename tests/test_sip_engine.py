@@ -18,6 +18,7 @@ import pytest
 
 pytest.importorskip("pjsua2", reason="needs the pjsua2-python wheel")
 
+from agent_desk.bench.sip_pop import run_invite_bench
 from agent_desk.domain.enums import CallDirection, RecordingStatus
 from agent_desk.telephony.events import (
     CallAnswered,
@@ -35,7 +36,6 @@ from agent_desk.telephony.events import (
     utcnow,
 )
 from agent_desk.telephony.sip_audio import CallMedia, ToneSource
-from agent_desk.telephony.sip_bench import run_invite_bench
 from agent_desk.telephony.sip_calls import CallPhase, CallRecord
 from agent_desk.telephony.sip_config import (
     MAX_CALLS,

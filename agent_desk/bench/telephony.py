@@ -6,10 +6,10 @@ import queue
 import threading
 from collections.abc import Callable
 
+from agent_desk.bench import samples
 from agent_desk.bench.core import bench_user, prepare
 from agent_desk.bench.options import BenchOptions
 from agent_desk.bench.stats import percentile, rounded
-from agent_desk.db import samples
 from agent_desk.domain.phones import PhonePlan, dialable
 from agent_desk.services.calls import PopKind
 from agent_desk.telephony.events import CallRinging
@@ -52,9 +52,9 @@ def _on_this_thread(
 
 
 def run_telephony(options: BenchOptions) -> dict[str, float]:
-    from agent_desk.telephony.modem_bench import measure_modem_pop
-    from agent_desk.telephony.sip_bench import run_invite_bench
-    from agent_desk.ui.bench_popper import CardPopper
+    from agent_desk.bench.modem_pop import measure_modem_pop
+    from agent_desk.bench.screen_pop_desk import CardPopper
+    from agent_desk.bench.sip_pop import run_invite_bench
 
     _data, db = prepare(options.folder, options.patients)
     try:

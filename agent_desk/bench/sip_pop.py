@@ -2,7 +2,7 @@
 
 For `agent-desk bench`::
 
-    from agent_desk.telephony.sip_bench import measure_invite_to_ringing
+    from agent_desk.bench.sip_pop import measure_invite_to_ringing
 
     def pop(event: CallRinging) -> None:       # runs on the calling thread
         card.show(service.lookup(event.call.remote_number))
