@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from agent_desk.bench.modem_pop import measure_modem_pop
 from agent_desk.telephony.caller_id import classify_line
 from agent_desk.telephony.events import (
     CallEnded,
@@ -430,14 +429,3 @@ def test_a_failing_sink_is_logged_and_events_keep_coming(
     finally:
         engine.stop()
     assert any("sink failed" in record.getMessage() for record in caplog.records)
-
-
-@requires_socat
-def test_benchmark_measures_each_call() -> None:
-    seen: list[str] = []
-    latencies = measure_modem_pop(
-        ["13800138000", "13900139000"], lambda e: seen.append(e.call.remote_number), calls=4
-    )
-    assert len(latencies) == 4
-    assert all(0 < latency < 1000 for latency in latencies)
-    assert seen == ["13800138000", "13900139000"] * 2
