@@ -1,6 +1,6 @@
 """Test helpers for the modem: a socat PTY pair, a modem played on it, and an event recorder.
 
-The pair and the player live in agent_desk.telephony.modem_bench, because the benchmark plays
+The pair and the player live in agent_desk.bench.modem_pop, because the benchmark plays
 the same modem; this module adds what only tests need.
 """
 
@@ -13,8 +13,8 @@ from typing import TypeVar
 
 import pytest
 
+from agent_desk.bench.modem_pop import ModemPlayer, SocatPair
 from agent_desk.telephony.events import TelephonyEvent
-from agent_desk.telephony.modem_bench import ModemPlayer, SocatPair
 
 __all__ = ["EventLog", "ModemPlayer", "SocatPair", "requires_socat"]
 

@@ -33,12 +33,6 @@ MAY_IMPORT: dict[str, tuple[str, ...]] = {
     "__main__": ("cli",),
     **{name: ("domain", *SHARED) for name in SHARED},
 }
-# Benchmark modules still in the workstation's packages, on their way to agent_desk/bench;
-# each entry goes once its module has moved.
-KNOWN_BREAKS = {
-    "agent_desk.sync.bench imports agent_desk.bench",
-    "agent_desk.sync.claim_bench imports agent_desk.bench",
-}
 
 
 @cache
@@ -94,7 +88,7 @@ def _breaks(package: str, forbidden: tuple[str, ...] | None = None) -> set[str]:
 
 @pytest.mark.parametrize("package", sorted(MAY_IMPORT))
 def test_each_package_imports_only_what_the_map_allows(package: str) -> None:
-    assert sorted(_breaks(package) - KNOWN_BREAKS) == []
+    assert sorted(_breaks(package)) == []
 
 
 def test_every_package_is_on_the_map() -> None:
@@ -109,9 +103,3 @@ def test_qt_only_in_the_ui_and_the_benchmarks(package: str) -> None:
 @pytest.mark.parametrize("package", ["domain", "plans", "forms", "intake", "telephony", "ui"])
 def test_no_sql_outside_the_storage_layers(package: str) -> None:
     assert sorted(_breaks(package, ("sqlalchemy", "psycopg", "alembic"))) == []
-
-
-def test_every_known_break_is_still_there() -> None:
-    # An exception that no longer applies is dropped, so it cannot hide a new break.
-    found = set().union(*(_breaks(package) for package in MAY_IMPORT))
-    assert sorted(KNOWN_BREAKS - found) == []

@@ -21,7 +21,6 @@ from agent_desk.telephony.events import (
     TelephonyEvent,
 )
 from agent_desk.telephony.modem import ModemConfig, ModemEngine
-from agent_desk.telephony.modem_bench import measure_modem_pop
 from agent_desk.telephony.modem_calls import CallTracker
 from tests.serial_pair import EventLog, ModemPlayer, SocatPair, requires_socat
 
@@ -431,14 +430,3 @@ def test_a_failing_sink_is_logged_and_events_keep_coming(
     finally:
         engine.stop()
     assert any("sink failed" in record.getMessage() for record in caplog.records)
-
-
-@requires_socat
-def test_benchmark_measures_each_call() -> None:
-    seen: list[str] = []
-    latencies = measure_modem_pop(
-        ["13800138000", "13900139000"], lambda e: seen.append(e.call.remote_number), calls=4
-    )
-    assert len(latencies) == 4
-    assert all(0 < latency < 1000 for latency in latencies)
-    assert seen == ["13800138000", "13900139000"] * 2

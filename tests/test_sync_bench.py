@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from agent_desk.bench.sync_transfer import run_sync_bench
 from agent_desk.cli import main
-from agent_desk.sync.bench import run_sync_bench
 from agent_desk.sync.central import CentralConfig
 from tests.pg import ADMIN_URL, scratch_database
 

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 
+from agent_desk.bench.sync_claims import measure_claims
 from agent_desk.db import leases
 from agent_desk.db.engine import Database, make_engine
 from agent_desk.db.models import TaskLease
-from agent_desk.sync.claim_bench import measure_claims
 from tests.pg import ADMIN_URL
 from tests.test_work_queue import add_tasks, central_server, emptied, make_pool
 

@@ -11,9 +11,10 @@ import time
 from datetime import date
 from pathlib import Path
 
+from agent_desk.bench import samples
 from agent_desk.bench.options import BenchOptions
 from agent_desk.bench.stats import percentile, rounded, time_each_ms
-from agent_desk.db import samples, staff
+from agent_desk.db import staff
 from agent_desk.db.engine import Database
 from agent_desk.db.open import open_local
 from agent_desk.db.patients import count_patients

@@ -23,8 +23,8 @@ def run_sync(options: BenchOptions) -> dict[str, float]:
     if options.central is None:
         raise BenchUnavailable(NO_SERVER)
     # Imported here: the other groups, and a workstation without a server, never load them.
-    from agent_desk.sync.bench import check_reachable, run_sync_bench
-    from agent_desk.sync.claim_bench import measure_claims
+    from agent_desk.bench.sync_claims import measure_claims
+    from agent_desk.bench.sync_transfer import check_reachable, run_sync_bench
 
     config, sizes = options.central, options.sync
     check_reachable(config)

@@ -88,6 +88,10 @@ def _qt_message(kind: QtMsgType, context: QMessageLogContext, message: str) -> N
     )
 
 
+def log_qt_messages() -> None:
+    qInstallMessageHandler(_qt_message)
+
+
 def run_workstation(
     data_dir: DataDir,
     settings: Settings,
@@ -96,7 +100,7 @@ def run_workstation(
     password: str | None = None,
     quit_when_ready: bool = False,
 ) -> int:
-    qInstallMessageHandler(_qt_message)
+    log_qt_messages()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("agent_desk")

@@ -183,14 +183,15 @@ def _offer_registration(
     window.attach_registration(status, set_password)
 
 
-def start_telephony(
-    window: MainWindow, db: Database, settings: Settings, data_dir: DataDir, user: StaffView
-) -> Telephony:
-    private_folder(data_dir.recordings)  # calls with patients: owner only
+def wire_calls(window: MainWindow, db: Database, settings: Settings, user: StaffView) -> Telephony:
+    """The call controller on *window*, fed by the bridge every line's engine posts to.
+
+    No line is started yet: `start_telephony` starts those the settings ask for, and the
+    screen-pop benchmark brings its own.
+    """
     bridge = TelephonyBridge(window)
-    plan = settings.phone_plan
     controller = CallController(
-        CallService(db, window.patients.index, plan, user.id, user.username),
+        CallService(db, window.patients.index, settings.phone_plan, user.id, user.username),
         window.patients,
         window.card,
         window.call_panel,
@@ -201,7 +202,16 @@ def start_telephony(
         parent=window,
     )
     bridge.arrived.connect(controller.handle)
-    telephony = Telephony(bridge, controller)
+    window.attach_calls(controller)
+    return Telephony(bridge, controller)
+
+
+def start_telephony(
+    window: MainWindow, db: Database, settings: Settings, data_dir: DataDir, user: StaffView
+) -> Telephony:
+    private_folder(data_dir.recordings)  # calls with patients: owner only
+    telephony = wire_calls(window, db, settings, user)
+    bridge, controller = telephony.bridge, telephony.controller
     if settings.get("sip.enabled"):
         password = SipPassword()
         status = _registration_status(bridge)
@@ -212,7 +222,6 @@ def start_telephony(
             _start_headset(engine, settings, telephony)
     if settings.get("modem.port"):
         _start_modem(settings, telephony)
-    window.attach_calls(controller)
     for problem in telephony.problems:
         log.warning("telephony: %s", problem)
     if telephony.problems:

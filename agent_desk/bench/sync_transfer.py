@@ -27,8 +27,8 @@ from pathlib import Path
 
 import psycopg
 
+from agent_desk.bench import sync_server
 from agent_desk.bench.stats import percentile, rounded
-from agent_desk.db import sync_bench
 from agent_desk.db.base import new_id
 from agent_desk.db.engine import Database
 from agent_desk.db.models import FollowupRecord, Patient
@@ -68,7 +68,7 @@ def check_reachable(base: CentralConfig) -> None:
 def _bench_database(base: CentralConfig) -> Iterator[CentralConfig]:
     with connect(base) as admin:
         try:
-            name = sync_bench.create_database(admin)
+            name = sync_server.create_database(admin)
         except psycopg.Error as exc:
             raise SyncError(
                 f"the sync benchmark needs to create scratch databases on {base.where}: "
@@ -81,7 +81,7 @@ def _bench_database(base: CentralConfig) -> Iterator[CentralConfig]:
         yield config
     finally:
         with connect(base) as admin:
-            sync_bench.drop_database(admin, name)
+            sync_server.drop_database(admin, name)
 
 
 def _workstation(folder: Path, name: str) -> Database:
@@ -155,7 +155,7 @@ def _copy_again(config: CentralConfig, made: list[FollowupRecord]) -> float:
         rows.append(to_pg(table, wire, names))
     with connect(config) as conn:
         started = time.perf_counter()
-        sync_bench.copy_into(conn, table, names, rows)
+        sync_server.copy_into(conn, table, names, rows)
         return time.perf_counter() - started
 
 
@@ -180,7 +180,7 @@ def bench_pull(
         progress(f"generating {patients:,} patients on the server …")
         with connect(config) as conn:
             started = time.perf_counter()
-            sync_bench.generate_patients(conn, patients)
+            sync_server.generate_patients(conn, patients)
             made_s = time.perf_counter() - started
         log.info("generated %d patients centrally in %.1f s", patients, made_s)
         progress(f"downloading {patients:,} patients into a new workstation …")

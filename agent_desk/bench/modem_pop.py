@@ -13,19 +13,16 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Final
+from typing import IO, TYPE_CHECKING, Final
 
-from agent_desk.telephony.events import (
-    CallEnded,
-    CallRinging,
-    ModemState,
-    ModemStatus,
-    TelephonyEvent,
-)
+from agent_desk.telephony.events import ModemState
 from agent_desk.telephony.modem import ModemConfig, ModemEngine
+
+if TYPE_CHECKING:  # the PTY pair and the player serve the tests without Qt
+    from agent_desk.bench.screen_pop_desk import ScreenPopDesk
 
 # Each benchmark call waits this long to end before the next; short, to keep 200 calls quick.
 _BENCH_RING_GAP_S: Final = 0.03
@@ -170,66 +167,57 @@ class ModemPlayer:
 
 def measure_modem_pop(
     numbers: Sequence[str],
-    on_ringing: Callable[[CallRinging], None],
+    desk: ScreenPopDesk,
     calls: int = 200,
     *,
     with_name: bool = False,
     timeout_s: float = 5.0,
 ) -> list[float]:
-    """Milliseconds from writing each caller-ID block until *on_ringing* has returned.
+    """Milliseconds from writing each caller-ID block until the card is on *desk*'s screen.
 
-    One call after another, numbers taken in turn. By default a block is DATE, TIME and NMBR,
-    as exchanges in China send it: with no NAME to close it, each pop includes the engine's
-    quiet gap (ModemConfig.block_gap_s). *with_name* adds a NAME line, which pops at once.
+    One call after another, numbers taken in turn, each through the workstation's bridge
+    and controller. By default a block is DATE, TIME and NMBR, as exchanges in China send
+    it: with no NAME to close it, each pop includes the engine's quiet gap
+    (ModemConfig.block_gap_s). *with_name* adds a NAME line, which pops at once.
     """
     if not numbers:
         raise ValueError("no numbers to call from")
-    done = threading.Semaphore(0)
-    ended = threading.Semaphore(0)
-    ready = threading.Event()
-    finished_ns: list[int] = []
-    errors: list[Exception] = []
-
-    def sink(event: TelephonyEvent) -> None:
-        if isinstance(event, ModemStatus) and event.state is ModemState.READY:
-            ready.set()
-        elif isinstance(event, CallRinging):
-            try:
-                on_ringing(event)
-            except Exception as exc:
-                # The engine would only log it; the benchmark must fail loudly instead.
-                errors.append(exc)
-            finished_ns.append(time.perf_counter_ns())
-            done.release()
-        elif isinstance(event, CallEnded):
-            ended.release()
-
     latencies: list[float] = []
     with (
         tempfile.TemporaryDirectory(prefix="modem-bench-") as scratch,
         SocatPair(Path(scratch)) as pair,
     ):
         player = ModemPlayer(pair.modem_path)
-        engine = ModemEngine(ModemConfig(str(pair.app_path), ring_gap_s=_BENCH_RING_GAP_S), sink)
+        config = ModemConfig(str(pair.app_path), ring_gap_s=_BENCH_RING_GAP_S)
+        engine = ModemEngine(config, desk.post)
         engine.start()
         try:
-            if not ready.wait(timeout_s):
+            if not desk.run_until(
+                lambda: any(s.state is ModemState.READY for s in desk.modem_states), timeout_s
+            ):
                 raise RuntimeError("the modem engine did not become ready")
             for index in range(calls):
                 lines = ["DATE = 1122", "TIME = 1405", f"NMBR = {numbers[index % len(numbers)]}"]
                 if with_name:
                     lines.append("NAME = ZHANG SAN")
-                started_ns = time.perf_counter_ns()
-                player.send_lines(*lines)
-                if not done.acquire(timeout=timeout_s):
-                    raise RuntimeError(f"call {index + 1} did not pop within {timeout_s} s")
-                if errors:
-                    raise errors[0]
-                latencies.append((finished_ns[-1] - started_ns) / 1e6)
-                # Let the call end (no rings follow) so each block starts a call of its own.
-                if not ended.acquire(timeout=timeout_s):
-                    raise RuntimeError(f"call {index + 1} did not end")
+                latencies.append(_pop_one(desk, player, lines, timeout_s, f"call {index + 1}"))
         finally:
             engine.stop()
             player.close()
     return latencies
+
+
+def _pop_one(
+    desk: ScreenPopDesk, player: ModemPlayer, lines: list[str], timeout_s: float, name: str
+) -> float:
+    """Milliseconds from writing *lines* until the card is on screen; returns once the call
+    has ended (no rings follow), so that each block starts a call of its own."""
+    popped, ended = desk.popped, desk.ended
+    started_ns = time.perf_counter_ns()
+    player.send_lines(*lines)
+    if not desk.run_until(lambda: desk.popped > popped, timeout_s):
+        raise RuntimeError(f"{name} did not pop within {timeout_s} s")
+    latency = (desk.pops()[-1].shown_ns - started_ns) / 1e6
+    if not desk.run_until(lambda: desk.ended > ended, timeout_s):
+        raise RuntimeError(f"{name} did not end")
+    return latency

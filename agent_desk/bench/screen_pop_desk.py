@@ -1,0 +1,120 @@
+"""The screen-pop as the benchmarks measure it: the workstation's own window and call
+controller, wired as `agent-desk run` wires them, fed by the benchmark's engines.
+
+An engine is given `ScreenPopDesk.post`, the bridge's own `post`, as its event sink (the
+crossing every line uses), and the controller handles each event on this thread as in the
+workstation: line state, ringer, notification, lookup and call log, card, form. A pop is
+timed when the controller says the card (or the chooser of a shared number) is on screen.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+
+from agent_desk.db.engine import Database
+from agent_desk.domain.views import StaffView
+from agent_desk.services.calls import PopKind, ScreenPop
+from agent_desk.settings import Settings
+from agent_desk.telephony.events import CallEnded, CallRinging, ModemStatus, TelephonyEvent
+from agent_desk.telephony.phone import Phone
+from agent_desk.ui.app import build_main_window
+from agent_desk.ui.telephony_setup import wire_calls
+
+# How often a wait looks at what it waits for when no event comes (sipp ending, a deadline).
+_WAKE_MS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Pop:
+    number: str  # as the line signalled it
+    kind: PopKind
+    rang_ns: int  # perf_counter_ns when the engine's first Python code saw the call
+    shown_ns: int  # perf_counter_ns once the card (or chooser) was on screen
+    shown_wall_ns: int  # the same moment by the wall clock, which sipp's trace uses
+
+    @property
+    def from_engine_ms(self) -> float:
+        return (self.shown_ns - self.rang_ns) / 1e6
+
+
+@dataclass(frozen=True, slots=True)
+class _Shown:
+    pop: ScreenPop
+    shown_ns: int
+    shown_wall_ns: int
+
+
+class ScreenPopDesk:
+    """Create on the GUI thread; every wait handles the GUI's events, as `app.exec()` does."""
+
+    def __init__(self, db: Database, user: StaffView, settings: Settings) -> None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        self._app = QApplication.instance() or QApplication([])
+        self.window = build_main_window(db, settings, user)
+        self.window.show()
+        # The workstation warms the lookup's index after start: the steady state is timed.
+        self.window.patients.index.warm_up()
+        self._telephony = wire_calls(self.window, db, settings, user)
+        self.post: Callable[[TelephonyEvent], None] = self._telephony.bridge.post
+        self.ended = 0  # calls whose end the controller has handled
+        self.modem_states: list[ModemStatus] = []
+        self._shown: list[_Shown] = []
+        self._rang_ns: dict[str, int] = {}  # call id → its first CallRinging's engine time
+        self._telephony.controller.popped.connect(self._popped)
+        # Connected after the controller's own slot: an event counts once it is handled.
+        self._telephony.bridge.arrived.connect(self._handled)
+
+    @property
+    def popped(self) -> int:
+        return len(self._shown)
+
+    def pops(self) -> list[Pop]:
+        return [
+            Pop(
+                shown.pop.call.remote_number,
+                shown.pop.kind,
+                self._rang_ns.get(shown.pop.call.call_id, shown.shown_ns),
+                shown.shown_ns,
+                shown.shown_wall_ns,
+            )
+            for shown in self._shown
+        ]
+
+    def attach_phone(self, phone: Phone | None) -> None:
+        """The line the controller commands (answer, recording consent); None for none."""
+        self._telephony.controller.phone = phone
+
+    def run_until(self, done: Callable[[], bool], timeout_s: float) -> bool:
+        """Handle the GUI's events until *done*() or *timeout_s* has passed; returns done()."""
+        deadline = time.monotonic() + timeout_s
+        wake = QTimer()
+        wake.start(_WAKE_MS)
+        try:
+            while not done() and time.monotonic() < deadline:
+                QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+        finally:
+            wake.stop()
+        return done()
+
+    def close(self) -> None:
+        """As the workstation quits: the lines' last events reach the call log, which closes."""
+        self._telephony.stop()
+        self.window.close()
+
+    def _popped(self, pop: ScreenPop) -> None:
+        self._shown.append(_Shown(pop, time.perf_counter_ns(), time.time_ns()))
+
+    def _handled(self, event: TelephonyEvent) -> None:
+        match event:
+            case CallRinging(call=call):
+                self._rang_ns.setdefault(call.call_id, event.monotonic_ns)
+            case CallEnded():
+                self.ended += 1
+            case ModemStatus():
+                self.modem_states.append(event)
