@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # the sync stack (psycopg, Alembic) loads only when `bench sy
 
 @dataclass(frozen=True)
 class SyncSizes:
-    """How much `bench sync` does; the defaults are the sizes issue 5 states its goals at."""
+    """How much `bench sync` does; the defaults are the sizes BENCHMARKS.md states the goals at."""
 
     records: int = 20_000  # follow-up records pushed per round (push_vs_copy)
     changes: int = 100  # changes timed from one workstation to another (visible_p95_ms)

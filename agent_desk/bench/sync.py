@@ -1,4 +1,4 @@
-"""`agent-desk bench sync --url URL`: issue 5's goals for central sync and the shared work
+"""`agent-desk bench sync --url URL`: the goals for central sync and the shared work
 queue, all measured in one run against one PostgreSQL server.
 
 The database the URL names is only connected to: every figure is measured in scratch

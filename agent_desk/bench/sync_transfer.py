@@ -1,4 +1,4 @@
-"""`agent-desk bench sync --url URL`: the sync goals of issue 5, measured on a real server.
+"""`agent-desk bench sync --url URL`: the central sync goals, measured on a real server.
 
 - push_vs_copy: follow-up records uploaded from a workstation's outbox (read, upload,
   judge, acknowledge) per second, over a raw COPY of the same rows into the same table

@@ -34,7 +34,9 @@ def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
         "setting if set)",
     )
     # No defaults here: SyncSizes holds them, and importing it would slow every start-up.
-    sync_sizes = bench.add_argument_group("sync sizes (default: those the issue states)")
+    sync_sizes = bench.add_argument_group(
+        "sync sizes (default: the sizes BENCHMARKS.md states the goals at)"
+    )
     for flag, meaning in (
         ("--records", "follow-up records pushed per round"),
         ("--changes", "changes timed from one workstation to another"),
