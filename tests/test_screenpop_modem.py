@@ -153,3 +153,13 @@ def test_a_relative_calling_is_named_on_the_pop(
     qtbot.waitUntil(lambda: window.card.card is not None, timeout=5000)
     assert window.card.card.name == "张海林"
     assert "张海林 (on the line: Child 张红洁)" in window.call_panel.status.text()
+
+
+def test_the_callers_card_comes_first_and_the_form_follows(qtbot, hospital: Hospital, desk) -> None:
+    window, telephony, player = desk
+    form_at_pop: list[object] = []
+    telephony.controller.popped.connect(lambda _pop: form_at_pop.append(window.followup.card))
+    player.send_lines("DATE = 1123", "TIME = 1405", "NMBR = 13800138000")
+    qtbot.waitUntil(lambda: window.followup.card is not None, timeout=5000)
+    assert form_at_pop == [None]  # the card was on screen before the form was built
+    assert window.followup.card is window.card.card  # and then the form is the caller's

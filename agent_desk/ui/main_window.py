@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QInputDialog,
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from agent_desk.db.worklist import WorklistFilter
 from agent_desk.domain.enums import WorklistView
 from agent_desk.domain.masking import Identifier
-from agent_desk.domain.views import PatientHit, StaffView
+from agent_desk.domain.views import PatientCard, PatientHit, StaffView
 from agent_desk.services.patients import PatientService, SearchProblem
 from agent_desk.services.worklist import WorklistService
 from agent_desk.settings import Settings
@@ -115,9 +115,7 @@ class MainWindow(QMainWindow):
         self.card.tabs.currentChanged.connect(
             lambda _index: self.card.set_compact(self.card.tabs.currentWidget() is self.followup)
         )
-        self.card.card_shown.connect(
-            lambda card: self.followup.open_for(card, self.card.selected_task())
-        )
+        self.card.card_shown.connect(self._open_form_after_paint)
         self.card.card_shown.connect(lambda card: self.table.highlight_patient(card.id))
         self.card.task_selected.connect(self._on_task_selected)
         self.card.cleared.connect(self.followup.close_form)
@@ -204,6 +202,17 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("This patient no longer exists."), 8000)
             return
         self.card.show_card(card, self._today())
+        self._open_form(card)  # the agent chose this patient: the form is there at once
+
+    def _open_form_after_paint(self, card: PatientCard) -> None:
+        # On a pop the caller's card comes first: building the form's widgets (about 15 ms)
+        # waits for the next turn of the event loop, after the card has been painted.
+        QTimer.singleShot(0, self, lambda: self._open_form(card))
+
+    def _open_form(self, card: PatientCard) -> None:
+        if self.card.card is not card or self.followup.card is card:
+            return  # another patient came meanwhile, or the form is already this card's
+        self.followup.open_for(card, self.card.selected_task())
 
     def _unmask(self, patient_id: uuid.UUID, identifier: Identifier) -> None:
         self.patients.record_unmask(patient_id, identifier, self.user.username)
