@@ -16,7 +16,9 @@ How a change travels (see each module for the why):
                the window shows. cycle.sync_once is one round, for the CLI.
 6. conflicts - the review list, and what a person decides about each entry.
 
-central (connect, init, status, prune), seed (a first central database from one
-workstation), commands (the CLI's side) and bench (`agent-desk bench sync`) complete it.
-The SQL lives in agent_desk.db.sync_*; queue.py is the work queue (leases).
+central (connect, init, status, prune) and seed (a first central database from one
+workstation) complete it; the command line's side is agent_desk.cli.sync and
+agent_desk.cli.central, the benchmark agent_desk.bench.sync. The SQL lives in
+agent_desk.db.sync_*; queue.py is the work queue (leases), call_check.py the check before
+a call.
 """

@@ -1,1 +1,2 @@
-"""The Qt workstation. The only package (with the entry point) that imports PySide6."""
+"""The Qt workstation: the only package of the workstation that imports PySide6 (the
+benchmarks drive it from agent_desk.bench)."""
