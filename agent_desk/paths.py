@@ -60,10 +60,10 @@ def write_atomically(path: Path, data: bytes, temp_prefix: str = ".tmp-") -> Non
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
         raise
-    _fsync_folder(path.parent)
+    fsync_folder(path.parent)
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
     """Make the rename itself durable. Windows cannot open a folder for this; NTFS journals it."""
     if os.name != "posix":
         return
@@ -111,6 +111,14 @@ class DataDir:
     @property
     def drafts(self) -> Path:
         return self.root / "drafts"
+
+    @property
+    def backups(self) -> Path:
+        return self.root / "backups"
+
+    @property
+    def window_lock(self) -> Path:
+        return self.root / "window.lock"
 
 
 def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> DataDir:

@@ -219,6 +219,18 @@ REGISTRY: dict[str, Setting] = {
         Setting("central.sslrootcert", "", "CA certificate file for the central server"),
         Setting("central.sslcert", "", "Client certificate file for the central server"),
         Setting("central.sslkey", "", "Client key file for the central server"),
+        Setting(
+            "backup.daily",
+            False,
+            "Back up the database once a day while the window is open (into backups/)",
+            parse=_parse_bool,
+        ),
+        Setting(
+            "backup.keep",
+            7,
+            "How many backups to keep in backups/; older ones are deleted",
+            parse=_whole_number(1, 1000, "a number of backups"),
+        ),
     )
 }
 

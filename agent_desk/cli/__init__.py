@@ -45,6 +45,7 @@ COMMAND_GROUPS = (
     "hl7",
     "sync",
     "central",
+    "backup",
     "forms",
     "bench",
 )

@@ -73,6 +73,11 @@ def ensure_schema(engine: Engine) -> bool:
     return True
 
 
+def knows_revision(revision: str) -> bool:
+    """Whether *revision* is one of this build's migrations (older than or at SCHEMA_HEAD)."""
+    return revision == SCHEMA_HEAD or _knows(_script(), revision)
+
+
 def _knows(script: ScriptDirectory, revision: str) -> bool:
     from alembic.util.exc import CommandError
 

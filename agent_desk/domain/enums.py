@@ -115,6 +115,8 @@ class AuditAction(StrEnum):
     CONTACT_ADDED = "contact_added"
     IMPORT = "import"  # a discharge file or HL7 batch from the HIS
     UNMASK = "unmask"  # an identifier shown in full on screen; the detail names which
+    BACKUP = "backup"  # a copy of the whole database written; the detail names the file
+    RESTORE = "restore"  # the database replaced by a backup; the detail names both files
 
 
 class ImportKind(StrEnum):

@@ -23,6 +23,7 @@ from agent_desk.services.worklist import WorklistService, department_scope
 from agent_desk.settings import Settings
 from agent_desk.ui import excepthook
 from agent_desk.ui.background import Background
+from agent_desk.ui.daily_backup import DailyBackup
 from agent_desk.ui.followup_panel import AUTOSAVE_MS, FollowupPanel
 from agent_desk.ui.i18n import install_translators
 from agent_desk.ui.login_dialog import LoginDialog
@@ -31,6 +32,7 @@ from agent_desk.ui.quit_signals import QuitOnSignals
 from agent_desk.ui.sync_setup import prepare_sync
 from agent_desk.ui.sync_status import SyncHub
 from agent_desk.ui.telephony_setup import start_telephony
+from agent_desk.window_lock import FolderInUse, LockMode, WindowLock
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +126,30 @@ def _run(
     password: str | None,
     quit_when_ready: bool,
 ) -> int:
+    # Held until the process ends: a restore is refused while the window runs.
+    window_lock = WindowLock(data_dir.window_lock, LockMode.SHARED)
+    try:
+        window_lock.acquire()
+    except FolderInUse:
+        message = app.translate("App", "A backup is being restored into this data folder.")
+        print(f"agent-desk: {message}", file=sys.stderr)
+        if user is None:
+            QMessageBox.critical(None, app.translate("App", "Cannot open the database"), message)
+        return 1
+    try:
+        return _run_locked(app, data_dir, settings, user, password, quit_when_ready)
+    finally:
+        window_lock.release()
+
+
+def _run_locked(
+    app: QApplication,
+    data_dir: DataDir,
+    settings: Settings,
+    user: str | None,
+    password: str | None,
+    quit_when_ready: bool,
+) -> int:
     try:
         db = open_local(data_dir.database)
     except DatabaseUnavailable as exc:
@@ -163,6 +189,7 @@ def _run(
         settings_box.setInformativeText("\n\n".join(settings.problems))
         settings_box.open()
     telephony = start_telephony(window, db, settings, data_dir, staff)
+    DailyBackup(window, background, db, data_dir, settings, staff.username).start()
 
     def leave_session() -> None:
         telephony.stop()
