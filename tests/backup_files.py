@@ -1,0 +1,69 @@
+"""What backup tests compare: every table of a SQLite file, as row counts and content hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+# Written into the restored database itself, after the copy: not part of what was backed up.
+_ADDED_BY_RESTORE = "action != 'restore'"
+
+
+def table_digests(path: Path) -> dict[str, tuple[int, str]]:
+    """Each table's row count and a SHA-256 of its rows in a fixed order."""
+    connection = sqlite3.connect(path)
+    try:
+        names = [
+            row[0]
+            for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        digests = {}
+        for name in sorted(names):
+            where = f" WHERE {_ADDED_BY_RESTORE}" if name == "audit_events" else ""
+            rows = sorted(repr(row) for row in connection.execute(f'SELECT * FROM "{name}"{where}'))
+            digest = hashlib.sha256("\n".join(rows).encode()).hexdigest()
+            digests[name] = (len(rows), digest)
+        return digests
+    finally:
+        connection.close()
+
+
+def add_filler(path: Path, megabytes: int) -> None:
+    """Make the database big enough that a backup takes many steps."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("CREATE TABLE IF NOT EXISTS filler (b BLOB)")
+        connection.execute("BEGIN")
+        for _ in range(megabytes):
+            connection.execute("INSERT INTO filler VALUES (randomblob(1048576))")
+        connection.execute("COMMIT")
+    finally:
+        connection.close()
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@contextmanager
+def small_disk(folder: Path, size: str) -> Iterator[None]:
+    """A real file system of *size* (a tmpfs) mounted on *folder*: a disk that fills up."""
+    folder.mkdir(exist_ok=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(folder)],
+        capture_output=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    try:
+        yield
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)

@@ -1,0 +1,124 @@
+"""Backups against real processes: one killed half way, one holding the window's lock."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from agent_desk.db.open import open_local
+from agent_desk.logs import LOG_NAME
+from agent_desk.paths import DataDir
+from tests.backup_files import add_filler, file_hash
+
+pytestmark = pytest.mark.skipif(os.name == "nt", reason="SIGKILL")
+
+
+def agent_desk(data_dir: DataDir, *args: str, **popen: object) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "agent_desk", "--data-dir", str(data_dir.root), *args]
+    return subprocess.Popen(command, **popen)  # type: ignore[call-overload]
+
+
+def finished(data_dir: DataDir, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "agent_desk", "--data-dir", str(data_dir.root), *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+
+
+def test_a_backup_killed_half_way_leaves_the_previous_one_and_no_listed_half_file(
+    data_dir: DataDir,
+) -> None:
+    open_local(data_dir.database).dispose()
+    assert finished(data_dir, "backup", "create").returncode == 0
+    (previous,) = data_dir.backups.iterdir()
+    before = file_hash(previous)
+    add_filler(data_dir.database, 200)
+    backing_up = agent_desk(data_dir, "backup", "create", stderr=subprocess.PIPE)
+    assert backing_up.stderr is not None
+    seen = b""
+    while b"pages" not in seen:  # the first step is copied: the file is half written
+        chunk = backing_up.stderr.read(1)
+        assert chunk, "the backup ended before its first step"
+        seen += chunk
+    backing_up.send_signal(signal.SIGKILL)
+    assert backing_up.wait() == -signal.SIGKILL
+    backing_up.stderr.close()
+    assert any(p.name.startswith(".backup-") for p in data_dir.backups.iterdir())
+    listed = finished(data_dir, "backup", "list").stdout.splitlines()
+    assert [line.split("\t")[0] for line in listed] == [str(previous)]
+    assert file_hash(previous) == before
+
+
+HOLD_THE_LOCK = """
+import sys, time
+from pathlib import Path
+from agent_desk.window_lock import LockMode, WindowLock
+WindowLock(Path(sys.argv[1]), LockMode.SHARED).acquire()
+print("held", flush=True)
+time.sleep(600)
+"""
+
+
+def test_restore_is_refused_while_a_window_holds_the_lock_and_allowed_once_it_died(
+    data_dir: DataDir,
+) -> None:
+    open_local(data_dir.database).dispose()
+    assert finished(data_dir, "backup", "create").returncode == 0
+    (backup,) = data_dir.backups.iterdir()
+    window = subprocess.Popen(
+        [sys.executable, "-c", HOLD_THE_LOCK, str(data_dir.window_lock)], stdout=subprocess.PIPE
+    )
+    try:
+        assert window.stdout is not None and window.stdout.readline() == b"held\n"
+        refused = finished(data_dir, "backup", "restore", str(backup))
+        assert refused.returncode == 1
+        assert "window is open" in refused.stderr and refused.stderr.count("\n") == 1
+        assert not list(data_dir.root.glob("*before-restore*"))
+    finally:
+        window.kill()  # a crash: the operating system lets go of the lock
+        window.wait()
+        assert window.stdout is not None
+        window.stdout.close()
+    assert finished(data_dir, "backup", "restore", str(backup)).returncode == 0
+
+
+def test_the_window_holds_the_lock_while_it_runs(data_dir: DataDir) -> None:
+    password = "correct horse battery\n"
+    add = ["users", "add", "admin", "--role", "admin", "--password-stdin"]
+    assert (
+        subprocess.run(
+            [sys.executable, "-m", "agent_desk", "--data-dir", str(data_dir.root), *add],
+            input=password.encode(),
+            timeout=120,
+        ).returncode
+        == 0
+    )
+    assert finished(data_dir, "config", "set", "sip.enabled", "false").returncode == 0
+    assert finished(data_dir, "backup", "create").returncode == 0
+    (backup,) = data_dir.backups.iterdir()
+    window = agent_desk(
+        data_dir,
+        "run",
+        "--user",
+        "admin",
+        "--password-stdin",
+        stdin=subprocess.PIPE,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    try:
+        assert window.stdin is not None
+        window.stdin.write(password.encode())
+        window.stdin.close()
+        log = data_dir.logs / LOG_NAME
+        while "workstation ready" not in (log.read_text("utf-8") if log.exists() else ""):
+            assert window.poll() is None, "the window ended before it was ready"
+            time.sleep(0.1)
+        refused = finished(data_dir, "backup", "restore", str(backup))
+        assert refused.returncode == 1 and "window is open" in refused.stderr
+    finally:
+        window.terminate()
+        window.wait()
+    assert finished(data_dir, "backup", "restore", str(backup)).returncode == 0
