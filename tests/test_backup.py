@@ -8,6 +8,7 @@ import sqlite3
 import stat
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -190,3 +191,38 @@ def test_a_full_disk_is_one_line_and_the_earlier_backups_stay(data_dir: DataDir,
         assert "is full" in error and error.count("\n") == 1
         assert list(data_dir.backups.iterdir()) == [earlier]  # no half file either
         assert file_hash(earlier) == kept
+
+
+def test_a_half_file_left_a_day_ago_is_removed_by_the_next_backup(data_dir: DataDir) -> None:
+    open_local(data_dir.database).dispose()
+    data_dir.backups.mkdir()
+    stale, fresh = data_dir.backups / ".backup-old.tmp", data_dir.backups / ".backup-now.tmp"
+    for half in (stale, fresh):
+        half.write_bytes(b"half a backup")
+    day_ago = time.time() - 25 * 60 * 60
+    os.utime(stale, (day_ago, day_ago))
+    assert run(data_dir, "backup", "create") == 0
+    assert (stale.exists(), fresh.exists()) == (False, True)  # fresh: maybe still being written
+
+
+def test_a_backup_over_the_database_itself_is_refused(data_dir: DataDir, capsys) -> None:
+    open_local(data_dir.database).dispose()
+    assert run(data_dir, "backup", "create", str(data_dir.database)) == 1
+    assert "cannot replace the database" in capsys.readouterr().err
+
+
+def test_backup_and_restore_are_audited(data_dir: DataDir) -> None:
+    open_local(data_dir.database).dispose()
+    assert run(data_dir, "backup", "create") == 0
+    before_restore = audit_actions(data_dir.database)
+    assert run(data_dir, "backup", "restore", str(only_backup(data_dir))) == 0
+    assert before_restore[-1] == "backup"
+    assert audit_actions(data_dir.database)[-1] == "restore"
+
+
+def audit_actions(database: Path) -> list[str]:
+    connection = sqlite3.connect(database)
+    try:
+        return [row[0] for row in connection.execute("SELECT action FROM audit_events ORDER BY at")]
+    finally:
+        connection.close()

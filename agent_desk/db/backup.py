@@ -14,6 +14,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,6 +30,7 @@ _TEMP_PREFIX = ".backup-"
 _RESTORE_PREFIX = ".restore-"
 # 4 MiB of 4 KiB pages per step: the progress moves, and each step is short.
 PAGES_PER_STEP = 1024
+HALF_FILE_STALE_S = 24 * 60 * 60
 _DISK_FULL_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG}
 
 Progress = Callable[[int, int], None]  # pages copied, pages in all
@@ -69,6 +71,9 @@ def create(database: Path, target: Path, progress: Progress | None = None) -> No
     """
     if not database.is_file():
         raise BackupError(f"there is no database to back up at {database}")
+    if target.resolve() == database.resolve():
+        raise BackupError(f"a backup cannot replace the database it copies: {target}")
+    _remove_half_files(target.parent)
     fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=_TEMP_PREFIX, suffix=".tmp")
     os.close(fd)  # mkstemp made it 0600: SQLite keeps the mode of the file it finds
     temp = Path(temp_name)
@@ -88,6 +93,16 @@ def create(database: Path, target: Path, progress: Progress | None = None) -> No
             raise BackupError(f"the backup to {target} failed: {_reason(exc)}") from exc
         raise
     fsync_folder(target.parent)
+
+
+def _remove_half_files(folder: Path) -> None:
+    """Temporary files of backups killed half way. A backup under way writes to its file
+    all the time, so one untouched for a day is no longer anybody's."""
+    stale_before = time.time() - HALF_FILE_STALE_S
+    for path in folder.glob(f"{_TEMP_PREFIX}*.tmp"):
+        with contextlib.suppress(FileNotFoundError):
+            if path.stat().st_mtime < stale_before:
+                _remove_with_sidecars(path)
 
 
 def _copy_online(database: Path, temp: Path, progress: Progress | None) -> None:
