@@ -4,6 +4,10 @@
 <context>
     <name>App</name>
     <message>
+        <source>A backup is being restored into this data folder.</source>
+        <translation>正在向此数据文件夹恢复备份。</translation>
+    </message>
+    <message>
         <source>Cannot open the database</source>
         <translation>无法打开数据库</translation>
     </message>
@@ -173,6 +177,17 @@
 Your saved work is safe. The details are in %2</source>
         <translation>出现错误：%1
 已保存的内容不会丢失。详细信息见 %2</translation>
+    </message>
+</context>
+<context>
+    <name>DailyBackup</name>
+    <message>
+        <source>Daily backup saved.</source>
+        <translation>每日备份已保存。</translation>
+    </message>
+    <message>
+        <source>Daily backup failed: %1</source>
+        <translation>每日备份失败：%1</translation>
     </message>
 </context>
 <context>
