@@ -7,6 +7,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -56,10 +58,27 @@ HOLD_THE_LOCK = """
 import sys, time
 from pathlib import Path
 from agent_desk.window_lock import LockMode, WindowLock
-WindowLock(Path(sys.argv[1]), LockMode.SHARED).acquire()
+WindowLock(Path(sys.argv[1]), LockMode[sys.argv[2]]).acquire()
 print("held", flush=True)
 time.sleep(600)
 """
+
+
+@contextmanager
+def lock_held(data_dir: DataDir, mode: str) -> Iterator[subprocess.Popen[bytes]]:
+    """Another process holding the data folder's lock, as a window (SHARED) or a restore."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_THE_LOCK, str(data_dir.window_lock), mode],
+        stdout=subprocess.PIPE,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == b"held\n"
+        yield holder
+    finally:
+        holder.kill()  # a crash: the operating system lets go of the lock
+        holder.wait()
+        assert holder.stdout is not None
+        holder.stdout.close()
 
 
 def test_restore_is_refused_while_a_window_holds_the_lock_and_allowed_once_it_died(
@@ -68,20 +87,11 @@ def test_restore_is_refused_while_a_window_holds_the_lock_and_allowed_once_it_di
     open_local(data_dir.database).dispose()
     assert finished(data_dir, "backup", "create").returncode == 0
     (backup,) = data_dir.backups.iterdir()
-    window = subprocess.Popen(
-        [sys.executable, "-c", HOLD_THE_LOCK, str(data_dir.window_lock)], stdout=subprocess.PIPE
-    )
-    try:
-        assert window.stdout is not None and window.stdout.readline() == b"held\n"
+    with lock_held(data_dir, "SHARED"):
         refused = finished(data_dir, "backup", "restore", str(backup))
         assert refused.returncode == 1
         assert "window is open" in refused.stderr and refused.stderr.count("\n") == 1
         assert not list(data_dir.root.glob("*before-restore*"))
-    finally:
-        window.kill()  # a crash: the operating system lets go of the lock
-        window.wait()
-        assert window.stdout is not None
-        window.stdout.close()
     assert finished(data_dir, "backup", "restore", str(backup)).returncode == 0
 
 
@@ -122,3 +132,30 @@ def test_the_window_holds_the_lock_while_it_runs(data_dir: DataDir) -> None:
         window.terminate()
         window.wait()
     assert finished(data_dir, "backup", "restore", str(backup)).returncode == 0
+
+
+def test_a_window_does_not_open_while_a_restore_holds_the_folder(data_dir: DataDir) -> None:
+    open_local(data_dir.database).dispose()
+    assert finished(data_dir, "config", "set", "ui.language", "en").returncode == 0
+    with lock_held(data_dir, "EXCLUSIVE"):
+        window = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "agent_desk",
+                "--data-dir",
+                str(data_dir.root),
+                "run",
+                "--user",
+                "admin",
+                "--password-stdin",
+                "--quit-when-ready",
+            ],
+            input="whatever\n",
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        )
+    assert window.returncode == 1
+    assert "A backup is being restored into this data folder." in window.stderr

@@ -38,8 +38,11 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
             for old in made.pruned:
                 print(f"deleted the old backup {old.name} (backup.keep)")
         case "list":
-            for found in backup.list_backups(ctx.data_dir):
+            listed = backup.list_backups(ctx.data_dir)
+            for found in listed:
                 print(f"{found.path}\t{found.size:,} bytes\t{found.modified:%Y-%m-%d %H:%M:%S}")
+            if not listed:
+                print(f"no backups in {ctx.data_dir.backups}", file=sys.stderr)
         case "restore":
             restored = backup.restore_backup(ctx.data_dir, Path(args.file).expanduser(), ctx.actor)
             print(f"restored {args.file}")
