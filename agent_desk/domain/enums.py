@@ -115,6 +115,11 @@ class AuditAction(StrEnum):
     CONTACT_ADDED = "contact_added"
     IMPORT = "import"  # a discharge file or HL7 batch from the HIS
     UNMASK = "unmask"  # an identifier shown in full on screen; the detail names which
+    CHAIN_STARTED = "chain_started"  # the first event of a workstation's hash chain
+    REVIEW_DECIDED = "review_decided"  # a sync conflict or refusal resolved by a person
+    RECORDING_EXPORTED = "recording_exported"
+    BACKUP_CREATED = "backup_created"
+    BACKUP_RESTORED = "backup_restored"
 
 
 class ImportKind(StrEnum):
