@@ -3,15 +3,19 @@ inserted with plain sqlite3 (triggers dropped and recreated) is named."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
+import uuid
 from pathlib import Path
 
 import pytest
 
+from agent_desk.bench.governance import run_governance
+from agent_desk.bench.options import BenchOptions
 from agent_desk.cli import main
-from agent_desk.db import audit, audit_chain, sync_local
-from agent_desk.db.audit_chain import ChainReport
+from agent_desk.db import audit, audit_chain, audit_verify, sync_local
+from agent_desk.db.audit_verify import ChainReport
 from agent_desk.db.engine import Database
 from agent_desk.domain.enums import AuditAction
 from agent_desk.paths import DataDir
@@ -27,7 +31,7 @@ def _verify(db: Database) -> ChainReport:
     with db.read() as session:
         state = sync_local.read_state(session)
         assert state is not None
-        return audit_chain.verify_chain(session, state.client_id, with_head=True)
+        return audit_verify.verify_chain(session, state.client_id, with_head=True)
 
 
 def _tamper(path: Path, statement: str) -> None:
@@ -87,7 +91,7 @@ def test_an_inserted_event_is_named(db: Database, chained: Path) -> None:
     )
     broken = _verify(db).broken
     assert broken is not None
-    assert (str(broken.event_id), broken.action) == (
+    assert (broken.event_id, broken.action) == (
         "f0f0f0f0-f0f0-f0f0-f0f0-f0f0f0f0f0f0",
         "login",
     )
@@ -112,3 +116,39 @@ def test_cli_verify_exit_statuses(
     error = capsys.readouterr().err.strip()
     assert len(error.splitlines()) == 1
     assert "#2" in error and "view_patient" in error
+
+
+def test_the_canonical_content_is_the_json_array_the_docstring_defines() -> None:
+    workstation, event_id = str(uuid.uuid4()), str(uuid.uuid4())
+    detail = {"reason": '回拨 "患者"\\', "b": [1, None], "a": {"z": 1.5, "y": True}}
+    fields = [workstation, 7, event_id, "2026-12-06T08:00:00.000001", 'a"\\b', "unmask", None]
+    expected = json.dumps(
+        [*fields, "身份证", detail], sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
+    assert (
+        audit_chain.canonical_content(
+            *fields,
+            "身份证",
+            audit_chain.canonical_detail(detail),  # type: ignore[arg-type]
+        )
+        == expected.encode()
+    )
+
+
+def test_chinese_and_nested_details_verify_as_stored(db: Database) -> None:
+    with db.write() as session:
+        audit.record(
+            session,
+            "护士甲",
+            AuditAction.UNMASK,
+            "patient",
+            "p1",
+            reason='回拨 "x"',
+            n={"b": 1, "a": [2.5]},
+        )
+    assert _verify(db).broken is None
+
+
+def test_bench_governance_verifies_its_chain(tmp_path: Path) -> None:
+    figures = run_governance(BenchOptions(folder=tmp_path, patients=1, audit_events=300))
+    assert figures["audit_events"] == 300 and figures["audit_verify_1m_s"] > 0

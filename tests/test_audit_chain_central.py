@@ -18,7 +18,9 @@ from tests.test_sync_support import pg_connect, settle, workstation
 def _events(db: Database, count: int) -> str:
     for number in range(count):
         with db.write() as session:
-            audit.record(session, "nurse1", AuditAction.SEARCH, "patient", f"p{number}")
+            audit.record(
+                session, "nurse1", AuditAction.SEARCH, "patient", f"p{number}", query='王 "\\x'
+            )
     with db.read() as session:
         state = sync_local.read_state(session)
         assert state is not None

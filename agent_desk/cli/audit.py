@@ -23,14 +23,14 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
 
 def run_audit_verify(db: Database, out: TextIO) -> int:
     """Verify this workstation's chain; a break fails in one line naming the first bad event."""
-    from agent_desk.db import audit_chain, sync_local
+    from agent_desk.db import audit_verify, sync_local
 
     with db.read() as session:
         state = sync_local.read_state(session)
-        if state is None or audit_chain.chain_head(session, state.client_id) is None:
+        if state is None or audit_verify.chain_head(session, state.client_id) is None:
             print("no audit events chained yet", file=out)
             return EXIT_OK
-        report = audit_chain.verify_chain(session, state.client_id, with_head=True)
+        report = audit_verify.verify_chain(session, state.client_id, with_head=True)
     if report.broken is not None:
         raise CliError(f"the audit chain is broken at {report.broken.line()}")
     print(f"audit chain intact: {report.events:,} events", file=out)

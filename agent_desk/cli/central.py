@@ -99,15 +99,15 @@ def run_central_status(config: CentralConfig, out: TextIO) -> int:
 def run_central_audit_verify(config: CentralConfig, out: TextIO) -> int:
     """`agent-desk central audit-verify`: each workstation's chain as uploaded, one line
     each; the server keeps no head, so a tail that never arrived is not a break."""
-    from agent_desk.db import audit_chain
+    from agent_desk.db import audit_verify
     from agent_desk.db.engine import make_engine
 
     central = Database(make_engine(config.url))
     try:
         with central.read() as session:
             reports = [
-                audit_chain.verify_chain(session, workstation, with_head=False)
-                for workstation in audit_chain.workstations(session)
+                audit_verify.verify_chain(session, workstation, with_head=False)
+                for workstation in audit_verify.workstations(session)
             ]
     finally:
         central.dispose()
