@@ -193,6 +193,7 @@ def _run(
     finally:
         telephony.stop()
         background.shutdown()
+        accounts.logout(staff)
         if sync is not None:
             sync.stop()
         db.dispose()
