@@ -152,3 +152,12 @@ def test_chinese_and_nested_details_verify_as_stored(db: Database) -> None:
 def test_bench_governance_verifies_its_chain(tmp_path: Path) -> None:
     figures = run_governance(BenchOptions(folder=tmp_path, patients=1, audit_events=300))
     assert figures["audit_events"] == 300 and figures["audit_verify_1m_s"] > 0
+
+
+def test_a_removed_head_fails_verification(db: Database, chained: Path) -> None:
+    connection = sqlite3.connect(chained)
+    connection.execute("DELETE FROM audit_chain_heads")
+    connection.commit()
+    connection.close()
+    broken = _verify(db).broken
+    assert broken is not None and broken.reason.endswith("its head is missing")

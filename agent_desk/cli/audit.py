@@ -27,11 +27,13 @@ def run_audit_verify(db: Database, out: TextIO) -> int:
 
     with db.read() as session:
         state = sync_local.read_state(session)
-        if state is None or audit_verify.chain_head(session, state.client_id) is None:
-            print("no audit events chained yet", file=out)
-            return EXIT_OK
-        report = audit_verify.verify_chain(session, state.client_id, with_head=True)
-    if report.broken is not None:
-        raise CliError(f"the audit chain is broken at {report.broken.line()}")
-    print(f"audit chain intact: {report.events:,} events", file=out)
+        reports = audit_verify.verify_local(session, None if state is None else state.client_id)
+    for report in reports:
+        if report.broken is not None:
+            raise CliError(f"the audit chain is broken at {report.broken.line()}")
+    events = sum(report.events for report in reports)
+    if events == 0:
+        print("no audit events chained yet", file=out)
+    else:
+        print(f"audit chain intact: {events:,} events", file=out)
     return EXIT_OK

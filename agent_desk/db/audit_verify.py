@@ -77,10 +77,13 @@ def verify_rows(
         prev, expected, last = digest, expected + 1, row
     count = expected - 1
     if head is not None and head != (count, prev):
-        reason = f"the chain ends at #{count} but its head is #{head[0]}"
+        kept = f"#{head[0]}" if head[0] else "missing"
+        reason = f"the chain ends at #{count} but its head is {kept}"
         if last is None:
             return count, ChainBreak("-", canonical_time(utcnow()), "-", None, reason)
-        return count, _break(last, reason + ": the events after this one were removed")
+        if head[0]:
+            reason += ": the events after this one were removed"
+        return count, _break(last, reason)
     return count, None
 
 
@@ -208,6 +211,19 @@ def workstations(session: Session) -> list[uuid.UUID]:
 
 
 def verify_chain(session: Session, workstation: uuid.UUID, *, with_head: bool) -> ChainReport:
-    head = chain_head(session, workstation) if with_head else None
+    """*with_head*: the chain was written here, so its head must match (and a chain with
+    events but no head has lost it)."""
+    head = None
+    if with_head:
+        head = chain_head(session, workstation) or (0, GENESIS_HASH)
     count, broken = verify_rows(workstation, chain_rows(session, workstation), head)
     return ChainReport(workstation, count, broken)
+
+
+def verify_local(session: Session, workstation: uuid.UUID | None) -> list[ChainReport]:
+    """The chains written in this database: every one with a head, and *workstation*'s
+    (this one's sync identity) even if its head was removed."""
+    heads = set(session.scalars(select(AuditChainHead.workstation)))
+    if workstation is not None:
+        heads.add(workstation)
+    return [verify_chain(session, chain, with_head=True) for chain in sorted(heads)]
