@@ -161,3 +161,15 @@ def test_a_removed_head_fails_verification(db: Database, chained: Path) -> None:
     connection.close()
     broken = _verify(db).broken
     assert broken is not None and broken.reason.endswith("its head is missing")
+
+
+def test_a_removed_identity_and_head_fail_verification(
+    chained: Path, data_dir: DataDir, capsys: pytest.CaptureFixture[str]
+) -> None:
+    connection = sqlite3.connect(chained)
+    connection.execute("DELETE FROM audit_chain_heads")
+    connection.execute("DELETE FROM sync_state")
+    connection.commit()
+    connection.close()
+    assert main(["--data-dir", str(data_dir.root), "audit", "verify"]) == 1
+    assert "its head is missing" in capsys.readouterr().err

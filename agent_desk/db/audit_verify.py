@@ -222,8 +222,12 @@ def verify_chain(session: Session, workstation: uuid.UUID, *, with_head: bool) -
 
 def verify_local(session: Session, workstation: uuid.UUID | None) -> list[ChainReport]:
     """The chains written in this database: every one with a head, and *workstation*'s
-    (this one's sync identity) even if its head was removed."""
+    (this one's sync identity, None if it has none) even if its head was removed."""
     heads = set(session.scalars(select(AuditChainHead.workstation)))
     if workstation is not None:
         heads.add(workstation)
+    else:
+        # Only sync makes rows of other workstations arrive, and sync needs the identity:
+        # chained rows without one mean the identity was removed.
+        heads.update(workstations(session))
     return [verify_chain(session, chain, with_head=True) for chain in sorted(heads)]
