@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from agent_desk.cli import main
 from agent_desk.cli.central import run_central_audit_verify
 from agent_desk.db import audit, sync_local
 from agent_desk.db.engine import Database
@@ -52,3 +53,17 @@ def test_central_verify_names_the_tampered_workstation_only(
         "broken at" in lines[f"workstation {first_id}"] and "#3" in lines[f"workstation {first_id}"]
     )
     assert lines[f"workstation {second_id}"].endswith("4 events verified, intact")
+
+
+def test_central_audit_verify_command_fails_on_a_tampered_chain(
+    tmp_path: Path, central: CentralConfig, capsys: pytest.CaptureFixture[str]
+) -> None:
+    station = workstation(tmp_path, "a")
+    settle(station, central)  # nothing chained yet
+    command = ["--data-dir", str(tmp_path), "central", "audit-verify", "--url", central.url]
+    assert main(command) == 0
+    station_id = _events(station, 3)
+    settle(station, central)
+    _tamper_on_server(central, station_id)
+    assert main(command) == 1
+    assert f"workstation {station_id}: 2 events verified, broken at" in capsys.readouterr().out
