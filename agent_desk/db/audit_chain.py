@@ -1,4 +1,5 @@
-"""The audit log's hash chain: how an event is hashed, appended and verified.
+"""The audit log's hash chain: how an event is hashed and appended (agent_desk.db.audit_verify
+walks a chain back).
 
 Each workstation keeps one chain of its own events (its sync client id names it; events
 pulled from other workstations keep theirs, untouched). Event n of a chain stores
@@ -106,6 +107,8 @@ def append(
     if head is None:
         head = AuditChainHead(workstation=workstation, chain_seq=0, hash=GENESIS_HASH)
         session.add(head)
+        # The genesis: events from before the chain stay outside it (migration 0007 says
+        # why); their number, as found here, is written into the chain's first event.
         unchained = session.scalar(
             select(func.count()).select_from(AuditEvent).where(AuditEvent.workstation.is_(None))
         )
