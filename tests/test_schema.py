@@ -84,7 +84,8 @@ def test_audit_events_cannot_be_changed_or_deleted(db: Database) -> None:
         with pytest.raises(DBAPIError, match="append-only"), db.write() as session:
             session.execute(text(statement))
     with db.read() as session:
-        assert [row[0] for row in audit.recent(session)] == ["nurse1"]
+        # The workstation's first event also starts its hash chain (agent_desk.db.audit_chain).
+        assert [row[0] for row in audit.recent(session)] == ["nurse1", "system"]
 
 
 def test_database_from_a_newer_version_is_refused_untouched(tmp_path: Path) -> None:

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from agent_desk.db import audit
 from agent_desk.db.models import Patient
-from agent_desk.domain.enums import ConflictResolution, SyncIssueKind
+from agent_desk.domain.enums import AuditAction, ConflictResolution, SyncIssueKind
 from agent_desk.sync.central import CentralConfig
 from agent_desk.sync.conflicts import CannotResolve, open_issues, resolve_issue
 from tests.test_sync_support import (
@@ -22,6 +23,9 @@ from tests.test_sync_support import (
 )
 
 pytestmark = pytest.mark.postgres
+
+# A decision's audit event goes up with it; b's first audit event also starts its chain.
+AUDITED = 2
 
 
 def _conflicting_edits(tmp_path: Path, central: CentralConfig):  # type: ignore[no-untyped-def]
@@ -42,10 +46,11 @@ def test_keeping_the_servers_row_closes_the_issue(
     tmp_path: Path, central: CentralConfig, server: Engine
 ) -> None:
     a, b, patient_id, issue = _conflicting_edits(tmp_path, central)
-    resolve_issue(b, issue.id, ConflictResolution.KEEP_SERVER)
+    resolve_issue(b, issue.id, ConflictResolution.KEEP_SERVER, "nurse1")
     assert open_issues(b) == []
-    assert settle(b, central).push.sent == 0
+    assert settle(b, central).push.sent == AUDITED  # the decision's audit events only
     assert patient_name(b, patient_id) == ("王秀兰", 2)
+    settle(a, central)  # for b's audit events
     assert_converged(server, a, b)
 
 
@@ -53,8 +58,8 @@ def test_applying_the_local_change_again_makes_it_a_new_edit(
     tmp_path: Path, central: CentralConfig, server: Engine
 ) -> None:
     a, b, patient_id, issue = _conflicting_edits(tmp_path, central)
-    resolve_issue(b, issue.id, ConflictResolution.REAPPLY_LOCAL)
-    assert settle(b, central).push.sent == 1
+    resolve_issue(b, issue.id, ConflictResolution.REAPPLY_LOCAL, "nurse1")
+    assert settle(b, central).push.sent == 1 + AUDITED
     settle(a, central)
     assert patient_name(a, patient_id) == patient_name(b, patient_id) == ("王淑英", 3)
     assert_converged(server, a, b)
@@ -64,10 +69,10 @@ def test_a_decision_taken_in_another_window_is_not_applied_twice(
     tmp_path: Path, central: CentralConfig
 ) -> None:
     _a, b, patient_id, issue = _conflicting_edits(tmp_path, central)
-    resolve_issue(b, issue.id, ConflictResolution.REAPPLY_LOCAL)
+    resolve_issue(b, issue.id, ConflictResolution.REAPPLY_LOCAL, "nurse1")
     with pytest.raises(CannotResolve, match="decided already"):
-        resolve_issue(b, issue.id, ConflictResolution.REAPPLY_LOCAL)  # a stale dialog
-    assert settle(b, central).push.sent == 1  # the edit went up once
+        resolve_issue(b, issue.id, ConflictResolution.REAPPLY_LOCAL, "nurse1")  # a stale dialog
+    assert settle(b, central).push.sent == 1 + AUDITED  # the edit went up once
     assert patient_name(b, patient_id) == ("王淑英", 3)
 
 
@@ -90,13 +95,27 @@ def test_a_refused_new_patient_goes_up_once_its_record_number_is_fixed(
         patient = session.get(Patient, mine)
         assert patient is not None
         patient.record_no = "D1-B"  # put right here; the edit waits behind the refusal
-    resolve_issue(b, kinds[(mine, SyncIssueKind.REJECTED)].id, ConflictResolution.REAPPLY_LOCAL)
-    resolve_issue(b, kinds[(task, SyncIssueKind.REJECTED)].id, ConflictResolution.REAPPLY_LOCAL)
-    resolve_issue(b, kinds[(theirs, SyncIssueKind.PULL_FAILED)].id, ConflictResolution.KEEP_SERVER)
+    resolve_issue(
+        b, kinds[(mine, SyncIssueKind.REJECTED)].id, ConflictResolution.REAPPLY_LOCAL, "nurse1"
+    )
+    resolve_issue(
+        b, kinds[(task, SyncIssueKind.REJECTED)].id, ConflictResolution.REAPPLY_LOCAL, "nurse1"
+    )
+    resolve_issue(
+        b, kinds[(theirs, SyncIssueKind.PULL_FAILED)].id, ConflictResolution.KEEP_SERVER, "nurse1"
+    )
     report = settle(b, central)
-    assert report.push.sent == 2 and report.pull.resynced
+    assert report.push.sent == 2 + AUDITED + 2 and report.pull.resynced  # three decisions
     settle(a, central)
     assert open_issues(b) == []
     assert patient_name(b, theirs) == ("王秀英", 1)
     assert patient_name(a, mine) == ("李桂兰", 2)
     assert_converged(server, a, b)
+
+
+def test_a_decision_is_audited_with_who_made_it(tmp_path: Path, central: CentralConfig) -> None:
+    _a, b, patient_id, issue = _conflicting_edits(tmp_path, central)
+    resolve_issue(b, issue.id, ConflictResolution.KEEP_SERVER, "nurse1")
+    with b.read() as session:
+        actor, action, entity = audit.recent(session, limit=1)[0]
+    assert (actor, action, entity) == ("nurse1", AuditAction.REVIEW_DECIDED, str(patient_id))

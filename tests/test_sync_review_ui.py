@@ -51,7 +51,7 @@ def _refused_record_number(tmp_path: Path, central: CentralConfig) -> Database:
 
 
 def _dialog(qtbot, db: Database) -> SyncReviewDialog:
-    dialog = SyncReviewDialog(db)
+    dialog = SyncReviewDialog(db, "nurse1")
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog

@@ -10,13 +10,19 @@ from pathlib import Path
 import platformdirs
 
 from agent_desk.bench.core import run_core
+from agent_desk.bench.governance import run_governance
 from agent_desk.bench.options import BenchOptions, BenchUnavailable, Group, SyncSizes
 from agent_desk.bench.sync import run_sync
 from agent_desk.bench.telephony import run_telephony
 
 # sync first: a server that is down or refuses us then fails the run in a second, not
 # after the minutes the other groups take (whose figures would be lost with it).
-GROUPS: dict[str, Group] = {"sync": run_sync, "core": run_core, "telephony": run_telephony}
+GROUPS: dict[str, Group] = {
+    "sync": run_sync,
+    "core": run_core,
+    "telephony": run_telephony,
+    "governance": run_governance,
+}
 
 
 def default_bench_dir() -> Path:

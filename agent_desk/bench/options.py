@@ -29,6 +29,7 @@ class BenchOptions:
     patients: int
     central: CentralConfig | None = None  # the server `bench sync` measures against
     sync: SyncSizes = field(default_factory=SyncSizes)
+    audit_events: int = 1_000_000  # the chain `bench governance` verifies
 
 
 class BenchUnavailable(UserError):

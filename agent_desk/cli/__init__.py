@@ -41,6 +41,7 @@ COMMAND_GROUPS = (
     "config",
     "secret",
     "export",
+    "audit",
     "imports",
     "hl7",
     "sync",

@@ -1,9 +1,9 @@
-"""`agent-desk bench`: measure the performance goals (sync, core, telephony)."""
+"""`agent-desk bench`: measure the performance goals (sync, core, telephony, governance)."""
 
 from __future__ import annotations
 
 import argparse
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 
 from agent_desk.cli.context import Context, Subcommands, positive
@@ -12,7 +12,9 @@ from agent_desk.cli.context import Context, Subcommands, positive
 def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
     bench = commands.add_parser("bench", help="measure the performance goals")
     bench.add_argument(
-        "name", nargs="?", help="one benchmark group: sync, core or telephony (default: all)"
+        "name",
+        nargs="?",
+        help="one benchmark group: sync, core, telephony or governance (default: all)",
     )
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.add_argument(
@@ -21,6 +23,12 @@ def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
         default=1_000_000,
         metavar="N",
         help="patients of the benchmark hospital, and of the first download (1,000,000)",
+    )
+    bench.add_argument(
+        "--audit-events",
+        type=positive,
+        metavar="N",
+        help="audit events in the chain `bench governance` verifies (1,000,000)",
     )
     bench.add_argument(
         "--bench-dir",
@@ -64,4 +72,6 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
             }
         ),
     )
+    if args.audit_events is not None:
+        options = replace(options, audit_events=args.audit_events)
     return run_benchmarks(args.name, options, as_json=args.json)

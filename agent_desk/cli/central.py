@@ -1,4 +1,4 @@
-"""`agent-desk central`: the central PostgreSQL server (init, status, prune).
+"""`agent-desk central`: the central PostgreSQL server (init, status, prune, audit-verify).
 
 Each action prints to *out* and returns the exit status; a failure raises SyncError (a
 UserError: one line on stderr). The sync package is imported inside the functions: it is
@@ -12,7 +12,7 @@ import sys
 from datetime import timedelta
 from typing import TYPE_CHECKING, TextIO
 
-from agent_desk.cli.context import EXIT_OK, Context, Subcommands, positive
+from agent_desk.cli.context import EXIT_FAILURE, EXIT_OK, Context, Subcommands, positive
 from agent_desk.db.engine import Database
 
 if TYPE_CHECKING:
@@ -39,7 +39,10 @@ def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
         metavar="N",
         help="keep this many days of changes (default: 90)",
     )
-    for command in (init, status, prune):
+    audit_verify = actions.add_parser(
+        "audit-verify", help="verify every workstation's audit chain kept on the server"
+    )
+    for command in (init, status, prune, audit_verify):
         command.add_argument("--url", metavar="URL", help="instead of the central.url setting")
     return central
 
@@ -50,6 +53,8 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         return run_central_init(
             config, sys.stdout, seed_from=ctx.db if args.seed_from_local else None
         )
+    if args.central_command == "audit-verify":
+        return run_central_audit_verify(config, sys.stdout)
     if args.central_command == "prune":
         return run_central_prune(config, sys.stdout, older_than_days=args.older_than_days)
     return run_central_status(config, sys.stdout)
@@ -89,3 +94,29 @@ def run_central_status(config: CentralConfig, out: TextIO) -> int:
     for line in central_status(config).lines():
         print(line, file=out)
     return EXIT_OK
+
+
+def run_central_audit_verify(config: CentralConfig, out: TextIO) -> int:
+    """`agent-desk central audit-verify`: each workstation's chain as uploaded, one line
+    each; the server keeps no head, so a tail that never arrived is not a break."""
+    from agent_desk.db import audit_verify
+    from agent_desk.db.engine import make_engine
+
+    central = Database(make_engine(config.url))
+    try:
+        with central.read() as session:
+            reports = [
+                audit_verify.verify_chain(session, workstation, with_head=False)
+                for workstation in audit_verify.workstations(session)
+            ]
+    finally:
+        central.dispose()
+    for report in reports:
+        state = "intact" if report.broken is None else f"broken at {report.broken.line()}"
+        print(
+            f"workstation {report.workstation}: {report.events:,} events verified, {state}",
+            file=out,
+        )
+    if not reports:
+        print("no audit chains on the server yet", file=out)
+    return EXIT_OK if all(report.broken is None for report in reports) else EXIT_FAILURE

@@ -254,6 +254,9 @@ class AuditEvent(IdMixin, Base):
     """Who saw, heard or changed what. Triggers in the migration forbid UPDATE and DELETE."""
 
     __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("uq_audit_events_workstation_chain_seq", "workstation", "chain_seq", unique=True),
+    )
 
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     actor: Mapped[str] = mapped_column(String(64))
@@ -261,6 +264,22 @@ class AuditEvent(IdMixin, Base):
     entity_type: Mapped[str | None] = mapped_column(String(64))
     entity_id: Mapped[str | None] = mapped_column(String(64), index=True)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The hash chain (agent_desk.db.audit_chain); NULL on events written before it began.
+    workstation: Mapped[uuid.UUID | None]
+    chain_seq: Mapped[int | None] = mapped_column(BigInteger)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditChainHead(Base):
+    """The last event of this workstation's audit chain: one read per append, and a tail
+    cut off the chain no longer matches it. Local only."""
+
+    __tablename__ = "audit_chain_heads"
+
+    workstation: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    chain_seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class Hl7Message(IdMixin, Base):

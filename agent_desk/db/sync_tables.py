@@ -68,6 +68,7 @@ LOCAL_ONLY_TABLES = frozenset(
         "sync_applied_mutations",
         "sync_server",
         "sync_clients",
+        "audit_chain_heads",
     }
 )
 

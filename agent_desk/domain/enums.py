@@ -117,6 +117,9 @@ class AuditAction(StrEnum):
     UNMASK = "unmask"  # an identifier shown in full on screen; the detail names which
     BACKUP = "backup"  # a copy of the whole database written; the detail names the file
     RESTORE = "restore"  # the database replaced by a backup; the detail names both files
+    CHAIN_STARTED = "chain_started"  # the first event of a workstation's hash chain
+    REVIEW_DECIDED = "review_decided"  # a sync conflict or refusal resolved by a person
+    RECORDING_EXPORTED = "recording_exported"
 
 
 class ImportKind(StrEnum):

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+
+from sqlalchemy.exc import SQLAlchemyError
+
 from agent_desk.db import audit, staff
 from agent_desk.db.engine import Database
 from agent_desk.domain.enums import AuditAction, Role
 from agent_desk.domain.views import StaffView
 
 FIRST_ADMIN = "admin"
+
+log = logging.getLogger(__name__)
 
 
 class AccountService:
@@ -33,3 +39,12 @@ class AccountService:
             action = AuditAction.LOGIN if user else AuditAction.LOGIN_FAILED
             audit.record(session, username.strip(), action, "staff", user.id if user else None)
             return user
+
+    def logout(self, user: StaffView) -> None:
+        """The end of *user*'s session, for the audit log. At exit a database that cannot be
+        written any more is logged, not raised: the window is closing either way."""
+        try:
+            with self._db.write() as session:
+                audit.record(session, user.username, AuditAction.LOGOUT, "staff", user.id)
+        except SQLAlchemyError as exc:
+            log.warning("the logout of %s could not be recorded: %s", user.username, exc)

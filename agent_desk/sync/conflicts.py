@@ -16,14 +16,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from agent_desk.db import sync_issues, sync_local
+from agent_desk.db import audit, sync_issues, sync_local
 from agent_desk.db.base import utcnow
 from agent_desk.db.engine import Database
 from agent_desk.db.sync_codec import to_python, to_wire
 from agent_desk.db.sync_issues import IssueView
 from agent_desk.db.sync_local import CapturedChange, append_outbox
 from agent_desk.db.sync_tables import BOOKKEEPING_COLUMNS, synced_table
-from agent_desk.domain.enums import ConflictResolution, SyncIssueKind, SyncOp
+from agent_desk.domain.enums import AuditAction, ConflictResolution, SyncIssueKind, SyncOp
 from agent_desk.errors import UserError
 
 
@@ -36,7 +36,10 @@ def open_issues(db: Database) -> list[IssueView]:
         return sync_issues.open_issues(session)
 
 
-def resolve_issue(db: Database, issue_id: uuid.UUID, resolution: ConflictResolution) -> None:
+def resolve_issue(
+    db: Database, issue_id: uuid.UUID, resolution: ConflictResolution, actor: str
+) -> None:
+    """Apply a person's decision on a sync issue; the decision is audited with it."""
     with db.write() as session:
         issue = sync_issues.get_open_issue(session, issue_id)
         if issue is None:
@@ -47,6 +50,15 @@ def resolve_issue(db: Database, issue_id: uuid.UUID, resolution: ConflictResolut
             # The server's row never came down: the next sync reads everything afresh.
             sync_local.want_resync(session)
         sync_issues.mark_resolved(session, issue_id, resolution, utcnow())
+        audit.record(
+            session,
+            actor,
+            AuditAction.REVIEW_DECIDED,
+            issue.table_name,
+            issue.row_id,
+            resolution=resolution.value,
+            issue=issue.kind.value,
+        )
 
 
 def _reapply(session: Session, issue: IssueView) -> None:

@@ -220,6 +220,7 @@ def _run_locked(
     finally:
         telephony.stop()
         background.shutdown()
+        accounts.logout(staff)
         if sync is not None:
             sync.stop()
         db.dispose()

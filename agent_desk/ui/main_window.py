@@ -391,7 +391,7 @@ class MainWindow(QMainWindow):
     def review_sync(self) -> None:
         if self.sync is None:
             return
-        dialog = SyncReviewDialog(self.sync.db, self)
+        dialog = SyncReviewDialog(self.sync.db, self.user.username, self)
         dialog.resolved.connect(self.sync.runner.sync_now)
         dialog.exec()
 

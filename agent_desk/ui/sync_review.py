@@ -117,9 +117,10 @@ class SyncReviewDialog(QDialog):
 
     resolved = Signal()  # after each successful choice, so the status bar can recount
 
-    def __init__(self, db: Database, parent: Any = None) -> None:
+    def __init__(self, db: Database, actor: str, parent: Any = None) -> None:
         super().__init__(parent)
         self._db = db
+        self._actor = actor  # who decides, for the audit log
         self.setWindowTitle(self.tr("Changes to review"))
         self.resize(860, 560)
         self._build()
@@ -303,7 +304,7 @@ class SyncReviewDialog(QDialog):
         if issue is None:
             return
         try:
-            resolve_issue(self._db, issue.id, resolution)
+            resolve_issue(self._db, issue.id, resolution, self._actor)
         except CannotResolve as exc:
             # Nothing was changed (resolve_issue is one transaction): say why and stay.
             QMessageBox.warning(self, self.tr("This cannot be done"), str(exc))

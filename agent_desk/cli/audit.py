@@ -1,0 +1,39 @@
+"""`agent-desk audit`: the audit log (verify its hash chain)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TextIO
+
+from agent_desk.cli.context import EXIT_OK, CliError, Context, Subcommands
+from agent_desk.db.engine import Database
+
+
+def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
+    audit = commands.add_parser("audit", help="the audit log")
+    actions = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    actions.add_parser("verify", help="check that no audit event was changed, removed or inserted")
+    return audit
+
+
+def handle(ctx: Context, args: argparse.Namespace) -> int:
+    return run_audit_verify(ctx.db, sys.stdout)
+
+
+def run_audit_verify(db: Database, out: TextIO) -> int:
+    """Verify this workstation's chain; a break fails in one line naming the first bad event."""
+    from agent_desk.db import audit_verify, sync_local
+
+    with db.read() as session:
+        state = sync_local.read_state(session)
+        reports = audit_verify.verify_local(session, None if state is None else state.client_id)
+    for report in reports:
+        if report.broken is not None:
+            raise CliError(f"the audit chain is broken at {report.broken.line()}")
+    events = sum(report.events for report in reports)
+    if events == 0:
+        print("no audit events chained yet", file=out)
+    else:
+        print(f"audit chain intact: {events:,} events", file=out)
+    return EXIT_OK
