@@ -102,7 +102,8 @@ class WorklistView(StrEnum):
 
 class AuditAction(StrEnum):
     LOGIN = "login"
-    LOGIN_FAILED = "login_failed"
+    LOGIN_FAILED = "login_failed"  # a wrong password; the detail counts failures in a row
+    LOGIN_LOCKED = "login_locked"  # refused unchecked: too many failures locked the account
     LOGOUT = "logout"
     VIEW_PATIENT = "view_patient"
     SEARCH = "search"
