@@ -118,6 +118,15 @@ class AuditAction(StrEnum):
     UNMASK = "unmask"  # an identifier shown in full on screen; the detail names which
 
 
+class UnmaskReason(StrEnum):
+    """Why someone asked to see an identifier in full; stored in the unmask audit event."""
+
+    VERIFY_IDENTITY = "verify_identity"  # 回拨核实身份: confirming who is on a callback
+    PATIENT_REQUEST = "patient_request"  # 患者本人要求
+    REFERRAL_OR_APPOINTMENT = "referral_or_appointment"  # 转介/预约需要
+    OTHER = "other"  # 其他: the free text says what
+
+
 class ImportKind(StrEnum):
     """Where a batch of discharge data came from."""
 
