@@ -31,6 +31,7 @@ class UnmaskReasonDialog(QDialog):
         super().__init__(parent)
         self._submit = submit
         self.setWindowTitle(self.tr("Show in full"))
+        self.setMinimumWidth(380)
         layout = QVBoxLayout(self)
         intro = QLabel(
             self.tr(
