@@ -55,7 +55,9 @@ class AccountService:
         """The account, or None for a wrong name or password. Raises AccountLocked while the
         name is locked, and on the failure that locks it. Every attempt is audited, with the
         name tried and this workstation's host name, never the password."""
-        name = username.strip()
+        # Staff names are at most 64 characters (the column's width here and on the central
+        # server); a longer name typed is logged and counted by its first 64.
+        name = username.strip()[:64]
         now = self._clock()
         workstation = socket.gethostname()
         # The outcome is decided and audited in one transaction, committed before
@@ -74,7 +76,7 @@ class AccountService:
                 )
                 user = None
             else:
-                user = staff.authenticate(session, name, password)
+                user = staff.authenticate(session, username, password)
                 if user is not None:
                     login_failures.clear(session, name)
                     audit.record(session, name, AuditAction.LOGIN, "staff", user.id)
