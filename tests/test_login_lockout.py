@@ -88,10 +88,11 @@ def test_the_lock_ends_after_15_minutes(accounts: AccountService, clock: Clock) 
     assert accounts.login("nurse1", PASSWORD) is not None
 
 
-def test_a_success_starts_the_count_again(accounts: AccountService) -> None:
+def test_a_success_starts_the_count_again(accounts: AccountService, db: Database) -> None:
     _fail(accounts, 4)
     assert accounts.login("nurse1", PASSWORD) is not None
     _fail(accounts, 4)
+    assert [d["failures"] for _a, _action, d in _events(db) if "failures" in d] == [1, 2, 3, 4] * 2
     assert accounts.login("nurse1", PASSWORD) is not None
 
 
