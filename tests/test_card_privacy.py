@@ -4,15 +4,14 @@ request; the history names forms by their title."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
-from PySide6.QtWidgets import QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from agent_desk.db.engine import Database
-from agent_desk.db.models import AuditEvent, Patient
+from agent_desk.db.models import Patient
 from agent_desk.db.phone_index import PhoneIndex
 from agent_desk.db.worklist import WorklistFilter
-from agent_desk.domain.enums import AuditAction, CallDirection, WorklistView
+from agent_desk.domain.enums import CallDirection, WorklistView
 from agent_desk.domain.phones import PhonePlan
 from agent_desk.services.calls import CallService
 from agent_desk.services.patients import PatientService
@@ -60,27 +59,6 @@ def test_every_number_on_the_card_masks_alike(
     window.open_patient(hospital.patients["wang"])
     text = _card_text(window.card)
     assert "138****8000  (Self)" in text and "010****5678  (Child 家属)" in text
-
-
-def test_show_reveals_one_field_and_writes_who_saw_it(
-    window: MainWindow,  # noqa: F811
-    db: Database,
-    hospital: Hospital,
-) -> None:
-    wang = hospital.patients["wang"]
-    window.open_patient(wang)
-    window.card.findChild(QToolButton, "unmask_id_number").click()
-    text = _card_text(window.card)
-    assert "11010119500307123X" in text and "138****8000" in text
-    with db.read() as session:
-        event = session.scalars(select(AuditEvent).order_by(AuditEvent.at.desc())).first()
-        assert event is not None
-        assert (event.actor, event.action, event.entity_id, event.detail) == (
-            "admin",
-            AuditAction.UNMASK,
-            str(wang),
-            {"field": "id_number"},
-        )
 
 
 @pytest.mark.parametrize(

@@ -174,6 +174,8 @@ def test_unmasked_json_export_is_audit_logged(data_dir: DataDir, monkeypatch, ca
             "--format",
             "json",
             "--unmasked",
+            "--reason",
+            "quality review",
             monkeypatch=monkeypatch,
         )
         == 0

@@ -16,7 +16,7 @@ from tests.builders import Hospital
 
 def _csv(db: Database, kind: ExportKind, unmasked: bool = False) -> list[dict[str, str]]:
     out = io.StringIO()
-    export(db, kind, ExportFormat.CSV, out, "test", unmasked=unmasked)
+    export(db, kind, ExportFormat.CSV, out, "test", unmasked=unmasked, reason="quality review")
     return list(csv.DictReader(io.StringIO(out.getvalue())))
 
 

@@ -7,7 +7,7 @@ import sys
 from contextlib import ExitStack
 from typing import TextIO
 
-from agent_desk.cli.context import EXIT_OK, Context, Subcommands
+from agent_desk.cli.context import EXIT_OK, CliError, Context, Subcommands
 
 
 def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
@@ -16,7 +16,12 @@ def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["csv", "json"], default="csv")
     export.add_argument("--out", metavar="FILE", help="write here instead of standard output")
     export.add_argument(
-        "--unmasked", action="store_true", help="export identifiers in full (audit-logged)"
+        "--unmasked",
+        action="store_true",
+        help="export identifiers in full (needs --reason; audit-logged)",
+    )
+    export.add_argument(
+        "--reason", metavar="TEXT", help="why the export is needed (written to the audit log)"
     )
     return export
 
@@ -25,6 +30,9 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     from agent_desk.db.export import ExportKind
     from agent_desk.services.export import ExportFormat, export
 
+    # Checked before --out is created, so that a refusal leaves no empty file behind.
+    if args.unmasked and not (args.reason or "").strip():
+        raise CliError("an unmasked export needs --reason TEXT: why the identifiers are needed")
     with ExitStack() as stack:
         out: TextIO
         if args.out:
@@ -40,6 +48,7 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
             out,
             ctx.actor,
             unmasked=args.unmasked,
+            reason=args.reason,
         )
     if args.out:
         print(f"exported {count:,} {args.kind} to {args.out}", file=sys.stderr)

@@ -85,6 +85,23 @@ class StaffUser(IdMixin, VersionedMixin, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+class LoginFailures(Base):
+    """Consecutive failed logins per account name on this workstation, and its lock.
+
+    Local to the workstation, never synced (sync_tables.LOCAL_ONLY_TABLES): a lock stops
+    guessing at this keyboard, while a hospital-wide lock would let anyone lock a nurse out
+    of every ward from one PC, and an offline workstation could not honour it anyway. The
+    failures themselves are audit events, which do reach the central server. Kept per name
+    typed, known account or not, so that a lock does not tell which names exist.
+    """
+
+    __tablename__ = "login_failures"
+
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
+
+
 class Patient(IdMixin, VersionedMixin, Base):
     __tablename__ = "patients"
     # Name search returns names in order, record number breaking ties: one index walk.

@@ -25,8 +25,10 @@ Staff accounts travel with their password hashes (argon2id, salted): login stays
 and one account then works on every workstation and a changed password reaches them all.
 
 Local bookkeeping stays local: hl7_messages and import_runs record what this
-workstation's intake did; task_leases live on the central server only (the work queue
-writes them there directly); the sync_* tables are the machinery itself.
+workstation's intake did; login_failures counts the failed logins typed at this
+workstation and locks a name here only (the failures reach the server as audit events);
+task_leases live on the central server only (the work queue writes them there directly);
+the sync_* tables are the machinery itself.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ LOCAL_ONLY_TABLES = frozenset(
     {
         "hl7_messages",
         "import_runs",
+        "login_failures",
         "task_leases",
         "sync_outbox",
         "sync_conflicts",

@@ -102,7 +102,8 @@ class WorklistView(StrEnum):
 
 class AuditAction(StrEnum):
     LOGIN = "login"
-    LOGIN_FAILED = "login_failed"
+    LOGIN_FAILED = "login_failed"  # a wrong password; the detail counts failures in a row
+    LOGIN_LOCKED = "login_locked"  # refused unchecked: too many failures locked the account
     LOGOUT = "logout"
     VIEW_PATIENT = "view_patient"
     SEARCH = "search"
@@ -120,6 +121,15 @@ class AuditAction(StrEnum):
     CHAIN_STARTED = "chain_started"  # the first event of a workstation's hash chain
     REVIEW_DECIDED = "review_decided"  # a sync conflict or refusal resolved by a person
     RECORDING_EXPORTED = "recording_exported"
+
+
+class UnmaskReason(StrEnum):
+    """Why someone asked to see an identifier in full; stored in the unmask audit event."""
+
+    VERIFY_IDENTITY = "verify_identity"  # 回拨核实身份: confirming who is on a callback
+    PATIENT_REQUEST = "patient_request"  # 患者本人要求
+    REFERRAL_OR_APPOINTMENT = "referral_or_appointment"  # 转介/预约需要
+    OTHER = "other"  # 其他: the free text says what
 
 
 class ImportKind(StrEnum):

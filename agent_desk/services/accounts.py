@@ -3,22 +3,46 @@
 from __future__ import annotations
 
 import logging
+import socket
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from agent_desk.db import audit, staff
+from agent_desk.db import audit, login_failures, staff
+from agent_desk.db.base import utcnow
 from agent_desk.db.engine import Database
 from agent_desk.domain.enums import AuditAction, Role
 from agent_desk.domain.views import StaffView
+from agent_desk.errors import UserError
 
 FIRST_ADMIN = "admin"
+# Five wrong passwords in a row lock the name for 15 minutes on this workstation: enough
+# for typos, too few for guessing; the lock ends by itself, so no one is locked out for
+# a shift by a colleague's mistakes.
+MAX_FAILED_LOGINS = 5
+LOCK_DURATION = timedelta(minutes=15)
+
+
+class AccountLocked(UserError):
+    """Too many failed logins: the account refuses every password until *until*."""
+
+    def __init__(self, username: str, until: datetime) -> None:
+        self.username = username
+        self.until = until
+        local = until.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        super().__init__(
+            f"account {username!r} is locked after {MAX_FAILED_LOGINS} failed logins until {local}"
+        )
+
 
 log = logging.getLogger(__name__)
 
 
 class AccountService:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Callable[[], datetime] = utcnow) -> None:
         self._db = db
+        self._clock = clock
 
     def needs_first_admin(self) -> bool:
         """True on a new installation, where nobody can log in yet."""
@@ -34,11 +58,52 @@ class AccountService:
             return user
 
     def login(self, username: str, password: str) -> StaffView | None:
+        """The account, or None for a wrong name or password. Raises AccountLocked while the
+        name is locked, and on the failure that locks it. Every attempt is audited, with the
+        name tried and this workstation's host name, never the password."""
+        # Staff names are at most 64 characters (the column's width here and on the central
+        # server); a longer name typed is logged and counted by its first 64.
+        name = username.strip()[:64]
+        now = self._clock()
+        workstation = socket.gethostname()
+        # The outcome is decided and audited in one transaction, committed before
+        # AccountLocked leaves: a refusal must not roll its own audit event back.
         with self._db.write() as session:
-            user = staff.authenticate(session, username, password)
-            action = AuditAction.LOGIN if user else AuditAction.LOGIN_FAILED
-            audit.record(session, username.strip(), action, "staff", user.id if user else None)
-            return user
+            until = login_failures.locked_until(session, name, now)
+            if until is not None:
+                audit.record(
+                    session,
+                    name,
+                    AuditAction.LOGIN_LOCKED,
+                    "staff",
+                    None,
+                    workstation=workstation,
+                    locked_until=until.isoformat(),
+                )
+                user = None
+            else:
+                user = staff.authenticate(session, username, password)
+                if user is not None:
+                    login_failures.clear(session, name)
+                    audit.record(session, name, AuditAction.LOGIN, "staff", user.id)
+                else:
+                    failures, until = login_failures.add_failure(
+                        session, name, now, MAX_FAILED_LOGINS, LOCK_DURATION
+                    )
+                    lock = {} if until is None else {"locked_until": until.isoformat()}
+                    audit.record(
+                        session,
+                        name,
+                        AuditAction.LOGIN_FAILED,
+                        "staff",
+                        None,
+                        workstation=workstation,
+                        failures=failures,
+                        **lock,
+                    )
+        if until is not None:
+            raise AccountLocked(name, until)
+        return user
 
     def logout(self, user: StaffView) -> None:
         """The end of *user*'s session, for the audit log. At exit a database that cannot be

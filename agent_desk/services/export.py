@@ -19,6 +19,7 @@ from agent_desk.db import audit
 from agent_desk.db import export as export_queries
 from agent_desk.db.engine import Database
 from agent_desk.db.export import ExportKind
+from agent_desk.domain.disclosure import stated_reason
 from agent_desk.domain.enums import AuditAction
 from agent_desk.domain.masking import Identifier, mask, plain
 
@@ -53,8 +54,11 @@ def export(
     out: TextIO,
     actor: str,
     unmasked: bool = False,
+    reason: str | None = None,
 ) -> int:
-    """Write every row of *kind* to *out*; return the row count. The export is audit-logged."""
+    """Write every row of *kind* to *out*; return the row count. The export is audit-logged,
+    with its reason; an unmasked export without one raises ReasonRequired and writes nothing."""
+    why = stated_reason(reason) if unmasked else (reason or "").strip()
     columns = export_queries.columns_of(kind)
     identifiers = [c.identifier for c in columns]
     names = [c.name for c in columns]
@@ -62,7 +66,15 @@ def export(
     # Logged before the first row leaves, in its own short transaction, so that a long
     # export neither escapes the audit trail nor holds the write lock.
     with db.write() as session:
-        audit.record(session, actor, AuditAction.EXPORT, kind.value, None, unmasked=unmasked)
+        audit.record(
+            session,
+            actor,
+            AuditAction.EXPORT,
+            kind.value,
+            None,
+            unmasked=unmasked,
+            **({"reason": why} if why else {}),
+        )
     with db.read() as session:
         if fmt is ExportFormat.CSV:
             writer = csv.writer(out)

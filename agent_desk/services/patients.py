@@ -11,7 +11,8 @@ from agent_desk.db import audit
 from agent_desk.db import patients as patient_queries
 from agent_desk.db.engine import Database
 from agent_desk.db.phone_index import PhoneIndex
-from agent_desk.domain.enums import AuditAction, ContactRelation, Sex
+from agent_desk.domain.disclosure import unmask_detail
+from agent_desk.domain.enums import AuditAction, ContactRelation, Sex, UnmaskReason
 from agent_desk.domain.masking import Identifier
 from agent_desk.domain.phones import (
     InvalidPhoneNumber,
@@ -133,10 +134,25 @@ class PatientService:
                 audit.record(session, actor, AuditAction.VIEW_PATIENT, "patient", patient_id)
             return card
 
-    def record_unmask(self, patient_id: uuid.UUID, identifier: Identifier, actor: str) -> None:
-        """Log that *actor* asked to see one of the patient's identifiers in full; the
-        caller shows it only once this returns."""
+    def record_unmask(
+        self,
+        patient_id: uuid.UUID,
+        identifier: Identifier,
+        actor: str,
+        reason: UnmaskReason | None,
+        note: str | None = None,
+    ) -> None:
+        """Log that *actor* asked to see one of the patient's identifiers in full, and why;
+        the caller shows it only once this returns. Raises ReasonRequired, writing
+        nothing, without a reason (or with 'other' and no words)."""
+        detail = unmask_detail(reason, note)
         with self._db.write() as session:
             audit.record(
-                session, actor, AuditAction.UNMASK, "patient", patient_id, field=identifier.value
+                session,
+                actor,
+                AuditAction.UNMASK,
+                "patient",
+                patient_id,
+                field=identifier.value,
+                **detail,
             )

@@ -16,7 +16,7 @@ from agent_desk.domain.views import StaffView
 from agent_desk.forms import DraftStore, default_library
 from agent_desk.logs import LOG_NAME
 from agent_desk.paths import DataDir
-from agent_desk.services.accounts import AccountService
+from agent_desk.services.accounts import AccountLocked, AccountService
 from agent_desk.services.followup import FollowupService
 from agent_desk.services.patients import PatientService
 from agent_desk.services.worklist import WorklistService, department_scope
@@ -159,7 +159,11 @@ def _run_locked(
         return 1
     accounts = AccountService(db)
     if user is not None:
-        staff = accounts.login(user, password or "")
+        try:
+            staff = accounts.login(user, password or "")
+        except AccountLocked as locked:
+            print(f"agent-desk: {locked}", file=sys.stderr)
+            return 1
         if staff is None:
             print(f"agent-desk: wrong user name or password for {user!r}", file=sys.stderr)
             return 1

@@ -19,6 +19,7 @@ from agent_desk.domain.enums import (
     Sex,
     SyncIssueKind,
     TaskStatus,
+    UnmaskReason,
 )
 from agent_desk.domain.views import TimelineKind
 
@@ -73,6 +74,10 @@ _LABELS: dict[Enum, Any] = {
     SyncIssueKind.PULL_FAILED: QT_TRANSLATE_NOOP("Labels", "Could not download"),
     ConflictResolution.KEEP_SERVER: QT_TRANSLATE_NOOP("Labels", "Keep the server's version"),
     ConflictResolution.REAPPLY_LOCAL: QT_TRANSLATE_NOOP("Labels", "Send mine again"),
+    UnmaskReason.VERIFY_IDENTITY: QT_TRANSLATE_NOOP("Labels", "Verify identity on a callback"),
+    UnmaskReason.PATIENT_REQUEST: QT_TRANSLATE_NOOP("Labels", "The patient asked"),
+    UnmaskReason.REFERRAL_OR_APPOINTMENT: QT_TRANSLATE_NOOP("Labels", "Referral or appointment"),
+    UnmaskReason.OTHER: QT_TRANSLATE_NOOP("Labels", "Other"),
 }
 
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from agent_desk.db.staff import StaffError
 from agent_desk.domain.passwords import MIN_LENGTH, WeakPassword
 from agent_desk.domain.views import StaffView
-from agent_desk.services.accounts import FIRST_ADMIN, AccountService
+from agent_desk.services.accounts import FIRST_ADMIN, AccountLocked, AccountService
 
 
 class LoginDialog(QDialog):
@@ -96,7 +96,18 @@ class LoginDialog(QDialog):
         self._login()
 
     def _login(self) -> None:
-        user = self._accounts.login(self.username.text(), self.password.text())
+        try:
+            user = self._accounts.login(self.username.text(), self.password.text())
+        except AccountLocked as locked:
+            until = locked.until.astimezone().strftime("%H:%M:%S")
+            self.error.setText(
+                self.tr("Too many failed logins: this account is locked until %1.").replace(
+                    "%1", until
+                )
+            )
+            self.password.clear()
+            self.password.setFocus()
+            return
         if user is None:
             self.error.setText(self.tr("Wrong user name or password."))
             self.password.selectAll()

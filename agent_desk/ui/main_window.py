@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QDialog,
     QInputDialog,
     QLabel,
     QMainWindow,
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_desk.db.worklist import WorklistFilter
-from agent_desk.domain.enums import WorklistView
+from agent_desk.domain.enums import UnmaskReason, WorklistView
 from agent_desk.domain.masking import Identifier
 from agent_desk.domain.views import PatientCard, PatientHit, StaffView
 from agent_desk.services.patients import PatientService, SearchProblem
@@ -40,6 +41,7 @@ from agent_desk.ui.patient_chooser import PatientChooser
 from agent_desk.ui.sip_status import SipLineStatus
 from agent_desk.ui.sync_review import SyncReviewDialog
 from agent_desk.ui.sync_status import SyncHub, SyncStatusLabel, refusal_text
+from agent_desk.ui.unmask_dialog import UnmaskReasonDialog
 from agent_desk.ui.window_menus import build_menus
 from agent_desk.ui.worklist_model import WorklistModel
 from agent_desk.ui.worklist_pane import WorklistFilterBar, WorklistTable
@@ -215,8 +217,12 @@ class MainWindow(QMainWindow):
         self.followup.open_for(card, self.card.selected_task())
 
     def _unmask(self, patient_id: uuid.UUID, identifier: Identifier) -> None:
-        self.patients.record_unmask(patient_id, identifier, self.user.username)
-        self.card.reveal(identifier)
+        def submit(reason: UnmaskReason | None, note: str) -> None:
+            self.patients.record_unmask(patient_id, identifier, self.user.username, reason, note)
+
+        # Shown only once the reason is in the audit log; a cancel shows and writes nothing.
+        if UnmaskReasonDialog(submit, self).exec() == QDialog.DialogCode.Accepted:
+            self.card.reveal(identifier)
 
     def _show_alerts(self) -> None:
         """Supervisors see the alerts forms raised for them (PHQ-9 item 9, BP crisis)."""

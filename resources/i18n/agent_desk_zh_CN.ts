@@ -447,6 +447,18 @@ Your saved work is safe. The details are in %2</source>
         <translation>重新发送本机的修改</translation>
     </message>
     <message>
+        <source>Verify identity on a callback</source>
+        <translation>回拨核实身份</translation>
+    </message>
+    <message>
+        <source>The patient asked</source>
+        <translation>患者本人要求</translation>
+    </message>
+    <message>
+        <source>Referral or appointment</source>
+        <translation>转介/预约需要</translation>
+    </message>
+    <message>
         <source>Discharge follow-up (day 7)</source>
         <translation>出院7天回访</translation>
     </message>
@@ -532,6 +544,10 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>The password needs at least %1 characters.</source>
         <translation>密码至少需要 %1 个字符。</translation>
+    </message>
+    <message>
+        <source>Too many failed logins: this account is locked until %1.</source>
+        <translation>登录失败次数过多，此账户已锁定至 %1。</translation>
     </message>
     <message>
         <source>Wrong user name or password.</source>
@@ -1210,6 +1226,29 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>%1; the password is kept until you quit</source>
         <translation>%1；该密码仅在本次运行期间有效</translation>
+    </message>
+</context>
+<context>
+    <name>UnmaskReasonDialog</name>
+    <message>
+        <source>Show in full</source>
+        <translation>显示完整信息</translation>
+    </message>
+    <message>
+        <source>Why do you need to see this in full? The reason is written to the audit log with your name.</source>
+        <translation>为什么需要查看完整信息？原因将与您的姓名一起记入审计日志。</translation>
+    </message>
+    <message>
+        <source>Details (required for Other)</source>
+        <translation>说明（选择“其他”时必填）</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Choose a reason; for Other, say what it is.</source>
+        <translation>请选择原因；选择“其他”时请填写具体说明。</translation>
     </message>
 </context>
 <context>
