@@ -17,6 +17,7 @@ from agent_desk.forms import DraftStore, default_library
 from agent_desk.logs import LOG_NAME
 from agent_desk.paths import DataDir
 from agent_desk.services.accounts import AccountLocked, AccountService
+from agent_desk.services.audit_log import AuditLogService
 from agent_desk.services.followup import FollowupService
 from agent_desk.services.patients import PatientService
 from agent_desk.services.worklist import WorklistService, department_scope
@@ -68,6 +69,7 @@ def build_main_window(
         settings,
         followup,
         background=background,
+        audit_log=AuditLogService(db),
     )
     if sync is not None:
         window.attach_sync(sync)

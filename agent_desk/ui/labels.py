@@ -10,6 +10,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from agent_desk.domain.enums import (
     AttemptOutcome,
+    AuditAction,
     CallDirection,
     Channel,
     ConflictResolution,
@@ -78,6 +79,26 @@ _LABELS: dict[Enum, Any] = {
     UnmaskReason.PATIENT_REQUEST: QT_TRANSLATE_NOOP("Labels", "The patient asked"),
     UnmaskReason.REFERRAL_OR_APPOINTMENT: QT_TRANSLATE_NOOP("Labels", "Referral or appointment"),
     UnmaskReason.OTHER: QT_TRANSLATE_NOOP("Labels", "Other"),
+    AuditAction.LOGIN: QT_TRANSLATE_NOOP("Labels", "Login"),
+    AuditAction.LOGIN_FAILED: QT_TRANSLATE_NOOP("Labels", "Failed login"),
+    AuditAction.LOGIN_LOCKED: QT_TRANSLATE_NOOP("Labels", "Login refused: account locked"),
+    AuditAction.LOGOUT: QT_TRANSLATE_NOOP("Labels", "Logout"),
+    AuditAction.VIEW_PATIENT: QT_TRANSLATE_NOOP("Labels", "Patient card viewed"),
+    AuditAction.SEARCH: QT_TRANSLATE_NOOP("Labels", "Search"),
+    AuditAction.EXPORT: QT_TRANSLATE_NOOP("Labels", "Export"),
+    AuditAction.USER_ADDED: QT_TRANSLATE_NOOP("Labels", "Account added"),
+    AuditAction.PASSWORD_CHANGED: QT_TRANSLATE_NOOP("Labels", "Password changed"),
+    AuditAction.CONFIG_CHANGED: QT_TRANSLATE_NOOP("Labels", "Setting changed"),
+    AuditAction.PLAY_RECORDING: QT_TRANSLATE_NOOP("Labels", "Recording played"),
+    AuditAction.PATIENT_CREATED: QT_TRANSLATE_NOOP("Labels", "Patient registered"),
+    AuditAction.CONTACT_ADDED: QT_TRANSLATE_NOOP("Labels", "Phone number added"),
+    AuditAction.IMPORT: QT_TRANSLATE_NOOP("Labels", "Discharge data imported"),
+    AuditAction.UNMASK: QT_TRANSLATE_NOOP("Labels", "Identifier shown in full"),
+    AuditAction.BACKUP: QT_TRANSLATE_NOOP("Labels", "Backup"),
+    AuditAction.RESTORE: QT_TRANSLATE_NOOP("Labels", "Restore"),
+    AuditAction.CHAIN_STARTED: QT_TRANSLATE_NOOP("Labels", "Audit chain started"),
+    AuditAction.REVIEW_DECIDED: QT_TRANSLATE_NOOP("Labels", "Sync review decided"),
+    AuditAction.RECORDING_EXPORTED: QT_TRANSLATE_NOOP("Labels", "Recording exported"),
 }
 
 

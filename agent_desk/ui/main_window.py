@@ -26,11 +26,13 @@ from agent_desk.db.worklist import WorklistFilter
 from agent_desk.domain.enums import UnmaskReason, WorklistView
 from agent_desk.domain.masking import Identifier
 from agent_desk.domain.views import PatientCard, PatientHit, StaffView
+from agent_desk.services.audit_log import AuditLogService
 from agent_desk.services.patients import PatientService, SearchProblem
 from agent_desk.services.worklist import WorklistService
 from agent_desk.settings import Settings
 from agent_desk.sync.call_check import CallRefused
 from agent_desk.sync.state import SyncStatus
+from agent_desk.ui.audit_log_view import AuditLogDialog
 from agent_desk.ui.background import Background
 from agent_desk.ui.call_controller import CallController
 from agent_desk.ui.call_panel import CallPanel
@@ -59,10 +61,12 @@ class MainWindow(QMainWindow):
         followup: FollowupPanel,
         today: Callable[[], date] = date.today,
         background: Background | None = None,
+        audit_log: AuditLogService | None = None,
         parent: Any = None,
     ) -> None:
         super().__init__(parent)
         self.user = user
+        self.audit_log = audit_log
         self.patients = patients
         self._worklist = worklist
         self._settings = settings
@@ -400,6 +404,15 @@ class MainWindow(QMainWindow):
         dialog = SyncReviewDialog(self.sync.db, self.user.username, self)
         dialog.resolved.connect(self.sync.runner.sync_now)
         dialog.exec()
+
+    def open_audit_log(self) -> AuditLogDialog | None:
+        """Not modal: a supervisor can keep it open beside the worklist."""
+        if self.audit_log is None:
+            return None
+        dialog = AuditLogDialog(self.audit_log, self.user, self._today(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def dial_number(self) -> None:
         number, ok = QInputDialog.getText(self, self.tr("Dial"), self.tr("Number to dial:"))

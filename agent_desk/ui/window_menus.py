@@ -1,4 +1,4 @@
-"""The window's menu bar: File, Worklist, Call and Settings, with their shortcuts.
+"""The window's menu bar: File, Worklist, Call, Supervision and Settings, with their shortcuts.
 
 The strings keep the window's translation context ("MainWindow"): they are its words.
 """
@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox
 
+from agent_desk.services.audit_log import READERS as AUDIT_LOG_READERS
 from agent_desk.settings import Settings
 
 if TYPE_CHECKING:
@@ -91,6 +92,13 @@ def build_menus(window: MainWindow, settings: Settings) -> WindowMenus:
     )
     call_menu.addAction(dnd)
     call_menu.addAction(auto_answer)
+
+    if window.audit_log is not None and window.user.role in AUDIT_LOG_READERS:
+        supervision = menu.addMenu(QCoreApplication.translate("MainWindow", "Super&vision"))
+        audit_log = QAction(QCoreApplication.translate("MainWindow", "Audit log…"), window)
+        audit_log.setObjectName("audit_log_action")
+        audit_log.triggered.connect(window.open_audit_log)
+        supervision.addAction(audit_log)
 
     settings_menu = menu.addMenu(QCoreApplication.translate("MainWindow", "&Settings"))
     language_menu = settings_menu.addMenu(QCoreApplication.translate("MainWindow", "Language"))
