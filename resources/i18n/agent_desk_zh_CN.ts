@@ -25,6 +25,92 @@
     </message>
 </context>
 <context>
+    <name>AuditLogDialog</name>
+    <message>
+        <source>Audit log</source>
+        <translation>审计日志</translation>
+    </message>
+    <message>
+        <source>Login name</source>
+        <translation>登录名</translation>
+    </message>
+    <message>
+        <source>Record number</source>
+        <translation>病案号</translation>
+    </message>
+    <message>
+        <source>All actions</source>
+        <translation>全部操作</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>Show more</source>
+        <translation>显示更多</translation>
+    </message>
+    <message>
+        <source>Export to CSV…</source>
+        <translation>导出为 CSV…</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>患者</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n event(s) exported</source>
+        <translation>
+            <numerusform>已导出 %n 条记录</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n event(s) shown</source>
+        <translation>
+            <numerusform>显示 %n 条记录</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>AuditLogModel</name>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>详情</translation>
+    </message>
+</context>
+<context>
     <name>CallController</name>
     <message>
         <source>%1 patients share the number %2. Who is calling?</source>
@@ -459,6 +545,86 @@ Your saved work is safe. The details are in %2</source>
         <translation>转介/预约需要</translation>
     </message>
     <message>
+        <source>Login</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Failed login</source>
+        <translation>登录失败</translation>
+    </message>
+    <message>
+        <source>Login refused: account locked</source>
+        <translation>拒绝登录：账户已锁定</translation>
+    </message>
+    <message>
+        <source>Logout</source>
+        <translation>退出登录</translation>
+    </message>
+    <message>
+        <source>Patient card viewed</source>
+        <translation>查看患者卡片</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Account added</source>
+        <translation>新增账户</translation>
+    </message>
+    <message>
+        <source>Password changed</source>
+        <translation>修改密码</translation>
+    </message>
+    <message>
+        <source>Setting changed</source>
+        <translation>修改设置</translation>
+    </message>
+    <message>
+        <source>Recording played</source>
+        <translation>播放录音</translation>
+    </message>
+    <message>
+        <source>Patient registered</source>
+        <translation>新建患者</translation>
+    </message>
+    <message>
+        <source>Phone number added</source>
+        <translation>新增电话号码</translation>
+    </message>
+    <message>
+        <source>Discharge data imported</source>
+        <translation>导入出院数据</translation>
+    </message>
+    <message>
+        <source>Identifier shown in full</source>
+        <translation>查看完整标识信息</translation>
+    </message>
+    <message>
+        <source>Backup</source>
+        <translation>备份</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Audit chain started</source>
+        <translation>审计链开始</translation>
+    </message>
+    <message>
+        <source>Sync review decided</source>
+        <translation>同步审核处理</translation>
+    </message>
+    <message>
+        <source>Recording exported</source>
+        <translation>导出录音</translation>
+    </message>
+    <message>
         <source>Discharge follow-up (day 7)</source>
         <translation>出院7天回访</translation>
     </message>
@@ -655,6 +821,14 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>Answer calls automatically (headset)</source>
         <translation>自动接听（耳麦坐席）</translation>
+    </message>
+    <message>
+        <source>Super&amp;vision</source>
+        <translation>质控(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Audit log…</source>
+        <translation>审计日志…</translation>
     </message>
     <message>
         <source>&amp;Settings</source>
