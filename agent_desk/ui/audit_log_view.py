@@ -209,7 +209,7 @@ class AuditLogDialog(QDialog):
             self, self.tr("Export to CSV…"), "audit_log.csv", self.tr("CSV files (*.csv)")
         )
         if name and (count := self.export_to(Path(name))) is not None:
-            self.count_label.setText(self.tr("%n event(s) exported", "", count))
+            self.count_label.setText(self.tr("Events exported: %1").replace("%1", str(count)))
 
     def _fetch(self) -> list[AuditEntry] | None:
         try:
@@ -220,4 +220,6 @@ class AuditLogDialog(QDialog):
 
     def _after_load(self, entries: list[AuditEntry]) -> None:
         self.more_button.setEnabled(len(entries) == self._service.page_size)
-        self.count_label.setText(self.tr("%n event(s) shown", "", self.model.rowCount()))
+        self.count_label.setText(
+            self.tr("Events shown: %1").replace("%1", str(self.model.rowCount()))
+        )

@@ -74,17 +74,13 @@
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
-    <message numerus="yes">
-        <source>%n event(s) exported</source>
-        <translation>
-            <numerusform>已导出 %n 条记录</numerusform>
-        </translation>
+    <message>
+        <source>Events exported: %1</source>
+        <translation>已导出记录：%1 条</translation>
     </message>
-    <message numerus="yes">
-        <source>%n event(s) shown</source>
-        <translation>
-            <numerusform>显示 %n 条记录</numerusform>
-        </translation>
+    <message>
+        <source>Events shown: %1</source>
+        <translation>显示记录：%1 条</translation>
     </message>
 </context>
 <context>
