@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from agent_desk.db.models import FollowupAlert, Patient, PatientContact
 from agent_desk.domain.enums import AlertSeverity, Role
+from agent_desk.plans.calendar import HOSPITAL_TZ
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +73,7 @@ def acknowledge(
     if alert.acknowledged_at is None:
         alert.acknowledged_at, alert.acknowledged_by = at, actor
     if note:
-        line = f"{actor} {at:%Y-%m-%d %H:%M}: {note}"
+        line = f"{actor} {at.astimezone(HOSPITAL_TZ):%Y-%m-%d %H:%M}: {note}"
         alert.handling_notes = f"{alert.handling_notes}\n{line}" if alert.handling_notes else line
     return alert
 

@@ -17,6 +17,7 @@ from agent_desk.forms import DraftStore, default_library
 from agent_desk.logs import LOG_NAME
 from agent_desk.paths import DataDir
 from agent_desk.services.accounts import AccountLocked, AccountService
+from agent_desk.services.alerts import AlertService
 from agent_desk.services.followup import FollowupService
 from agent_desk.services.patients import PatientService
 from agent_desk.services.worklist import WorklistService, department_scope
@@ -52,6 +53,7 @@ def build_main_window(
     drafts.remove_stale_temp_files()  # half-written temp files of a crash; drafts stay
     # With a shared work queue, attempts on leased tasks are finished through it.
     service = FollowupService(db, held=sync.queue if sync is not None else None)
+    alerts = AlertService(db)
     followup = FollowupPanel(
         service,
         drafts,
@@ -60,6 +62,8 @@ def build_main_window(
         language,
         autosave_ms,
         hospital_name=settings.get("hospital.name"),
+        alerts=alerts,
+        actor=user.username,
     )
     window = MainWindow(
         user,
@@ -68,6 +72,7 @@ def build_main_window(
         settings,
         followup,
         background=background,
+        alerts=alerts,
     )
     if sync is not None:
         window.attach_sync(sync)
