@@ -90,3 +90,21 @@ def test_the_escalate_button_puts_the_alert_before_the_supervisor_at_once(
     assert alert.escalated_by == "nurse1"
     assert not panel.view.escalate_button.isEnabled()
     assert panel.view is not None and panel.card is card  # the form stays open
+
+
+def test_the_alerts_screen_is_in_an_administrators_menu(
+    qtbot, db: Database, hospital: Hospital, tmp_path: Path
+) -> None:
+    from agent_desk.services.accounts import AccountService
+    from agent_desk.settings import Settings
+    from agent_desk.ui.app import build_main_window
+
+    accounts = AccountService(db)
+    accounts.create_first_admin("administrator")
+    window = build_main_window(
+        db, Settings(tmp_path / "s.json"), accounts.login("admin", "administrator")
+    )
+    qtbot.addWidget(window)
+    texts = [a.text() for menu in window.menuBar().actions() for a in menu.menu().actions()]
+    assert "Supervisor alerts…" in texts
+    assert window.alerts is not None

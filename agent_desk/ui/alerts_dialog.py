@@ -48,7 +48,8 @@ class AlertsDialog(QDialog):
                 self.tr("Alert"),
                 self.tr("Raised"),
                 self.tr("Escalated by"),
-            ]
+            ],
+            stretch=(3,),
         )
         self.open_table.itemSelectionChanged.connect(self._selection_changed)
         layout.addWidget(self.open_table, 3)
@@ -73,7 +74,8 @@ class AlertsDialog(QDialog):
                 self.tr("Handled by"),
                 self.tr("Handled"),
                 self.tr("Notes"),
-            ]
+            ],
+            stretch=(2, 6),
         )
         layout.addWidget(self.handled_table, 2)
         self.reload()
@@ -136,7 +138,8 @@ def _by(row: AlertRow) -> str:
     return f"{row.escalated_by} · {format_datetime(row.escalated_at)}"
 
 
-def _table(headers: list[str]) -> QTableWidget:
+def _table(headers: list[str], stretch: tuple[int, ...]) -> QTableWidget:
+    """The *stretch* columns (the alert's text, the notes) share the width and wrap."""
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -146,7 +149,8 @@ def _table(headers: list[str]) -> QTableWidget:
     table.verticalHeader().setVisible(False)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
+    for column in stretch:
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
     return table
 
 
@@ -155,6 +159,7 @@ def _fill(table: QTableWidget, rows: list[tuple[Any, ...]]) -> None:
     for r, values in enumerate(rows):
         severity, *rest = values
         first = QTableWidgetItem(label(severity))
+        first.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         if severity is AlertSeverity.CRITICAL:
             first.setForeground(_CRITICAL)
         table.setItem(r, 0, first)

@@ -1,6 +1,65 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
+<context>
+    <name>AlertsDialog</name>
+    <message>
+        <source>Supervisor alerts</source>
+        <translation>主管预警</translation>
+    </message>
+    <message>
+        <source>Open alerts</source>
+        <translation>待处理预警</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>患者</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Alert</source>
+        <translation>预警内容</translation>
+    </message>
+    <message>
+        <source>Raised</source>
+        <translation>发生时间</translation>
+    </message>
+    <message>
+        <source>Escalated by</source>
+        <translation>上报人</translation>
+    </message>
+    <message>
+        <source>Note: what was done (optional)</source>
+        <translation>处理备注（可选）</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>确认处理</translation>
+    </message>
+    <message>
+        <source>Handled alerts</source>
+        <translation>已处理预警</translation>
+    </message>
+    <message>
+        <source>Handled by</source>
+        <translation>处理人</translation>
+    </message>
+    <message>
+        <source>Handled</source>
+        <translation>处理时间</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+</context>
 <context>
     <name>App</name>
     <message>
@@ -240,6 +299,10 @@ Your saved work is safe. The details are in %2</source>
 <context>
     <name>FormView</name>
     <message>
+        <source>Report to supervisor</source>
+        <translation>上报主管</translation>
+    </message>
+    <message>
         <source>Yes</source>
         <translation>是</translation>
     </message>
@@ -255,9 +318,21 @@ Your saved work is safe. The details are in %2</source>
         <source>%1 required answers missing</source>
         <translation>还有 %1 项必答题未填写</translation>
     </message>
+    <message>
+        <source>Reported to supervisor</source>
+        <translation>已上报主管</translation>
+    </message>
 </context>
 <context>
     <name>Labels</name>
+    <message>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>Critical</source>
+        <translation>危急</translation>
+    </message>
     <message>
         <source>Male</source>
         <translation>男</translation>
@@ -439,7 +514,7 @@ Your saved work is safe. The details are in %2</source>
         <translation>无法下载</translation>
     </message>
     <message>
-        <source>Keep the server's version</source>
+        <source>Keep the server&apos;s version</source>
         <translation>保留服务器上的版本</translation>
     </message>
     <message>
@@ -522,7 +597,7 @@ Your saved work is safe. The details are in %2</source>
         <translation>再次输入密码</translation>
     </message>
     <message>
-        <source>This is a new installation. Choose the password of the administrator account '%1' (at least %2 characters). Add the other staff accounts later with: agent-desk users add NAME --role nurse</source>
+        <source>This is a new installation. Choose the password of the administrator account &apos;%1&apos; (at least %2 characters). Add the other staff accounts later with: agent-desk users add NAME --role nurse</source>
         <translation>这是新安装的工作站。请为管理员账户“%1”设置密码（至少 %2 个字符）。其他工作人员账户可稍后用命令添加：agent-desk users add 用户名 --role nurse</translation>
     </message>
     <message>
@@ -633,6 +708,10 @@ Your saved work is safe. The details are in %2</source>
         <translation>下一位</translation>
     </message>
     <message>
+        <source>Supervisor alerts…</source>
+        <translation>主管预警…</translation>
+    </message>
+    <message>
         <source>&amp;Call</source>
         <translation>通话(&amp;C)</translation>
     </message>
@@ -673,7 +752,7 @@ Your saved work is safe. The details are in %2</source>
         <translation>明日到期：%1 项</translation>
     </message>
     <message>
-        <source>%1 patients match '%2'. Choose one:</source>
+        <source>%1 patients match &apos;%2&apos;. Choose one:</source>
         <translation>有 %1 位患者与“%2”匹配，请选择：</translation>
     </message>
     <message>
@@ -681,11 +760,11 @@ Your saved work is safe. The details are in %2</source>
         <translation>请输入电话号码、姓名或病案号进行搜索。</translation>
     </message>
     <message>
-        <source>'%1' is not a valid phone number, and no record number matches it.</source>
+        <source>&apos;%1&apos; is not a valid phone number, and no record number matches it.</source>
         <translation>“%1”不是有效的电话号码，也没有匹配的病案号。</translation>
     </message>
     <message>
-        <source>No patient matches '%1'.</source>
+        <source>No patient matches &apos;%1&apos;.</source>
         <translation>没有与“%1”匹配的患者。</translation>
     </message>
     <message>
@@ -816,7 +895,7 @@ Your saved work is safe. The details are in %2</source>
         <translation>查找</translation>
     </message>
     <message>
-        <source>The caller is the patient's</source>
+        <source>The caller is the patient&apos;s</source>
         <translation>来电者是患者的</translation>
     </message>
     <message>
@@ -1020,7 +1099,7 @@ Your saved work is safe. The details are in %2</source>
         <translation>SIP 密码</translation>
     </message>
     <message>
-        <source>Password for this workstation's SIP account:</source>
+        <source>Password for this workstation&apos;s SIP account:</source>
         <translation>本工作站 SIP 账号的密码：</translation>
     </message>
 </context>
@@ -1051,7 +1130,7 @@ Your saved work is safe. The details are in %2</source>
         <translation>问题</translation>
     </message>
     <message>
-        <source>Server's message</source>
+        <source>Server&apos;s message</source>
         <translation>服务器提示</translation>
     </message>
     <message>
@@ -1071,7 +1150,7 @@ Your saved work is safe. The details are in %2</source>
         <translation>在您的修改到达之前，其他工作站已修改了这条数据。</translation>
     </message>
     <message>
-        <source>The server's version could not be saved on this workstation. Keeping it makes the next sync download everything afresh.</source>
+        <source>The server&apos;s version could not be saved on this workstation. Keeping it makes the next sync download everything afresh.</source>
         <translation>服务器上的版本无法保存到本机。选择保留服务器版本后，下次同步会重新下载全部数据。</translation>
     </message>
     <message>
@@ -1083,7 +1162,7 @@ Your saved work is safe. The details are in %2</source>
         <translation>两个版本的内容相同。</translation>
     </message>
     <message>
-        <source>No field values were kept: the server's message says why.</source>
+        <source>No field values were kept: the server&apos;s message says why.</source>
         <translation>未保留字段内容：原因见服务器提示。</translation>
     </message>
     <message>
