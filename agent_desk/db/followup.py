@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
+from agent_desk.db.alerts import pending_escalation
 from agent_desk.db.models import (
     Department,
     FeedbackEntry,
@@ -285,6 +286,10 @@ def add_alert(
     text: str,
     raised_at: datetime,
 ) -> None:
+    escalated = pending_escalation(session, patient_id, code)
+    if escalated is not None:  # raised from the open form already: the record joins it
+        escalated.record_id = record_id
+        return
     session.add(
         FollowupAlert(
             record_id=record_id,

@@ -351,11 +351,17 @@ class FeedbackEntry(IdMixin, VersionedMixin, Base):
 
 
 class FollowupAlert(IdMixin, Base):
-    """An answer that needs someone now (PHQ-9 item 9, BP ≥ 180/110): shown to the role named."""
+    """An answer that needs someone now (PHQ-9 item 9, BP ≥ 180/110): shown to the role named.
+
+    Escalated from an open form (上报主管), it exists before its record, which the submit
+    attaches. The first to acknowledge it stays its handler; every note, theirs and later
+    ones, is appended to handling_notes as "name time: text" lines."""
 
     __tablename__ = "followup_alerts"
 
-    record_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("followup_records.id"), index=True)
+    record_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("followup_records.id"), index=True
+    )
     patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)
     code: Mapped[str] = mapped_column(String(64))
     severity: Mapped[AlertSeverity] = mapped_column(_enum(AlertSeverity))
@@ -363,6 +369,10 @@ class FollowupAlert(IdMixin, Base):
     text: Mapped[str] = mapped_column(Text)
     raised_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     acknowledged_at: Mapped[datetime | None]
+    acknowledged_by: Mapped[str | None] = mapped_column(String(64))
+    escalated_by: Mapped[str | None] = mapped_column(String(64))
+    escalated_at: Mapped[datetime | None]
+    handling_notes: Mapped[str | None] = mapped_column(Text)
 
 
 class TaskLease(Base):

@@ -121,6 +121,8 @@ class AuditAction(StrEnum):
     CHAIN_STARTED = "chain_started"  # the first event of a workstation's hash chain
     REVIEW_DECIDED = "review_decided"  # a sync conflict or refusal resolved by a person
     RECORDING_EXPORTED = "recording_exported"
+    ALERT_ESCALATED = "alert_escalated"  # 上报主管 from an open form
+    ALERT_ACKNOWLEDGED = "alert_acknowledged"  # the detail holds the note
 
 
 class UnmaskReason(StrEnum):

@@ -20,13 +20,11 @@ from agent_desk.forms import AnswerProblem, FormState, extract_feedback
 from agent_desk.plans.calendar import local_date
 from agent_desk.plans.rates import RateRow, compute_rates
 from agent_desk.plans.retry import RetryPolicy
+from agent_desk.services.alerts import ALERT_READERS
 from agent_desk.sync.capture import leave_to_server
 from agent_desk.sync.queue_errors import NotHeld
 
 log = logging.getLogger(__name__)
-
-# Who reads which role's alerts; the roles not listed are shown none.
-_ALERT_READERS = {Role.SUPERVISOR: Role.SUPERVISOR, Role.ADMIN: Role.SUPERVISOR}
 
 
 @dataclass(frozen=True)
@@ -205,7 +203,7 @@ class FollowupService:
     def alerts_for(self, reader: Role) -> list[tuple[uuid.UUID, str, AlertSeverity]]:
         """The open alerts *reader* is shown: what they say about a patient (PHQ-9 item 9,
         a blood-pressure crisis) is for the supervisors, and the administrators, only."""
-        notified = _ALERT_READERS.get(reader)
+        notified = ALERT_READERS.get(reader)
         return [] if notified is None else self.open_alerts(notified)
 
     def open_alerts(self, role: Role) -> list[tuple[uuid.UUID, str, AlertSeverity]]:

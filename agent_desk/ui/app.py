@@ -17,6 +17,7 @@ from agent_desk.forms import DraftStore, default_library
 from agent_desk.logs import LOG_NAME
 from agent_desk.paths import DataDir
 from agent_desk.services.accounts import AccountLocked, AccountService
+from agent_desk.services.alerts import AlertService
 from agent_desk.services.audit_log import AuditLogService
 from agent_desk.services.followup import FollowupService
 from agent_desk.services.patients import PatientService
@@ -53,6 +54,7 @@ def build_main_window(
     drafts.remove_stale_temp_files()  # half-written temp files of a crash; drafts stay
     # With a shared work queue, attempts on leased tasks are finished through it.
     service = FollowupService(db, held=sync.queue if sync is not None else None)
+    alerts = AlertService(db)
     followup = FollowupPanel(
         service,
         drafts,
@@ -61,6 +63,8 @@ def build_main_window(
         language,
         autosave_ms,
         hospital_name=settings.get("hospital.name"),
+        alerts=alerts,
+        actor=user.username,
     )
     window = MainWindow(
         user,
@@ -70,6 +74,7 @@ def build_main_window(
         followup,
         background=background,
         audit_log=AuditLogService(db),
+        alerts=alerts,
     )
     if sync is not None:
         window.attach_sync(sync)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from agent_desk.domain.enums import AttemptOutcome, Channel
 from agent_desk.domain.views import PatientCard, TaskView
+from agent_desk.errors import UserError
 from agent_desk.forms import (
     Draft,
     DraftStore,
@@ -41,7 +42,9 @@ from agent_desk.forms import (
     Item,
     TemplateLibrary,
 )
+from agent_desk.forms.scoring import Alert
 from agent_desk.forms.scripts import ScriptFacts, facts_for, fill_script
+from agent_desk.services.alerts import AlertService
 from agent_desk.services.followup import (
     FollowupService,
     FormIncomplete,
@@ -74,6 +77,8 @@ class FollowupPanel(QWidget):
         language: str = "zh",
         autosave_ms: int = AUTOSAVE_MS,
         hospital_name: str = "",
+        alerts: AlertService | None = None,
+        actor: str = "",
         parent: Any = None,
     ) -> None:
         super().__init__(parent)
@@ -81,6 +86,8 @@ class FollowupPanel(QWidget):
         self._drafts = drafts
         self._library = library
         self._staff_id = staff_id
+        self._alerts = alerts
+        self._actor = actor  # the login name escalations are audited under
         self.language = language
         self._hospital_name = hospital_name
         self.card: PatientCard | None = None
@@ -95,7 +102,8 @@ class FollowupPanel(QWidget):
         self._autosave.start(autosave_ms)
         app = QApplication.instance()
         if app is not None:
-            app.focusChanged.connect(lambda _old, _new: self.save_draft())  # type: ignore[attr-defined]
+            # A method, not a lambda: Qt disconnects it when the panel is deleted.
+            app.focusChanged.connect(self._focus_moved)  # type: ignore[attr-defined]
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
@@ -201,6 +209,7 @@ class FollowupPanel(QWidget):
         self.view = FormView(state, self.language, typed)
         self.view.changed.connect(self._on_changed)
         self.view.focused_item.connect(self._show_guidance)
+        self.view.escalate_requested.connect(self.escalate)
         self.form_area.setWidget(self.view)
         # The form is built after the buttons: put its fields back between chooser and outcome.
         chain = [
@@ -220,8 +229,25 @@ class FollowupPanel(QWidget):
         self._dirty = False
         self._show_guidance(None)
 
+    def _focus_moved(self, _old: object, _new: object) -> None:
+        self.save_draft()
+
     def _on_changed(self) -> None:
         self._dirty = True
+
+    def escalate(self, alerts: tuple[Alert, ...]) -> None:
+        """上报主管: the supervisors see the alert now, while the form stays open."""
+        if self._alerts is None or self.card is None or self.view is None:
+            return
+        try:
+            for alert in alerts:
+                self._alerts.escalate(
+                    self.card.id, alert.code, alert.severity, alert.text.zh, self._actor
+                )
+        except UserError as error:
+            self.notice.setText(str(error))
+            return
+        self.view.mark_escalated()
 
     def _show_guidance(self, item: Item | None) -> None:
         if self.view is None:

@@ -19,15 +19,19 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
+from agent_desk.domain.enums import Role
 from agent_desk.forms import FormState, FormTemplate, Item, ItemType
+from agent_desk.forms.scoring import Alert
 
 _ERROR_STYLE = "color: #b3261e;"
 _CHOICE_NONE = "—"
@@ -52,6 +56,7 @@ class FormView(QWidget):
 
     changed = Signal()
     focused_item = Signal(object)  # Item, for the guidance beside the form
+    escalate_requested = Signal(object)  # tuple[Alert, ...]: 上报主管 pressed on the banner
 
     def __init__(
         self,
@@ -77,7 +82,12 @@ class FormView(QWidget):
         self.alert_label.setStyleSheet(
             "QLabel { background: #b3261e; color: white; padding: 4px; font-weight: bold; }"
         )
-        layout.addWidget(self.alert_label)
+        self.escalate_button = QPushButton(self.tr("Report to supervisor"))
+        self.escalate_button.clicked.connect(self._escalate)
+        banner = QHBoxLayout()
+        banner.addWidget(self.alert_label, 1)
+        banner.addWidget(self.escalate_button)
+        layout.addLayout(banner)
         body = _grid()
         self._add_items(state.template.items, body)
         layout.addLayout(body)
@@ -277,6 +287,20 @@ class FormView(QWidget):
         alerts = [alert.text.get(self.language) for alert in result.alerts]
         self.alert_label.setText("\n".join(alerts))
         self.alert_label.setVisible(bool(alerts))
+        self.escalate_button.setVisible(bool(self._for_supervisor()))
+
+    def _for_supervisor(self) -> tuple[Alert, ...]:
+        return tuple(a for a in self.state.score().alerts if a.notify is Role.SUPERVISOR)
+
+    def _escalate(self) -> None:
+        alerts = self._for_supervisor()
+        if alerts:
+            self.escalate_requested.emit(alerts)
+
+    def mark_escalated(self) -> None:
+        """The supervisors have the alert: the button says so and is not pressed twice."""
+        self.escalate_button.setText(self.tr("Reported to supervisor"))
+        self.escalate_button.setEnabled(False)
 
 
 def _combo() -> QComboBox:

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from agent_desk.domain.enums import (
+    AlertSeverity,
     AttemptOutcome,
     AuditAction,
     CallDirection,
@@ -28,6 +29,8 @@ _CONTEXT = "Labels"
 
 # QT_TRANSLATE_NOOP is typed as returning object; its value is the source text.
 _LABELS: dict[Enum, Any] = {
+    AlertSeverity.WARNING: QT_TRANSLATE_NOOP("Labels", "Warning"),
+    AlertSeverity.CRITICAL: QT_TRANSLATE_NOOP("Labels", "Critical"),
     Sex.MALE: QT_TRANSLATE_NOOP("Labels", "Male"),
     Sex.FEMALE: QT_TRANSLATE_NOOP("Labels", "Female"),
     Sex.UNKNOWN: QT_TRANSLATE_NOOP("Labels", "Unknown"),

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -26,12 +27,14 @@ from agent_desk.db.worklist import WorklistFilter
 from agent_desk.domain.enums import UnmaskReason, WorklistView
 from agent_desk.domain.masking import Identifier
 from agent_desk.domain.views import PatientCard, PatientHit, StaffView
+from agent_desk.services.alerts import AlertService
 from agent_desk.services.audit_log import AuditLogService
 from agent_desk.services.patients import PatientService, SearchProblem
 from agent_desk.services.worklist import WorklistService
 from agent_desk.settings import Settings
 from agent_desk.sync.call_check import CallRefused
 from agent_desk.sync.state import SyncStatus
+from agent_desk.ui.alerts_dialog import AlertsDialog
 from agent_desk.ui.audit_log_view import AuditLogDialog
 from agent_desk.ui.background import Background
 from agent_desk.ui.call_controller import CallController
@@ -62,6 +65,7 @@ class MainWindow(QMainWindow):
         today: Callable[[], date] = date.today,
         background: Background | None = None,
         audit_log: AuditLogService | None = None,
+        alerts: AlertService | None = None,
         parent: Any = None,
     ) -> None:
         super().__init__(parent)
@@ -72,6 +76,7 @@ class MainWindow(QMainWindow):
         self._settings = settings
         self._today = today
         self.followup = followup
+        self.alerts = alerts
         self.calls: CallController | None = None
         self.sync: SyncHub | None = None
         self.background = background or Background()
@@ -137,8 +142,12 @@ class MainWindow(QMainWindow):
             who += f" · {self.user.department_name}"
         self.user_label = QLabel(who)
         self.count_label = QLabel()
-        self.alert_label = QLabel()
-        self.alert_label.setStyleSheet("QLabel { color: #b3261e; font-weight: bold; }")
+        # A flat button: a click on the count opens the alerts screen.
+        self.alert_label = QPushButton()
+        self.alert_label.setFlat(True)
+        self.alert_label.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.alert_label.setStyleSheet("QPushButton { color: #b3261e; font-weight: bold; }")
+        self.alert_label.clicked.connect(self.open_alerts)
         self.statusBar().addPermanentWidget(self.alert_label)
         self.reminder_label = QLabel()
         self.reminder_label.setStyleSheet("QLabel { color: #8a5a00; font-weight: bold; }")
@@ -235,6 +244,14 @@ class MainWindow(QMainWindow):
             self.tr("Alerts: %1").replace("%1", str(len(alerts))) if alerts else ""
         )
         self.alert_label.setToolTip("\n".join(text for _pid, text, _severity in alerts[:20]))
+        self.alert_label.setVisible(bool(alerts))
+
+    def open_alerts(self) -> None:
+        """The supervisors' alerts screen; the count is brought up to date when it closes."""
+        if self.alerts is None:
+            return
+        AlertsDialog(self.alerts, self.user, self).exec()
+        self._show_alerts()
 
     def _on_task_selected(self, task: object) -> None:
         if self.card.card is not None:

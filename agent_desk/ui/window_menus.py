@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox
 
+from agent_desk.services.alerts import ALERT_READERS
 from agent_desk.services.audit_log import READERS as AUDIT_LOG_READERS
 from agent_desk.settings import Settings
 
@@ -60,6 +61,12 @@ def build_menus(window: MainWindow, settings: Settings) -> WindowMenus:
             lambda _checked=False, index=number - 1: window.view_combo.setCurrentIndex(index)
         )
         view_menu.addAction(action)
+
+    if window.user.role in ALERT_READERS:
+        view_menu.addSeparator()
+        alerts = QAction(QCoreApplication.translate("MainWindow", "Supervisor alerts…"), window)
+        alerts.triggered.connect(window.open_alerts)
+        view_menu.addAction(alerts)
 
     call_menu = menu.addMenu(QCoreApplication.translate("MainWindow", "&Call"))
     call_patient = QAction(QCoreApplication.translate("MainWindow", "Call this patient"), window)

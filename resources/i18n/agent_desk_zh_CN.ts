@@ -2,6 +2,65 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AlertsDialog</name>
+    <message>
+        <source>Supervisor alerts</source>
+        <translation>主管预警</translation>
+    </message>
+    <message>
+        <source>Open alerts</source>
+        <translation>待处理预警</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>患者</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Alert</source>
+        <translation>预警内容</translation>
+    </message>
+    <message>
+        <source>Raised</source>
+        <translation>发生时间</translation>
+    </message>
+    <message>
+        <source>Escalated by</source>
+        <translation>上报人</translation>
+    </message>
+    <message>
+        <source>Note: what was done (optional)</source>
+        <translation>处理备注（可选）</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>确认处理</translation>
+    </message>
+    <message>
+        <source>Handled alerts</source>
+        <translation>已处理预警</translation>
+    </message>
+    <message>
+        <source>Handled by</source>
+        <translation>处理人</translation>
+    </message>
+    <message>
+        <source>Handled</source>
+        <translation>处理时间</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
         <source>A backup is being restored into this data folder.</source>
@@ -322,6 +381,10 @@ Your saved work is safe. The details are in %2</source>
 <context>
     <name>FormView</name>
     <message>
+        <source>Report to supervisor</source>
+        <translation>上报主管</translation>
+    </message>
+    <message>
         <source>Yes</source>
         <translation>是</translation>
     </message>
@@ -337,9 +400,21 @@ Your saved work is safe. The details are in %2</source>
         <source>%1 required answers missing</source>
         <translation>还有 %1 项必答题未填写</translation>
     </message>
+    <message>
+        <source>Reported to supervisor</source>
+        <translation>已上报主管</translation>
+    </message>
 </context>
 <context>
     <name>Labels</name>
+    <message>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>Critical</source>
+        <translation>危急</translation>
+    </message>
     <message>
         <source>Male</source>
         <translation>男</translation>
@@ -793,6 +868,10 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>Next patient</source>
         <translation>下一位</translation>
+    </message>
+    <message>
+        <source>Supervisor alerts…</source>
+        <translation>主管预警…</translation>
     </message>
     <message>
         <source>&amp;Call</source>
