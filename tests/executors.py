@@ -29,9 +29,10 @@ class Held(Executor):
         self._waiting.append((future, partial(fn, *args, **kwargs)))
         return future
 
-    def release(self) -> None:
+    def release(self, newest_first: bool = False) -> None:
+        """Run what waits; *newest_first* as a server answering a later query sooner."""
         waiting, self._waiting = self._waiting, []
-        for future, work in waiting:
+        for future, work in reversed(waiting) if newest_first else waiting:
             _settle(future, work)
 
 

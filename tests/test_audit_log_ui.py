@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from concurrent.futures import Executor
 from pathlib import Path
 
 import pytest
@@ -18,9 +19,11 @@ from agent_desk.services.audit_log import AuditLogService
 from agent_desk.settings import Settings
 from agent_desk.ui.app import build_main_window
 from agent_desk.ui.audit_log_view import AuditLogDialog, Column
+from agent_desk.ui.background import Background
 from agent_desk.ui.main_window import MainWindow
 from tests.builders import Hospital
 from tests.conftest import TODAY
+from tests.executors import Held, Immediate
 from tests.test_audit_log import record_events
 
 pytestmark = pytest.mark.usefixtures("qapp")
@@ -64,8 +67,12 @@ def test_the_menu_entry_opens_the_audit_log(qtbot, db: Database, tmp_path: Path)
     assert dialog is not None and dialog.isVisible()
 
 
-def _dialog(qtbot, db: Database) -> AuditLogDialog:
-    dialog = AuditLogDialog(AuditLogService(db), _login(db, "qc1", Role.SUPERVISOR), TODAY)
+def _dialog(qtbot, db: Database, executor: Executor | None = None) -> AuditLogDialog:
+    # The background helper runs the query at once on this thread: what arrives is tested.
+    background = Background(executor or Immediate())
+    dialog = AuditLogDialog(
+        AuditLogService(db), _login(db, "qc1", Role.SUPERVISOR), TODAY, background
+    )
     qtbot.addWidget(dialog)
     return dialog
 
@@ -102,7 +109,8 @@ def test_export_writes_the_rows_shown(
     dialog.date_to.setDate(dialog.date_to.date().currentDate())
     dialog.user_box.setText("agent1")
     dialog.search()
-    assert dialog.export_to(tmp_path / "audit.csv") == 2
+    dialog.export_to(tmp_path / "audit.csv")
+    assert dialog.count_label.text() == "Events exported: 2"
     with (tmp_path / "audit.csv").open(encoding="utf-8-sig", newline="") as f:
         users = [row[1] for row in list(csv.reader(f))[1:]]
     assert users == _column(dialog, Column.USER)
@@ -118,3 +126,20 @@ def test_the_dialog_of_a_later_day_shows_nothing_of_today(
     dialog.date_to.setDate(dialog.date_to.date().currentDate().addDays(2))
     dialog.search()
     assert dialog.model.rowCount() == 0
+
+
+def test_a_page_read_for_an_older_filter_is_not_shown(
+    qtbot, db: Database, hospital: Hospital
+) -> None:
+    record_events(db, hospital)
+    server = Held()  # the query waits, as a large one would, off the GUI thread
+    dialog = _dialog(qtbot, db, server)
+    server.release()  # the opening search
+    dialog.date_to.setDate(dialog.date_to.date().currentDate())
+    dialog.user_box.setText("nurse1")
+    dialog.search()
+    dialog.user_box.setText("agent1")
+    dialog.search()
+    assert _column(dialog, Column.USER) == []  # nothing shown while both are read
+    server.release(newest_first=True)  # the older query's page arrives last
+    assert _column(dialog, Column.USER) == ["agent1", "agent1"]

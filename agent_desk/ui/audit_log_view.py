@@ -39,6 +39,7 @@ from agent_desk.domain.enums import AuditAction
 from agent_desk.domain.views import StaffView
 from agent_desk.errors import UserError
 from agent_desk.services.audit_log import AuditEntry, AuditLogService
+from agent_desk.ui.background import Background
 from agent_desk.ui.labels import format_datetime, label
 
 _INDEX = QModelIndex | QPersistentModelIndex
@@ -113,12 +114,18 @@ def _local_midnight(day: date) -> datetime:
 
 class AuditLogDialog(QDialog):
     def __init__(
-        self, service: AuditLogService, user: StaffView, today: date, parent: Any = None
+        self,
+        service: AuditLogService,
+        user: StaffView,
+        today: date,
+        background: Background,
+        parent: Any = None,
     ) -> None:
         super().__init__(parent)
-        self._service, self._user = service, user
+        self._service, self._user, self._background = service, user, background
         self._filter = AuditFilter()
         self._page = 0
+        self._searches = 0  # a page that arrives after a newer search began is dropped
         self.setWindowTitle(self.tr("Audit log"))
         self.resize(1000, 600)
         self.user_box = QLineEdit()
@@ -182,41 +189,62 @@ class AuditLogDialog(QDialog):
             until=_local_midnight(last + timedelta(days=1)),  # the whole last day
         )
 
+    # A year of a busy centre's events is a large query and a large file: both run on the
+    # background helper, so the window stays responsive; results arrive on the GUI thread.
     def search(self) -> None:
         self._filter, self._page = self.current_filter(), 0
-        entries = self._fetch()
-        if entries is not None:
-            self.model.set_rows(entries)
-            self._after_load(entries)
+        self._searches += 1
+        self._load(replace=True)
 
     def show_more(self) -> None:
         self._page += 1
-        entries = self._fetch()
-        if entries is not None:
-            self.model.add_rows(entries)
-            self._after_load(entries)
+        self._load(replace=False)
 
-    def export_to(self, path: Path) -> int | None:
-        """Write the rows this filter selects to *path*; None if the service refused."""
-        try:
-            return self._service.export_csv(self._user, self._filter, path)
-        except (UserError, OSError) as problem:
-            QMessageBox.warning(self, self.tr("Audit log"), str(problem))
-            return None
+    def export_to(self, path: Path) -> None:
+        """Write the rows this filter selects to *path*; the count shows when it is done."""
+        service, user, flt = self._service, self._user, self._filter
+        self._background.run(
+            self, lambda: service.export_csv(user, flt, path), self._exported, self._refused
+        )
 
     def _ask_export(self) -> None:
         name, _ = QFileDialog.getSaveFileName(
             self, self.tr("Export to CSV…"), "audit_log.csv", self.tr("CSV files (*.csv)")
         )
-        if name and (count := self.export_to(Path(name))) is not None:
-            self.count_label.setText(self.tr("Events exported: %1").replace("%1", str(count)))
+        if name:
+            self.export_to(Path(name))
 
-    def _fetch(self) -> list[AuditEntry] | None:
-        try:
-            return self._service.page(self._user, self._filter, self._page)
-        except UserError as problem:
-            QMessageBox.warning(self, self.tr("Audit log"), str(problem))
-            return None
+    def _load(self, replace: bool) -> None:
+        service, user, flt, page, search = (
+            self._service,
+            self._user,
+            self._filter,
+            self._page,
+            self._searches,
+        )
+        self._background.run(
+            self,
+            lambda: service.page(user, flt, page),
+            lambda entries: self._show(entries, replace, search),
+            self._refused,
+        )
+
+    def _show(self, entries: list[AuditEntry], replace: bool, search: int) -> None:
+        if search != self._searches:
+            return  # the filter changed while this page was read
+        if replace:
+            self.model.set_rows(entries)
+        else:
+            self.model.add_rows(entries)
+        self._after_load(entries)
+
+    def _exported(self, count: int) -> None:
+        self.count_label.setText(self.tr("Events exported: %1").replace("%1", str(count)))
+
+    def _refused(self, problem: Exception) -> None:
+        if not isinstance(problem, UserError | OSError):
+            raise problem  # a bug: the window's exception hook shows and logs it
+        QMessageBox.warning(self, self.tr("Audit log"), str(problem))
 
     def _after_load(self, entries: list[AuditEntry]) -> None:
         self.more_button.setEnabled(len(entries) == self._service.page_size)

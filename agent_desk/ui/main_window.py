@@ -426,7 +426,7 @@ class MainWindow(QMainWindow):
         """Not modal: a supervisor can keep it open beside the worklist."""
         if self.audit_log is None:
             return None
-        dialog = AuditLogDialog(self.audit_log, self.user, self._today(), self)
+        dialog = AuditLogDialog(self.audit_log, self.user, self._today(), self.background, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog
