@@ -14,6 +14,7 @@ from agent_desk.db.models import (
 )
 from agent_desk.domain.enums import AttemptOutcome, FeedbackKind, Role, TaskStatus
 from agent_desk.forms import FormState, load_template
+from agent_desk.services.alerts import AlertService
 from agent_desk.services.followup import (
     FollowupService,
     FormIncomplete,
@@ -146,14 +147,14 @@ def test_an_incomplete_form_is_refused_naming_what_is_missing_and_nothing_is_wri
 def test_the_alert_is_for_supervisors_and_administrators_only(
     db: Database, hospital: Hospital
 ) -> None:
-    service = FollowupService(db)
-    service.submit(
+    FollowupService(db).submit(
         FormSubmission(
             _phq9("several_days"), hospital.patients["wang"], hospital.tasks["wang_due"], None
         )
     )
-    assert len(service.alerts_for(Role.SUPERVISOR)) == len(service.alerts_for(Role.ADMIN)) == 1
-    assert service.alerts_for(Role.NURSE) == service.alerts_for(Role.AGENT) == []
+    alerts = AlertService(db)
+    seen = {role: len(alerts.lists(role).open) for role in Role}
+    assert seen == {Role.SUPERVISOR: 1, Role.ADMIN: 1, Role.NURSE: 0, Role.DOCTOR: 0, Role.AGENT: 0}
 
 
 def test_the_supervisor_sees_the_alert_in_the_window(
@@ -175,5 +176,5 @@ def test_the_supervisor_sees_the_alert_in_the_window(
     )
     qtbot.addWidget(window)
     assert window.alert_label.text() == "Alerts: 1"
-    [(_patient, text, _severity)] = FollowupService(db).open_alerts(Role.SUPERVISOR)
-    assert window.alert_label.toolTip() == text
+    [alert] = AlertService(db).lists(Role.SUPERVISOR).open
+    assert window.alert_label.toolTip() == alert.text

@@ -301,12 +301,3 @@ def add_alert(
             raised_at=raised_at,
         )
     )
-
-
-def open_alerts(session: Session, role: Role) -> list[tuple[uuid.UUID, str, AlertSeverity]]:
-    rows = session.execute(
-        select(FollowupAlert.patient_id, FollowupAlert.text, FollowupAlert.severity)
-        .where(FollowupAlert.notify_role == role, FollowupAlert.acknowledged_at.is_(None))
-        .order_by(FollowupAlert.raised_at.desc())
-    )
-    return [(pid, text, severity) for pid, text, severity in rows]

@@ -14,13 +14,12 @@ from agent_desk.db.base import utcnow
 from agent_desk.db.engine import Database
 from agent_desk.db.followup import AttemptMade, AttemptResult, TaskNotOpen
 from agent_desk.db.models import FollowupTask
-from agent_desk.domain.enums import AlertSeverity, AttemptOutcome, Channel, Role
+from agent_desk.domain.enums import AttemptOutcome, Channel
 from agent_desk.errors import UserError
 from agent_desk.forms import AnswerProblem, FormState, extract_feedback
 from agent_desk.plans.calendar import local_date
 from agent_desk.plans.rates import RateRow, compute_rates
 from agent_desk.plans.retry import RetryPolicy
-from agent_desk.services.alerts import ALERT_READERS
 from agent_desk.sync.capture import leave_to_server
 from agent_desk.sync.queue_errors import NotHeld
 
@@ -199,17 +198,6 @@ class FollowupService:
             # attempt and record still go up as facts, and the colleague who holds the
             # task now decides its state; the server's row comes back down with pull.
             log.warning("task %s was no longer held when its call was finished", made.task_id)
-
-    def alerts_for(self, reader: Role) -> list[tuple[uuid.UUID, str, AlertSeverity]]:
-        """The open alerts *reader* is shown: what they say about a patient (PHQ-9 item 9,
-        a blood-pressure crisis) is for the supervisors, and the administrators, only."""
-        notified = ALERT_READERS.get(reader)
-        return [] if notified is None else self.open_alerts(notified)
-
-    def open_alerts(self, role: Role) -> list[tuple[uuid.UUID, str, AlertSeverity]]:
-        """Alerts raised by forms for *role* that nobody has acknowledged yet."""
-        with self._db.read() as session:
-            return followup_db.open_alerts(session, role)
 
     def rates(
         self,

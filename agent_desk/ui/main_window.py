@@ -239,11 +239,11 @@ class MainWindow(QMainWindow):
 
     def _show_alerts(self) -> None:
         """Supervisors see the alerts forms raised for them (PHQ-9 item 9, BP crisis)."""
-        alerts = self.followup.followup.alerts_for(self.user.role)
+        alerts = self.alerts.lists(self.user.role).open if self.alerts is not None else []
         self.alert_label.setText(
             self.tr("Alerts: %1").replace("%1", str(len(alerts))) if alerts else ""
         )
-        self.alert_label.setToolTip("\n".join(text for _pid, text, _severity in alerts[:20]))
+        self.alert_label.setToolTip("\n".join(alert.text for alert in alerts[:20]))
         self.alert_label.setVisible(bool(alerts))
 
     def open_alerts(self) -> None:
