@@ -85,3 +85,13 @@ def test_an_unreachable_server_is_one_line_and_a_failure(tmp_path: Path, capsys)
     (line,) = capsys.readouterr().err.strip().splitlines()
     assert line.startswith(f"agent-desk: the PostgreSQL server 127.0.0.1:{port}/hospital ")
     assert line.endswith("Connection refused")
+
+
+def test_bench_options_take_what_the_command_line_gives_and_keep_the_rest(tmp_path) -> None:
+    from agent_desk.bench import BenchOptions, SyncSizes
+    from agent_desk.cli import build_parser
+
+    args = build_parser().parse_args(["bench", "sync", "--records", "50", "--audit-events", "9"])
+    options = BenchOptions.from_arguments(args, tmp_path, None)
+    assert options.sync == SyncSizes(records=50)
+    assert (options.audit_events, options.patients, options.folder) == (9, 1_000_000, tmp_path)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,18 @@ class BenchOptions:
     central: CentralConfig | None = None  # the server `bench sync` measures against
     sync: SyncSizes = field(default_factory=SyncSizes)
     audit_events: int = 1_000_000  # the chain `bench governance` verifies
+
+    @classmethod
+    def from_arguments(
+        cls, args: argparse.Namespace, folder: Path, central: CentralConfig | None
+    ) -> BenchOptions:
+        """The command line's options; those not given keep the defaults above."""
+        sizes = {s.name: getattr(args, s.name) for s in fields(SyncSizes)}
+        given = {name: value for name, value in sizes.items() if value is not None}
+        options = cls(folder, args.patients, central, SyncSizes(**given))
+        if args.audit_events is None:
+            return options
+        return replace(options, audit_events=args.audit_events)
 
 
 class BenchUnavailable(UserError):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import fields, replace
 from pathlib import Path
 
 from agent_desk.cli.context import Context, Subcommands, positive
@@ -56,22 +55,12 @@ def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
 
 
 def handle(ctx: Context, args: argparse.Namespace) -> int:
-    from agent_desk.bench import BenchOptions, SyncSizes, default_bench_dir, run_benchmarks
+    from agent_desk.bench import BenchOptions, default_bench_dir, run_benchmarks
 
-    # No server is no error here: the sync group says so, and is skipped when all groups run.
+    # The door only: what the benchmarks measure and how is agent_desk.bench's. No server is
+    # no error here: the sync group says so, and is skipped when all groups run.
     has_server = bool(args.url or ctx.settings.get("central.url"))
-    options = BenchOptions(
-        folder=Path(args.bench_dir) if args.bench_dir else default_bench_dir(),
-        patients=args.patients,
-        central=ctx.central_config(args.url or None) if has_server else None,
-        sync=SyncSizes(
-            **{
-                size.name: getattr(args, size.name)
-                for size in fields(SyncSizes)
-                if getattr(args, size.name) is not None
-            }
-        ),
-    )
-    if args.audit_events is not None:
-        options = replace(options, audit_events=args.audit_events)
+    folder = Path(args.bench_dir) if args.bench_dir else default_bench_dir()
+    central = ctx.central_config(args.url or None) if has_server else None
+    options = BenchOptions.from_arguments(args, folder, central)
     return run_benchmarks(args.name, options, as_json=args.json)
