@@ -11,6 +11,7 @@ class Role(StrEnum):
     DOCTOR = "doctor"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
+    INTEGRATION = "integration"  # the HIS import account: imports, nothing else
 
 
 class Sex(StrEnum):

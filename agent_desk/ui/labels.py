@@ -39,6 +39,7 @@ _LABELS: dict[Enum, Any] = {
     Role.DOCTOR: QT_TRANSLATE_NOOP("Labels", "Doctor"),
     Role.SUPERVISOR: QT_TRANSLATE_NOOP("Labels", "Supervisor"),
     Role.ADMIN: QT_TRANSLATE_NOOP("Labels", "Administrator"),
+    Role.INTEGRATION: QT_TRANSLATE_NOOP("Labels", "HIS integration"),
     ContactRelation.SELF: QT_TRANSLATE_NOOP("Labels", "Self"),
     ContactRelation.SPOUSE: QT_TRANSLATE_NOOP("Labels", "Spouse"),
     ContactRelation.CHILD: QT_TRANSLATE_NOOP("Labels", "Child"),
