@@ -21,6 +21,7 @@ from agent_desk.domain.enums import (
     Sex,
     TaskStatus,
 )
+from agent_desk.domain.permissions import Principal
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,12 @@ class StaffView:
     department_id: uuid.UUID | None
     department_name: str | None
     active: bool
+
+    @property
+    def principal(self) -> Principal:
+        """What the services check: this user's roles and department scope."""
+        departments = [self.department_id] if self.department_id is not None else []
+        return Principal.of(self.username, [self.role], departments)
 
 
 @dataclass(frozen=True, slots=True)
