@@ -448,6 +448,10 @@ Your saved work is safe. The details are in %2</source>
         <translation>管理员</translation>
     </message>
     <message>
+        <source>HIS integration</source>
+        <translation>接口（HIS）</translation>
+    </message>
+    <message>
         <source>Self</source>
         <translation>本人</translation>
     </message>
