@@ -10,7 +10,7 @@ agent_desk/db/statistics.py, once, as SQL expressions.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -363,3 +363,41 @@ class EffectComparison:
     followed_up: EffectArm
     not_reached: EffectArm
     note: str = OBSERVATIONAL_NOTE
+
+
+def total_of(rows: Iterable[FollowupFigures], group: Group = HOSPITAL_GROUP) -> FollowupFigures:
+    """The rows added up: every count is of tasks (or complaints) that belong to one group
+    only, so the total is their sum, and its rates are recomputed from the sums."""
+    rows = list(rows)
+    reasons: dict[LostReason | None, int] = {}
+    for row in rows:
+        for reason, count in row.lost_reasons:
+            reasons[reason] = reasons.get(reason, 0) + count
+    reached = sum(row.reached for row in rows)
+    dimensions = tuple(
+        DimensionFigures(
+            dimension,
+            reached,
+            sum(row.dimension(dimension).answered for row in rows),
+            sum(row.dimension(dimension).satisfied for row in rows),
+            sum(row.dimension(dimension).score_sum for row in rows),
+        )
+        for dimension in SatisfactionDimension
+    )
+    return FollowupFigures(
+        group=group,
+        due=sum(row.due for row in rows),
+        attempted=sum(row.attempted for row in rows),
+        reached=reached,
+        completed=sum(row.completed for row in rows),
+        lost=sum(row.lost for row in rows),
+        praised=sum(row.praised for row in rows),
+        criticised=sum(row.criticised for row in rows),
+        lost_reasons=tuple(sorted(reasons.items(), key=lambda item: (-item[1], str(item[0])))),
+        satisfaction=dimensions,
+        complaints=ComplaintFigures(
+            sum(row.complaints.opened for row in rows),
+            sum(row.complaints.overdue for row in rows),
+            sum(row.complaints.closed for row in rows),
+        ),
+    )
