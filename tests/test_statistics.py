@@ -23,9 +23,9 @@ BOSS = Principal.of("boss", [Role.SUPERVISOR])
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def month(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
-    tuple[StatisticsService, Month]
-]:
+def month(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[StatisticsService, Month]]:
     if request.param == "sqlite":
         db = open_local(tmp_path_factory.mktemp("stats") / "agent_desk.sqlite3")
         yield StatisticsService(db), build_month(db)
@@ -155,7 +155,12 @@ def test_by_plan(month) -> None:
 def test_by_disease_category_and_chapter(month) -> None:
     # I21.9 → I21 (t1); I10 (t2, t3); S72.0 → S72 (t5); chapters IX: 3, XIX: 1.
     by_disease = rows(month, Grouping.DISEASE)
-    assert {k: r.due for k, r in by_disease.items()} == {"I10": 2, "I21": 1, "S72": 1, "(未分配)": 3}
+    assert {k: r.due for k, r in by_disease.items()} == {
+        "I10": 2,
+        "I21": 1,
+        "S72": 1,
+        "(未分配)": 3,
+    }
     chapters = {k.split()[0]: r.due for k, r in rows(month, Grouping.CHAPTER).items()}
     assert chapters == {"IX": 3, "XIX": 1, "(未分配)": 3}
 

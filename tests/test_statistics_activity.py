@@ -7,8 +7,8 @@ import pytest
 
 from agent_desk.domain.statistics import Grouping, MonthlyMean, Period, Ratio
 from agent_desk.errors import UserError
-from tests.test_statistics import BOSS, NOVEMBER, month  # noqa: F401 (the shared fixture)
 from tests.statistics_data import AS_OF
+from tests.test_statistics import BOSS, NOVEMBER, month  # noqa: F401 (the shared fixture)
 
 NOV_DEC = Period.between(NOVEMBER.start, Period.month(2026, 12).end)
 
@@ -80,7 +80,10 @@ def test_effect_readmission_within_30_days(month) -> None:  # noqa: F811
 def test_effect_revisit_within_30_days(month) -> None:  # noqa: F811
     # P2's outpatient visit 17 days after discharge.
     result = effect(month)
-    assert (result.followed_up.revisited, result.not_reached.revisited) == (Ratio(1, 2), Ratio(0, 1))
+    assert (result.followed_up.revisited, result.not_reached.revisited) == (
+        Ratio(1, 2),
+        Ratio(0, 1),
+    )
 
 
 def test_effect_later_recovery_scores_leave_out_the_task_itself(month) -> None:  # noqa: F811

@@ -46,7 +46,7 @@ from agent_desk.domain.statistics import (
 )
 
 
-def _staff_in_scope(query: StatisticsQuery, staff_id: Any) -> ColumnElement[bool]:
+def _staff_in_scope(query: StatisticsQuery, staff_id: Any) -> Any:
     """Staff of the principal's departments (the whole hospital: everyone)."""
     if query.departments is None:
         return staff_id.is_not(None)

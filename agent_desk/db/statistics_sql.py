@@ -141,7 +141,7 @@ def _task_staff() -> ColumnElement[uuid.UUID]:
     return func.coalesce(FollowupTask.assignee_id, latest)
 
 
-def group_key(grouping: Grouping, department: Any = None) -> ColumnElement[Any]:
+def group_key(grouping: Grouping, department: Any = None) -> Any:
     """The expression a task's row is grouped by; *department* replaces the task's
     department (a complaint counts for the department it was routed to)."""
     if grouping is Grouping.HOSPITAL:
@@ -177,7 +177,7 @@ def key_matches(grouping: Grouping, key: str | None, department: Any = None) -> 
     return expression == key
 
 
-def in_scope(query: StatisticsQuery, department: Any) -> ColumnElement[bool]:
+def in_scope(query: StatisticsQuery, department: Any) -> Any:
     if query.departments is None:
         return literal(True)
     return department.in_(list(query.departments))
