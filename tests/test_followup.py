@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -10,9 +10,12 @@ from sqlalchemy import func, select
 from agent_desk.db.engine import Database
 from agent_desk.db.models import FollowupAttempt, FollowupTask
 from agent_desk.domain.enums import AttemptOutcome as O
-from agent_desk.domain.enums import CancelReason, Channel, LostReason, TaskStatus
+from agent_desk.domain.enums import CancelReason, Channel, LostReason, Role, TaskStatus
+from agent_desk.domain.permissions import Principal
+from agent_desk.domain.statistics import Grouping, Period
 from agent_desk.plans.calendar import HOSPITAL_TZ
 from agent_desk.services.followup import FollowupService, TaskNotOpen
+from agent_desk.services.statistics import StatisticsService
 from tests.builders import Hospital
 from tests.conftest import TODAY
 
@@ -112,12 +115,19 @@ def test_an_attempt_on_a_done_task_is_refused(db: Database, hospital: Hospital) 
         FollowupService(db).record_attempt(hospital.tasks["li_b_done"], Channel.SMS, O.REACHED)
 
 
-def test_rates_from_the_database_count_each_task_once(db: Database, hospital: Hospital) -> None:
-    rows = FollowupService(db).rates(date(2026, 11, 1), date(2026, 11, 30), as_of=TODAY)
-    by_department = {r.department: r for r in rows}
+def test_statistics_count_each_task_once_and_only_when_due(
+    db: Database, hospital: Hospital
+) -> None:
+    report = StatisticsService(db).report(
+        Principal.of("boss", [Role.SUPERVISOR]),
+        Period.month(2026, 11),
+        Grouping.DEPARTMENT,
+        as_of=TODAY,
+    )
+    by_department = {r.group.label: r for r in report.rows}
     cardiology = by_department["心血管内科"]  # due today, missed once: attempted, not reached
     assert (cardiology.due, cardiology.attempted, cardiology.reached) == (1, 1, 0)
     orthopaedics = by_department["骨科"]  # one overdue and untouched, one done
     assert (orthopaedics.due, orthopaedics.attempted, orthopaedics.reached) == (2, 1, 1)
-    total = by_department[None]  # tomorrow's task is not due yet
-    assert (total.due, total.attempt_rate, total.success_rate) == (3, 2 / 3, 0.5)
+    total = report.total  # tomorrow's task is not due yet
+    assert (total.due, total.attempt_rate.value, total.success_rate.value) == (3, 2 / 3, 0.5)

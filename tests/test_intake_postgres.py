@@ -12,9 +12,12 @@ from sqlalchemy import select
 from agent_desk.db.engine import Database, make_engine
 from agent_desk.db.migrate import ensure_schema
 from agent_desk.db.models import FollowupTask
-from agent_desk.domain.enums import AttemptOutcome, Channel, TaskStatus
+from agent_desk.domain.enums import AttemptOutcome, Channel, Role, TaskStatus
+from agent_desk.domain.permissions import Principal
+from agent_desk.domain.statistics import Grouping, Period
 from agent_desk.services.followup import FollowupService
 from agent_desk.services.intake import open_intake
+from agent_desk.services.statistics import StatisticsService
 from tests.pg import scratch_database
 from tests.test_intake_hl7 import adt
 
@@ -55,8 +58,11 @@ def test_a03_a13_attempts_and_rates_on_postgresql(pg: Database, tmp_path: Path) 
     assert result.status is TaskStatus.DONE
     path.write_text(adt("A13", "M3", visit="V2", record_no="H2"), "utf-8")
     assert service.import_hl7(path).tasks_cancelled == 1
-    [cardiology, total] = followup.rates(
-        date(2026, 11, 1), date(2026, 11, 30), as_of=date(2026, 12, 1)
+    report = StatisticsService(pg).report(
+        Principal.of("boss", [Role.SUPERVISOR]),
+        Period.month(2026, 11),
+        Grouping.DEPARTMENT,
+        as_of=date(2026, 12, 1),
     )
+    [cardiology] = report.rows  # the cancelled discharge is not due
     assert (cardiology.due, cardiology.attempted, cardiology.reached) == (1, 1, 1)
-    assert total.department is None

@@ -41,6 +41,7 @@ COMMAND_GROUPS = (
     "config",
     "secret",
     "export",
+    "report",
     "audit",
     "imports",
     "hl7",

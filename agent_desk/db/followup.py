@@ -1,5 +1,5 @@
 """The SQL of attempts and outcomes: an attempt and the task's new state in one unit of
-work, and the rows the follow-up rates are computed from."""
+work. The figures counted from them are agent_desk/db/statistics.py."""
 
 from __future__ import annotations
 
@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agent_desk.db.alerts import pending_escalation
 from agent_desk.db.models import (
-    Department,
     FeedbackEntry,
     FollowupAlert,
     FollowupAttempt,
@@ -31,10 +30,7 @@ from agent_desk.domain.enums import (
     Role,
     TaskStatus,
 )
-from agent_desk.plans.rates import RateInput
-from agent_desk.plans.retry import BAD_NUMBER, CONTACT_MADE, AttemptFact, RetryPolicy, decide
-
-UNASSIGNED = "(未分配)"
+from agent_desk.plans.retry import BAD_NUMBER, AttemptFact, RetryPolicy, decide
 
 
 class TaskNotOpen(ValueError):
@@ -181,43 +177,6 @@ def _cancel_open_tasks(session: Session, patient_id: uuid.UUID, except_id: uuid.
         other.callback_after = None
         count += 1
     return count
-
-
-def rate_inputs(
-    session: Session,
-    start: date,
-    end: date,
-    as_of: date,
-    department_id: uuid.UUID | None = None,
-) -> list[RateInput]:
-    """Every task planned from *start* to *end* (inclusive) and due by *as_of*."""
-    task = FollowupTask
-    planned = func.coalesce(task.planned_due_date, task.due_date)
-    attempted = exists().where(FollowupAttempt.task_id == task.id)
-    reached = exists().where(
-        FollowupAttempt.task_id == task.id, FollowupAttempt.outcome.in_(list(CONTACT_MADE))
-    )
-    stmt = (
-        select(Department.name, planned, task.status, attempted, reached)
-        .outerjoin(Department, Department.id == task.department_id)
-        .where(planned >= start, planned <= end, planned <= as_of)
-        .where(task.status != TaskStatus.CANCELLED)
-    )
-    if department_id is not None:
-        stmt = stmt.where(task.department_id == department_id)
-    result = []
-    for name, due, status, was_attempted, was_reached in session.execute(stmt):
-        done = status is TaskStatus.DONE  # a task closed as done was followed up
-        result.append(
-            RateInput(
-                department=name or UNASSIGNED,
-                planned_due=due if isinstance(due, date) else date.fromisoformat(str(due)),
-                status=status,
-                attempted=bool(was_attempted) or done,
-                reached=bool(was_reached) or done,
-            )
-        )
-    return result
 
 
 def add_record(

@@ -168,6 +168,16 @@ class FeedbackKind(StrEnum):
     SUGGESTION = "suggestion"
 
 
+class SatisfactionDimension(StrEnum):
+    """What a satisfaction question rates (a template's satisfactionDimension marker)."""
+
+    DOCTORS = "doctors"
+    NURSES = "nurses"
+    ENVIRONMENT = "environment"
+    COST = "cost"
+    OVERALL = "overall"
+
+
 class AlertSeverity(StrEnum):
     WARNING = "warning"  # look at it today
     CRITICAL = "critical"  # act now, whatever else the form says

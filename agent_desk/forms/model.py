@@ -14,6 +14,7 @@ from functools import cached_property
 from agent_desk.domain.enums import AlertSeverity as AlertSeverity
 from agent_desk.domain.enums import FeedbackKind as FeedbackKind
 from agent_desk.domain.enums import Role
+from agent_desk.domain.enums import SatisfactionDimension as SatisfactionDimension
 from agent_desk.forms.expression import Node, references
 
 Number = int | float
@@ -79,14 +80,6 @@ class ConditionAnswerKind(StrEnum):
 class GuidanceKind(StrEnum):
     SCRIPT = "script"  # 规范用语: what the agent says
     EDUCATION = "education"  # 健康宣教: guidance read to the patient
-
-
-class SatisfactionDimension(StrEnum):
-    DOCTORS = "doctors"
-    NURSES = "nurses"
-    ENVIRONMENT = "environment"
-    COST = "cost"
-    OVERALL = "overall"
 
 
 @dataclass(frozen=True, slots=True)

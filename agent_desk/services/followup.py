@@ -1,4 +1,6 @@
-"""Attempts and outcomes, and the follow-up rates supervisors read per department and month."""
+"""Attempts and outcomes: an attempt, a form and the task's new state in one unit of work.
+
+The figures supervisors read (回访率, 成功率, …) are agent_desk.services.statistics."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ import logging
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Protocol
 
 from agent_desk.db import followup as followup_db
@@ -17,8 +19,6 @@ from agent_desk.db.models import FollowupTask
 from agent_desk.domain.enums import AttemptOutcome, Channel
 from agent_desk.errors import UserError
 from agent_desk.forms import AnswerProblem, FormState, extract_feedback
-from agent_desk.plans.calendar import local_date
-from agent_desk.plans.rates import RateRow, compute_rates
 from agent_desk.plans.retry import RetryPolicy
 from agent_desk.sync.capture import leave_to_server
 from agent_desk.sync.queue_errors import NotHeld
@@ -198,21 +198,6 @@ class FollowupService:
             # attempt and record still go up as facts, and the colleague who holds the
             # task now decides its state; the server's row comes back down with pull.
             log.warning("task %s was no longer held when its call was finished", made.task_id)
-
-    def rates(
-        self,
-        start: date,
-        end: date,
-        *,
-        as_of: date | None = None,
-        department_id: uuid.UUID | None = None,
-    ) -> list[RateRow]:
-        """回访率 and 成功率 per month and department, for tasks planned from *start* to
-        *end* and due by *as_of* (today), each month followed by the hospital's total."""
-        today = as_of or local_date(self._clock())
-        with self._db.read() as session:
-            rows = followup_db.rate_inputs(session, start, end, today, department_id)
-        return compute_rates(rows)
 
 
 __all__ = [

@@ -1,0 +1,166 @@
+"""`agent-desk report stats`: the follow-up figures for a period and a grouping, as a table
+for people or JSON for machines (definitions: README, section Statistics)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from agent_desk.cli.context import EXIT_OK, CliError, Context, Subcommands
+
+if TYPE_CHECKING:
+    from agent_desk.domain.permissions import Principal
+    from agent_desk.domain.statistics import FollowupFigures, Ratio, StatisticsReport
+
+GROUPINGS = ("hospital", "department", "ward", "staff", "plan", "disease", "chapter")
+
+
+def _day(option: str, text: str) -> date:
+    # Parsed here rather than by argparse, so that a bad date is one line and exit status 1.
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CliError(f"{option} {text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
+    report = commands.add_parser("report", help="statistics and reports for supervisors")
+    actions = report.add_subparsers(dest="action", metavar="ACTION", required=True)
+    stats = actions.add_parser("stats", help="follow-up figures for a period, grouped")
+    stats.add_argument("--from", dest="start", required=True, metavar="DATE")
+    stats.add_argument("--to", dest="end", required=True, metavar="DATE")
+    stats.add_argument("--by", choices=GROUPINGS, default="department")
+    stats.add_argument(
+        "--icd-prefix", metavar="CODE", help="only tasks whose principal diagnosis starts so"
+    )
+    stats.add_argument("--json", action="store_true", help="print one JSON object")
+    return report
+
+
+def _principal(ctx: Context) -> Principal:
+    """The signed-in user when the command line has one; else, until it logs in, a
+    hospital-wide supervisor (the merger replaces this with the login's principal)."""
+    from agent_desk.domain.enums import Role
+    from agent_desk.domain.permissions import Principal
+
+    principal = getattr(ctx, "principal", None)
+    if isinstance(principal, Principal):
+        return principal
+    return Principal.of(ctx.actor, [Role.SUPERVISOR])
+
+
+def handle(ctx: Context, args: argparse.Namespace) -> int:
+    from agent_desk.domain.statistics import BadPeriod, Grouping, Period
+    from agent_desk.services.statistics import StatisticsService
+
+    try:
+        period = Period.between(_day("--from", args.start), _day("--to", args.end))
+    except BadPeriod as exc:
+        raise CliError(str(exc)) from None
+    service = StatisticsService(ctx.db)
+    report = service.report(_principal(ctx), period, Grouping(args.by), icd_prefix=args.icd_prefix)
+    if args.json:
+        print(json.dumps(report_json(report), ensure_ascii=False))
+    else:
+        print_table(report)
+    return EXIT_OK
+
+
+def _ratio(ratio: Ratio) -> dict[str, Any]:
+    return {"numerator": ratio.numerator, "denominator": ratio.denominator, "value": ratio.value}
+
+
+def _row_json(row: FollowupFigures) -> dict[str, Any]:
+    return {
+        "group": {"key": row.group.key, "label": row.group.label},
+        "due": row.due,
+        "attempted": row.attempted,
+        "reached": row.reached,
+        "completed": row.completed,
+        "lost": row.lost,
+        "attempt_rate": _ratio(row.attempt_rate),
+        "success_rate": _ratio(row.success_rate),
+        "lost_reasons": {str(reason or "unknown"): n for reason, n in row.lost_reasons},
+        "satisfaction": {
+            d.dimension.value: {
+                "answered": d.answered,
+                "satisfied": d.satisfied,
+                "mean_score": d.mean_score,
+                "visit_rate": _ratio(d.visit_rate),
+                "answered_rate": _ratio(d.answered_rate),
+            }
+            for d in row.satisfaction
+        },
+        "praise_rate": _ratio(row.praise_rate),
+        "criticism_rate": _ratio(row.criticism_rate),
+        "complaints": {
+            "opened": row.complaints.opened,
+            "overdue": row.complaints.overdue,
+            "closed": row.complaints.closed,
+        },
+    }
+
+
+def report_json(report: StatisticsReport) -> dict[str, Any]:
+    return {
+        "from": report.period.start.isoformat(),
+        "to": report.period.end.isoformat(),
+        "by": report.grouping.value,
+        "as_of": report.as_of.isoformat(),
+        "source": report.source,
+        "rows": [_row_json(row) for row in report.rows],
+        "total": _row_json(report.total),
+    }
+
+
+# 满意率 columns are the overall dimension; the JSON has every dimension.
+_COLUMNS = (
+    *("应访", "已访", "接通", "完成", "失访", "回访率", "成功率"),
+    *("回访满意率", "实访满意率", "表扬率", "批评率", "投诉(新/超期/结)"),
+)
+
+
+def print_table(report: StatisticsReport, out: Any = None) -> None:
+    from agent_desk.domain.enums import SatisfactionDimension
+
+    out = out or sys.stdout
+    source = "本工作站数据" if report.source == "local" else "中心服务器"
+    print(f"{report.period.label}  ({source}, as of {report.as_of})", file=out)
+    lines = [("", *_COLUMNS)]
+    for row in (*report.rows, report.total):
+        overall = row.dimension(SatisfactionDimension.OVERALL)
+        lines.append(
+            (
+                row.group.label,
+                str(row.due),
+                str(row.attempted),
+                str(row.reached),
+                str(row.completed),
+                str(row.lost),
+                row.attempt_rate.percent(1),
+                row.success_rate.percent(1),
+                overall.visit_rate.percent(1),
+                overall.answered_rate.percent(1),
+                row.praise_rate.percent(1),
+                row.criticism_rate.percent(1),
+                f"{row.complaints.opened}/{row.complaints.overdue}/{row.complaints.closed}",
+            )
+        )
+    widths = [max(_width(line[i]) for line in lines) for i in range(len(lines[0]))]
+    for line in lines:
+        pairs = enumerate(zip(line, widths, strict=True))
+        cells = [_pad(cell, width, left=i == 0) for i, (cell, width) in pairs]
+        print("  ".join(cells).rstrip(), file=out)
+
+
+def _width(text: str) -> int:
+    # A Chinese character takes two columns of a terminal.
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _pad(text: str, width: int, *, left: bool) -> str:
+    gap = " " * (width - _width(text))
+    return text + gap if left else gap + text

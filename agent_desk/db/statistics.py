@@ -1,0 +1,270 @@
+"""The follow-up figures, defined once (README, section Statistics), as SQL.
+
+A statistics row counts the tasks *planned* in the period (the plan's due day, which retries
+do not move), due by the day asked about and not cancelled, grouped by department, ward,
+staff member, plan or diagnosis. Each count is a flag on a task (TASK_FLAGS): the same
+expression sums a figure and lists the tasks behind it (tasks_behind), so what a click shows
+is exactly what was counted. A task counts once however many attempts it took.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    case,
+    exists,
+    func,
+    null,
+    or_,
+    select,
+)
+from sqlalchemy.orm import Session, aliased
+
+from agent_desk.db.models import FeedbackEntry, FollowupAttempt, FollowupRecord, FollowupTask
+from agent_desk.db.statistics_sql import (
+    StatisticsQuery,
+    cohort,
+    diagnosis_filter,
+    group_key,
+    group_labels,
+    in_scope,
+    key_matches,
+    key_text,
+    planned_due,
+)
+from agent_desk.domain.enums import (
+    FeedbackKind,
+    FeedbackStatus,
+    LostReason,
+    SatisfactionDimension,
+    TaskStatus,
+)
+from agent_desk.domain.statistics import (
+    COMPLAINT_DEADLINE_DAYS,
+    SATISFIED_AT,
+    ComplaintFigures,
+    DimensionFigures,
+    FollowupFigures,
+    SatisfactionQuestion,
+    TaskFigure,
+)
+from agent_desk.plans.calendar import local_start_of
+from agent_desk.plans.retry import CONTACT_MADE
+
+
+def _feedback_on_task(kind: FeedbackKind) -> ColumnElement[bool]:
+    return exists(
+        select(FeedbackEntry.id)
+        .join(FollowupRecord, FollowupRecord.id == FeedbackEntry.record_id)
+        .where(FollowupRecord.task_id == FollowupTask.id, FeedbackEntry.kind == kind)
+    )
+
+
+def task_flags() -> dict[TaskFigure, ColumnElement[bool]]:
+    """Each figure that is a set of tasks, as a condition on one cohort task.
+
+    A task closed as done counts as attempted and reached even without a stored attempt
+    (closed on paper, or by a workstation whose attempt has not synced yet)."""
+    task = FollowupTask
+    done = task.status == TaskStatus.DONE
+    reached = or_(
+        done,
+        exists().where(
+            FollowupAttempt.task_id == task.id, FollowupAttempt.outcome.in_(list(CONTACT_MADE))
+        ),
+    )
+    return {
+        TaskFigure.DUE: task.id.is_not(None),
+        TaskFigure.ATTEMPTED: or_(done, exists().where(FollowupAttempt.task_id == task.id)),
+        TaskFigure.REACHED: reached,
+        TaskFigure.COMPLETED: done,
+        TaskFigure.LOST: task.status == TaskStatus.LOST,
+        TaskFigure.PRAISED: and_(reached, _feedback_on_task(FeedbackKind.PRAISE)),
+        TaskFigure.CRITICISED: and_(reached, _feedback_on_task(FeedbackKind.COMPLAINT)),
+    }
+
+
+def _score(record: Any, questions: Sequence[SatisfactionQuestion]) -> ColumnElement[Any]:
+    """The score a record gives one dimension (the itemWeight of the answer), else NULL."""
+    if not questions:
+        return null()
+    whens = []
+    for q in questions:
+        answer = record.answers[q.link_id].as_string()
+        by_code = case(dict(q.scores), value=answer, else_=None) if q.scores else null()
+        asked = and_(
+            record.template_code == q.template_code, record.template_version == q.template_version
+        )
+        whens.append((asked, by_code))
+    return case(*whens, else_=None)
+
+
+def _per_task(query: StatisticsQuery, questions: Sequence[SatisfactionQuestion]) -> Any:
+    """One row per cohort task: its group, its flags as 0/1, and its satisfaction scores
+    from its latest record."""
+    record = aliased(FollowupRecord)
+    latest = (
+        select(FollowupRecord.id)
+        .where(FollowupRecord.task_id == FollowupTask.id)
+        .order_by(FollowupRecord.completed_at.desc(), FollowupRecord.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    flags = task_flags()
+    columns: list[Any] = [group_key(query.grouping).label("key")]
+    columns += [case((flags[f], 1), else_=0).label(f.value) for f in TaskFigure]
+    for dimension in SatisfactionDimension:
+        asked = [q for q in questions if q.dimension is dimension]
+        columns.append(_score(record, asked).label(f"score_{dimension.value}"))
+    return (
+        select(*columns)
+        .select_from(FollowupTask)
+        .outerjoin(record, record.id == latest)
+        .where(cohort(query))
+        .subquery()
+    )
+
+
+def _counts(
+    session: Session, query: StatisticsQuery, questions: Sequence[SatisfactionQuestion]
+) -> dict[str | None, tuple[dict[TaskFigure, int], list[DimensionFigures]]]:
+    per_task = _per_task(query, questions)
+    reached = per_task.c[TaskFigure.REACHED.value]
+    columns: list[Any] = [per_task.c.key]
+    columns += [func.sum(per_task.c[f.value]) for f in TaskFigure]
+    for dimension in SatisfactionDimension:
+        score = case((reached == 1, per_task.c[f"score_{dimension.value}"]), else_=None)
+        columns += [
+            func.count(score),
+            func.sum(case((score >= SATISFIED_AT, 1), else_=0)),
+            func.sum(score),
+        ]
+    found = {}
+    for row in session.execute(select(*columns).group_by(per_task.c.key)):
+        counts = {f: int(row[1 + i] or 0) for i, f in enumerate(TaskFigure)}
+        dims = []
+        at = 1 + len(TaskFigure)
+        for i, dimension in enumerate(SatisfactionDimension):
+            answered, satisfied, total = row[at + 3 * i : at + 3 * i + 3]
+            dims.append(
+                DimensionFigures(
+                    dimension,
+                    counts[TaskFigure.REACHED],
+                    int(answered or 0),
+                    int(satisfied or 0),
+                    float(total or 0),
+                )
+            )
+        found[key_text(row[0])] = (counts, dims)
+    return found
+
+
+def lost_reasons(
+    session: Session, query: StatisticsQuery
+) -> dict[str | None, dict[LostReason | None, int]]:
+    """失访 per group and reason (None: lost before reasons were recorded)."""
+    per_task = (
+        select(group_key(query.grouping).label("key"), FollowupTask.lost_code.label("code"))
+        .where(cohort(query), FollowupTask.status == TaskStatus.LOST)
+        .subquery()
+    )
+    found: dict[str | None, dict[LostReason | None, int]] = {}
+    stmt = select(per_task.c.key, per_task.c.code, func.count()).group_by(
+        per_task.c.key, per_task.c.code
+    )
+    for key, code, count in session.execute(stmt):
+        found.setdefault(key_text(key), {})[code] = int(count)
+    return found
+
+
+def complaints(session: Session, query: StatisticsQuery) -> dict[str | None, ComplaintFigures]:
+    """Complaints opened in the period, per group of the department they were routed to
+    (or their task's ward, plan, …): how many, how many are closed, how many overdue."""
+    item = FeedbackEntry
+    start, end = query.utc_range
+    deadline = local_start_of(query.as_of - timedelta(days=COMPLAINT_DEADLINE_DAYS))
+    per_item = (
+        select(
+            group_key(query.grouping, department=item.department_id).label("key"),
+            case((item.status == FeedbackStatus.CLOSED, 1), else_=0).label("closed"),
+            case(
+                (and_(item.status != FeedbackStatus.CLOSED, item.created_at < deadline), 1),
+                else_=0,
+            ).label("overdue"),
+        )
+        .select_from(item)
+        .outerjoin(FollowupRecord, FollowupRecord.id == item.record_id)
+        .outerjoin(FollowupTask, FollowupTask.id == FollowupRecord.task_id)
+        .where(
+            item.kind == FeedbackKind.COMPLAINT,
+            item.created_at >= start,
+            item.created_at < end,
+            in_scope(query, item.department_id),
+            diagnosis_filter(query),
+        )
+        .subquery()
+    )
+    stmt = select(
+        per_item.c.key, func.count(), func.sum(per_item.c.overdue), func.sum(per_item.c.closed)
+    ).group_by(per_item.c.key)
+    return {
+        key_text(key): ComplaintFigures(int(opened), int(overdue or 0), int(closed or 0))
+        for key, opened, overdue, closed in session.execute(stmt)
+    }
+
+
+def followup_figures(
+    session: Session, query: StatisticsQuery, questions: Sequence[SatisfactionQuestion]
+) -> list[FollowupFigures]:
+    """Every row of the statistics table for *query*, ordered by the groups' names."""
+    counts = _counts(session, query, questions)
+    reasons = lost_reasons(session, query)
+    complained = complaints(session, query)
+    rows = []
+    for group in group_labels(session, query.grouping, {*counts, *complained}):
+        tallies, dims = counts.get(group.key, ({f: 0 for f in TaskFigure}, []))
+        rows.append(
+            FollowupFigures(
+                group=group,
+                due=tallies[TaskFigure.DUE],
+                attempted=tallies[TaskFigure.ATTEMPTED],
+                reached=tallies[TaskFigure.REACHED],
+                completed=tallies[TaskFigure.COMPLETED],
+                lost=tallies[TaskFigure.LOST],
+                praised=tallies[TaskFigure.PRAISED],
+                criticised=tallies[TaskFigure.CRITICISED],
+                lost_reasons=_ordered(reasons.get(group.key, {})),
+                satisfaction=tuple(dims),
+                complaints=complained.get(group.key, ComplaintFigures()),
+            )
+        )
+    return rows
+
+
+def _ordered(
+    reasons: Mapping[LostReason | None, int],
+) -> tuple[tuple[LostReason | None, int], ...]:
+    return tuple(sorted(reasons.items(), key=lambda item: (-item[1], str(item[0]))))
+
+
+def tasks_behind(
+    session: Session,
+    query: StatisticsQuery,
+    figure: TaskFigure,
+    key: str | None,
+    limit: int = 1000,
+) -> list[uuid.UUID]:
+    """The tasks counted in *figure* for the group *key*: what a click on the number lists."""
+    stmt = (
+        select(FollowupTask.id)
+        .where(cohort(query), task_flags()[figure], key_matches(query.grouping, key))
+        .order_by(planned_due(), FollowupTask.id)
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))

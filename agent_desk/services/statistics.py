@@ -1,0 +1,141 @@
+"""Statistics for supervisors: the figures of README's Statistics section, for a period and a
+grouping, kept to the principal's departments.
+
+The same service serves the workstation's own copy of the data and, given a Database on the
+central PostgreSQL, the whole hospital's (*source* says which, for the report's label): the
+SQL is one set of expressions that compiles for both (agent_desk/db/statistics*.py).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import date, datetime
+from functools import cached_property
+
+from agent_desk.db import statistics as statistics_db
+from agent_desk.db import statistics_activity
+from agent_desk.db.base import utcnow
+from agent_desk.db.engine import Database
+from agent_desk.db.statistics_sql import StatisticsQuery
+from agent_desk.domain.permissions import Permission, Principal
+from agent_desk.domain.statistics import (
+    EffectComparison,
+    Grouping,
+    Period,
+    RecoveryRow,
+    SatisfactionQuestion,
+    StatisticsReport,
+    TaskFigure,
+    WorkloadRow,
+    total_of,
+)
+from agent_desk.errors import UserError
+from agent_desk.forms.feedback import satisfaction_questions
+from agent_desk.forms.registry import TemplateLibrary
+from agent_desk.plans.calendar import local_date
+
+LOCAL = "local"
+CENTRAL = "central"
+
+
+class StatisticsService:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        source: str = LOCAL,
+        library: TemplateLibrary | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._db = db
+        self.source = source
+        self._library = library or TemplateLibrary()
+        self._clock = clock
+
+    @cached_property
+    def questions(self) -> tuple[SatisfactionQuestion, ...]:
+        """Every version of every template: a record is read with the one it was filled with."""
+        library = self._library
+        templates = (
+            library.load(code, version)
+            for code in library.codes()
+            for version in library.versions(code)
+        )
+        return satisfaction_questions(templates)
+
+    def _query(
+        self,
+        principal: Principal,
+        period: Period,
+        grouping: Grouping,
+        as_of: date | None,
+        icd_prefix: str | None = None,
+    ) -> StatisticsQuery:
+        principal.require(Permission.VIEW_STATISTICS)
+        today = as_of or local_date(self._clock())
+        scope = principal.department_filter()
+        return StatisticsQuery(period, grouping, today, scope, icd_prefix or None)
+
+    def report(
+        self,
+        principal: Principal,
+        period: Period,
+        grouping: Grouping,
+        *,
+        icd_prefix: str | None = None,
+        as_of: date | None = None,
+    ) -> StatisticsReport:
+        """The statistics table: one row per group, and the total."""
+        query = self._query(principal, period, grouping, as_of, icd_prefix)
+        with self._db.read() as session:
+            rows = statistics_db.followup_figures(session, query, self.questions)
+        return StatisticsReport(
+            period, grouping, query.as_of, self.source, tuple(rows), total_of(rows)
+        )
+
+    def tasks_behind(
+        self,
+        principal: Principal,
+        period: Period,
+        grouping: Grouping,
+        figure: TaskFigure,
+        key: str | None,
+        *,
+        icd_prefix: str | None = None,
+        as_of: date | None = None,
+    ) -> list[uuid.UUID]:
+        """The tasks one number of report() counts (group *key*, as the row's Group has it)."""
+        query = self._query(principal, period, grouping, as_of, icd_prefix)
+        with self._db.read() as session:
+            return statistics_db.tasks_behind(session, query, figure, key)
+
+    def workload(
+        self, principal: Principal, period: Period, *, as_of: date | None = None
+    ) -> list[WorkloadRow]:
+        query = self._query(principal, period, Grouping.STAFF, as_of)
+        with self._db.read() as session:
+            return statistics_activity.workload(session, query)
+
+    def recovery(
+        self,
+        principal: Principal,
+        period: Period,
+        grouping: Grouping = Grouping.DISEASE,
+        *,
+        as_of: date | None = None,
+    ) -> list[RecoveryRow]:
+        """Recovery scores by disease (DISEASE: ICD-10 category; CHAPTER), or any grouping."""
+        query = self._query(principal, period, grouping, as_of)
+        with self._db.read() as session:
+            return statistics_activity.recovery(session, query)
+
+    def effect(
+        self, principal: Principal, period: Period, icd_prefix: str, *, as_of: date | None = None
+    ) -> EffectComparison:
+        """效果统计 of one disease (an ICD-10 code prefix such as I63)."""
+        if not icd_prefix.strip():
+            raise UserError("effect statistics are for one disease: give an ICD-10 code prefix")
+        query = self._query(principal, period, Grouping.HOSPITAL, as_of, icd_prefix.strip())
+        with self._db.read() as session:
+            return statistics_activity.effect(session, query)
