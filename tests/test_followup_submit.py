@@ -154,7 +154,14 @@ def test_the_alert_is_for_supervisors_and_administrators_only(
     )
     alerts = AlertService(db)
     seen = {role: len(alerts.lists(role).open) for role in Role}
-    assert seen == {Role.SUPERVISOR: 1, Role.ADMIN: 1, Role.NURSE: 0, Role.DOCTOR: 0, Role.AGENT: 0}
+    assert seen == {
+        Role.SUPERVISOR: 1,
+        Role.ADMIN: 1,
+        Role.NURSE: 0,
+        Role.DOCTOR: 0,
+        Role.AGENT: 0,
+        Role.INTEGRATION: 0,
+    }
 
 
 def test_the_supervisor_sees_the_alert_in_the_window(
