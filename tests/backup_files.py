@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 
 # Written into the restored database itself, after the copy: not part of what was backed up
-# (the restore's audit event, which may start the workstation's audit chain, and that
-# chain's bookkeeping: its head and the workstation's identity).
+# (the restore's audit event, which may start the workstation's audit chain, and its place
+# in the outbox, and that chain's bookkeeping: its head and the workstation's identity).
 _ADDED_BY_RESTORE = "action NOT IN ('restore', 'chain_started')"
 _RESTORE_BOOKKEEPING = {"audit_chain_heads", "sync_state"}
+_QUEUED_BY_RESTORE = f"row_id NOT IN (SELECT id FROM audit_events WHERE NOT ({_ADDED_BY_RESTORE}))"
 
 
 def table_digests(path: Path) -> dict[str, tuple[int, str]]:
@@ -30,7 +31,10 @@ def table_digests(path: Path) -> dict[str, tuple[int, str]]:
         ]
         digests = {}
         for name in sorted(set(names) - _RESTORE_BOOKKEEPING):
-            where = f" WHERE {_ADDED_BY_RESTORE}" if name == "audit_events" else ""
+            where = {
+                "audit_events": f" WHERE {_ADDED_BY_RESTORE}",
+                "sync_outbox": f" WHERE {_QUEUED_BY_RESTORE}",
+            }.get(name, "")
             rows = sorted(repr(row) for row in connection.execute(f'SELECT * FROM "{name}"{where}'))
             digest = hashlib.sha256("\n".join(rows).encode()).hexdigest()
             digests[name] = (len(rows), digest)

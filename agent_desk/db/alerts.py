@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from agent_desk.db.models import FollowupAlert, Patient, PatientContact
+from agent_desk.db.models import Department, FollowupAlert, Patient, PatientContact
 from agent_desk.domain.enums import AlertSeverity, Role
 from agent_desk.plans.calendar import HOSPITAL_TZ
 
@@ -28,6 +28,7 @@ class AlertRow:
     acknowledged_by: str | None
     acknowledged_at: datetime | None
     notes: str
+    department: str | None = None  # the department's name, when the alert names one
 
 
 def alert_rows(session: Session, role: Role) -> list[AlertRow]:
@@ -40,8 +41,9 @@ def alert_rows(session: Session, role: Role) -> list[AlertRow]:
         .scalar_subquery()
     )
     rows = session.execute(
-        select(FollowupAlert, Patient.name, phone)
+        select(FollowupAlert, Patient.name, phone, Department.name)
         .join(Patient, Patient.id == FollowupAlert.patient_id)
+        .outerjoin(Department, Department.id == FollowupAlert.department_id)
         .where(FollowupAlert.notify_role == role)
         .order_by(FollowupAlert.raised_at.desc())
     )
@@ -58,8 +60,9 @@ def alert_rows(session: Session, role: Role) -> list[AlertRow]:
             a.acknowledged_by,
             a.acknowledged_at,
             a.handling_notes or "",
+            department,
         )
-        for a, name, number in rows
+        for a, name, number, department in rows
     ]
 
 

@@ -23,6 +23,9 @@ longer follows), one inserted (it does not follow, or its successor no longer do
 a tail cut off (the local head, audit_chain_heads, no longer matches) breaks the chain
 at the first event that no longer verifies. Someone able to rewrite the whole file can
 rehash everything after a change; the copy on the central server is what catches that.
+
+A restore puts an older chain back; appends then go on in a new segment (a chain of its
+own whose first event links to the restored end), as agent_desk.db.audit_restore says.
 """
 
 from __future__ import annotations
@@ -103,7 +106,7 @@ def append(
     The head is read inside the caller's write transaction: on SQLite every write unit of
     work starts with BEGIN IMMEDIATE (agent_desk.db.engine), so two writers take turns and
     never link to the same predecessor; on PostgreSQL the head row is locked FOR UPDATE."""
-    head = session.get(AuditChainHead, workstation, with_for_update=True)
+    head = current_head(session, workstation)
     if head is None:
         head = AuditChainHead(workstation=workstation, chain_seq=0, hash=GENESIS_HASH)
         session.add(head)
@@ -113,11 +116,24 @@ def append(
             select(func.count()).select_from(AuditEvent).where(AuditEvent.workstation.is_(None))
         )
         before = {"events_before": unchained or 0}
-        _link(session, head, "system", AuditAction.CHAIN_STARTED, None, None, before)
-    _link(session, head, actor, action, entity_type, entity_id, detail)
+        link_event(session, head, "system", AuditAction.CHAIN_STARTED, None, None, before)
+    link_event(session, head, actor, action, entity_type, entity_id, detail)
 
 
-def _link(
+def current_head(session: Session, workstation: uuid.UUID) -> AuditChainHead | None:
+    """The head events are appended to: *workstation*'s own, or, once a restore started
+    a new segment in its place (agent_desk.db.audit_restore), the newest segment's."""
+    head = session.get(AuditChainHead, workstation, with_for_update=True)
+    seen = {workstation}
+    while head is not None and head.superseded_by is not None:
+        if head.superseded_by in seen:
+            raise ValueError(f"the audit chain heads name each other in a loop at {workstation}")
+        seen.add(head.superseded_by)
+        head = session.get(AuditChainHead, head.superseded_by, with_for_update=True)
+    return head
+
+
+def link_event(
     session: Session,
     head: AuditChainHead,
     actor: str,
@@ -126,6 +142,7 @@ def _link(
     entity_id: str | None,
     detail: dict[str, Any],
 ) -> None:
+    """Hash the next event onto *head*, which moves on to it."""
     session.add(AuditEvent(**_next(head, actor, action, entity_type, entity_id, detail)))
 
 

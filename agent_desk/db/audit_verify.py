@@ -24,8 +24,10 @@ from agent_desk.db.audit_chain import (
     canonical_time,
     chain_hash,
 )
+from agent_desk.db.audit_restore import RestoreLink, link_problem
 from agent_desk.db.base import utcnow
 from agent_desk.db.models import AuditChainHead, AuditEvent
+from agent_desk.domain.enums import AuditAction
 
 _BATCH = 20_000
 
@@ -59,23 +61,38 @@ class ChainReport:
 
 
 def verify_rows(
-    workstation: uuid.UUID, rows: Iterable[ChainRow], head: tuple[int, str] | None = None
+    workstation: uuid.UUID,
+    rows: Iterable[ChainRow],
+    head: tuple[int, str] | None = None,
+    cut: tuple[int, str] | None = None,
 ) -> tuple[int, ChainBreak | None]:
     """Walk one chain in chain_seq order; return how many events verified and the first
-    break. *head* (last seq, last hash), where known, must match the last event."""
+    break. *head* (last seq, last hash), where known, must match the last event. *cut*,
+    the head of a chain a restore put back (agent_desk.db.audit_restore), must match its
+    event instead: the events after it are copies of the server's, pulled back."""
     station = str(workstation)
     expected, prev, last = 1, GENESIS_HASH, None
     for row in rows:
         event_id, seq, at, actor, action, entity_type, entity_id, detail, prev_hash, digest = row
         if seq != expected or prev_hash != prev:
-            return expected - 1, _break(row, _misplaced(seq, expected))
+            linked = _restore_link(action, detail, prev_hash) if seq == expected == 1 else None
+            if linked is None:
+                return expected - 1, _break(row, _misplaced(seq, expected))
+            prev = linked  # a segment a restore started goes on from the backup's end
         content = canonical_content(
             station, seq, event_id, at, actor, action, entity_type, entity_id, detail
         )
         if digest != chain_hash(prev, content):
             return expected - 1, _break(row, "its content was changed")
+        if cut is not None and seq == cut[0] and digest != cut[1]:
+            return expected - 1, _break(row, "it is not the event its restored head names")
         prev, expected, last = digest, expected + 1, row
     count = expected - 1
+    if cut is not None and count < cut[0]:
+        reason = f"the chain ends at #{count} but its restored head is #{cut[0]}"
+        if last is None:
+            return count, ChainBreak("-", canonical_time(utcnow()), "-", None, reason)
+        return count, _break(last, reason + ": the events after this one were removed")
     if head is not None and head != (count, prev):
         kept = f"#{head[0]}" if head[0] else "missing"
         reason = f"the chain ends at #{count} but its head is {kept}"
@@ -85,6 +102,12 @@ def verify_rows(
             reason += ": the events after this one were removed"
         return count, _break(last, reason)
     return count, None
+
+
+def _restore_link(action: str, detail: str, prev_hash: str | None) -> str | None:
+    """*prev_hash*, if a chain's first event is a restore that goes on from it."""
+    link = RestoreLink.of(action, detail)
+    return link.restored.hash if link is not None and link.restored.hash == prev_hash else None
 
 
 def _misplaced(seq: Any, expected: int) -> str:
@@ -202,6 +225,17 @@ def chain_head(session: Session, workstation: uuid.UUID) -> tuple[int, str] | No
     return None if head is None else (head.chain_seq, head.hash)
 
 
+def _restored_over(session: Session, workstation: uuid.UUID) -> bool:
+    head = session.get(AuditChainHead, workstation)
+    return head is not None and head.superseded_by is not None
+
+
+def _first_event(session: Session, workstation: uuid.UUID) -> AuditEvent | None:
+    return session.scalar(
+        select(AuditEvent).where(AuditEvent.workstation == workstation, AuditEvent.chain_seq == 1)
+    )
+
+
 def workstations(session: Session) -> list[uuid.UUID]:
     """Every workstation with a chain in this database (the central server holds all)."""
     found = session.scalars(
@@ -213,11 +247,30 @@ def workstations(session: Session) -> list[uuid.UUID]:
 def verify_chain(session: Session, workstation: uuid.UUID, *, with_head: bool) -> ChainReport:
     """*with_head*: the chain was written here, so its head must match (and a chain with
     events but no head has lost it)."""
-    head = None
+    head = cut = None
     if with_head:
         head = chain_head(session, workstation) or (0, GENESIS_HASH)
-    count, broken = verify_rows(workstation, chain_rows(session, workstation), head)
+        if _restored_over(session, workstation):
+            head, cut = None, head
+    count, broken = verify_rows(workstation, chain_rows(session, workstation), head, cut)
+    if broken is None:
+        broken = _link_break(session, workstation, complete=not with_head)
     return ChainReport(workstation, count, broken)
+
+
+def _link_break(session: Session, workstation: uuid.UUID, *, complete: bool) -> ChainBreak | None:
+    """A segment's restore link checked against the chains it names (its own events are
+    verified already)."""
+    first = _first_event(session, workstation)
+    if first is None or first.action is not AuditAction.RESTORE:
+        return None
+    link = RestoreLink.of(first.action.value, canonical_detail(first.detail))
+    if link is None:
+        return None
+    problem = link_problem(session, link, complete=complete)
+    if problem is None:
+        return None
+    return ChainBreak(str(first.id), canonical_time(first.at), first.action.value, 1, problem)
 
 
 def verify_local(session: Session, workstation: uuid.UUID | None) -> list[ChainReport]:

@@ -244,15 +244,18 @@ def add_alert(
     notify_role: Role,
     text: str,
     raised_at: datetime,
+    department_id: uuid.UUID | None = None,
 ) -> None:
     escalated = pending_escalation(session, patient_id, code)
     if escalated is not None:  # raised from the open form already: the record joins it
         escalated.record_id = record_id
+        escalated.department_id = escalated.department_id or department_id
         return
     session.add(
         FollowupAlert(
             record_id=record_id,
             patient_id=patient_id,
+            department_id=department_id,
             code=code,
             severity=severity,
             notify_role=notify_role,

@@ -297,6 +297,9 @@ class AuditChainHead(Base):
     workstation: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     chain_seq: Mapped[int] = mapped_column(BigInteger)
     hash: Mapped[str] = mapped_column(String(64))
+    # The segment a restore started in this chain's place (agent_desk.db.audit_restore):
+    # this head then stays where the backup left the chain. Added by 0013.
+    superseded_by: Mapped[uuid.UUID | None]
 
 
 class Hl7Message(IdMixin, Base):
@@ -363,6 +366,10 @@ class FollowupAlert(IdMixin, Base):
         ForeignKey("followup_records.id"), index=True
     )
     patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)
+    # The department it concerns (a complaint's, or the task's); added by 0013.
+    department_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("departments.id"), index=True
+    )
     code: Mapped[str] = mapped_column(String(64))
     severity: Mapped[AlertSeverity] = mapped_column(_enum(AlertSeverity))
     notify_role: Mapped[Role] = mapped_column(_enum(Role))

@@ -126,6 +126,21 @@ class AuditAction(StrEnum):
     ALERT_ACKNOWLEDGED = "alert_acknowledged"  # the detail holds the note
 
 
+class AuditSubject(StrEnum):
+    """What an audit event is about, as the audit log names it for a supervisor."""
+
+    PATIENT = "patient"
+    CALL = "call"
+    RECORD = "record"  # a completed follow-up form
+    TASK = "task"
+    ALERT = "alert"
+    FEEDBACK = "feedback"  # praise, a complaint or a suggestion
+    STAFF = "staff"
+    IMPORT = "import"  # a discharge file or HL7 batch
+    BACKUP = "backup"
+    SETTING = "setting"
+
+
 class UnmaskReason(StrEnum):
     """Why someone asked to see an identifier in full; stored in the unmask audit event."""
 

@@ -1,7 +1,10 @@
 """The audit log for supervisors and admins: read, filter and export it.
 
 The role is checked here, not in the window, so that every caller obeys the same rule.
-Identifiers in an event's detail leave masked, on screen and in the CSV alike.
+Identifiers in an event's detail leave masked, on screen and in the CSV alike. What an
+event is about is looked up and said in words (a patient's masked name and record
+number, a call's time and masked number, an account's name, an import's file), in the
+same words on screen and in the CSV.
 """
 
 from __future__ import annotations
@@ -10,21 +13,21 @@ import csv
 import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from agent_desk.db import audit
 from agent_desk.db import audit_log as audit_queries
-from agent_desk.db.audit_log import AuditFilter
+from agent_desk.db.audit_log import AuditFilter, PatientFacts, SubjectFacts
 from agent_desk.db.engine import Database
-from agent_desk.domain.enums import AuditAction, Role
-from agent_desk.domain.masking import IDENTIFIER_COLUMNS, mask
+from agent_desk.domain.enums import AuditAction, AuditSubject, Role
+from agent_desk.domain.masking import IDENTIFIER_COLUMNS, mask, mask_name, mask_phone
 from agent_desk.domain.views import StaffView
 from agent_desk.errors import UserError
 
 PAGE_SIZE = 500
 READERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
-CSV_HEADER = ("time", "user", "action", "entity_type", "entity_id", "detail")
+CSV_HEADER = ("time", "user", "action", "object_type", "object", "detail", "object_id")
 
 
 class AuditLogRefused(UserError):
@@ -40,6 +43,8 @@ class AuditEntry:
     entity_type: str
     entity_id: str
     detail: str  # key=value pairs, identifiers masked
+    subject: AuditSubject | None = None  # what the event is about, when known
+    about: str = ""  # it in words, identifiers masked; the raw type and id when unknown
 
 
 def _masked_detail(detail: dict[str, object]) -> str:
@@ -51,14 +56,48 @@ def _masked_detail(detail: dict[str, object]) -> str:
     return ", ".join(parts)
 
 
-def _entry(row: audit_queries.AuditRow) -> AuditEntry:
+def _patient_words(patient: PatientFacts | None) -> str:
+    return "" if patient is None else f"{mask_name(patient.name)} {patient.record_no}"
+
+
+def _when(at: datetime | date | None) -> str:
+    if isinstance(at, datetime):
+        return at.astimezone().strftime("%Y-%m-%d %H:%M")  # the workstation's own zone
+    return "" if at is None else at.isoformat()
+
+
+def _words(facts: SubjectFacts) -> str:
+    """The row an event names, as a supervisor reads it."""
+    if facts.kind is AuditSubject.PATIENT:
+        return _patient_words(facts.patient)
+    if facts.kind is AuditSubject.IMPORT:
+        return Path(facts.name or "").name or (facts.name or "")
+    if facts.kind in (AuditSubject.STAFF, AuditSubject.BACKUP, AuditSubject.SETTING):
+        return facts.name or ""
+    number = None if facts.number is None else mask_phone(facts.number)
+    own = " ".join(part for part in (facts.name, _when(facts.at), number) if part)
+    patient = _patient_words(facts.patient)
+    return f"{own} · {patient}" if own and patient else own or patient
+
+
+def _entry(
+    row: audit_queries.AuditRow, subjects: dict[audit_queries.Ref, SubjectFacts]
+) -> AuditEntry:
+    entity_type, entity_id = row.entity_type or "", row.entity_id or ""
+    facts = subjects.get((entity_type, entity_id))
+    if facts is not None:
+        subject, about = facts.kind, _words(facts)
+    else:
+        subject, about = None, f"{entity_type} {entity_id}".strip()
     return AuditEntry(
         row.at,
         row.actor,
         row.action,
-        row.entity_type or "",
-        row.entity_id or "",
+        entity_type,
+        entity_id,
         _masked_detail(row.detail),
+        subject,
+        about,
     )
 
 
@@ -72,7 +111,9 @@ class AuditLogService:
         self._check(user)
         with self._db.read() as session:
             rows = audit_queries.page(session, flt, self.page_size, number * self.page_size)
-        return [_entry(row) for row in rows]
+            refs = {(r.entity_type, r.entity_id) for r in rows if r.entity_type and r.entity_id}
+            subjects = audit_queries.subjects(session, refs)
+        return [_entry(row, subjects) for row in rows]
 
     def export_csv(self, user: StaffView, flt: AuditFilter, path: Path) -> int:
         """Write every event *flt* selects to *path* (UTF-8 with BOM, as every export);
@@ -97,9 +138,10 @@ class AuditLogService:
                         entry.at.astimezone().isoformat(timespec="seconds"),
                         entry.actor,
                         entry.action.value,
-                        entry.entity_type,
-                        entry.entity_id,
+                        entry.subject.value if entry.subject else entry.entity_type,
+                        entry.about,
                         entry.detail,
+                        entry.entity_id,
                     )
                 )
         return len(entries)

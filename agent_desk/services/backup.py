@@ -3,18 +3,24 @@ how many are kept, the lock that keeps a restore away from a running window, and
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from agent_desk.db import audit
+from sqlalchemy.exc import SQLAlchemyError
+
+from agent_desk.db import audit, audit_restore, sync_local
 from agent_desk.db import backup as backups
 from agent_desk.db.backup import BackupError, BackupFile, Progress, Restored
 from agent_desk.db.engine import Database
 from agent_desk.db.open import open_local
 from agent_desk.domain.enums import AuditAction
 from agent_desk.paths import DataDir, private_folder
+from agent_desk.sync.capture import install_capture
 from agent_desk.window_lock import FolderInUse, LockMode, WindowLock
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -67,22 +73,55 @@ def restore_backup(data_dir: DataDir, backup: Path, actor: str) -> Restored:
             "the workstation window is open on this data folder: close it, then restore"
         ) from None
     try:
+        previous = _chain_end(data_dir.database)
         restored = backups.restore(backup, data_dir.database, datetime.now(), name=str(backup))
         db = open_local(data_dir.database)  # upgrades a backup of an older schema
+        # Queued for the central server like every other audit event: the server's copy
+        # of the chain needs the segment's first event.
+        install_capture(db)
         try:
             with db.write() as session:
-                audit.record(
+                # The restored chain ends where the backup did, while the central server
+                # may hold its later events: the restore starts a new segment that names
+                # both ends (agent_desk.db.audit_restore), so nothing clashes or forks.
+                audit_restore.start_segment(
                     session,
+                    sync_local.ensure_state(session).client_id,
                     actor,
-                    AuditAction.RESTORE,
+                    previous,
                     "backup",
                     backup.name,
-                    path=str(backup),
-                    kept_aside=None if restored.kept_aside is None else str(restored.kept_aside),
-                    revision=restored.revision,
+                    {
+                        "path": str(backup),
+                        "kept_aside": None
+                        if restored.kept_aside is None
+                        else str(restored.kept_aside),
+                        "revision": restored.revision,
+                    },
                 )
         finally:
             db.dispose()
     finally:
         lock.release()
     return restored
+
+
+def _chain_end(database: Path) -> audit_restore.ChainEnd | None:
+    """Where the audit chain of the database about to be replaced ends, for the restore's
+    link; None when there is none, or it cannot be read (a damaged database is a reason
+    to restore: the restore goes on, its link without that end)."""
+    if not database.is_file():
+        return None
+    try:
+        db = open_local(database)
+        try:
+            with db.read() as session:
+                state = sync_local.read_state(session)
+                return (
+                    None if state is None else audit_restore.current_end(session, state.client_id)
+                )
+        finally:
+            db.dispose()
+    except (SQLAlchemyError, OSError) as exc:
+        log.warning("the audit chain of %s could not be read before the restore: %s", database, exc)
+        return None

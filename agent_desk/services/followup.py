@@ -16,14 +16,19 @@ from agent_desk.db.base import utcnow
 from agent_desk.db.engine import Database
 from agent_desk.db.followup import AttemptMade, AttemptResult, TaskNotOpen
 from agent_desk.db.models import FollowupTask
-from agent_desk.domain.enums import AttemptOutcome, Channel
+from agent_desk.domain.enums import AlertSeverity, AttemptOutcome, Channel, FeedbackKind, Role
 from agent_desk.errors import UserError
-from agent_desk.forms import AnswerProblem, FormState, extract_feedback
+from agent_desk.forms import Alert, AnswerProblem, FeedbackItem, FormState, extract_feedback
 from agent_desk.plans.retry import RetryPolicy
 from agent_desk.sync.capture import leave_to_server
 from agent_desk.sync.queue_errors import NotHeld
 
 log = logging.getLogger(__name__)
+
+# A complaint heard on a form whose template has no alert for it raises this one. Alert
+# texts are stored in Chinese, as the forms' are, so every workstation shows the same words.
+COMPLAINT_ALERT = "complaint"
+COMPLAINT_PREFIX = "投诉："
 
 
 @dataclass(frozen=True)
@@ -166,20 +171,22 @@ class FollowupService:
                 followup_db.add_feedback(
                     session, record_id, form.patient_id, department, item.kind, item.text
                 )
-            for alert in result.alerts:
+            raised = _alerts_with_complaints(result.alerts, feedback.items)
+            for code, severity, notify, text in raised:
                 followup_db.add_alert(
                     session,
                     record_id,
                     form.patient_id,
-                    alert.code,
-                    alert.severity,
-                    alert.notify,
-                    alert.text.zh,
+                    code,
+                    severity,
+                    notify,
+                    text,
                     at,
+                    department,
                 )
         if leased and made is not None:
             self._hand_over(made)
-        return SubmitResult(record_id, attempt, len(feedback.items), len(result.alerts))
+        return SubmitResult(record_id, attempt, len(feedback.items), len(raised))
 
     def _leased(self, task_id: uuid.UUID) -> bool:
         return self._held is not None and self._held.holds(task_id)
@@ -208,3 +215,23 @@ __all__ = [
     "SubmitResult",
     "TaskNotOpen",
 ]
+
+
+def _alerts_with_complaints(
+    alerts: Sequence[Alert], feedback: Sequence[FeedbackItem]
+) -> list[tuple[str, AlertSeverity, Role, str]]:
+    """The alerts a submitted form raises (code, severity, role, text), complaints among
+    them. A complaint wants a supervisor's answer to the patient, not only the department's
+    routing: its words join the template's alert on that answer, or, where the template
+    has none, raise an alert of their own."""
+    complaints = {i.link_id: i.text for i in feedback if i.kind is FeedbackKind.COMPLAINT}
+    raised = []
+    for alert in alerts:
+        heard = [complaints.pop(link) for link in alert.link_ids if link in complaints]
+        text = "\n".join([alert.text.zh, *(f"{COMPLAINT_PREFIX}{words}" for words in heard)])
+        raised.append((alert.code, alert.severity, alert.notify, text))
+    for words in complaints.values():
+        raised.append(
+            (COMPLAINT_ALERT, AlertSeverity.WARNING, Role.SUPERVISOR, f"{COMPLAINT_PREFIX}{words}")
+        )
+    return raised

@@ -48,6 +48,7 @@ class AlertsDialog(QDialog):
                 self.tr("Alert"),
                 self.tr("Raised"),
                 self.tr("Escalated by"),
+                self.tr("Department"),
             ],
             stretch=(3,),
         )
@@ -74,6 +75,7 @@ class AlertsDialog(QDialog):
                 self.tr("Handled by"),
                 self.tr("Handled"),
                 self.tr("Notes"),
+                self.tr("Department"),
             ],
             stretch=(2, 6),
         )
@@ -86,7 +88,15 @@ class AlertsDialog(QDialog):
         _fill(
             self.open_table,
             [
-                (r.severity, r.patient_name, r.phone or "", r.text, _when(r.raised_at), _by(r))
+                (
+                    r.severity,
+                    r.patient_name,
+                    r.phone or "",
+                    r.text,
+                    _when(r.raised_at),
+                    _by(r),
+                    r.department or "",
+                )
                 for r in lists.open
             ],
         )
@@ -101,6 +111,7 @@ class AlertsDialog(QDialog):
                     r.acknowledged_by or "",
                     _when(r.acknowledged_at),
                     r.notes,
+                    r.department or "",
                 )
                 for r in lists.handled
             ],

@@ -100,7 +100,9 @@ class AuditLogModel(QAbstractTableModel):
         if column is Column.ACTION:
             return label(entry.action)
         if column is Column.ENTITY:
-            return f"{entry.entity_type} {entry.entity_id}".strip()
+            if entry.subject is None:
+                return entry.about
+            return f"{label(entry.subject)}: {entry.about}" if entry.about else label(entry.subject)
         return entry.detail
 
 

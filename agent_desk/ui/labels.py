@@ -12,6 +12,7 @@ from agent_desk.domain.enums import (
     AlertSeverity,
     AttemptOutcome,
     AuditAction,
+    AuditSubject,
     CallDirection,
     Channel,
     ConflictResolution,
@@ -103,6 +104,19 @@ _LABELS: dict[Enum, Any] = {
     AuditAction.CHAIN_STARTED: QT_TRANSLATE_NOOP("Labels", "Audit chain started"),
     AuditAction.REVIEW_DECIDED: QT_TRANSLATE_NOOP("Labels", "Sync review decided"),
     AuditAction.RECORDING_EXPORTED: QT_TRANSLATE_NOOP("Labels", "Recording exported"),
+    AuditAction.ALERT_ESCALATED: QT_TRANSLATE_NOOP("Labels", "Alert escalated"),
+    AuditAction.ALERT_ACKNOWLEDGED: QT_TRANSLATE_NOOP("Labels", "Alert acknowledged"),
+    # What an audit event is about; most share their words with the tables below.
+    AuditSubject.PATIENT: QT_TRANSLATE_NOOP("Labels", "Patient"),
+    AuditSubject.CALL: QT_TRANSLATE_NOOP("Labels", "Call"),
+    AuditSubject.RECORD: QT_TRANSLATE_NOOP("Labels", "Follow-up record"),
+    AuditSubject.TASK: QT_TRANSLATE_NOOP("Labels", "Follow-up task"),
+    AuditSubject.ALERT: QT_TRANSLATE_NOOP("Labels", "Follow-up alert"),
+    AuditSubject.FEEDBACK: QT_TRANSLATE_NOOP("Labels", "Praise, complaint or suggestion"),
+    AuditSubject.STAFF: QT_TRANSLATE_NOOP("Labels", "Staff account"),
+    AuditSubject.IMPORT: QT_TRANSLATE_NOOP("Labels", "Imported file"),
+    AuditSubject.BACKUP: QT_TRANSLATE_NOOP("Labels", "Backup"),
+    AuditSubject.SETTING: QT_TRANSLATE_NOOP("Labels", "Setting"),
 }
 
 
