@@ -8,6 +8,7 @@ from typing import TextIO
 
 from agent_desk.cli.context import EXIT_OK, CliError, Context, Subcommands
 from agent_desk.db.engine import Database
+from agent_desk.domain.permissions import Permission
 
 
 def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
@@ -18,6 +19,7 @@ def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
 
 
 def handle(ctx: Context, args: argparse.Namespace) -> int:
+    ctx.principal(Permission.VIEW_AUDIT_LOG)
     return run_audit_verify(ctx.db, sys.stdout)
 
 

@@ -19,6 +19,7 @@ from agent_desk.db.models import (
     PatientContact,
     StaffUser,
 )
+from agent_desk.db.scope import Scope, patient_in_scope
 from agent_desk.domain.masking import Identifier
 
 CHUNK = 5000
@@ -158,9 +159,22 @@ def columns_of(kind: ExportKind) -> list[Column]:
     return _QUERIES[kind]()[0]
 
 
-def rows(session: Session, kind: ExportKind) -> Iterator[tuple[Any, ...]]:
-    """Every row of *kind*, streamed so a million patients never sit in memory at once."""
+# The patient each kind's row is about, for department scope; a call with no patient (an
+# unknown caller) is in no department's scope.
+_PATIENT_OF = {
+    ExportKind.PATIENTS: Patient.id,
+    ExportKind.TASKS: FollowupTask.patient_id,
+    ExportKind.CALLS: Call.patient_id,
+    ExportKind.FOLLOWUPS: FollowupRecord.patient_id,
+}
+
+
+def rows(session: Session, kind: ExportKind, scope: Scope = None) -> Iterator[tuple[Any, ...]]:
+    """Every row of *kind* in *scope*'s departments (None: the whole hospital), streamed so
+    a million patients never sit in memory at once."""
     columns, shape = _QUERIES[kind]()
     stmt = shape(select(*(column.expression for column in columns)))
+    if scope is not None:
+        stmt = stmt.where(patient_in_scope(_PATIENT_OF[kind], scope))
     for row in session.execute(stmt.execution_options(yield_per=CHUNK)):
         yield tuple(row)
