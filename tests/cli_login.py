@@ -15,6 +15,7 @@ from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
 
 from agent_desk.cli import main
+from agent_desk.paths import DataDir
 
 ADMIN = "it-admin"
 PASSWORD = "a long enough password"
@@ -42,7 +43,7 @@ def _stdin(text: str) -> Iterator[None]:
 
 
 def run(
-    data_dir: Path,
+    data_dir: Path | DataDir,
     *args: str,
     stdin: str = "",
     user: str | None = ADMIN,
@@ -50,14 +51,15 @@ def run(
 ) -> int:
     """`agent-desk --data-dir DATA [--user USER --password-stdin] ARGS` in this process;
     *user* None runs it without a login."""
+    root = data_dir.root if isinstance(data_dir, DataDir) else data_dir
     login = [] if user is None else login_argv(user)
     text = stdin if user is None else login_stdin(stdin, password)
     with _stdin(text):
-        return main(["--data-dir", str(data_dir), *login, *args])
+        return main(["--data-dir", str(root), *login, *args])
 
 
 def add_account(
-    data_dir: Path,
+    data_dir: Path | DataDir,
     name: str = ADMIN,
     roles: Sequence[str] = ADMIN_ROLES,
     departments: Sequence[str] = (),
