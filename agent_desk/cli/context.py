@@ -64,8 +64,14 @@ class Context:
         return Settings(self.data_dir.settings)
 
     @cached_property
+    def _local(self) -> Database:
+        return open_local(self.data_dir.database)
+
+    @property
     def db(self) -> Database:
-        db = open_local(self.data_dir.database)
+        db = self._local
+        # Checked at every use, not at the first: `config set central.url` opens the
+        # database (to check the login) before it points the workstation at a server.
         if self.settings.get("central.url"):
             from agent_desk.sync.capture import install_capture
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from agent_desk.db import natural_keys
 from agent_desk.db.models import Department, StaffUser
 from agent_desk.domain.enums import Role
 from agent_desk.domain.passwords import hash_password, verify_password
@@ -80,6 +81,7 @@ def add_user(
     department = department_by_code(session, department_code) if department_code else None
     extra_departments = [department_by_code(session, code) for code in extra_department_codes]
     user = StaffUser(
+        id=natural_keys.staff_id(username),
         username=username,
         display_name=display_name or username,
         role=role,
