@@ -1,12 +1,12 @@
 """Ids made from natural keys: rows the HIS names get the same id on every workstation.
 
-A department or ward (by code), a staff account (by user name), a patient (by record number), a visit (by the HIS feed
-and its visit number), and what intake makes from them (a contact by its number, a
-diagnosis by its position, a plan task by its visit and step) get a UUIDv5 of the table
-and that key. Two workstations that create the same row offline then create one row,
-which the central server takes once, instead of two that clash on the natural key's
-unique index there (see agent_desk.db.sync_tables for what the server does with the
-second insert).
+A department or ward (by code), a staff account (by user name), a patient (by record
+number), a visit (by the HIS feed and its visit number), and what intake makes from them
+(a contact by its number, a diagnosis by its position, a plan task by its visit and step)
+get a UUIDv5 of the table and that key. Two workstations that create the same row offline
+then create one row, which the central server takes once, instead of two that clash on
+the natural key's unique index there (see agent_desk.db.sync_tables for what the server
+does with the second insert).
 
 Only new rows get one: a row found by its natural key keeps the id it has, UUIDv7 for
 rows made before. Ids are referred to by every child row, on every workstation and on
