@@ -64,7 +64,7 @@ def build_main_window(
         autosave_ms,
         hospital_name=settings.get("hospital.name"),
         alerts=alerts,
-        actor=user.username,
+        principal=user.principal,
     )
     window = MainWindow(
         user,
