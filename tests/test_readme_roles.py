@@ -10,7 +10,10 @@ from agent_desk.domain.permissions import ROLE_PERMISSIONS, Permission
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 COLUMNS = [Role.AGENT, Role.NURSE, Role.DOCTOR, Role.SUPERVISOR, Role.ADMIN, Role.INTEGRATION]
-HEADER = "| may | 客服 agent | 护士 nurse | 医生 doctor | 主管 supervisor | 管理员 admin | 接口 integration |"
+HEADER = (
+    "| may | 客服 agent | 护士 nurse | 医生 doctor | 主管 supervisor | 管理员 admin "
+    "| 接口 integration |"
+)
 
 
 def _table() -> dict[Permission, list[bool]]:
