@@ -96,10 +96,15 @@ class MainWindow(QMainWindow):
     # --- layout ------------------------------------------------------------------------
 
     def _build_toolbar(self) -> None:
-        scope = self._worklist.scope
+        # The departments in the user's scope; one alone is fixed (the service keeps to
+        # the scope whatever is chosen here).
+        departments = self._worklist.departments()
+        only = (
+            departments[0] if self._worklist.scope is not None and len(departments) == 1 else None
+        )
         self.filter_bar = WorklistFilterBar(
-            self._worklist.departments() if scope is None else [],
-            None if scope is None else (scope, self.user.department_name or ""),
+            departments if only is None else [],
+            None if only is None else (only.id, only.name),
             self,
         )
         self.addToolBar(self.filter_bar)
