@@ -109,9 +109,9 @@ def test_two_writers_at_once_leave_one_chain(db: Database) -> None:
 def test_cli_verify_exit_statuses(
     db: Database, chained: Path, data_dir: DataDir, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    add_account(data_dir)  # the chain's 7th event; verify's login is its 8th
+    add_account(data_dir)  # the chain's 7th event; verify reads before its own login
     assert run(data_dir, "audit", "verify") == 0
-    assert "8 events" in capsys.readouterr().out
+    assert "7 events" in capsys.readouterr().out
     _tamper(chained, "UPDATE audit_events SET actor = 'nobody' WHERE chain_seq = 2")
     assert run(data_dir, "audit", "verify") == 1
     error = capsys.readouterr().err.strip()
