@@ -14,7 +14,9 @@ import pytest
 # Written into the restored database itself, after the copy: not part of what was backed up
 # (the restore's audit event, which may start the workstation's audit chain, and its place
 # in the outbox, and that chain's bookkeeping: its head and the workstation's identity).
-_ADDED_BY_RESTORE = "action NOT IN ('restore', 'chain_started')"
+# Logins too: each command signs in, and its login event lands in whichever database is
+# there at that moment.
+_ADDED_BY_RESTORE = "action NOT IN ('restore', 'chain_started', 'login')"
 _RESTORE_BOOKKEEPING = {"audit_chain_heads", "sync_state"}
 _QUEUED_BY_RESTORE = f"row_id NOT IN (SELECT id FROM audit_events WHERE NOT ({_ADDED_BY_RESTORE}))"
 

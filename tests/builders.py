@@ -22,9 +22,11 @@ from agent_desk.domain.enums import (
     Channel,
     ContactRelation,
     EncounterKind,
+    Role,
     Sex,
     TaskStatus,
 )
+from agent_desk.domain.permissions import Principal
 from agent_desk.domain.phones import try_normalise
 
 
@@ -175,3 +177,8 @@ def build_small_hospital(db: Database, today: date) -> Hospital:
             )
         )
     return hospital
+
+
+# Principals for service tests: who the services are asked by.
+HIS = Principal.of("his", [Role.INTEGRATION])  # the HIS interface account: imports only
+SUPERVISOR = Principal.of("supervisor", [Role.SUPERVISOR])  # the whole hospital

@@ -9,10 +9,11 @@ import pytest
 from agent_desk.db.engine import Database
 from agent_desk.db.models import AuditEvent, FollowupAlert
 from agent_desk.domain.enums import AlertSeverity, AuditAction, Role
+from agent_desk.domain.permissions import PermissionDenied, Principal
 from agent_desk.forms import FormState, load_template
-from agent_desk.services.alerts import AlertService, NotAllowed
+from agent_desk.services.alerts import AlertService
 from agent_desk.services.followup import FollowupService, FormSubmission
-from tests.builders import Hospital
+from tests.builders import SUPERVISOR, Hospital
 
 
 def _phq9_alert(db: Database, hospital: Hospital) -> uuid.UUID:
@@ -25,7 +26,7 @@ def _phq9_alert(db: Database, hospital: Hospital) -> uuid.UUID:
             None,
         )
     )
-    [alert] = AlertService(db).lists(Role.SUPERVISOR).open
+    [alert] = AlertService(db).lists(SUPERVISOR).open
     return alert.id
 
 
@@ -37,8 +38,8 @@ def _audit(db: Database, action: AuditAction) -> list[AuditEvent]:
 def test_a_supervisor_acknowledges_an_alert_with_a_note(db: Database, hospital: Hospital) -> None:
     alert_id = _phq9_alert(db, hospital)
     service = AlertService(db)
-    service.acknowledge(alert_id, "zhang", Role.SUPERVISOR, "已电话联系家属")
-    lists = service.lists(Role.SUPERVISOR)
+    service.acknowledge(alert_id, Principal.of("zhang", [Role.SUPERVISOR]), "已电话联系家属")
+    lists = service.lists(SUPERVISOR)
     assert lists.open == []
     [handled] = lists.handled
     assert handled.acknowledged_by == "zhang"
@@ -47,9 +48,9 @@ def test_a_supervisor_acknowledges_an_alert_with_a_note(db: Database, hospital: 
 
 def test_a_nurse_cannot_acknowledge(db: Database, hospital: Hospital) -> None:
     alert_id = _phq9_alert(db, hospital)
-    with pytest.raises(NotAllowed):
-        AlertService(db).acknowledge(alert_id, "li", Role.NURSE, "seen")
-    assert len(AlertService(db).lists(Role.SUPERVISOR).open) == 1
+    with pytest.raises(PermissionDenied):
+        AlertService(db).acknowledge(alert_id, Principal.of("li", [Role.NURSE]), "seen")
+    assert len(AlertService(db).lists(SUPERVISOR).open) == 1
 
 
 def test_a_second_acknowledgement_keeps_the_first_handler_and_adds_its_note(
@@ -57,23 +58,23 @@ def test_a_second_acknowledgement_keeps_the_first_handler_and_adds_its_note(
 ) -> None:
     alert_id = _phq9_alert(db, hospital)
     service = AlertService(db)
-    service.acknowledge(alert_id, "zhang", Role.SUPERVISOR, "first")
-    service.acknowledge(alert_id, "admin", Role.ADMIN, "second")
-    [handled] = service.lists(Role.SUPERVISOR).handled
+    service.acknowledge(alert_id, Principal.of("zhang", [Role.SUPERVISOR]), "first")
+    service.acknowledge(alert_id, Principal.of("admin", [Role.ADMIN, Role.SUPERVISOR]), "second")
+    [handled] = service.lists(SUPERVISOR).handled
     assert handled.acknowledged_by == "zhang"
     assert handled.notes.splitlines()[1].startswith("admin") and "second" in handled.notes
 
 
 def test_acknowledging_is_audited(db: Database, hospital: Hospital) -> None:
     alert_id = _phq9_alert(db, hospital)
-    AlertService(db).acknowledge(alert_id, "zhang", Role.SUPERVISOR, "called")
+    AlertService(db).acknowledge(alert_id, Principal.of("zhang", [Role.SUPERVISOR]), "called")
     [event] = _audit(db, AuditAction.ALERT_ACKNOWLEDGED)
     assert (event.actor, event.entity_id) == ("zhang", str(alert_id))
 
 
 def test_the_list_masks_the_phone_number(db: Database, hospital: Hospital) -> None:
     _phq9_alert(db, hospital)
-    [alert] = AlertService(db).lists(Role.SUPERVISOR).open
+    [alert] = AlertService(db).lists(SUPERVISOR).open
     assert alert.phone is not None and "****" in alert.phone
 
 
@@ -81,9 +82,13 @@ def test_an_escalated_alert_is_shown_before_submit_and_joined_by_the_record(
     db: Database, hospital: Hospital
 ) -> None:
     AlertService(db).escalate(
-        hospital.patients["wang"], "phq9_item9", AlertSeverity.CRITICAL, "PHQ-9 item 9", "li"
+        hospital.patients["wang"],
+        "phq9_item9",
+        AlertSeverity.CRITICAL,
+        "PHQ-9 item 9",
+        Principal.of("li", [Role.NURSE]),
     )
-    [escalated] = AlertService(db).lists(Role.SUPERVISOR).open
+    [escalated] = AlertService(db).lists(SUPERVISOR).open
     assert escalated.escalated_by == "li"
     assert len(_audit(db, AuditAction.ALERT_ESCALATED)) == 1
     _phq9_alert(db, hospital)  # the submit finds the escalated alert: still one

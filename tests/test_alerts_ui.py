@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from agent_desk.db.engine import Database
 from agent_desk.db.phone_index import PhoneIndex
 from agent_desk.domain.enums import AlertSeverity, Role
+from agent_desk.domain.permissions import Principal
 from agent_desk.domain.phones import PhonePlan
 from agent_desk.domain.views import StaffView
 from agent_desk.forms import DraftStore, default_library
@@ -20,7 +21,7 @@ from agent_desk.services.followup import FollowupService
 from agent_desk.services.patients import PatientService
 from agent_desk.ui.alerts_dialog import AlertsDialog
 from agent_desk.ui.followup_panel import FollowupPanel
-from tests.builders import Hospital
+from tests.builders import SUPERVISOR, Hospital
 
 pytestmark = pytest.mark.usefixtures("qapp")
 
@@ -31,7 +32,11 @@ def _staff(username: str, role: Role) -> StaffView:
 
 def _escalated(db: Database, hospital: Hospital) -> None:
     AlertService(db).escalate(
-        hospital.patients["wang"], "phq9_item9", AlertSeverity.CRITICAL, "PHQ-9 第9题阳性", "li"
+        hospital.patients["wang"],
+        "phq9_item9",
+        AlertSeverity.CRITICAL,
+        "PHQ-9 第9题阳性",
+        Principal.of("li", [Role.NURSE]),
     )
 
 
@@ -71,7 +76,7 @@ def test_the_escalate_button_puts_the_alert_before_the_supervisor_at_once(
         "en",
         60_000,
         alerts=AlertService(db),
-        actor="nurse1",
+        principal=Principal.of("nurse1", [Role.NURSE]),
     )
     qtbot.addWidget(panel)
     card = PatientService(db, PhonePlan(), PhoneIndex(db)).open_card(
@@ -86,25 +91,27 @@ def test_the_escalate_button_puts_the_alert_before_the_supervisor_at_once(
     qtbot.keyClick(panel.view.rows["phq9_9"].editor, Qt.Key.Key_2)
     assert panel.view.escalate_button.isVisibleTo(panel)
     qtbot.mouseClick(panel.view.escalate_button, Qt.MouseButton.LeftButton)
-    [alert] = AlertService(db).lists(Role.SUPERVISOR).open
+    [alert] = AlertService(db).lists(SUPERVISOR).open
     assert alert.escalated_by == "nurse1"
     assert not panel.view.escalate_button.isEnabled()
     assert panel.view is not None and panel.card is card  # the form stays open
 
 
-def test_the_alerts_screen_is_in_an_administrators_menu(
-    qtbot, db: Database, hospital: Hospital, tmp_path: Path
+@pytest.mark.parametrize(
+    ("roles", "shown"), [([Role.ADMIN, Role.SUPERVISOR], True), ([Role.ADMIN], False)]
+)
+def test_the_alerts_screen_is_in_the_menu_of_an_administrator_only_when_also_a_supervisor(
+    qtbot, db: Database, hospital: Hospital, tmp_path: Path, roles: list[Role], shown: bool
 ) -> None:
     from agent_desk.services.accounts import AccountService
     from agent_desk.settings import Settings
     from agent_desk.ui.app import build_main_window
 
     accounts = AccountService(db)
-    accounts.create_first_admin("administrator")
+    accounts.create_first_admin("administrator", roles=roles)
     window = build_main_window(
         db, Settings(tmp_path / "s.json"), accounts.login("admin", "administrator")
     )
     qtbot.addWidget(window)
     texts = [a.text() for menu in window.menuBar().actions() for a in menu.menu().actions()]
-    assert "Supervisor alerts…" in texts
-    assert window.alerts is not None
+    assert ("Supervisor alerts…" in texts) is shown

@@ -13,12 +13,12 @@ import pytest
 
 from agent_desk.bench.governance import run_governance
 from agent_desk.bench.options import BenchOptions
-from agent_desk.cli import main
 from agent_desk.db import audit, audit_chain, audit_verify, sync_local
 from agent_desk.db.audit_verify import ChainReport
 from agent_desk.db.engine import Database
 from agent_desk.domain.enums import AuditAction
 from agent_desk.paths import DataDir
+from tests.cli_login import add_account, run
 
 
 def _write_events(db: Database, count: int, actor: str = "nurse1") -> None:
@@ -109,10 +109,11 @@ def test_two_writers_at_once_leave_one_chain(db: Database) -> None:
 def test_cli_verify_exit_statuses(
     db: Database, chained: Path, data_dir: DataDir, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["--data-dir", str(data_dir.root), "audit", "verify"]) == 0
-    assert "6 events" in capsys.readouterr().out
+    add_account(data_dir)  # the chain's 7th event; verify reads before its own login
+    assert run(data_dir, "audit", "verify") == 0
+    assert "7 events" in capsys.readouterr().out
     _tamper(chained, "UPDATE audit_events SET actor = 'nobody' WHERE chain_seq = 2")
-    assert main(["--data-dir", str(data_dir.root), "audit", "verify"]) == 1
+    assert run(data_dir, "audit", "verify") == 1
     error = capsys.readouterr().err.strip()
     assert len(error.splitlines()) == 1
     assert "#2" in error and "view_patient" in error
@@ -166,10 +167,11 @@ def test_a_removed_head_fails_verification(db: Database, chained: Path) -> None:
 def test_a_removed_identity_and_head_fail_verification(
     chained: Path, data_dir: DataDir, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    add_account(data_dir)
     connection = sqlite3.connect(chained)
     connection.execute("DELETE FROM audit_chain_heads")
     connection.execute("DELETE FROM sync_state")
     connection.commit()
     connection.close()
-    assert main(["--data-dir", str(data_dir.root), "audit", "verify"]) == 1
+    assert run(data_dir, "audit", "verify") == 1
     assert "its head is missing" in capsys.readouterr().err

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from agent_desk.cli import main
 from agent_desk.cli.central import run_central_audit_verify
 from agent_desk.db import audit, sync_local
 from agent_desk.db.engine import Database
 from agent_desk.domain.enums import AuditAction
 from agent_desk.sync.central import CentralConfig
+from tests.cli_login import add_account, run
 from tests.test_sync_support import pg_connect, settle, workstation
 
 
@@ -60,10 +60,11 @@ def test_central_audit_verify_command_fails_on_a_tampered_chain(
 ) -> None:
     station = workstation(tmp_path, "a")
     settle(station, central)  # nothing chained yet
-    command = ["--data-dir", str(tmp_path), "central", "audit-verify", "--url", central.url]
-    assert main(command) == 0
+    add_account(tmp_path)  # the auditor's workstation: reading the server's chains signs in
+    command = ["central", "audit-verify", "--url", central.url]
+    assert run(tmp_path, *command) == 0
     station_id = _events(station, 3)
     settle(station, central)
     _tamper_on_server(central, station_id)
-    assert main(command) == 1
+    assert run(tmp_path, *command) == 1
     assert f"workstation {station_id}: 2 events verified, broken at" in capsys.readouterr().out

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,13 +12,13 @@ from agent_desk.db import audit
 from agent_desk.db.audit_log import AuditFilter
 from agent_desk.db.engine import Database
 from agent_desk.domain.enums import AuditAction, Role
-from agent_desk.domain.views import StaffView
-from agent_desk.services.audit_log import AuditLogRefused, AuditLogService
+from agent_desk.domain.permissions import PermissionDenied, Principal
+from agent_desk.services.audit_log import AuditLogService
 from tests.builders import Hospital
 
 
-def user(role: Role, name: str = "qc1") -> StaffView:
-    return StaffView(uuid.uuid4(), name, name, role, None, None, True)
+def user(role: Role, name: str = "qc1") -> Principal:
+    return Principal.of(name, [role])
 
 
 SUPERVISOR = user(Role.SUPERVISOR)
@@ -94,7 +93,7 @@ def test_pages_follow_one_another(db: Database, hospital: Hospital) -> None:
 
 @pytest.mark.parametrize("role", [Role.NURSE, Role.AGENT, Role.DOCTOR])
 def test_other_roles_are_refused(db: Database, role: Role) -> None:
-    with pytest.raises(AuditLogRefused):
+    with pytest.raises(PermissionDenied):
         AuditLogService(db).page(user(role), AuditFilter())
 
 
@@ -113,6 +112,6 @@ def test_export_writes_the_filtered_rows_and_is_audited(
 
 
 def test_a_nurse_cannot_export(db: Database, tmp_path: Path) -> None:
-    with pytest.raises(AuditLogRefused):
+    with pytest.raises(PermissionDenied):
         AuditLogService(db).export_csv(user(Role.NURSE), AuditFilter(), tmp_path / "a.csv")
     assert not (tmp_path / "a.csv").exists()

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
 import os
 import sqlite3
 import stat
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -14,18 +12,19 @@ from pathlib import Path
 
 import pytest
 
-from agent_desk.cli import main
 from agent_desk.db.backup import create
 from agent_desk.db.open import open_local
 from agent_desk.demo.writer import generate
 from agent_desk.paths import DataDir
 from tests.backup_files import add_filler, file_hash, small_disk, table_digests
+from tests.cli_login import add_account, run
 from tests.conftest import TODAY
 
 
-def run(data_dir: DataDir, *args: str) -> int:
-    sys.stdin = io.StringIO("")
-    return main(["--data-dir", str(data_dir.root), *args])
+@pytest.fixture(autouse=True)
+def signed_in(data_dir: DataDir) -> None:
+    """Backups are an administrator's: every command here signs in as one."""
+    add_account(data_dir)
 
 
 @pytest.fixture

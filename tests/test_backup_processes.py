@@ -15,7 +15,9 @@ import pytest
 from agent_desk.db.open import open_local
 from agent_desk.logs import LOG_NAME
 from agent_desk.paths import DataDir
+from agent_desk.services.accounts import AccountService
 from tests.backup_files import add_filler, file_hash
+from tests.cli_login import ADMIN, PASSWORD, add_account, login_argv, login_stdin
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="SIGKILL")
 
@@ -25,9 +27,35 @@ def agent_desk(data_dir: DataDir, *args: str, **popen: object) -> subprocess.Pop
     return subprocess.Popen(command, **popen)  # type: ignore[call-overload]
 
 
+def signed_in(data_dir: DataDir, *args: str, **popen: object) -> subprocess.Popen[bytes]:
+    """`agent-desk --user ADMIN --password-stdin ARGS`, started; the password is sent."""
+    started = agent_desk(data_dir, *login_argv(), *args, stdin=subprocess.PIPE, **popen)
+    assert started.stdin is not None
+    started.stdin.write(login_stdin().encode())
+    started.stdin.close()
+    return started
+
+
 def finished(data_dir: DataDir, *args: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "agent_desk", "--data-dir", str(data_dir.root), *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+    """`agent-desk ARGS` signed in as ADMIN (the account is added on first use), to its end."""
+    if not data_dir.database.exists() or not _has_admin(data_dir):
+        add_account(data_dir)
+    command = [sys.executable, "-m", "agent_desk", "--data-dir", str(data_dir.root)]
+    return subprocess.run(
+        [*command, *login_argv(), *args],
+        input=login_stdin(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def _has_admin(data_dir: DataDir) -> bool:
+    db = open_local(data_dir.database)
+    try:
+        return not AccountService(db).needs_first_admin()
+    finally:
+        db.dispose()
 
 
 def test_a_backup_killed_half_way_leaves_the_previous_one_and_no_listed_half_file(
@@ -38,7 +66,7 @@ def test_a_backup_killed_half_way_leaves_the_previous_one_and_no_listed_half_fil
     (previous,) = data_dir.backups.iterdir()
     before = file_hash(previous)
     add_filler(data_dir.database, 200)
-    backing_up = agent_desk(data_dir, "backup", "create", stderr=subprocess.PIPE)
+    backing_up = signed_in(data_dir, "backup", "create", stderr=subprocess.PIPE)
     assert backing_up.stderr is not None
     seen = b""
     while b"pages" not in seen:  # the first step is copied: the file is half written
@@ -96,16 +124,8 @@ def test_restore_is_refused_while_a_window_holds_the_lock_and_allowed_once_it_di
 
 
 def test_the_window_holds_the_lock_while_it_runs(data_dir: DataDir) -> None:
-    password = "correct horse battery\n"
-    add = ["users", "add", "admin", "--role", "admin", "--password-stdin"]
-    assert (
-        subprocess.run(
-            [sys.executable, "-m", "agent_desk", "--data-dir", str(data_dir.root), *add],
-            input=password.encode(),
-            timeout=120,
-        ).returncode
-        == 0
-    )
+    password = PASSWORD + "\n"
+    add_account(data_dir)
     assert finished(data_dir, "config", "set", "sip.enabled", "false").returncode == 0
     assert finished(data_dir, "backup", "create").returncode == 0
     (backup,) = data_dir.backups.iterdir()
@@ -113,7 +133,7 @@ def test_the_window_holds_the_lock_while_it_runs(data_dir: DataDir) -> None:
         data_dir,
         "run",
         "--user",
-        "admin",
+        ADMIN,
         "--password-stdin",
         stdin=subprocess.PIPE,
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},

@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtWidgets import QLabel
 
 from agent_desk.settings import Settings
+from tests.cli_login import add_account
 from tests.sip_peers import free_port, require
 
 ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
@@ -63,11 +64,8 @@ def test_run_with_sip_exits_cleanly(tmp_path: Path) -> None:
     settings = Settings(data / "settings.json")
     settings.set("sip.enabled", "true")
     settings.set("sip.listen_port", str(free_port()))
-    added = agent_desk(
-        "--data-dir", str(data), "users", "add", "agent1", "--role", "agent",
-        "--password-stdin", stdin="long enough\n",
-    )  # fmt: skip
-    assert_clean(added)
+    add_account(data)
+    add_account(data, "agent1", roles=["agent"], password="long enough")
     result = agent_desk(
         "--data-dir", str(data), "run", "--user", "agent1", "--password-stdin",
         "--quit-when-ready", stdin="long enough\n",

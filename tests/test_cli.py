@@ -13,21 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from agent_desk.cli import main
 from agent_desk.db import audit
 from agent_desk.db.open import open_local
 from agent_desk.domain.enums import AuditAction
 from agent_desk.paths import DataDir
 from tests.builders import build_small_hospital
+from tests.cli_login import ADMIN, add_account, run
 from tests.conftest import TODAY
 
 
-def run(data_dir: Path, *args: str, stdin: str = "", monkeypatch: pytest.MonkeyPatch) -> int:
-    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    return main(["--data-dir", str(data_dir), *args])
-
-
 def test_users_add_then_list(tmp_path: Path, monkeypatch, capsys) -> None:
+    add_account(tmp_path)
     assert (
         run(
             tmp_path,
@@ -38,27 +34,17 @@ def test_users_add_then_list(tmp_path: Path, monkeypatch, capsys) -> None:
             "nurse",
             "--password-stdin",
             stdin="correct horse\n",
-            monkeypatch=monkeypatch,
         )
         == 0
     )
-    assert run(tmp_path, "users", "list", monkeypatch=monkeypatch) == 0
+    assert run(tmp_path, "users", "list") == 0
     assert "nurse1\tnurse\t-" in capsys.readouterr().out
 
 
 def test_weak_password_and_duplicate_user_are_refused(tmp_path: Path, monkeypatch, capsys) -> None:
+    add_account(tmp_path)
     assert (
-        run(
-            tmp_path,
-            "users",
-            "add",
-            "a1",
-            "--role",
-            "agent",
-            "--password-stdin",
-            stdin="short\n",
-            monkeypatch=monkeypatch,
-        )
+        run(tmp_path, "users", "add", "a1", "--role", "agent", "--password-stdin", stdin="short\n")
         == 1
     )
     assert "at least 8 characters" in capsys.readouterr().err
@@ -73,7 +59,6 @@ def test_weak_password_and_duplicate_user_are_refused(tmp_path: Path, monkeypatc
                 "agent",
                 "--password-stdin",
                 stdin="long enough\n",
-                monkeypatch=monkeypatch,
             )
             == expected
         )
@@ -84,6 +69,7 @@ def test_unknown_department_lists_the_known_codes(data_dir: DataDir, monkeypatch
     db = open_local(data_dir.database)
     build_small_hospital(db, TODAY)
     db.dispose()
+    add_account(data_dir.root)
     assert (
         run(
             data_dir.root,
@@ -96,7 +82,6 @@ def test_unknown_department_lists_the_known_codes(data_dir: DataDir, monkeypatch
             "XX",
             "--password-stdin",
             stdin="long enough\n",
-            monkeypatch=monkeypatch,
         )
         == 1
     )
@@ -104,12 +89,12 @@ def test_unknown_department_lists_the_known_codes(data_dir: DataDir, monkeypatch
 
 
 def test_config_set_get_and_refusals(tmp_path: Path, monkeypatch, capsys) -> None:
-    assert run(tmp_path, "config", "set", "phone.area_code", "010", monkeypatch=monkeypatch) == 0
-    assert run(tmp_path, "config", "get", "phone.area_code", monkeypatch=monkeypatch) == 0
+    assert run(tmp_path, "config", "set", "phone.area_code", "010") == 0
+    assert run(tmp_path, "config", "get", "phone.area_code") == 0
     assert capsys.readouterr().out.strip() == "010"
-    assert run(tmp_path, "config", "set", "phone.area_code", "abc", monkeypatch=monkeypatch) == 1
-    assert run(tmp_path, "config", "set", "no.such.key", "1", monkeypatch=monkeypatch) == 1
-    assert run(tmp_path, "config", "set", "ui.language", "fr", monkeypatch=monkeypatch) == 1
+    assert run(tmp_path, "config", "set", "phone.area_code", "abc") == 1
+    assert run(tmp_path, "config", "set", "no.such.key", "1") == 1
+    assert run(tmp_path, "config", "set", "ui.language", "fr") == 1
     err = capsys.readouterr().err.splitlines()
     assert err == [
         "agent-desk: phone.area_code: expected an area code such as 010 or 0755, got 'abc'",
@@ -119,7 +104,7 @@ def test_config_set_get_and_refusals(tmp_path: Path, monkeypatch, capsys) -> Non
 
 
 def test_missing_data_dir_is_one_line(tmp_path: Path, monkeypatch, capsys) -> None:
-    assert run(tmp_path / "nowhere", "users", "list", monkeypatch=monkeypatch) == 1
+    assert run(tmp_path / "nowhere", "users", "list") == 1
     assert (
         capsys.readouterr().err
         == f"agent-desk: data directory does not exist: {tmp_path / 'nowhere'}\n"
@@ -128,12 +113,12 @@ def test_missing_data_dir_is_one_line(tmp_path: Path, monkeypatch, capsys) -> No
 
 def test_corrupt_and_newer_databases_are_one_line(data_dir: DataDir, monkeypatch, capsys) -> None:
     data_dir.database.write_bytes(b"\0garbage" * 512)
-    assert run(data_dir.root, "users", "list", monkeypatch=monkeypatch) == 1
+    assert run(data_dir.root, "users", "list") == 1
     data_dir.database.unlink()
     open_local(data_dir.database).dispose()
     with sqlite3.connect(data_dir.database) as connection:
         connection.execute("UPDATE alembic_version SET version_num = 'ffff'")
-    assert run(data_dir.root, "users", "list", monkeypatch=monkeypatch) == 1
+    assert run(data_dir.root, "users", "list") == 1
     first, second = capsys.readouterr().err.splitlines()
     assert "is damaged or not an agent_desk database" in first
     assert "was written by a newer agent_desk (schema ffff)" in second
@@ -141,7 +126,7 @@ def test_corrupt_and_newer_databases_are_one_line(data_dir: DataDir, monkeypatch
 
 def test_bad_arguments_exit_with_usage(tmp_path: Path, monkeypatch, capsys) -> None:
     with pytest.raises(SystemExit) as exit_info:
-        run(tmp_path, "users", "add", "x", "--role", "janitor", monkeypatch=monkeypatch)
+        run(tmp_path, "users", "add", "x", "--role", "janitor")
     assert exit_info.value.code == 2
     assert "invalid choice: 'janitor'" in capsys.readouterr().err
 
@@ -150,8 +135,9 @@ def test_export_masks_identifiers_by_default(data_dir: DataDir, monkeypatch) -> 
     db = open_local(data_dir.database)
     build_small_hospital(db, TODAY)
     db.dispose()
+    add_account(data_dir.root)
     out = data_dir.root / "patients.csv"
-    assert run(data_dir.root, "export", "patients", "--out", str(out), monkeypatch=monkeypatch) == 0
+    assert run(data_dir.root, "export", "patients", "--out", str(out)) == 0
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM that makes Excel read UTF-8
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
@@ -166,6 +152,7 @@ def test_export_masks_identifiers_by_default(data_dir: DataDir, monkeypatch) -> 
 def test_unmasked_json_export_is_audit_logged(data_dir: DataDir, monkeypatch, capsys) -> None:
     db = open_local(data_dir.database)
     build_small_hospital(db, TODAY)
+    add_account(data_dir.root)
     assert (
         run(
             data_dir.root,
@@ -176,7 +163,6 @@ def test_unmasked_json_export_is_audit_logged(data_dir: DataDir, monkeypatch, ca
             "--unmasked",
             "--reason",
             "quality review",
-            monkeypatch=monkeypatch,
         )
         == 0
     )
@@ -184,12 +170,13 @@ def test_unmasked_json_export_is_audit_logged(data_dir: DataDir, monkeypatch, ca
     assert sorted(task["status"] for task in tasks) == ["done", "pending", "pending", "pending"]
     with db.read() as session:
         actor, action, _entity = audit.recent(session)[0]
-    assert action is AuditAction.EXPORT and actor.startswith("cli:")
+    assert (action, actor) == (AuditAction.EXPORT, ADMIN)
 
 
 def test_export_to_an_unwritable_place_is_one_line(data_dir: DataDir, monkeypatch, capsys) -> None:
     target = data_dir.root / "missing-folder" / "out.csv"
-    assert run(data_dir.root, "export", "calls", "--out", str(target), monkeypatch=monkeypatch) == 1
+    add_account(data_dir.root)
+    assert run(data_dir.root, "export", "calls", "--out", str(target)) == 1
     assert capsys.readouterr().err.startswith("agent-desk: No such file or directory")
 
 
@@ -226,6 +213,7 @@ def _run_window(data_dir: Path, user: str, password: str) -> subprocess.Complete
 
 
 def test_unattended_login_opens_the_window_and_quits(tmp_path: Path, monkeypatch) -> None:
+    add_account(tmp_path)
     assert (
         run(
             tmp_path,
@@ -236,7 +224,6 @@ def test_unattended_login_opens_the_window_and_quits(tmp_path: Path, monkeypatch
             "nurse",
             "--password-stdin",
             stdin="ward station 7\n",
-            monkeypatch=monkeypatch,
         )
         == 0
     )
@@ -247,6 +234,7 @@ def test_unattended_login_opens_the_window_and_quits(tmp_path: Path, monkeypatch
 
 
 def test_passwd_changes_the_password(tmp_path: Path, monkeypatch) -> None:
+    add_account(tmp_path)
     assert (
         run(
             tmp_path,
@@ -257,21 +245,11 @@ def test_passwd_changes_the_password(tmp_path: Path, monkeypatch) -> None:
             "nurse",
             "--password-stdin",
             stdin="first password\n",
-            monkeypatch=monkeypatch,
         )
         == 0
     )
     assert (
-        run(
-            tmp_path,
-            "users",
-            "passwd",
-            "n1",
-            "--password-stdin",
-            stdin="second password\n",
-            monkeypatch=monkeypatch,
-        )
-        == 0
+        run(tmp_path, "users", "passwd", "n1", "--password-stdin", stdin="second password\n") == 0
     )
     db = open_local(DataDir(tmp_path).database)
     from agent_desk.services.accounts import AccountService
@@ -284,7 +262,7 @@ def test_passwd_changes_the_password(tmp_path: Path, monkeypatch) -> None:
 def test_a_file_given_as_data_dir_is_one_line(tmp_path: Path, monkeypatch, capsys) -> None:
     not_a_folder = tmp_path / "data.txt"
     not_a_folder.write_text("x")
-    assert run(not_a_folder, "users", "list", monkeypatch=monkeypatch) == 1
+    assert run(not_a_folder, "users", "list") == 1
     assert capsys.readouterr().err == (
         f"agent-desk: data directory is not a directory: {not_a_folder}\n"
     )
@@ -293,6 +271,6 @@ def test_a_file_given_as_data_dir_is_one_line(tmp_path: Path, monkeypatch, capsy
 def test_config_list_names_every_setting(tmp_path: Path, monkeypatch, capsys) -> None:
     from agent_desk.settings import REGISTRY
 
-    assert run(tmp_path, "config", "list", monkeypatch=monkeypatch) == 0
+    assert run(tmp_path, "config", "list") == 0
     listed = [line.split(" = ")[0] for line in capsys.readouterr().out.splitlines()]
     assert listed == list(REGISTRY)

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import json
-import sys
 from pathlib import Path
 
-import pytest
-
-from agent_desk.cli import main
+from tests.cli_login import add_account, run
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,55 +34,49 @@ A03 = (
 )
 
 
-def _cli(data: Path, *args: str, monkeypatch: pytest.MonkeyPatch) -> int:
-    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-    return main(["--data-dir", str(data), *args])
-
-
 def test_importing_a_discharge_list_twice_creates_nothing_new(
     tmp_path: Path, monkeypatch, capsys
 ) -> None:
-    assert _cli(
-        tmp_path, "import", "discharges", str(DATA / "discharges.csv"), monkeypatch=monkeypatch
-    ) in (0, 1)
+    add_account(tmp_path)
+    assert run(tmp_path, "import", "discharges", str(DATA / "discharges.csv")) in (0, 1)
     first = capsys.readouterr().out.splitlines()[0]
-    assert _cli(
-        tmp_path, "import", "discharges", str(DATA / "discharges.csv"), monkeypatch=monkeypatch
-    ) in (0, 1)
+    assert run(tmp_path, "import", "discharges", str(DATA / "discharges.csv")) in (0, 1)
     second = capsys.readouterr().out.splitlines()[0]
     assert "created 0" not in first
     assert "created 0," in second
-    assert _cli(tmp_path, "export", "tasks", "--format", "json", monkeypatch=monkeypatch) == 0
+    assert run(tmp_path, "export", "tasks", "--format", "json") == 0
     assert json.loads(capsys.readouterr().out)  # the imported discharges have follow-up tasks
 
 
 def test_an_hl7_discharge_creates_the_patient_and_a_duplicate_is_skipped(
     tmp_path: Path, monkeypatch, capsys
 ) -> None:
+    add_account(tmp_path)
     message = tmp_path / "a03.hl7"
     message.write_text(A03 + A03, encoding="utf-8")  # the HIS sent it twice
-    assert _cli(tmp_path, "import", "hl7", str(message), monkeypatch=monkeypatch) == 0
+    assert run(tmp_path, "import", "hl7", str(message)) == 0
     summary = capsys.readouterr().out
     assert "read 2, created 1" in summary and "skipped 1" in summary
-    assert _cli(tmp_path, "export", "patients", "--format", "json", monkeypatch=monkeypatch) == 0
+    assert run(tmp_path, "export", "patients", "--format", "json") == 0
     [patient] = json.loads(capsys.readouterr().out)
     assert (patient["name"], patient["phone"]) == ("孙小美", "137****7000")
 
 
 def test_missing_import_file_is_one_line(tmp_path: Path, monkeypatch, capsys) -> None:
-    assert _cli(tmp_path, "import", "hl7", str(tmp_path / "nowhere"), monkeypatch=monkeypatch) == 1
+    add_account(tmp_path)
+    assert run(tmp_path, "import", "hl7", str(tmp_path / "nowhere")) == 1
     assert capsys.readouterr().err.startswith("agent-desk: no such file or folder")
 
 
 def test_forms_validate_show_and_score(tmp_path: Path, monkeypatch, capsys) -> None:
     template = ROOT / "resources" / "forms" / "phq9" / "1.json"
-    assert _cli(tmp_path, "forms", "validate", str(template), monkeypatch=monkeypatch) == 0
-    assert _cli(tmp_path, "forms", "show", "phq9", "--json", monkeypatch=monkeypatch) == 0
+    assert run(tmp_path, "forms", "validate", str(template)) == 0
+    assert run(tmp_path, "forms", "show", "phq9", "--json") == 0
     shown = json.loads(capsys.readouterr().out.split("\n", 1)[1])
     assert [i["linkId"] for i in shown["items"]][:2] == ["phq9_items", "phq9_1"]
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps({f"phq9_{n}": 0 for n in range(1, 9)} | {"phq9_9": 1}))
-    assert _cli(tmp_path, "forms", "score", "phq9", str(answers), monkeypatch=monkeypatch) == 0
+    assert run(tmp_path, "forms", "score", "phq9", str(answers)) == 0
     scored = json.loads(capsys.readouterr().out)
     assert scored["values"]["phq9_total"] == 1
     assert scored["alerts"]
@@ -97,5 +87,5 @@ def test_a_broken_template_is_refused_naming_the_item(tmp_path: Path, monkeypatc
     broken["item"][0]["maxValue"] = -1
     path = tmp_path / "broken.json"
     path.write_text(json.dumps(broken, ensure_ascii=False))
-    assert _cli(tmp_path, "forms", "validate", str(path), monkeypatch=monkeypatch) == 1
+    assert run(tmp_path, "forms", "validate", str(path)) == 1
     assert "nrs_pain" in capsys.readouterr().err

@@ -10,6 +10,7 @@ import pytest
 
 from agent_desk.db.engine import Database
 from agent_desk.domain.enums import AlertSeverity, Role
+from agent_desk.domain.permissions import Principal
 from agent_desk.domain.views import StaffView
 from agent_desk.forms import FormState
 from agent_desk.forms.parse import parse_template
@@ -19,6 +20,8 @@ from agent_desk.services.followup import FollowupService, FormSubmission
 from agent_desk.ui.alerts_dialog import AlertsDialog
 from tests.builders import Hospital
 from tests.test_followup_submit import _general
+
+SUPERVISOR = Principal.of("zhang", [Role.SUPERVISOR])
 
 COMPLAINT = "夜间病房太吵，护士呼叫不应"
 
@@ -41,7 +44,7 @@ def test_the_complaints_words_and_department_join_the_templates_alert(
     db: Database, hospital: Hospital
 ) -> None:
     _submit(db, hospital, _general(COMPLAINT))
-    [alert] = AlertService(db).lists(Role.SUPERVISOR).open
+    [alert] = AlertService(db).lists(SUPERVISOR).open
     assert f"投诉：{COMPLAINT}" in alert.text
     assert alert.department == "骨科"
 
@@ -50,7 +53,7 @@ def test_a_template_without_an_alert_rule_still_alerts_on_a_complaint(
     db: Database, hospital: Hospital
 ) -> None:
     _submit(db, hospital, _without_alert_rules(_general(COMPLAINT)))
-    [alert] = AlertService(db).lists(Role.SUPERVISOR).open
+    [alert] = AlertService(db).lists(SUPERVISOR).open
     assert (alert.text, alert.severity, alert.department) == (
         f"投诉：{COMPLAINT}",
         AlertSeverity.WARNING,
@@ -62,7 +65,7 @@ def test_a_form_without_a_complaint_raises_no_complaint_alert(
     db: Database, hospital: Hospital
 ) -> None:
     _submit(db, hospital, _without_alert_rules(_general("")))
-    assert AlertService(db).lists(Role.SUPERVISOR).open == []
+    assert AlertService(db).lists(SUPERVISOR).open == []
 
 
 def test_a_complaint_is_acknowledged_with_a_note_like_any_alert(
@@ -70,9 +73,9 @@ def test_a_complaint_is_acknowledged_with_a_note_like_any_alert(
 ) -> None:
     _submit(db, hospital, _without_alert_rules(_general(COMPLAINT)))
     service = AlertService(db)
-    [alert] = service.lists(Role.SUPERVISOR).open
-    service.acknowledge(alert.id, "zhang", Role.SUPERVISOR, "已向骨科反馈并回电患者")
-    [handled] = service.lists(Role.SUPERVISOR).handled
+    [alert] = service.lists(SUPERVISOR).open
+    service.acknowledge(alert.id, SUPERVISOR, "已向骨科反馈并回电患者")
+    [handled] = service.lists(SUPERVISOR).handled
     assert (handled.acknowledged_by, handled.department) == ("zhang", "骨科")
     assert "已向骨科反馈" in handled.notes
 

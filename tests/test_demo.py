@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, select, text
 
 from agent_desk.db.engine import Database
 from agent_desk.db.models import Call, FollowupRecord, Patient
-from agent_desk.db.natural_keys import department_id, ward_id
+from agent_desk.db.natural_keys import department_id, staff_id, ward_id
 from agent_desk.db.open import open_local
 from agent_desk.db.patients import load_card
 from agent_desk.db.phone_index import PhoneIndex
@@ -88,15 +88,19 @@ def test_latest_discharge_is_within_90_days_and_has_one_task(db: Database) -> No
 
 
 def test_ids_are_uuid7(db: Database) -> None:
-    for table in ("patients", "patient_contacts", "encounter_diagnoses", "calls", "staff_users"):
+    for table in ("patients", "patient_contacts", "encounter_diagnoses", "calls"):
         for (raw,) in query(db, f"SELECT id FROM {table} LIMIT 20"):
             assert uuid.UUID(hex=raw).version == 7
             assert uuid.UUID(hex=raw).hex == raw
 
 
-def test_departments_and_wards_have_the_ids_intake_gives_their_codes(db: Database) -> None:
-    for table, made in (("departments", department_id), ("wards", ward_id)):
-        for raw, code in query(db, f"SELECT id, code FROM {table}"):
+def test_departments_wards_and_staff_have_the_ids_of_their_codes_and_names(db: Database) -> None:
+    for table, key, made in (
+        ("departments", "code", department_id),
+        ("wards", "code", ward_id),
+        ("staff_users", "username", staff_id),
+    ):
+        for raw, code in query(db, f"SELECT id, {key} FROM {table}"):
             assert uuid.UUID(hex=raw) == made(code)
 
 

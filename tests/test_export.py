@@ -11,12 +11,12 @@ from agent_desk.db.export import ExportKind
 from agent_desk.db.models import Call, Patient
 from agent_desk.domain.enums import CallDirection
 from agent_desk.services.export import ExportFormat, export
-from tests.builders import Hospital
+from tests.builders import SUPERVISOR, Hospital
 
 
 def _csv(db: Database, kind: ExportKind, unmasked: bool = False) -> list[dict[str, str]]:
     out = io.StringIO()
-    export(db, kind, ExportFormat.CSV, out, "test", unmasked=unmasked, reason="quality review")
+    export(db, kind, ExportFormat.CSV, out, SUPERVISOR, unmasked=unmasked, reason="quality review")
     return list(csv.DictReader(io.StringIO(out.getvalue())))
 
 

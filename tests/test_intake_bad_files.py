@@ -17,6 +17,7 @@ from agent_desk.db.models import ImportRun, Patient
 from agent_desk.intake.records import Applied, SourceItem
 from agent_desk.services.intake import ImportRefused, IntakeService, load_plan_set, mapping_store
 from agent_desk.services.intake_sink import DatabaseSink
+from tests.builders import HIS
 
 HEADER = "病案号,姓名,科室,出院日期"
 ROWS = ["B001,赵一,心血管内科,2026-11-16", "B002,钱二,心血管内科,2026-11-16"]
@@ -25,7 +26,7 @@ SHEET = "xl/worksheets/sheet1.xml"
 
 @pytest.fixture
 def service(db: Database, tmp_path: Path) -> IntakeService:
-    return IntakeService(db, load_plan_set(tmp_path), actor="test")
+    return IntakeService(db, load_plan_set(tmp_path), HIS)
 
 
 def _refused(service: IntakeService, path: Path, tmp_path: Path) -> str:
@@ -149,7 +150,7 @@ class _InterruptedService(IntakeService):
 
 
 def test_an_import_cut_short_records_what_it_applied(db: Database, tmp_path: Path) -> None:
-    service = _InterruptedService(db, load_plan_set(tmp_path), actor="test")
+    service = _InterruptedService(db, load_plan_set(tmp_path), HIS)
     path = tmp_path / "d.csv"
     path.write_text("\r\n".join([HEADER, *ROWS]), encoding="utf-8")
     with pytest.raises(KeyboardInterrupt):

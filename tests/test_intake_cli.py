@@ -9,17 +9,29 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.cli_login import add_account, login_argv, login_stdin
 from tests.sip_peers import free_port
 from tests.test_intake_hl7 import BAD_SEPARATORS, adt
 
 AGENT_DESK = Path(sys.executable).with_name("agent-desk")
 
 
+def _his_account(data: Path) -> None:
+    """The HIS interface account these commands run as: it may import, nothing else."""
+    data.mkdir(exist_ok=True)
+    add_account(data)
+    add_account(data, "his", roles=["integration"])
+
+
 def _agent_desk(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     data = tmp_path / "data"
-    data.mkdir(exist_ok=True)
+    _his_account(data)
     return subprocess.run(
-        [AGENT_DESK, "--data-dir", data, *args], capture_output=True, text=True, timeout=120
+        [AGENT_DESK, "--data-dir", data, *login_argv("his"), *args],
+        input=login_stdin(),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -49,14 +61,19 @@ def test_broken_hl7_messages_are_one_report_line_each_and_the_rest_imported(
 
 def test_the_listener_stopped_by_a_service_manager_says_what_it_took(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    data.mkdir()
+    _his_account(data)
     port = str(free_port())
+    listen = ("hl7", "listen", "--host", "127.0.0.1", "--port", port)
     listener = subprocess.Popen(
-        [AGENT_DESK, "--data-dir", data, "hl7", "listen", "--host", "127.0.0.1", "--port", port],
+        [AGENT_DESK, "--data-dir", data, *login_argv("his"), *listen],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+    assert listener.stdin is not None
+    listener.stdin.write(login_stdin())
+    listener.stdin.flush()
     assert listener.stderr is not None
     assert "listening for HL7" in listener.stderr.readline()  # up, so SIGTERM finds it serving
     listener.send_signal(signal.SIGTERM)

@@ -23,7 +23,7 @@ from agent_desk.domain.enums import ImportKind, TaskStatus
 from agent_desk.intake.mapping import ColumnMapping, Field, MappingStore
 from agent_desk.intake.report import ImportReport
 from agent_desk.services.intake import ImportRefused, IntakeService, load_plan_set, mapping_store
-from tests.builders import Hospital
+from tests.builders import HIS, Hospital
 
 SAMPLE = Path(__file__).parent / "data" / "discharges.csv"
 LINES = SAMPLE.read_text(encoding="utf-8").splitlines()
@@ -31,7 +31,7 @@ LINES = SAMPLE.read_text(encoding="utf-8").splitlines()
 
 @pytest.fixture
 def service(db: Database, hospital: Hospital, tmp_path: Path) -> IntakeService:
-    return IntakeService(db, load_plan_set(tmp_path), actor="test")
+    return IntakeService(db, load_plan_set(tmp_path), HIS)
 
 
 def _import(service: IntakeService, path: Path, tmp_path: Path) -> ImportReport:

@@ -22,6 +22,7 @@ from agent_desk.intake.records import Discharge
 from agent_desk.intake.report import ImportReport
 from agent_desk.services.followup import FollowupService
 from agent_desk.services.intake import ImportRefused, IntakeService, load_plan_set
+from tests.builders import HIS
 
 
 def segment(name: str, fields: dict[int, str]) -> str:
@@ -78,7 +79,7 @@ def adt(
 
 @pytest.fixture
 def service(db: Database, tmp_path: Path) -> IntakeService:
-    return IntakeService(db, load_plan_set(tmp_path), actor="test")
+    return IntakeService(db, load_plan_set(tmp_path), HIS)
 
 
 def _import(

@@ -17,6 +17,7 @@ from agent_desk.db.models import Encounter, ImportRun
 from agent_desk.intake.mllp import MAX_CONNECTIONS, MllpServer, frame, receive, send
 from agent_desk.services.hl7_listener import Hl7Listener
 from agent_desk.services.intake import IntakeService, load_plan_set
+from tests.builders import HIS
 from tests.test_intake_hl7 import BAD_SEPARATORS, adt
 
 MLLP_SEND = Path(sys.executable).with_name("mllp_send")  # python-hl7's client, as the HIS
@@ -24,7 +25,7 @@ MLLP_SEND = Path(sys.executable).with_name("mllp_send")  # python-hl7's client, 
 
 @pytest.fixture
 def listener(db: Database, tmp_path: Path) -> Iterator[Hl7Listener]:
-    service = IntakeService(db, load_plan_set(tmp_path), actor="mllp-test")
+    service = IntakeService(db, load_plan_set(tmp_path), HIS)
     running = service.listener("127.0.0.1", 0)
     running.start()
     yield running

@@ -18,6 +18,7 @@ from agent_desk.domain.statistics import Grouping, Period
 from agent_desk.services.followup import FollowupService
 from agent_desk.services.intake import open_intake
 from agent_desk.services.statistics import StatisticsService
+from tests.builders import HIS
 from tests.pg import scratch_database
 from tests.test_intake_hl7 import adt
 
@@ -38,7 +39,7 @@ def pg() -> Iterator[Database]:
 
 
 def test_csv_import_is_idempotent_on_postgresql(pg: Database, tmp_path: Path) -> None:
-    service = open_intake(pg, tmp_path, actor="pg-test")
+    service = open_intake(pg, tmp_path, HIS)
     first = service.import_discharges(SAMPLE, "default")
     second = service.import_discharges(SAMPLE, "default")
     assert (first.created, first.errors, first.tasks_created) == (3, [], 15)
@@ -46,7 +47,7 @@ def test_csv_import_is_idempotent_on_postgresql(pg: Database, tmp_path: Path) ->
 
 
 def test_a03_a13_attempts_and_rates_on_postgresql(pg: Database, tmp_path: Path) -> None:
-    service = open_intake(pg, tmp_path, actor="pg-test")
+    service = open_intake(pg, tmp_path, HIS)
     path = tmp_path / "adt.hl7"
     path.write_text(adt("A03", "M1") + adt("A03", "M2", visit="V2", record_no="H2"), "utf-8")
     assert service.import_hl7(path).created == 2

@@ -9,7 +9,7 @@ import pytest
 from agent_desk.db.engine import Database
 from agent_desk.domain.phones import InvalidPhoneNumber, normalise
 from agent_desk.services.intake import IntakeService, load_plan_set, mapping_store
-from tests.builders import Hospital
+from tests.builders import HIS, Hospital
 
 SAMPLE = Path(__file__).parent / "data" / "discharges.csv"
 HEADER, FIRST = SAMPLE.read_text(encoding="utf-8").splitlines()[:2]
@@ -18,7 +18,7 @@ HEADER, FIRST = SAMPLE.read_text(encoding="utf-8").splitlines()[:2]
 def _import_summary(db: Database, tmp_path: Path, row: str, caplog) -> str:
     path = tmp_path / "d.csv"
     path.write_text(f"{HEADER}\n{row}\n", encoding="utf-8")
-    service = IntakeService(db, load_plan_set(tmp_path), actor="test")
+    service = IntakeService(db, load_plan_set(tmp_path), HIS)
     with caplog.at_level("INFO"):
         report = service.import_discharges(path, mapping_store(tmp_path).get("default"))
     return report.summary() + "\n" + caplog.text

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from agent_desk.cli import main
 from agent_desk.db.open import open_local
 from agent_desk.paths import DataDir
+from tests.cli_login import ADMIN, add_account, run
 from tests.statistics_data import build_month
 
 
@@ -18,12 +18,13 @@ def month_dir(data_dir: DataDir) -> DataDir:
     db = open_local(data_dir.database)
     build_month(db)
     db.dispose()
+    add_account(data_dir)
     return data_dir
 
 
-def stats(data_dir: DataDir, *args: str) -> int:
-    base = ["--data-dir", str(data_dir.root), "report", "stats"]
-    return main([*base, "--from", "2026-11-01", "--to", "2026-11-30", *args])
+def stats(data_dir: DataDir, *args: str, user: str = ADMIN) -> int:
+    period = ("--from", "2026-11-01", "--to", "2026-11-30")
+    return run(data_dir, "report", "stats", *period, *args, user=user)
 
 
 def test_json_gives_each_row_and_the_total(month_dir: DataDir, capsys) -> None:
@@ -42,8 +43,13 @@ def test_the_table_has_a_line_per_group_and_the_total(month_dir: DataDir, capsys
 
 
 def test_a_bad_date_is_one_line_and_exit_1(month_dir: DataDir, capsys) -> None:
-    base = ["--data-dir", str(month_dir.root), "report", "stats"]
-    assert main([*base, "--from", "2026-11-31", "--to", "2026-12-01"]) == 1
+    assert run(month_dir, "report", "stats", "--from", "2026-11-31", "--to", "2026-12-01") == 1
     assert capsys.readouterr().err.splitlines() == [
         "agent-desk: --from '2026-11-31' is not a date (YYYY-MM-DD)"
     ]
+
+
+def test_an_agent_may_not_read_the_statistics(month_dir: DataDir, capsys) -> None:
+    add_account(month_dir, "agent1", roles=("agent",))
+    assert stats(month_dir, "--by", "department", user="agent1") == 1
+    assert "agent1 is not allowed to view statistics" in capsys.readouterr().err

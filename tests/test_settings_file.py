@@ -14,6 +14,7 @@ import pytest
 from agent_desk.cli import main
 from agent_desk.domain.phones import normalise
 from agent_desk.settings import SettingError, Settings
+from tests.cli_login import add_account
 
 
 def _settings(tmp_path: Path, content: bytes) -> Settings:
@@ -123,10 +124,8 @@ def test_the_window_starts_on_a_broken_settings_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     password = "ward station 7"
-    assert _cli(
-        tmp_path, monkeypatch, "users", "add", "n1", "--role", "nurse", "--password-stdin",
-        stdin=password + "\n",
-    ) == 0  # fmt: skip
+    add_account(tmp_path)
+    add_account(tmp_path, "n1", roles=["nurse"], password=password)
     (tmp_path / "settings.json").write_bytes(b"\xff\xfe[1,2]")
     result = subprocess.run(
         [sys.executable, "-m", "agent_desk", "--data-dir", str(tmp_path), "run",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,17 +9,14 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from agent_desk.cli import main
 from agent_desk.db.open import open_local
 from agent_desk.sync.conflicts import open_issues
+from tests.cli_login import add_account, run
 from tests.pg import scratch_database
 
+NURSE_PASSWORD = "the nurse's own password"
+
 pytestmark = pytest.mark.postgres
-
-
-def _cli(data: Path, monkeypatch, *args: str, stdin: str = "") -> int:
-    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    return main(["--data-dir", str(data), *args])
 
 
 @contextmanager
@@ -33,22 +28,25 @@ def _two_stations(tmp_path: Path, monkeypatch, nurse: str) -> Iterator[tuple[str
         first, second = tmp_path / "ward", tmp_path / "centre"
         first.mkdir()
         second.mkdir()
-        assert _cli(first, monkeypatch, "central", "init", "--url", central) == 0
+        # Set-up commands: no account exists yet on either station.
+        assert run(first, "central", "init", "--url", central, user=None) == 0
         for station in (first, second):
-            assert _cli(station, monkeypatch, "config", "set", "central.url", central) == 0
-        add = ("users", "add", nurse, "--role", "nurse", "--password-stdin")
-        assert _cli(first, monkeypatch, *add, stdin="long enough\n") == 0
-        assert _cli(first, monkeypatch, "sync", "--once") == 0
+            assert run(station, "config", "set", "central.url", central, user=None) == 0
+        add_account(first)
+        add_account(first, nurse, roles=["nurse"], password=NURSE_PASSWORD)
+        assert run(first, "sync", "--once") == 0
         yield central, first, second
 
 
-def test_a_user_added_on_one_workstation_reaches_another(
+def test_a_new_workstation_first_syncs_without_a_login_and_then_has_the_accounts(
     tmp_path: Path, monkeypatch, capsys
 ) -> None:
     with _two_stations(tmp_path, monkeypatch, "nurse9") as (_central, first, second):
-        assert _cli(second, monkeypatch, "sync", "--once") == 0
+        assert run(second, "sync", "--once", user=None) == 0  # no account here yet
+        # The nurse added on the first station signs in here, with her password.
+        assert run(second, "sync", "--once", user="nurse9", password=NURSE_PASSWORD) == 0
         capsys.readouterr()
-        assert _cli(second, monkeypatch, "users", "list") == 0
+        assert run(second, "users", "list") == 0
         assert "nurse9\tnurse" in capsys.readouterr().out
         for station in (first, second):  # audit events came back through the feed: no issue
             assert open_issues(open_local(station / "agent_desk.sqlite3")) == []
@@ -65,16 +63,40 @@ def test_central_prune_forgets_old_feed_rows_and_a_late_workstation_resyncs(
             )
         capsys.readouterr()
 
-        assert _cli(early, monkeypatch, "central", "prune") == 0
+        assert run(early, "central", "prune") == 0
         said = capsys.readouterr().out
         assert said.startswith("removed ") and "older than 90 days" in said
         assert not said.startswith("removed 0 ")
         with pytest.raises(SystemExit) as refused:  # argparse: usage error, nothing pruned
-            _cli(early, monkeypatch, "central", "prune", "--older-than-days", "0")
+            run(early, "central", "prune", "--older-than-days", "0")
         assert refused.value.code == 2
         assert "whole number of 1 or more" in capsys.readouterr().err
 
-        assert _cli(late, monkeypatch, "sync", "--once") == 0  # behind the horizon: resync
+        assert run(late, "sync", "--once", user=None) == 0  # behind the horizon: resync
         assert "resynced" in capsys.readouterr().out
-        assert _cli(late, monkeypatch, "users", "list") == 0
+        assert run(late, "users", "list") == 0
         assert "nurse7\tnurse" in capsys.readouterr().out
+
+
+def test_a_workstation_that_made_its_own_admin_first_still_syncs(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """The window's first-run dialog makes "admin" on every new workstation: the first
+    sync takes the server's account of that name, instead of a clash held for review."""
+    with _two_stations(tmp_path, monkeypatch, "nurse5") as (_central, _first, second):
+        add_account(second)  # the same name as the first station's administrator
+        assert run(second, "sync", "--once") == 0
+        assert "to review" not in capsys.readouterr().out
+        assert open_issues(open_local(second / "agent_desk.sqlite3")) == []
+        assert run(second, "sync", "--once", user="nurse5", password=NURSE_PASSWORD) == 0
+
+
+def test_sync_on_a_workstation_with_accounts_needs_a_login(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    with _two_stations(tmp_path, monkeypatch, "nurse3") as (_central, first, _second):
+        capsys.readouterr()
+        assert run(first, "sync", "--once", user=None) == 1
+        assert capsys.readouterr().err == (
+            "agent-desk: this command needs a login: --user NAME --password-stdin\n"
+        )

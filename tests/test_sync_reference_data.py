@@ -17,6 +17,7 @@ from agent_desk.services.intake import IntakeService, load_plan_set, mapping_sto
 from agent_desk.sync.central import CentralConfig
 from agent_desk.sync.conflicts import open_issues
 from agent_desk.sync.pull import pull
+from tests.builders import HIS
 from tests.test_sync_support import assert_converged, pg_connect, settle, workstation
 
 pytestmark = pytest.mark.postgres
@@ -27,7 +28,7 @@ SAMPLE = Path(__file__).parent / "data" / "discharges.csv"
 def _import(db: Database, lines: list[str], folder: Path, name: str) -> None:
     path = folder / f"{name}.csv"
     path.write_text("\r\n".join(lines), encoding="utf-8")
-    service = IntakeService(db, load_plan_set(folder), actor="test")
+    service = IntakeService(db, load_plan_set(folder), HIS)
     report = service.import_discharges(path, mapping_store(folder).get("default"))
     assert report.errors == []
 

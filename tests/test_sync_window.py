@@ -61,8 +61,10 @@ pytestmark = pytest.mark.usefixtures("qapp")
 
 
 def _user(db: Database, username: str) -> StaffView:
+    # Agents: their worklist is the whole hospital's, so the department-less task is in it
+    # (a nurse's keeps to her departments).
     with db.write() as session:
-        return staff_db.add_user(session, username, "secret-pass", Role.NURSE)
+        return staff_db.add_user(session, username, "secret-pass", Role.AGENT)
 
 
 def _window(

@@ -24,7 +24,7 @@ from agent_desk.services.patients import PatientService
 from agent_desk.ui.main_window import MainWindow
 from agent_desk.ui.unmask_dialog import UnmaskReasonDialog
 from tests.builders import Hospital
-from tests.test_cli import run
+from tests.cli_login import add_account, run
 from tests.test_ui import window  # noqa: F401 (the shared window fixture)
 
 pytestmark = pytest.mark.usefixtures("qapp")
@@ -133,15 +133,8 @@ def test_an_unmasked_export_without_a_reason_is_one_line(
     data_dir: DataDir, db: Database, hospital: Hospital, monkeypatch, capsys
 ) -> None:
     out = data_dir.root / "patients.csv"
-    status = run(
-        data_dir.root,
-        "export",
-        "patients",
-        "--unmasked",
-        "--out",
-        str(out),
-        monkeypatch=monkeypatch,
-    )
+    add_account(data_dir)
+    status = run(data_dir, "export", "patients", "--unmasked", "--out", str(out))
     assert status != 0 and not out.exists()
     assert capsys.readouterr().err == (
         "agent-desk: an unmasked export needs --reason TEXT: why the identifiers are needed\n"
@@ -152,7 +145,8 @@ def test_an_unmasked_export_keeps_its_reason(
     data_dir: DataDir, db: Database, hospital: Hospital, monkeypatch, capsys
 ) -> None:
     args = ["export", "patients", "--format", "json", "--unmasked", "--reason", "医保稽核"]
-    assert run(data_dir.root, *args, monkeypatch=monkeypatch) == 0
+    add_account(data_dir)
+    assert run(data_dir, *args) == 0
     assert FULL_ID in json.dumps(json.loads(capsys.readouterr().out), ensure_ascii=False)
     with db.read() as session:
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == "export")).one()

@@ -8,8 +8,9 @@ from datetime import timedelta
 from agent_desk.db.engine import Database
 from agent_desk.db.worklist import WorklistFilter
 from agent_desk.domain.enums import Role, WorklistView
+from agent_desk.domain.permissions import Principal
 from agent_desk.domain.views import StaffView
-from agent_desk.services.worklist import WorklistService, department_scope
+from agent_desk.services.worklist import WorklistService
 from tests.builders import Hospital, add_patient, add_task
 from tests.conftest import TODAY
 
@@ -37,7 +38,8 @@ def test_department_filter(db: Database, hospital: Hospital) -> None:
 def test_a_department_bound_worklist_shows_only_that_department(
     db: Database, hospital: Hospital
 ) -> None:
-    scoped = WorklistService(db, hospital.orthopaedics)
+    nurse = Principal.of("u", [Role.NURSE], [hospital.orthopaedics])
+    scoped = WorklistService(db, nurse)
     everything = WorklistFilter(WorklistView.ALL_OPEN, TODAY)  # asks for all departments
     assert [row.task_id for row in scoped.page(everything, 100, None)] == [
         hospital.tasks["li_overdue"]
@@ -46,13 +48,21 @@ def test_a_department_bound_worklist_shows_only_that_department(
     assert [dept.id for dept in scoped.departments()] == [hospital.orthopaedics]
 
 
-def test_nurses_and_doctors_are_bound_to_their_department(hospital: Hospital) -> None:
-    def user(role: Role) -> StaffView:
-        return StaffView(uuid.uuid4(), "u", "U", role, hospital.orthopaedics, "骨科", True)
+def test_nurses_and_doctors_are_bound_to_their_departments(
+    db: Database, hospital: Hospital
+) -> None:
+    def user(role: Role, *extra: uuid.UUID) -> StaffView:
+        return StaffView(
+            uuid.uuid4(), "u", "U", role, hospital.orthopaedics, "骨科", True, (), extra
+        )
 
-    assert department_scope(user(Role.NURSE)) == hospital.orthopaedics
-    assert department_scope(user(Role.DOCTOR)) == hospital.orthopaedics
-    assert department_scope(user(Role.SUPERVISOR)) is None
+    assert WorklistService(db, user(Role.NURSE).principal).scope == {hospital.orthopaedics}
+    assert WorklistService(db, user(Role.DOCTOR).principal).scope == {hospital.orthopaedics}
+    both = user(Role.NURSE, hospital.cardiology).principal
+    assert WorklistService(db, both).scope == {hospital.orthopaedics, hospital.cardiology}
+    assert WorklistService(db, user(Role.SUPERVISOR).principal).scope == {hospital.orthopaedics}
+    supervisor = StaffView(uuid.uuid4(), "s", "S", Role.SUPERVISOR, None, None, True)
+    assert WorklistService(db, supervisor.principal).scope is None
 
 
 def test_rows_carry_name_phone_and_attempt_count(db: Database, hospital: Hospital) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from agent_desk.settings import Settings
+from tests.cli_login import add_account, login_argv, login_stdin
 from tests.keyring_file import keyring_env
 from tests.registrar import Kamailio
 from tests.sip_peers import baresip, free_port, require
@@ -43,12 +44,16 @@ class Station:
             self.settings.set("sip.registrar", f"sip:{registrar.address}")
             self.settings.set("sip.user", USER)
         self.env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **keyring_env(folder / "kr")}
+        add_account(self.data)
         self.command("users", "add", "agent1", "--role", "agent", "--password-stdin", stdin=LOGIN)
 
     def command(self, *args: str, stdin: str) -> None:
+        """`agent-desk ARGS` signed in as the workstation's administrator."""
         subprocess.run(
-            [sys.executable, "-m", "agent_desk", "--data-dir", str(self.data), *args],
-            input=stdin + "\n", text=True, env=self.env, check=True, capture_output=True,
+            [sys.executable, "-m", "agent_desk", "--data-dir", str(self.data), *login_argv(),
+             *args],
+            input=login_stdin(stdin + "\n"), text=True, env=self.env, check=True,
+            capture_output=True,
         )  # fmt: skip
 
     def run(self) -> subprocess.Popen[str]:

@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy.exc import OperationalError
 
 from agent_desk import __version__
-from agent_desk.cli.context import EXIT_FAILURE, CliError, CommandGroup, Context
+from agent_desk.cli.context import EXIT_FAILURE, CliError, CommandGroup, Context, read_login
 from agent_desk.db.open import DatabaseUnavailable, explain
 from agent_desk.db.staff import StaffError
 from agent_desk.domain.passwords import WeakPassword
@@ -64,6 +64,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="data folder (default: $AGENT_DESK_HOME or the user data folder)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    parser.add_argument(
+        "--user",
+        dest="login_user",
+        metavar="NAME",
+        help="log in as NAME: needed by every command that reads or changes patient data, "
+        "recordings or accounts",
+    )
+    parser.add_argument(
+        "--password-stdin",
+        dest="login_password_stdin",
+        action="store_true",
+        help="read the password for --user from the first line of standard input",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_GROUPS:
         group: CommandGroup = importlib.import_module(f"{__name__}.{name}")
@@ -83,8 +96,9 @@ def main(argv: list[str] | None = None) -> int:
         log_path = setup_logging(data_dir.logs, args.verbose)
         _install_thread_hook(log_path)
         handler: Callable[[Context, argparse.Namespace], int] = args.handler
+        login = read_login(args.login_user, args.login_password_stdin)
         with _terminate_as_interrupt():
-            return handler(Context(data_dir, log_path), args)
+            return handler(Context(data_dir, log_path, login), args)
     except SystemExit:
         raise
     except BaseException as exc:  # the top-level handler: every error leaves as one line

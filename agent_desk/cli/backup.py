@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from agent_desk.cli.context import EXIT_OK, Context, Subcommands
+from agent_desk.domain.permissions import Permission
 
 
 def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
@@ -23,6 +24,7 @@ def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
 def handle(ctx: Context, args: argparse.Namespace) -> int:
     from agent_desk.services import backup
 
+    principal = ctx.principal(Permission.BACKUP)
     match args.backup_command:
         case "create":
 
@@ -31,20 +33,22 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
 
             target = Path(args.file).expanduser() if args.file else None
             made = backup.create_backup(
-                ctx.db, ctx.data_dir, ctx.actor, ctx.settings.get("backup.keep"), target, progress
+                ctx.db, ctx.data_dir, principal, ctx.settings.get("backup.keep"), target, progress
             )
             print(file=sys.stderr)
             print(f"backup written to {made.path}")
             for old in made.pruned:
                 print(f"deleted the old backup {old.name} (backup.keep)")
         case "list":
-            listed = backup.list_backups(ctx.data_dir)
+            listed = backup.list_backups(ctx.data_dir, principal)
             for found in listed:
                 print(f"{found.path}\t{found.size:,} bytes\t{found.modified:%Y-%m-%d %H:%M:%S}")
             if not listed:
                 print(f"no backups in {ctx.data_dir.backups}", file=sys.stderr)
         case "restore":
-            restored = backup.restore_backup(ctx.data_dir, Path(args.file).expanduser(), ctx.actor)
+            ctx.db.dispose()  # the login's connection: the file is about to be replaced
+            file = Path(args.file).expanduser()
+            restored = backup.restore_backup(ctx.data_dir, file, principal)
             print(f"restored {args.file}")
             if restored.kept_aside is not None:
                 print(f"the previous database is kept as {restored.kept_aside}")

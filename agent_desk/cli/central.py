@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from agent_desk.cli.context import EXIT_FAILURE, EXIT_OK, Context, Subcommands, positive
 from agent_desk.db.engine import Database
+from agent_desk.domain.permissions import Permission
 
 if TYPE_CHECKING:
     from agent_desk.sync.central import CentralConfig
@@ -50,12 +51,15 @@ def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
 def handle(ctx: Context, args: argparse.Namespace) -> int:
     config = ctx.central_config(args.url)
     if args.central_command == "init":
+        ctx.setup_principal(Permission.MANAGE_SETTINGS)
         return run_central_init(
             config, sys.stdout, seed_from=ctx.db if args.seed_from_local else None
         )
     if args.central_command == "audit-verify":
+        ctx.principal(Permission.VIEW_AUDIT_LOG)
         return run_central_audit_verify(config, sys.stdout)
     if args.central_command == "prune":
+        ctx.principal(Permission.MANAGE_SETTINGS)
         return run_central_prune(config, sys.stdout, older_than_days=args.older_than_days)
     return run_central_status(config, sys.stdout)
 

@@ -6,6 +6,7 @@ import argparse
 
 from agent_desk.cli.context import EXIT_OK, Context, Subcommands
 from agent_desk.domain.enums import AuditAction
+from agent_desk.domain.permissions import Permission
 from agent_desk.settings import REGISTRY
 
 
@@ -28,6 +29,8 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         case "get":
             print(settings.get(args.key))
         case "set":
+            # A set-up command: free on a new workstation, an admin's once accounts exist.
+            ctx.setup_principal(Permission.MANAGE_SETTINGS)
             value = settings.set(args.key, args.value)
             with ctx.db.write() as session:
                 audit.record(

@@ -7,6 +7,7 @@ import sys
 
 from agent_desk.cli.context import EXIT_OK, CliError, Context, Subcommands
 from agent_desk.demo import DEFAULT_SEED
+from agent_desk.domain.permissions import Permission
 
 
 def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
@@ -33,6 +34,9 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         if existing:
             print(f"the database already has {existing:,} patients; no demo data added")
             return EXIT_OK
+    # A set-up command (`make run` makes the demo hospital before the first login); once
+    # accounts exist, adding patients is an import's right.
+    ctx.setup_principal(Permission.IMPORT_PATIENTS)
 
     def progress(done: int, total: int) -> None:
         print(f"\r{done:,} / {total:,} patients", end="", file=sys.stderr, flush=True)

@@ -8,6 +8,7 @@ from contextlib import ExitStack
 from typing import TextIO
 
 from agent_desk.cli.context import EXIT_OK, CliError, Context, Subcommands
+from agent_desk.domain.permissions import Permission
 
 
 def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
@@ -31,6 +32,9 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     from agent_desk.services.export import ExportFormat, export
 
     # Checked before --out is created, so that a refusal leaves no empty file behind.
+    principal = ctx.principal(
+        Permission.EXPORT_UNMASKED if args.unmasked else Permission.EXPORT_DATA
+    )
     if args.unmasked and not (args.reason or "").strip():
         raise CliError("an unmasked export needs --reason TEXT: why the identifiers are needed")
     with ExitStack() as stack:
@@ -46,7 +50,7 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
             ExportKind(args.kind),
             ExportFormat(args.format),
             out,
-            ctx.actor,
+            principal,
             unmasked=args.unmasked,
             reason=args.reason,
         )

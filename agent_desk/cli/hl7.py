@@ -7,6 +7,7 @@ import sys
 import threading
 
 from agent_desk.cli.context import EXIT_OK, Context, Subcommands
+from agent_desk.domain.permissions import Permission
 
 
 def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
@@ -23,7 +24,8 @@ def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
 def handle(ctx: Context, args: argparse.Namespace) -> int:
     from agent_desk.services.intake import open_intake
 
-    service = open_intake(ctx.db, ctx.data_dir.root, ctx.settings.phone_plan, ctx.actor)
+    principal = ctx.principal(Permission.IMPORT_PATIENTS)
+    service = open_intake(ctx.db, ctx.data_dir.root, principal, ctx.settings.phone_plan)
     listener = service.listener(args.host, args.port)
     listener.start()
     print(f"listening for HL7 (MLLP) on {args.host}:{listener.port}; Ctrl-C stops", file=sys.stderr)

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from agent_desk.cli.context import EXIT_FAILURE, EXIT_OK, CliError, Context, Subcommands
+from agent_desk.domain.permissions import Permission
 
 
 def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
@@ -28,7 +29,8 @@ def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
 def handle(ctx: Context, args: argparse.Namespace) -> int:
     from agent_desk.services.intake import open_intake
 
-    service = open_intake(ctx.db, ctx.data_dir.root, ctx.settings.phone_plan, ctx.actor)
+    principal = ctx.principal(Permission.IMPORT_PATIENTS)
+    service = open_intake(ctx.db, ctx.data_dir.root, principal, ctx.settings.phone_plan)
     path = Path(args.file)
     if not path.exists():
         raise CliError(f"no such file or folder: {path}")

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from agent_desk.cli.context import EXIT_OK, CliError, Context, Subcommands
 
 if TYPE_CHECKING:
-    from agent_desk.domain.permissions import Principal
     from agent_desk.domain.statistics import FollowupFigures, Ratio, StatisticsReport
 
 GROUPINGS = ("hospital", "department", "ward", "staff", "plan", "disease", "chapter")
@@ -40,19 +39,8 @@ def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
     return report
 
 
-def _principal(ctx: Context) -> Principal:
-    """The signed-in user when the command line has one; else, until it logs in, a
-    hospital-wide supervisor (the merger replaces this with the login's principal)."""
-    from agent_desk.domain.enums import Role
-    from agent_desk.domain.permissions import Principal
-
-    principal = getattr(ctx, "principal", None)
-    if isinstance(principal, Principal):
-        return principal
-    return Principal.of(ctx.actor, [Role.SUPERVISOR])
-
-
 def handle(ctx: Context, args: argparse.Namespace) -> int:
+    from agent_desk.domain.permissions import Permission
     from agent_desk.domain.statistics import BadPeriod, Grouping, Period
     from agent_desk.services.statistics import StatisticsService
 
@@ -61,7 +49,12 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     except BadPeriod as exc:
         raise CliError(str(exc)) from None
     service = StatisticsService(ctx.db)
-    report = service.report(_principal(ctx), period, Grouping(args.by), icd_prefix=args.icd_prefix)
+    report = service.report(
+        ctx.principal(Permission.VIEW_STATISTICS),
+        period,
+        Grouping(args.by),
+        icd_prefix=args.icd_prefix,
+    )
     if args.json:
         print(json.dumps(report_json(report), ensure_ascii=False))
     else:

@@ -26,13 +26,19 @@ def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
 def handle(ctx: Context, args: argparse.Namespace) -> int:
     from agent_desk.ui.app import run_workstation  # Qt is loaded only for the window
 
-    password = read_password(True, False) if args.password_stdin else None
-    if args.password_stdin and not args.user:
-        raise CliError("--password-stdin needs --user NAME")
+    user: str | None
+    password: str | None
+    if ctx.login is not None:  # agent-desk --user NAME --password-stdin run
+        user, password = ctx.login.username, ctx.login.password
+    else:
+        user = args.user
+        password = read_password(True, False) if args.password_stdin else None
+        if args.password_stdin and not args.user:
+            raise CliError("--password-stdin needs --user NAME")
     return run_workstation(
         ctx.data_dir,
         ctx.settings,
-        user=args.user,
+        user=user,
         password=password,
         quit_when_ready=args.quit_when_ready,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from agent_desk.cli.context import EXIT_OK, Context, Subcommands, read_password
+from agent_desk.domain.permissions import Permission
 
 SECRET_NAMES = ("sip.password", "central.password")  # the names the keyring keeps them under
 
@@ -22,6 +23,8 @@ def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
 def handle(ctx: Context, args: argparse.Namespace) -> int:
     from agent_desk import secrets
 
+    # The SIP and central server passwords are settings: free at set-up, an admin's after.
+    ctx.setup_principal(Permission.MANAGE_SETTINGS)
     if args.secret_command == "set":
         secrets.set_secret(args.name, read_password(args.password_stdin, confirm=True))
         print(f"{args.name} stored in the OS keyring ({secrets.backend_name()})")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, TextIO
 from agent_desk.cli.context import EXIT_OK, Context, Subcommands
 from agent_desk.db.engine import Database
 from agent_desk.domain.enums import SyncConnection
+from agent_desk.domain.permissions import Permission
 
 if TYPE_CHECKING:
     from agent_desk.sync.central import CentralConfig
@@ -29,6 +30,9 @@ def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
 
 
 def handle(ctx: Context, args: argparse.Namespace) -> int:
+    # Free only on a workstation with no account yet: its first sync brings the hospital's
+    # accounts down (README: "Logging in on the command line").
+    ctx.setup_principal(Permission.SYNC)
     return run_sync(ctx.db, ctx.central_config(), sys.stdout, once=args.once)
 
 

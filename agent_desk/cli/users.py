@@ -5,16 +5,30 @@ from __future__ import annotations
 import argparse
 
 from agent_desk.cli.context import EXIT_OK, Context, Subcommands, read_password
-from agent_desk.domain.enums import AuditAction, Role
+from agent_desk.domain.enums import Role
+from agent_desk.domain.permissions import Permission
 
 
 def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
-    users = commands.add_parser("users", help="staff accounts")
+    users = commands.add_parser("users", help="staff accounts (an administrator's login)")
     actions = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
-    add = actions.add_parser("add", help="add a staff account")
+    add = actions.add_parser(
+        "add", help="add a staff account (the first one, an admin, needs no login)"
+    )
     add.add_argument("name")
-    add.add_argument("--role", required=True, choices=[r.value for r in Role])
-    add.add_argument("--department", metavar="CODE")
+    add.add_argument(
+        "--role",
+        required=True,
+        action="append",
+        choices=[r.value for r in Role],
+        help="repeat for an account with several roles; the first is the primary one",
+    )
+    add.add_argument(
+        "--department",
+        metavar="CODE",
+        action="append",
+        help="repeat for several departments; the first is the primary one",
+    )
     add.add_argument("--display-name", metavar="TEXT")
     add.add_argument("--password-stdin", action="store_true")
     passwd = actions.add_parser("passwd", help="set a staff account's password")
@@ -25,27 +39,32 @@ def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
 
 
 def handle(ctx: Context, args: argparse.Namespace) -> int:
-    from agent_desk.db import audit, staff
+    from agent_desk.services.accounts import AccountService
 
+    accounts = AccountService(ctx.db)
     if args.users_command == "list":
-        with ctx.db.read() as session:
-            users = staff.list_users(session)
-        for user in users:
+        for user in accounts.list_users(ctx.principal(Permission.MANAGE_ACCOUNTS)):
             state = "" if user.active else " (disabled)"
-            print(f"{user.username}\t{user.role.value}\t{user.department_name or '-'}{state}")
+            held = ",".join(role.value for role in user.roles)
+            print(f"{user.username}\t{held}\t{user.department_name or '-'}{state}")
         return EXIT_OK
-    password = read_password(args.password_stdin, confirm=True)
-    with ctx.db.write() as session:
-        if args.users_command == "add":
-            user = staff.add_user(
-                session, args.name, password, Role(args.role), args.department, args.display_name
+    if args.users_command == "add":
+        # Checked before the new password is read: a refusal asks for nothing more.
+        principal = ctx.setup_principal(Permission.MANAGE_ACCOUNTS)
+        roles = list(dict.fromkeys(Role(value) for value in args.role))
+        departments = list(dict.fromkeys(args.department or ()))
+        password = read_password(args.password_stdin, confirm=True)
+        if principal is None:
+            user = accounts.create_first_admin(
+                password, args.name, roles, departments, args.display_name
             )
-            audit.record(
-                session, ctx.actor, AuditAction.USER_ADDED, "staff", user.id, role=user.role.value
-            )
-            print(f"added {user.username} ({user.role.value})")
         else:
-            staff.set_password(session, args.name, password)
-            audit.record(session, ctx.actor, AuditAction.PASSWORD_CHANGED, "staff", args.name)
-            print(f"password changed for {args.name}")
+            user = accounts.add_user(
+                principal, args.name, password, roles, departments, args.display_name
+            )
+        print(f"added {user.username} ({', '.join(role.value for role in user.roles)})")
+        return EXIT_OK
+    principal = ctx.principal(Permission.MANAGE_ACCOUNTS)
+    accounts.set_password(principal, args.name, read_password(args.password_stdin, confirm=True))
+    print(f"password changed for {args.name}")
     return EXIT_OK

@@ -4,6 +4,7 @@ escalation from an open form, and an acknowledgement with its note."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Set
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agent_desk.db.models import Department, FollowupAlert, Patient, PatientContact
+from agent_desk.db.scope import Scope, patient_in_scope
 from agent_desk.domain.enums import AlertSeverity, Role
 from agent_desk.plans.calendar import HOSPITAL_TZ
 
@@ -31,8 +33,17 @@ class AlertRow:
     department: str | None = None  # the department's name, when the alert names one
 
 
-def alert_rows(session: Session, role: Role) -> list[AlertRow]:
-    """Every alert for *role*, newest first."""
+def alert_in_scope(session: Session, alert_id: uuid.UUID, scope: Scope) -> bool:
+    found = session.scalar(
+        select(FollowupAlert.id).where(
+            FollowupAlert.id == alert_id, patient_in_scope(FollowupAlert.patient_id, scope)
+        )
+    )
+    return found is not None
+
+
+def alert_rows(session: Session, roles: Set[Role], scope: Scope = None) -> list[AlertRow]:
+    """Every alert for one of *roles* about a patient in *scope*, newest first."""
     phone = (
         select(PatientContact.e164)
         .where(PatientContact.patient_id == FollowupAlert.patient_id)
@@ -44,7 +55,10 @@ def alert_rows(session: Session, role: Role) -> list[AlertRow]:
         select(FollowupAlert, Patient.name, phone, Department.name)
         .join(Patient, Patient.id == FollowupAlert.patient_id)
         .outerjoin(Department, Department.id == FollowupAlert.department_id)
-        .where(FollowupAlert.notify_role == role)
+        .where(
+            FollowupAlert.notify_role.in_(list(roles)),
+            patient_in_scope(FollowupAlert.patient_id, scope),
+        )
         .order_by(FollowupAlert.raised_at.desc())
     )
     return [

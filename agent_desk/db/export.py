@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import uuid
+from collections.abc import Callable, Iterator, Set
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from agent_desk.db.models import (
@@ -19,6 +20,7 @@ from agent_desk.db.models import (
     PatientContact,
     StaffUser,
 )
+from agent_desk.db.scope import Scope, patient_in_scope
 from agent_desk.domain.masking import Identifier
 
 CHUNK = 5000
@@ -158,9 +160,25 @@ def columns_of(kind: ExportKind) -> list[Column]:
     return _QUERIES[kind]()[0]
 
 
-def rows(session: Session, kind: ExportKind) -> Iterator[tuple[Any, ...]]:
-    """Every row of *kind*, streamed so a million patients never sit in memory at once."""
+def _in_scope(kind: ExportKind, scope: Set[uuid.UUID]) -> ColumnElement[bool]:
+    """A task is its department's; a patient, a call and a record are in scope with their
+    patient (a call with no patient, an unknown caller, is in no department's scope)."""
+    if kind is ExportKind.TASKS:
+        return FollowupTask.department_id.in_(list(scope))
+    patient = {
+        ExportKind.PATIENTS: Patient.id,
+        ExportKind.CALLS: Call.patient_id,
+        ExportKind.FOLLOWUPS: FollowupRecord.patient_id,
+    }[kind]
+    return patient_in_scope(patient, scope)
+
+
+def rows(session: Session, kind: ExportKind, scope: Scope = None) -> Iterator[tuple[Any, ...]]:
+    """Every row of *kind* in *scope*'s departments (None: the whole hospital), streamed so
+    a million patients never sit in memory at once."""
     columns, shape = _QUERIES[kind]()
     stmt = shape(select(*(column.expression for column in columns)))
+    if scope is not None:
+        stmt = stmt.where(_in_scope(kind, scope))
     for row in session.execute(stmt.execution_options(yield_per=CHUNK)):
         yield tuple(row)

@@ -83,6 +83,12 @@ class StaffUser(IdMixin, VersionedMixin, Base):
     department_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("departments.id"))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Beyond the primary role and department above: an admin who is also a supervisor, a
+    # supervisor of three wards. Lists on the account's own row, so that a change of roles
+    # is one version-checked update that syncs with the account (role values; department
+    # ids, which are made from the department's code and so alike on every workstation).
+    extra_roles: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    extra_departments: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
 
 
 class LoginFailures(Base):

@@ -1,12 +1,12 @@
 """Ids made from natural keys: rows the HIS names get the same id on every workstation.
 
-A department or ward (by code), a patient (by record number), a visit (by the HIS feed
-and its visit number), and what intake makes from them (a contact by its number, a
-diagnosis by its position, a plan task by its visit and step) get a UUIDv5 of the table
-and that key. Two workstations that create the same row offline then create one row,
-which the central server takes once, instead of two that clash on the natural key's
-unique index there (see agent_desk.db.sync_tables for what the server does with the
-second insert).
+A department or ward (by code), a staff account (by user name), a patient (by record
+number), a visit (by the HIS feed and its visit number), and what intake makes from them
+(a contact by its number, a diagnosis by its position, a plan task by its visit and step)
+get a UUIDv5 of the table and that key. Two workstations that create the same row offline
+then create one row, which the central server takes once, instead of two that clash on
+the natural key's unique index there (see agent_desk.db.sync_tables for what the server
+does with the second insert).
 
 Only new rows get one: a row found by its natural key keeps the id it has, UUIDv7 for
 rows made before. Ids are referred to by every child row, on every workstation and on
@@ -36,6 +36,14 @@ def department_id(code: str) -> uuid.UUID:
 
 def ward_id(code: str) -> uuid.UUID:
     return _natural_id("wards", code)
+
+
+def staff_id(username: str) -> uuid.UUID:
+    """An account by its user name: accounts are hospital-wide, and a workstation that made
+    its own first administrator before its first sync makes the row the server may already
+    have (the server's then stands: see sync_tables), not a second one that clashes on the
+    name and holds the first sync up."""
+    return _natural_id("staff_users", username)
 
 
 def patient_id(record_no: str) -> uuid.UUID:

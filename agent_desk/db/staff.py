@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from agent_desk.db import natural_keys
 from agent_desk.db.models import Department, StaffUser
 from agent_desk.domain.enums import Role
 from agent_desk.domain.passwords import hash_password, verify_password
@@ -26,6 +28,9 @@ def _view(user: StaffUser, department_name: str | None) -> StaffView:
         user.department_id,
         department_name,
         user.active,
+        # A role this version does not know (added by a newer workstation) grants nothing.
+        tuple(Role(r) for r in user.extra_roles or () if r in Role._value2member_map_),
+        tuple(uuid.UUID(d) for d in user.extra_departments or ()),
     )
 
 
@@ -62,19 +67,30 @@ def add_user(
     role: Role,
     department_code: str | None = None,
     display_name: str | None = None,
+    *,
+    extra_roles: Sequence[Role] = (),
+    extra_department_codes: Sequence[str] = (),
 ) -> StaffView:
+    """A new account: *role* and *department_code* are the primary ones, the extras the
+    others it also holds (an admin who is also a supervisor, several departments)."""
     username = username.strip()
     if not username:
         raise StaffError("user name is empty")
     if session.scalar(select(StaffUser.id).where(StaffUser.username == username)):
         raise StaffError(f"user {username!r} already exists")
     department = department_by_code(session, department_code) if department_code else None
+    extra_departments = [department_by_code(session, code) for code in extra_department_codes]
     user = StaffUser(
+        id=natural_keys.staff_id(username),
         username=username,
         display_name=display_name or username,
         role=role,
         department_id=department.id if department else None,
         password_hash=hash_password(password),
+        extra_roles=list(dict.fromkeys(r.value for r in extra_roles if r is not role)),
+        extra_departments=list(
+            dict.fromkeys(str(d.id) for d in extra_departments if d is not department)
+        ),
     )
     session.add(user)
     session.flush()

@@ -21,8 +21,12 @@
   finds the row already as it would make it (both stations imported the same second
   list) is applied, not a conflict.
 
-Staff accounts travel with their password hashes (argon2id, salted): login stays local,
-and one account then works on every workstation and a changed password reaches them all.
+Staff accounts travel with their password hashes (argon2id, salted), their roles and their
+departments: login stays local, and one account then works on every workstation and a
+changed password reaches them all. Accounts are keyed by user name (natural_keys.staff_id):
+a workstation that made its own "admin" before its first sync takes the server's "admin"
+in place of its own, as for a department imported twice; a new workstation's first
+`sync --once` needs no login (it has no account yet) and brings every account down.
 
 Local bookkeeping stays local: hl7_messages and import_runs record what this
 workstation's intake did; login_failures counts the failed logins typed at this
@@ -83,6 +87,7 @@ BOOKKEEPING_COLUMNS = frozenset({"id", "version", "created_at", "updated_at"})
 NATURAL_KEYED = frozenset(
     {
         "departments",
+        "staff_users",
         "wards",
         "patients",
         "patient_contacts",
@@ -95,7 +100,7 @@ NATURAL_KEYED = frozenset(
 # Rows the HIS's imports make and change: an update that finds such a row already as it
 # would make it is the same import, made on another workstation too. Not tasks: two nurses
 # closing the same task is work done twice, which the review list must show.
-IMPORTED = NATURAL_KEYED - {"encounter_diagnoses", "followup_tasks"}
+IMPORTED = NATURAL_KEYED - {"encounter_diagnoses", "followup_tasks", "staff_users"}
 
 # The audit trail: triggers forbid UPDATE, so a row that is already here is left alone.
 APPEND_ONLY = frozenset({"audit_events"})

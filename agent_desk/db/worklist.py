@@ -20,6 +20,9 @@ class WorklistFilter:
     view: WorklistView
     today: date
     department_id: uuid.UUID | None = None
+    # The signed-in user's department scope (None: the whole hospital), set by the service
+    # whatever a screen asks for.
+    scope: frozenset[uuid.UUID] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +56,8 @@ def _conditions(flt: WorklistFilter) -> list[ColumnElement[bool]]:
             ]
     if flt.department_id is not None:
         conds.append(task.department_id == flt.department_id)
+    if flt.scope is not None:
+        conds.append(task.department_id.in_(list(flt.scope)))
     return conds
 
 

@@ -69,9 +69,10 @@ def ensure_hospital(load: BulkLoad, rng: random.Random) -> tuple[Hospital, Rows]
     def ensure(table: str, key: str, *values: object) -> str:
         ids = known[table]
         if key not in ids:
-            # Departments and wards by their code, as intake makes them: a workstation
-            # that imports a discharge of a demo department before its first download
-            # makes the row the central server already has, not a clashing second one.
+            # Departments and wards by their code, as intake makes them, and staff by
+            # their user name, as `users add` does: a workstation that imports a
+            # discharge of a demo department before its first download makes the row
+            # the central server already has, not a clashing second one.
             made = _BY_CODE.get(table)
             ids[key] = (made(key) if made else uuid7()).hex
             new[table].append((ids[key], key, *values))
@@ -110,7 +111,11 @@ def ensure_hospital(load: BulkLoad, rng: random.Random) -> tuple[Hospital, Rows]
     return hospital, new
 
 
-_BY_CODE = {"departments": natural_keys.department_id, "wards": natural_keys.ward_id}
+_BY_CODE = {
+    "departments": natural_keys.department_id,
+    "wards": natural_keys.ward_id,
+    "staff_users": natural_keys.staff_id,
+}
 
 
 def _wards(spec: DepartmentSpec) -> list[tuple[str, str]]:

@@ -38,17 +38,36 @@ class Permission(StrEnum):
     MANAGE_SETTINGS = "manage_settings"
     IMPORT_PATIENTS = "import_patients"  # CSV/XLSX files and the HL7 listener
     BACKUP = "backup"
+    SYNC = "sync"  # `agent-desk sync`: move this workstation's changes to and from the server
 
 
 _P = Permission
 
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
-    Role.AGENT: frozenset({_P.FIND_PATIENT, _P.VIEW_RECORDS, _P.TAKE_CALLS, _P.FILL_FORMS}),
+    Role.AGENT: frozenset(
+        {_P.FIND_PATIENT, _P.VIEW_RECORDS, _P.TAKE_CALLS, _P.FILL_FORMS, _P.SYNC}
+    ),
     Role.NURSE: frozenset(
-        {_P.FIND_PATIENT, _P.VIEW_RECORDS, _P.TAKE_CALLS, _P.FILL_FORMS, _P.UNMASK}
+        {
+            _P.FIND_PATIENT,
+            _P.VIEW_RECORDS,
+            _P.TAKE_CALLS,
+            _P.FILL_FORMS,
+            _P.UNMASK,
+            _P.EXPORT_DATA,
+            _P.SYNC,
+        }
     ),
     Role.DOCTOR: frozenset(
-        {_P.FIND_PATIENT, _P.VIEW_RECORDS, _P.TAKE_CALLS, _P.FILL_FORMS, _P.UNMASK}
+        {
+            _P.FIND_PATIENT,
+            _P.VIEW_RECORDS,
+            _P.TAKE_CALLS,
+            _P.FILL_FORMS,
+            _P.UNMASK,
+            _P.EXPORT_DATA,
+            _P.SYNC,
+        }
     ),
     Role.SUPERVISOR: frozenset(
         {
@@ -65,6 +84,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
             _P.HANDLE_ALERTS,
             _P.REVIEW_SYNC,
             _P.VIEW_AUDIT_LOG,
+            _P.SYNC,
         }
     ),
     Role.ADMIN: frozenset(
@@ -75,6 +95,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
             _P.IMPORT_PATIENTS,
             _P.BACKUP,
             _P.REVIEW_SYNC,
+            _P.SYNC,
         }
     ),
     Role.INTEGRATION: frozenset({_P.IMPORT_PATIENTS}),

@@ -29,16 +29,26 @@ class StaffView:
     id: uuid.UUID
     username: str
     display_name: str
-    role: Role
-    department_id: uuid.UUID | None
+    role: Role  # the primary role, the one the window names
+    department_id: uuid.UUID | None  # the primary department
     department_name: str | None
     active: bool
+    extra_roles: tuple[Role, ...] = ()  # an admin who is also a supervisor
+    extra_department_ids: tuple[uuid.UUID, ...] = ()  # a supervisor of several departments
+
+    @property
+    def roles(self) -> tuple[Role, ...]:
+        return (self.role, *(r for r in self.extra_roles if r is not self.role))
+
+    @property
+    def department_ids(self) -> tuple[uuid.UUID, ...]:
+        primary = () if self.department_id is None else (self.department_id,)
+        return (*primary, *(d for d in self.extra_department_ids if d != self.department_id))
 
     @property
     def principal(self) -> Principal:
         """What the services check: this user's roles and department scope."""
-        departments = [self.department_id] if self.department_id is not None else []
-        return Principal.of(self.username, [self.role], departments)
+        return Principal.of(self.username, self.roles, self.department_ids)
 
 
 @dataclass(frozen=True, slots=True)

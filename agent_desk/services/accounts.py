@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import logging
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from agent_desk.db import audit, login_failures, staff
 from agent_desk.db.base import utcnow
 from agent_desk.db.engine import Database
 from agent_desk.domain.enums import AuditAction, Role
+from agent_desk.domain.permissions import Permission, Principal
 from agent_desk.domain.views import StaffView
 from agent_desk.errors import UserError
 
@@ -49,13 +51,85 @@ class AccountService:
         with self._db.read() as session:
             return staff.count_users(session) == 0
 
-    def create_first_admin(self, password: str, username: str = FIRST_ADMIN) -> StaffView:
+    def create_first_admin(
+        self,
+        password: str,
+        username: str = FIRST_ADMIN,
+        roles: Sequence[Role] = (Role.ADMIN,),
+        departments: Sequence[str] = (),
+        display_name: str | None = "管理员",
+    ) -> StaffView:
+        """The first account of a new installation, made by whoever sets it up: it must be
+        an administrator, who then adds the others."""
+        if Role.ADMIN not in roles:
+            raise staff.StaffError("the first account must be an administrator (--role admin)")
         with self._db.write() as session:
             if staff.count_users(session):
                 raise staff.StaffError("an account already exists; log in instead")
-            user = staff.add_user(session, username, password, Role.ADMIN, None, "管理员")
-            audit.record(session, "setup", AuditAction.USER_ADDED, "staff", user.id, role="admin")
-            return user
+            return self._add(session, "setup", username, password, roles, departments, display_name)
+
+    def add_user(
+        self,
+        principal: Principal,
+        username: str,
+        password: str,
+        roles: Sequence[Role],
+        departments: Sequence[str] = (),
+        display_name: str | None = None,
+    ) -> StaffView:
+        """A new account with *roles* and *departments* (codes), the first of each primary."""
+        principal.require(Permission.MANAGE_ACCOUNTS)
+        with self._db.write() as session:
+            return self._add(
+                session, principal.username, username, password, roles, departments, display_name
+            )
+
+    def set_password(self, principal: Principal, username: str, password: str) -> None:
+        principal.require(Permission.MANAGE_ACCOUNTS)
+        with self._db.write() as session:
+            staff.set_password(session, username, password)
+            audit.record(
+                session, principal.username, AuditAction.PASSWORD_CHANGED, "staff", username
+            )
+
+    def list_users(self, principal: Principal) -> list[StaffView]:
+        principal.require(Permission.MANAGE_ACCOUNTS)
+        with self._db.read() as session:
+            return staff.list_users(session)
+
+    @staticmethod
+    def _add(
+        session: Session,
+        actor: str,
+        username: str,
+        password: str,
+        roles: Sequence[Role],
+        departments: Sequence[str],
+        display_name: str | None,
+    ) -> StaffView:
+        if not roles:
+            raise staff.StaffError("an account needs a role")
+        user = staff.add_user(
+            session,
+            username,
+            password,
+            roles[0],
+            departments[0] if departments else None,
+            display_name,
+            extra_roles=roles[1:],
+            extra_department_codes=departments[1:],
+        )
+        audit.record(
+            session,
+            actor,
+            AuditAction.USER_ADDED,
+            "staff",
+            user.id,
+            role=user.role.value,
+            **({"roles": [r.value for r in user.roles]} if len(user.roles) > 1 else {}),
+            **({"departments": list(departments)} if departments else {}),
+        )
+        return user
 
     def login(self, username: str, password: str) -> StaffView | None:
         """The account, or None for a wrong name or password. Raises AccountLocked while the

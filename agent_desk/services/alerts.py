@@ -15,14 +15,8 @@ from agent_desk.db.base import utcnow
 from agent_desk.db.engine import Database
 from agent_desk.domain.enums import AlertSeverity, AuditAction, Role
 from agent_desk.domain.masking import mask_phone
+from agent_desk.domain.permissions import Permission, Principal
 from agent_desk.errors import UserError
-
-# Who reads and handles which role's alerts; the roles not listed see none.
-ALERT_READERS = {Role.SUPERVISOR: Role.SUPERVISOR, Role.ADMIN: Role.SUPERVISOR}
-
-
-class NotAllowed(UserError):
-    """The user's role may not do this."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,13 +30,13 @@ class AlertService:
         self._db = db
         self._clock = clock
 
-    def lists(self, reader: Role) -> AlertLists:
-        """The alerts *reader* handles, phone numbers masked."""
-        notified = ALERT_READERS.get(reader)
-        if notified is None:
-            return AlertLists([], [])
+    def lists(self, principal: Principal) -> AlertLists:
+        """The alerts addressed to *principal*'s roles about patients of their departments
+        (a supervisor of no department: the whole hospital), phone numbers masked. Raises
+        PermissionDenied for a role that does not handle alerts."""
+        principal.require(Permission.HANDLE_ALERTS)
         with self._db.read() as session:
-            rows = alerts_db.alert_rows(session, notified)
+            rows = alerts_db.alert_rows(session, principal.roles, principal.department_filter())
         rows = [replace(r, phone=mask_phone(r.phone) if r.phone else None) for r in rows]
         open_rows = [r for r in rows if r.acknowledged_at is None]
         open_rows.sort(key=lambda r: r.escalated_at is None)  # stable: newest stays first
@@ -50,12 +44,15 @@ class AlertService:
         handled.sort(key=lambda r: r.acknowledged_at or r.raised_at, reverse=True)
         return AlertLists(open_rows, handled)
 
-    def acknowledge(self, alert_id: uuid.UUID, actor: str, role: Role, note: str = "") -> None:
-        """Mark the alert handled by *actor* (once: a later call only adds its note)."""
-        if role not in ALERT_READERS:
-            raise NotAllowed("only supervisors and administrators handle alerts")
+    def acknowledge(self, alert_id: uuid.UUID, principal: Principal, note: str = "") -> None:
+        """Mark the alert handled by *principal* (once: a later call only adds its note);
+        one about a patient outside their departments is refused as not found."""
+        principal.require(Permission.HANDLE_ALERTS)
+        actor = principal.username
         note = note.strip()
         with self._db.write() as session:
+            if not alerts_db.alert_in_scope(session, alert_id, principal.department_filter()):
+                raise UserError("this alert no longer exists")
             alert = alerts_db.acknowledge(session, alert_id, actor, note, self._clock())
             if alert is None:
                 raise UserError("this alert no longer exists")
@@ -75,11 +72,13 @@ class AlertService:
         code: str,
         severity: AlertSeverity,
         text: str,
-        actor: str,
+        principal: Principal,
         notify: Role = Role.SUPERVISOR,
     ) -> uuid.UUID:
         """上报主管 from an open form: the alert is on the supervisors' screen now, named
-        as escalated by *actor*; the form's submit later attaches its record."""
+        as escalated by *principal*; the form's submit later attaches its record."""
+        principal.require(Permission.FILL_FORMS)
+        actor = principal.username
         with self._db.write() as session:
             alert_id = alerts_db.escalate(
                 session, patient_id, code, severity, notify, text, actor, self._clock()

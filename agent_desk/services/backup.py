@@ -16,6 +16,7 @@ from agent_desk.db.backup import BackupError, BackupFile, Progress, Restored
 from agent_desk.db.engine import Database
 from agent_desk.db.open import open_local
 from agent_desk.domain.enums import AuditAction
+from agent_desk.domain.permissions import Permission, Principal
 from agent_desk.paths import DataDir, private_folder
 from agent_desk.sync.capture import install_capture
 from agent_desk.window_lock import FolderInUse, LockMode, WindowLock
@@ -32,13 +33,32 @@ class BackupMade:
 def create_backup(
     db: Database,
     data_dir: DataDir,
-    actor: str,
+    principal: Principal,
     keep: int,
     target: Path | None = None,
     progress: Progress | None = None,
 ) -> BackupMade:
     """Back up the database while it is in use: to *target*, or to a new timestamped file in
-    DATA/backups, where only the newest *keep* are then kept."""
+    DATA/backups, where only the newest *keep* are then kept. A backup holds every
+    patient's data: only a role allowed to back up may ask for one."""
+    principal.require(Permission.BACKUP)
+    return _create(db, data_dir, principal.username, keep, target, progress)
+
+
+def daily_backup(db: Database, data_dir: DataDir, signed_in: str, keep: int) -> BackupMade:
+    """The backup the workstation makes by itself once a day (backup.daily, which an
+    administrator turned on), whoever is signed in; the audit event names them as present."""
+    return _create(db, data_dir, f"daily-backup:{signed_in}", keep, None, None)
+
+
+def _create(
+    db: Database,
+    data_dir: DataDir,
+    actor: str,
+    keep: int,
+    target: Path | None,
+    progress: Progress | None,
+) -> BackupMade:
     if target is None:
         folder = private_folder(data_dir.backups)
         path = backups.new_backup_path(folder, datetime.now())
@@ -53,18 +73,25 @@ def create_backup(
     return BackupMade(path, pruned)
 
 
-def list_backups(data_dir: DataDir) -> list[BackupFile]:
+def list_backups(data_dir: DataDir, principal: Principal) -> list[BackupFile]:
+    principal.require(Permission.BACKUP)
+    return _listed(data_dir)
+
+
+def _listed(data_dir: DataDir) -> list[BackupFile]:
     return backups.list_backups(data_dir.backups)
 
 
 def backed_up_on(data_dir: DataDir) -> date | None:
     """The day of the newest backup in DATA/backups, if any."""
-    found = list_backups(data_dir)
+    found = _listed(data_dir)
     return found[0].modified.date() if found else None
 
 
-def restore_backup(data_dir: DataDir, backup: Path, actor: str) -> Restored:
+def restore_backup(data_dir: DataDir, backup: Path, principal: Principal) -> Restored:
     """Replace the database with *backup*, refused while a window has the data folder open."""
+    principal.require(Permission.BACKUP)
+    actor = principal.username
     lock = WindowLock(data_dir.window_lock, LockMode.EXCLUSIVE)
     try:
         lock.acquire()

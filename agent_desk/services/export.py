@@ -22,6 +22,7 @@ from agent_desk.db.export import ExportKind
 from agent_desk.domain.disclosure import stated_reason
 from agent_desk.domain.enums import AuditAction
 from agent_desk.domain.masking import Identifier, mask, plain
+from agent_desk.domain.permissions import Permission, Principal
 
 
 class ExportFormat(StrEnum):
@@ -52,12 +53,16 @@ def export(
     kind: ExportKind,
     fmt: ExportFormat,
     out: TextIO,
-    actor: str,
+    principal: Principal,
     unmasked: bool = False,
     reason: str | None = None,
 ) -> int:
-    """Write every row of *kind* to *out*; return the row count. The export is audit-logged,
-    with its reason; an unmasked export without one raises ReasonRequired and writes nothing."""
+    """Write every row of *kind* in *principal*'s department scope to *out*; return the row
+    count. The export is audit-logged, with its reason; an unmasked export without one
+    raises ReasonRequired, and one the roles do not allow PermissionDenied, writing nothing."""
+    principal.require(Permission.EXPORT_UNMASKED if unmasked else Permission.EXPORT_DATA)
+    scope = principal.department_filter()
+    actor = principal.username
     why = stated_reason(reason) if unmasked else (reason or "").strip()
     columns = export_queries.columns_of(kind)
     identifiers = [c.identifier for c in columns]
@@ -74,6 +79,7 @@ def export(
             None,
             unmasked=unmasked,
             **({"reason": why} if why else {}),
+            **({} if scope is None else {"departments": sorted(map(str, scope))}),
         )
     with db.read() as session:
         if fmt is ExportFormat.CSV:
@@ -81,7 +87,7 @@ def export(
             writer.writerow(names)
         else:
             out.write("[")
-        for row in export_queries.rows(session, kind):
+        for row in export_queries.rows(session, kind, scope):
             values = [
                 _plain(v) if identifier is None else _identifier(identifier, v, unmasked)
                 for v, identifier in zip(row, identifiers, strict=True)

@@ -14,6 +14,7 @@ from agent_desk.db import intake as intake_db
 from agent_desk.db.base import utcnow
 from agent_desk.db.engine import Database
 from agent_desk.domain.enums import AuditAction, ImportKind
+from agent_desk.domain.permissions import Permission, Principal
 from agent_desk.domain.phones import PhonePlan
 from agent_desk.errors import UserError
 from agent_desk.intake.csv_xlsx import SpreadsheetSource, TableError, read_table
@@ -50,11 +51,12 @@ def load_plan_set(data_root: Path) -> PlanSet:
 
 
 def open_intake(
-    db: Database, data_root: Path, phone_plan: PhonePlan | None = None, actor: str = "intake"
+    db: Database, data_root: Path, principal: Principal, phone_plan: PhonePlan | None = None
 ) -> IntakeService:
     """The service as the CLI and the window use it: plans and mappings from the data folder."""
+    principal.require(Permission.IMPORT_PATIENTS)  # before the plans are read
     return IntakeService(
-        db, load_plan_set(data_root), phone_plan, actor, mappings=mapping_store(data_root)
+        db, load_plan_set(data_root), principal, phone_plan, mappings=mapping_store(data_root)
     )
 
 
@@ -63,15 +65,18 @@ class IntakeService:
         self,
         db: Database,
         plans: PlanSet,
+        principal: Principal,
         phone_plan: PhonePlan | None = None,
-        actor: str = "intake",
         source: str = DEFAULT_SOURCE,
         mappings: MappingStore | None = None,
     ) -> None:
+        """Imports as *principal* (the integration account, or an admin), who must be
+        allowed to; the runs and their audit events name them."""
+        principal.require(Permission.IMPORT_PATIENTS)
         self.db = db
         self.plans = plans
         self.phone_plan = phone_plan or PhonePlan()
-        self.actor = actor
+        self.actor = principal.username
         self.source = source
         self.mappings = mappings
 

@@ -83,7 +83,7 @@ class AlertsDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        lists = self._service.lists(self._user.role)
+        lists = self._service.lists(self._user.principal)
         self._open_rows = lists.open
         _fill(
             self.open_table,
@@ -126,7 +126,7 @@ class AlertsDialog(QDialog):
             return
         try:
             self._service.acknowledge(
-                self._open_rows[index].id, self._user.username, self._user.role, self.note.text()
+                self._open_rows[index].id, self._user.principal, self.note.text()
             )
         except UserError as error:
             self.error.setText(str(error))

@@ -21,7 +21,7 @@ from agent_desk.services.alerts import AlertService
 from agent_desk.services.audit_log import AuditLogService
 from agent_desk.services.followup import FollowupService
 from agent_desk.services.patients import PatientService
-from agent_desk.services.worklist import WorklistService, department_scope
+from agent_desk.services.worklist import WorklistService
 from agent_desk.settings import Settings
 from agent_desk.ui import excepthook
 from agent_desk.ui.background import Background
@@ -64,12 +64,12 @@ def build_main_window(
         autosave_ms,
         hospital_name=settings.get("hospital.name"),
         alerts=alerts,
-        actor=user.username,
+        principal=user.principal,
     )
     window = MainWindow(
         user,
         PatientService(db, settings.phone_plan, PhoneIndex(db)),
-        WorklistService(db, department_scope(user)),
+        WorklistService(db, user.principal),
         settings,
         followup,
         background=background,

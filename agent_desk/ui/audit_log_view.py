@@ -206,7 +206,10 @@ class AuditLogDialog(QDialog):
         """Write the rows this filter selects to *path*; the count shows when it is done."""
         service, user, flt = self._service, self._user, self._filter
         self._background.run(
-            self, lambda: service.export_csv(user, flt, path), self._exported, self._refused
+            self,
+            lambda: service.export_csv(user.principal, flt, path),
+            self._exported,
+            self._refused,
         )
 
     def _ask_export(self) -> None:
@@ -226,7 +229,7 @@ class AuditLogDialog(QDialog):
         )
         self._background.run(
             self,
-            lambda: service.page(user, flt, page),
+            lambda: service.page(user.principal, flt, page),
             lambda entries: self._show(entries, replace, search),
             self._refused,
         )

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QMainWindow
 
 from agent_desk.db.engine import Database
 from agent_desk.paths import DataDir
-from agent_desk.services.backup import BackupMade, backed_up_on, create_backup
+from agent_desk.services.backup import BackupMade, backed_up_on, daily_backup
 from agent_desk.settings import Settings
 from agent_desk.ui.background import Background
 
@@ -64,7 +64,7 @@ class DailyBackup(QObject):
         keep = self._settings.get("backup.keep")
         self._background.run(
             self._window,
-            lambda: create_backup(self._db, self._data_dir, self._actor, keep),
+            lambda: daily_backup(self._db, self._data_dir, self._actor, keep),
             self._made,
             self._failed,
         )

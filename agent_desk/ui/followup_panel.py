@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_desk.domain.enums import AttemptOutcome, Channel
+from agent_desk.domain.permissions import Principal
 from agent_desk.domain.views import PatientCard, TaskView
 from agent_desk.errors import UserError
 from agent_desk.forms import (
@@ -78,7 +79,7 @@ class FollowupPanel(QWidget):
         autosave_ms: int = AUTOSAVE_MS,
         hospital_name: str = "",
         alerts: AlertService | None = None,
-        actor: str = "",
+        principal: Principal | None = None,
         parent: Any = None,
     ) -> None:
         super().__init__(parent)
@@ -87,7 +88,7 @@ class FollowupPanel(QWidget):
         self._library = library
         self._staff_id = staff_id
         self._alerts = alerts
-        self._actor = actor  # the login name escalations are audited under
+        self._principal = principal  # who escalations are made and audited as
         self.language = language
         self._hospital_name = hospital_name
         self.card: PatientCard | None = None
@@ -237,12 +238,14 @@ class FollowupPanel(QWidget):
 
     def escalate(self, alerts: tuple[Alert, ...]) -> None:
         """上报主管: the supervisors see the alert now, while the form stays open."""
-        if self._alerts is None or self.card is None or self.view is None:
+        if self._alerts is None or self._principal is None or self.card is None:
+            return
+        if self.view is None:
             return
         try:
             for alert in alerts:
                 self._alerts.escalate(
-                    self.card.id, alert.code, alert.severity, alert.text.zh, self._actor
+                    self.card.id, alert.code, alert.severity, alert.text.zh, self._principal
                 )
         except UserError as error:
             self.notice.setText(str(error))

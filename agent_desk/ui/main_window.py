@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from agent_desk.db.worklist import WorklistFilter
 from agent_desk.domain.enums import UnmaskReason, WorklistView
 from agent_desk.domain.masking import Identifier
+from agent_desk.domain.permissions import Permission
 from agent_desk.domain.views import PatientCard, PatientHit, StaffView
 from agent_desk.services.alerts import AlertService
 from agent_desk.services.audit_log import AuditLogService
@@ -95,10 +96,15 @@ class MainWindow(QMainWindow):
     # --- layout ------------------------------------------------------------------------
 
     def _build_toolbar(self) -> None:
-        scope = self._worklist.scope
+        # The departments in the user's scope; one alone is fixed (the service keeps to
+        # the scope whatever is chosen here).
+        departments = self._worklist.departments()
+        only = (
+            departments[0] if self._worklist.scope is not None and len(departments) == 1 else None
+        )
         self.filter_bar = WorklistFilterBar(
-            self._worklist.departments() if scope is None else [],
-            None if scope is None else (scope, self.user.department_name or ""),
+            departments if only is None else [],
+            None if only is None else (only.id, only.name),
             self,
         )
         self.addToolBar(self.filter_bar)
@@ -239,7 +245,9 @@ class MainWindow(QMainWindow):
 
     def _show_alerts(self) -> None:
         """Supervisors see the alerts forms raised for them (PHQ-9 item 9, BP crisis)."""
-        alerts = self.alerts.lists(self.user.role).open if self.alerts is not None else []
+        principal = self.user.principal
+        handles = self.alerts is not None and principal.may(Permission.HANDLE_ALERTS)
+        alerts = self.alerts.lists(principal).open if self.alerts is not None and handles else []
         self.alert_label.setText(
             self.tr("Alerts: %1").replace("%1", str(len(alerts))) if alerts else ""
         )

@@ -12,8 +12,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox
 
-from agent_desk.services.alerts import ALERT_READERS
-from agent_desk.services.audit_log import READERS as AUDIT_LOG_READERS
+from agent_desk.domain.permissions import Permission
 from agent_desk.settings import Settings
 
 if TYPE_CHECKING:
@@ -62,7 +61,9 @@ def build_menus(window: MainWindow, settings: Settings) -> WindowMenus:
         )
         view_menu.addAction(action)
 
-    if window.user.role in ALERT_READERS:
+    # Hidden from a role that may not (the services refuse it all the same).
+    principal = window.user.principal
+    if principal.may(Permission.HANDLE_ALERTS):
         view_menu.addSeparator()
         alerts = QAction(QCoreApplication.translate("MainWindow", "Supervisor alerts…"), window)
         alerts.triggered.connect(window.open_alerts)
@@ -100,7 +101,7 @@ def build_menus(window: MainWindow, settings: Settings) -> WindowMenus:
     call_menu.addAction(dnd)
     call_menu.addAction(auto_answer)
 
-    if window.audit_log is not None and window.user.role in AUDIT_LOG_READERS:
+    if window.audit_log is not None and principal.may(Permission.VIEW_AUDIT_LOG):
         supervision = menu.addMenu(QCoreApplication.translate("MainWindow", "Super&vision"))
         audit_log = QAction(QCoreApplication.translate("MainWindow", "Audit log…"), window)
         audit_log.setObjectName("audit_log_action")
