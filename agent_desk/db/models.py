@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
 )
@@ -38,6 +39,8 @@ from agent_desk.domain.enums import (
     LostReason,
     MutationOutcome,
     OutboxStatus,
+    RecordingCodec,
+    RecordingLocation,
     RecordingStatus,
     Role,
     Sex,
@@ -226,7 +229,8 @@ class FollowupAttempt(IdMixin, Base):
     staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_users.id"))
     outcome: Mapped[AttemptOutcome] = mapped_column(_enum(AttemptOutcome))
     note: Mapped[str | None] = mapped_column(Text)
-    call_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("calls.id"))
+    # Indexed for the recordings library, which shows each recorded call's outcome.
+    call_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("calls.id"), index=True)
     # The E.164 number tried: a wrong number is only final once every number was tried.
     number: Mapped[str | None] = mapped_column(String(20))
 
@@ -250,6 +254,8 @@ class FollowupRecord(IdMixin, Base):
 
 class Call(IdMixin, Base):
     __tablename__ = "calls"
+    # The recordings library's keyset order: recorded calls, newest first (migration 0012).
+    __table_args__ = (Index("ix_calls_recorded", "recording_status", "started_at", "id"),)
 
     direction: Mapped[CallDirection] = mapped_column(_enum(CallDirection))
     local_number: Mapped[str | None] = mapped_column(String(64))
@@ -265,6 +271,28 @@ class Call(IdMixin, Base):
     recording_path: Mapped[str | None] = mapped_column(String(512))
     # NULL while the call lasts; then RECORDED, or why not (a patient's refusal, a fault).
     recording_status: Mapped[RecordingStatus | None] = mapped_column(_enum(RecordingStatus))
+
+
+class Recording(Base):
+    """A call's recording as this workstation holds it: FLAC, encrypted with the data key.
+
+    Local to the workstation (never synced): the file, its key and its location are this
+    disk's. Hospital-wide, the central server keeps the recording itself (RecordingBlob)."""
+
+    __tablename__ = "recordings"
+
+    call_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("calls.id"), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(index=True)  # the call's; retention reads it
+    duration_s: Mapped[float]
+    bytes: Mapped[int] = mapped_column(BigInteger)  # the FLAC's size, before encryption
+    sha256: Mapped[str] = mapped_column(String(64))  # of the FLAC, the same on every copy
+    codec: Mapped[RecordingCodec] = mapped_column(_enum(RecordingCodec))
+    # False only where no OS keyring held the data key: shown, and logged, as unencrypted.
+    encrypted: Mapped[bool] = mapped_column(Boolean)
+    file_name: Mapped[str] = mapped_column(String(128))  # inside the recordings folder
+    location: Mapped[RecordingLocation] = mapped_column(_enum(RecordingLocation))
+    stored_at: Mapped[datetime] = mapped_column(default=utcnow)
+    uploaded_at: Mapped[datetime | None]
 
 
 class AuditEvent(IdMixin, Base):
@@ -493,6 +521,38 @@ class SyncServer(Base):
     # cursor is older reads everything afresh.
     horizon_txid: Mapped[int] = mapped_column(BigInteger)
     horizon_seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class RecordingBlob(Base):
+    """Central only: one uploaded recording (FLAC), stored as RecordingChunk rows.
+
+    Complete once every chunk is in: an upload cut off half-way resumes from the chunks
+    already there, and a fetch never reads an incomplete one."""
+
+    __tablename__ = "recording_blobs"
+
+    call_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(index=True)
+    duration_s: Mapped[float]
+    bytes: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    codec: Mapped[RecordingCodec] = mapped_column(_enum(RecordingCodec))
+    chunk_count: Mapped[int] = mapped_column(Integer)
+    complete: Mapped[bool] = mapped_column(Boolean, default=False)
+    uploaded_by: Mapped[uuid.UUID]  # the workstation's sync client id
+    uploaded_at: Mapped[datetime]
+
+
+class RecordingChunk(Base):
+    """Central only: one piece of an uploaded recording, in order by seq."""
+
+    __tablename__ = "recording_chunks"
+
+    call_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("recording_blobs.call_id", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class SyncClient(Base):
