@@ -5,19 +5,25 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import keyring
-from keyring.backends import fail
-
 import numpy as np
 import pytest
 import soundfile
+from keyring.backends import fail
 
 from agent_desk.db.engine import Database
-from agent_desk.domain.enums import RecordingLocation
+from agent_desk.db.models import Call
+from agent_desk.db.phone_index import PhoneIndex
+from agent_desk.domain.enums import CallDirection, RecordingLocation, RecordingStatus
+from agent_desk.domain.phones import PhonePlan
 from agent_desk.paths import DataDir
+from agent_desk.services.calls import CallService
 from agent_desk.services.recording_store import RecordingStore, RecordingUnavailable
+from agent_desk.telephony.events import CallSnapshot, CallSource
+from tests.executors import Immediate
 from tests.keyring_memory import MemoryKeyring
 from tests.recording_support import SPEECH, recorded_call, speech_wav
 
@@ -116,3 +122,19 @@ def test_a_wav_that_is_not_audio_is_left_where_it_is(
     wav.write_bytes(b"RIFF not really")
     assert store.keep(recorded_call(db), wav) is None
     assert wav.exists()
+
+
+def test_a_finished_call_leaves_a_sealed_flac_in_place_of_its_wav(
+    db: Database, data_dir: DataDir, hospital: object, tmp_path: Path, memory_keyring: MemoryKeyring
+) -> None:
+    store = RecordingStore(db, data_dir)
+    service = CallService(db, PhoneIndex(db), PhonePlan(), None, "agent7", Immediate(), store)
+    call = CallSnapshot("c1", CallSource.SIP, CallDirection.INBOUND, "13800138000", "王秀英")
+    pop = service.pop(call)
+    wav = speech_wav(data_dir.recordings)
+    service.ended(replace(call, ended_at=call.started_at), str(wav), RecordingStatus.RECORDED)
+    held = store.held(pop.log_id)
+    assert held is not None and store.path(held).exists() and not wav.exists()
+    with db.read() as session:
+        row = session.get(Call, pop.log_id)
+        assert row is not None and row.recording_path == str(store.path(held))

@@ -100,9 +100,7 @@ def complete_facts(conn: PgConnection, call_id: uuid.UUID) -> BlobFacts | None:
 def read_chunks(conn: PgConnection, call_id: uuid.UUID) -> Iterator[bytes]:
     """The blob's bytes, chunk by chunk in order."""
     with conn.cursor() as cur:
-        cur.execute(
-            "SELECT data FROM recording_chunks WHERE call_id = %s ORDER BY seq", (call_id,)
-        )
+        cur.execute("SELECT data FROM recording_chunks WHERE call_id = %s ORDER BY seq", (call_id,))
         for (data,) in cur:
             yield bytes(data)
 

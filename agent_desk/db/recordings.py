@@ -115,7 +115,11 @@ def held_before(session: Session, cutoff: datetime) -> list[HeldRecording]:
 def call_facts(session: Session, call_id: uuid.UUID) -> CallFacts | None:
     row = session.execute(
         select(
-            Call.id, Call.started_at, Call.recording_status, Call.patient_id, FollowupTask.department_id
+            Call.id,
+            Call.started_at,
+            Call.recording_status,
+            Call.patient_id,
+            FollowupTask.department_id,
         )
         .outerjoin(FollowupTask, FollowupTask.id == Call.task_id)
         .where(Call.id == call_id)

@@ -226,9 +226,13 @@ class CallService:
         self._write(
             self._in_session, lambda s: call_log.close_call(s, log_id, at, recording, status)
         )
-        if recording and status is RecordingStatus.RECORDED and self._recordings is not None:
+        if recording and status is RecordingStatus.RECORDED:
             # After the row is closed, on the same writer: the WAV becomes a sealed FLAC.
-            self._write(self._recordings.keep, log_id, Path(recording))
+            self._write(self._keep_recording, log_id, Path(recording))
+
+    def _keep_recording(self, log_id: uuid.UUID, wav: Path) -> None:
+        if self._recordings is not None:
+            self._recordings.keep(log_id, wav)
 
     def choose_patient(self, call_id: str, patient_id: uuid.UUID) -> PatientCard | None:
         """The agent picked one of several patients (or linked an unknown caller)."""

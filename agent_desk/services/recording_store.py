@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
-import soundfile
+import soundfile  # type: ignore[import-untyped]
 
 from agent_desk.db import recording_blobs
 from agent_desk.db import recordings as held_recordings
@@ -148,8 +148,7 @@ class RecordingStore:
             key = workstation_key(self._data_dir)
             if key is None:
                 raise RecordingUnavailable(
-                    "the recording is encrypted and the OS keyring holding its key is not "
-                    "available"
+                    "the recording is encrypted and the OS keyring holding its key is not available"
                 )
             try:
                 raw = unseal(key, held.call_id, raw)

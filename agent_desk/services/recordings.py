@@ -126,7 +126,9 @@ class RecordingLibrary:
                 "call",
                 playback.call_id,
                 seconds=round(max(0.0, seconds_listened), 1),
-                patient=None if playback.facts.patient_id is None else str(playback.facts.patient_id),
+                patient=None
+                if playback.facts.patient_id is None
+                else str(playback.facts.patient_id),
             )
 
     def export(self, call_id: uuid.UUID, target: Path) -> Path:
