@@ -47,6 +47,7 @@ COMMAND_GROUPS = (
     "sync",
     "central",
     "backup",
+    "recordings",
     "forms",
     "bench",
 )

@@ -36,8 +36,9 @@ from agent_desk.services.recording_files import (
     unseal,
     workstation_key,
 )
-from agent_desk.sync.central import CentralConfig, connect
-from agent_desk.sync.errors import explain_central
+from agent_desk.settings import Settings
+from agent_desk.sync.central import CentralConfig, config_from_settings, connect
+from agent_desk.sync.errors import SyncError, explain_central
 
 log = logging.getLogger(__name__)
 
@@ -233,3 +234,15 @@ class RecordingStore:
     def delete_file(self, held: HeldRecording) -> None:
         with contextlib.suppress(FileNotFoundError):
             self.path(held).unlink()
+
+
+def open_store(db: Database, data_dir: DataDir, settings: Settings) -> RecordingStore:
+    """The store as the settings set it up: with the central server when one is configured
+    (a central setting that is wrong leaves the store local, logged)."""
+    central: CentralConfig | None = None
+    if settings.get("central.url"):
+        try:
+            central = config_from_settings(settings.get)
+        except SyncError as error:
+            log.warning("recordings stay on this workstation: %s", error)
+    return RecordingStore(db, data_dir, central)
