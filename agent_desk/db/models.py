@@ -15,7 +15,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
     String,
     Text,
 )
@@ -39,8 +38,6 @@ from agent_desk.domain.enums import (
     LostReason,
     MutationOutcome,
     OutboxStatus,
-    RecordingCodec,
-    RecordingLocation,
     RecordingStatus,
     Role,
     Sex,
@@ -273,28 +270,6 @@ class Call(IdMixin, Base):
     recording_status: Mapped[RecordingStatus | None] = mapped_column(_enum(RecordingStatus))
 
 
-class Recording(Base):
-    """A call's recording as this workstation holds it: FLAC, encrypted with the data key.
-
-    Local to the workstation (never synced): the file, its key and its location are this
-    disk's. Hospital-wide, the central server keeps the recording itself (RecordingBlob)."""
-
-    __tablename__ = "recordings"
-
-    call_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("calls.id"), primary_key=True)
-    started_at: Mapped[datetime] = mapped_column(index=True)  # the call's; retention reads it
-    duration_s: Mapped[float]
-    bytes: Mapped[int] = mapped_column(BigInteger)  # the FLAC's size, before encryption
-    sha256: Mapped[str] = mapped_column(String(64))  # of the FLAC, the same on every copy
-    codec: Mapped[RecordingCodec] = mapped_column(_enum(RecordingCodec))
-    # False only where no OS keyring held the data key: shown, and logged, as unencrypted.
-    encrypted: Mapped[bool] = mapped_column(Boolean)
-    file_name: Mapped[str] = mapped_column(String(128))  # inside the recordings folder
-    location: Mapped[RecordingLocation] = mapped_column(_enum(RecordingLocation))
-    stored_at: Mapped[datetime] = mapped_column(default=utcnow)
-    uploaded_at: Mapped[datetime | None]
-
-
 class AuditEvent(IdMixin, Base):
     """Who saw, heard or changed what. Triggers in the migration forbid UPDATE and DELETE."""
 
@@ -523,38 +498,6 @@ class SyncServer(Base):
     horizon_seq: Mapped[int] = mapped_column(BigInteger)
 
 
-class RecordingBlob(Base):
-    """Central only: one uploaded recording (FLAC), stored as RecordingChunk rows.
-
-    Complete once every chunk is in: an upload cut off half-way resumes from the chunks
-    already there, and a fetch never reads an incomplete one."""
-
-    __tablename__ = "recording_blobs"
-
-    call_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    started_at: Mapped[datetime] = mapped_column(index=True)
-    duration_s: Mapped[float]
-    bytes: Mapped[int] = mapped_column(BigInteger)
-    sha256: Mapped[str] = mapped_column(String(64))
-    codec: Mapped[RecordingCodec] = mapped_column(_enum(RecordingCodec))
-    chunk_count: Mapped[int] = mapped_column(Integer)
-    complete: Mapped[bool] = mapped_column(Boolean, default=False)
-    uploaded_by: Mapped[uuid.UUID]  # the workstation's sync client id
-    uploaded_at: Mapped[datetime]
-
-
-class RecordingChunk(Base):
-    """Central only: one piece of an uploaded recording, in order by seq."""
-
-    __tablename__ = "recording_chunks"
-
-    call_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("recording_blobs.call_id", ondelete="CASCADE"), primary_key=True
-    )
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
-    data: Mapped[bytes] = mapped_column(LargeBinary)
-
-
 class SyncClient(Base):
     """A workstation the central server has seen."""
 
@@ -564,3 +507,8 @@ class SyncClient(Base):
     name: Mapped[str] = mapped_column(String(128))
     first_seen: Mapped[datetime]
     last_seen: Mapped[datetime]
+
+
+# The recordings' tables live in their own module (models.py would outgrow its size);
+# imported here so that every table is on Base.metadata wherever the models are.
+from agent_desk.db import recording_models  # noqa: E402, F401

@@ -22,9 +22,9 @@ from agent_desk.db.models import (
     FollowupAttempt,
     FollowupTask,
     Patient,
-    Recording,
     StaffUser,
 )
+from agent_desk.db.recording_models import Recording
 from agent_desk.domain.enums import (
     AttemptOutcome,
     CallDirection,

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agent_desk.db.base import utcnow
-from agent_desk.db.models import Call, FollowupTask, Recording
+from agent_desk.db.models import Call, FollowupTask
+from agent_desk.db.recording_models import Recording
 from agent_desk.domain.enums import RecordingCodec, RecordingLocation, RecordingStatus
 
 

@@ -17,6 +17,7 @@ from agent_desk.domain.enums import (
     ConflictResolution,
     ContactRelation,
     EncounterKind,
+    RecordingLocation,
     Role,
     Sex,
     SyncIssueKind,
@@ -103,6 +104,12 @@ _LABELS: dict[Enum, Any] = {
     AuditAction.CHAIN_STARTED: QT_TRANSLATE_NOOP("Labels", "Audit chain started"),
     AuditAction.REVIEW_DECIDED: QT_TRANSLATE_NOOP("Labels", "Sync review decided"),
     AuditAction.RECORDING_EXPORTED: QT_TRANSLATE_NOOP("Labels", "Recording exported"),
+    AuditAction.RECORDING_DELETED: QT_TRANSLATE_NOOP("Labels", "Recording deleted (retention)"),
+    RecordingLocation.LOCAL: QT_TRANSLATE_NOOP("Labels", "On this workstation"),
+    RecordingLocation.UPLOADED: QT_TRANSLATE_NOOP("Labels", "Here and on the server"),
+    RecordingLocation.FETCHED: QT_TRANSLATE_NOOP("Labels", "Fetched from the server"),
+    RecordingLocation.MISSING: QT_TRANSLATE_NOOP("Labels", "Missing"),
+    RecordingLocation.CORRUPT: QT_TRANSLATE_NOOP("Labels", "Damaged"),
 }
 
 
