@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QModelIndex
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -77,6 +78,8 @@ class RecordingsDialog(QDialog):
             edit.setDisplayFormat("yyyy-MM-dd")
         self.department_combo = QComboBox()
         self.agent_combo = QComboBox()
+        for combo in (self.department_combo, self.agent_combo):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.patient_box = QLineEdit()
         self.patient_box.setPlaceholderText(self.tr("Record number or name"))
         self.direction_combo = QComboBox()
@@ -259,6 +262,11 @@ class RecordingsDialog(QDialog):
             raise problem  # a bug: the window's exception hook shows and logs it
         QMessageBox.warning(self, self.tr("Recordings"), str(problem))
 
+    # Closed by a button, Esc or the window's close box: the listening so far is audited.
     def done(self, result: int) -> None:
-        self.player.close_recording()  # the listening so far is audited
+        self.player.close_recording()
         super().done(result)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.player.close_recording()
+        super().closeEvent(event)
