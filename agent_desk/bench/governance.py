@@ -69,7 +69,7 @@ def run_governance(options: BenchOptions) -> dict[str, float]:
     finally:
         library.dispose()
     figures["recordings"] = float(options.recordings)
-    figures["playback_start_ms"] = playback_start_ms(options.folder)
+    figures.update(playback_start_ms(options.folder))
     figures["recording_compression_ratio"] = compression_ratio(options.folder)
     return figures
 

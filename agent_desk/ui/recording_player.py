@@ -26,7 +26,7 @@ def _clock(ms: int) -> str:
 
 class RecordingPlayer(QWidget):
     finished = Signal(float)  # seconds listened, when the recording is closed
-    playing = Signal()  # the first time the opened recording actually plays
+    playing = Signal()  # the opened recording is in PlayingState for the first time
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
