@@ -220,6 +220,12 @@ REGISTRY: dict[str, Setting] = {
         Setting("central.sslcert", "", "Client certificate file for the central server"),
         Setting("central.sslkey", "", "Client key file for the central server"),
         Setting(
+            "recordings.keep_days",
+            0,
+            "Delete call recordings older than this many days, here and centrally (0: keep)",
+            parse=_whole_number(0, 36500, "a number of days"),
+        ),
+        Setting(
             "backup.daily",
             False,
             "Back up the database once a day while the window is open (into backups/)",

@@ -151,7 +151,9 @@ def test_chinese_and_nested_details_verify_as_stored(db: Database) -> None:
 
 
 def test_bench_governance_verifies_its_chain(tmp_path: Path) -> None:
-    figures = run_governance(BenchOptions(folder=tmp_path, patients=1, audit_events=300))
+    figures = run_governance(
+        BenchOptions(folder=tmp_path, patients=1, audit_events=300, recordings=60)
+    )
     assert figures["audit_events"] == 300 and figures["audit_verify_1m_s"] > 0
 
 

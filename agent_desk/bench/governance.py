@@ -1,4 +1,5 @@
-"""Supervision and governance goals: verifying the audit log's hash chain."""
+"""Supervision and governance goals: verifying the audit log's hash chain, and the
+recordings library (agent_desk.bench.recordings)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,18 @@ from pathlib import Path
 from typing import Any
 
 from agent_desk.bench.options import BenchOptions
+from agent_desk.bench.recordings import (
+    compression_ratio,
+    first_page_ms,
+    playback_start_ms,
+    prepare_library,
+)
 from agent_desk.bench.stats import rounded
 from agent_desk.db import audit_chain, audit_verify
 from agent_desk.db.engine import Database
 from agent_desk.db.open import open_local
 from agent_desk.domain.enums import AuditAction
+from agent_desk.paths import DataDir
 
 # The bench chain's own workstation: fixed, so that the cached database is found again.
 BENCH_WORKSTATION = uuid.UUID("00000000-0000-7000-8000-00000000a0d1")
@@ -54,6 +62,19 @@ def prepare(folder: Path, events: int) -> Database:
 
 
 def run_governance(options: BenchOptions) -> dict[str, float]:
+    figures = _audit_verify(options)
+    library = prepare_library(options.folder, options.recordings)
+    try:
+        figures.update(first_page_ms(library, DataDir(options.folder)))
+    finally:
+        library.dispose()
+    figures["recordings"] = float(options.recordings)
+    figures.update(playback_start_ms(options.folder))
+    figures["recording_compression_ratio"] = compression_ratio(options.folder)
+    return figures
+
+
+def _audit_verify(options: BenchOptions) -> dict[str, float]:
     db = prepare(options.folder, options.audit_events)
     try:
         with db.read() as session:

@@ -31,6 +31,7 @@ class BenchOptions:
     central: CentralConfig | None = None  # the server `bench sync` measures against
     sync: SyncSizes = field(default_factory=SyncSizes)
     audit_events: int = 1_000_000  # the chain `bench governance` verifies
+    recordings: int = 100_000  # recorded calls in the library `bench governance` pages
 
     @classmethod
     def from_arguments(

@@ -48,6 +48,7 @@ COMMAND_GROUPS = (
     "sync",
     "central",
     "backup",
+    "recordings",
     "forms",
     "bench",
 )

@@ -232,7 +232,8 @@ class FollowupAttempt(IdMixin, Base):
     staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_users.id"))
     outcome: Mapped[AttemptOutcome] = mapped_column(_enum(AttemptOutcome))
     note: Mapped[str | None] = mapped_column(Text)
-    call_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("calls.id"))
+    # Indexed for the recordings library, which shows each recorded call's outcome.
+    call_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("calls.id"), index=True)
     # The E.164 number tried: a wrong number is only final once every number was tried.
     number: Mapped[str | None] = mapped_column(String(20))
 
@@ -256,6 +257,8 @@ class FollowupRecord(IdMixin, Base):
 
 class Call(IdMixin, Base):
     __tablename__ = "calls"
+    # The recordings library's keyset order: recorded calls, newest first (migration 0012).
+    __table_args__ = (Index("ix_calls_recorded", "recording_status", "started_at", "id"),)
 
     direction: Mapped[CallDirection] = mapped_column(_enum(CallDirection))
     local_number: Mapped[str | None] = mapped_column(String(64))
@@ -517,3 +520,8 @@ class SyncClient(Base):
     name: Mapped[str] = mapped_column(String(128))
     first_seen: Mapped[datetime]
     last_seen: Mapped[datetime]
+
+
+# The recordings' tables live in their own module (models.py would outgrow its size);
+# imported here so that every table is on Base.metadata wherever the models are.
+from agent_desk.db import recording_models  # noqa: E402, F401

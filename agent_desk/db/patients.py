@@ -23,7 +23,7 @@ from agent_desk.db.models import (
     StaffUser,
     Ward,
 )
-from agent_desk.domain.enums import ContactRelation, Sex, TaskStatus
+from agent_desk.domain.enums import ContactRelation, RecordingStatus, Sex, TaskStatus
 from agent_desk.domain.masking import mask_phone
 from agent_desk.domain.views import (
     AttemptView,
@@ -180,6 +180,8 @@ def _calls(session: Session, patient_id: uuid.UUID) -> list[CallView]:
             c.ended_at,
             name,
             c.recording_path,
+            c.id,
+            c.recording_status is RecordingStatus.RECORDED,
         )
         for c, name in rows
     ]
@@ -230,6 +232,7 @@ def _timeline(
                 call.direction,
                 mask_phone(call.remote_number),
                 None,
+                call.id if call.recorded else None,
             )
         )
     entries.sort(key=lambda entry: entry.at, reverse=True)

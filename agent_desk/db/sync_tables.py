@@ -32,7 +32,9 @@ Local bookkeeping stays local: hl7_messages and import_runs record what this
 workstation's intake did; login_failures counts the failed logins typed at this
 workstation and locks a name here only (the failures reach the server as audit events);
 task_leases live on the central server only (the work queue writes them there directly);
-the sync_* tables are the machinery itself.
+the sync_* tables are the machinery itself. Recordings travel on their own road
+(agent_desk.services.recording_upload): the recordings table says where this disk's copy
+stands, and recording_blobs/recording_chunks hold the recordings on the central server.
 """
 
 from __future__ import annotations
@@ -76,6 +78,9 @@ LOCAL_ONLY_TABLES = frozenset(
         "sync_server",
         "sync_clients",
         "audit_chain_heads",
+        "recordings",
+        "recording_blobs",
+        "recording_chunks",
     }
 )
 

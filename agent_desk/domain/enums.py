@@ -89,6 +89,21 @@ class RecordingStatus(StrEnum):
     NOT_CONNECTED = "not_connected"  # never answered: nothing to record
     FAILED = "failed"  # the recorder could not be opened (disk, permissions)
     ENDED_DURING_ANNOUNCEMENT = "ended_during_announcement"  # hung up before it finished
+    EXPIRED = "expired"  # recorded, then deleted everywhere by recordings.keep_days
+
+
+class RecordingLocation(StrEnum):
+    """Where this workstation stands with one call's recording (the recordings table)."""
+
+    LOCAL = "local"  # made here, on this disk only: the uploader has yet to send it
+    UPLOADED = "uploaded"  # made here and also on the central server
+    FETCHED = "fetched"  # made elsewhere, copied down from the central server on first play
+    MISSING = "missing"  # the file is gone from this disk
+    CORRUPT = "corrupt"  # the file is here but fails its checksum or its decryption
+
+
+class RecordingCodec(StrEnum):
+    FLAC = "flac"  # lossless: the recording is kept as the recorder heard it
 
 
 class WorklistView(StrEnum):
@@ -124,6 +139,7 @@ class AuditAction(StrEnum):
     RECORDING_EXPORTED = "recording_exported"
     ALERT_ESCALATED = "alert_escalated"  # 上报主管 from an open form
     ALERT_ACKNOWLEDGED = "alert_acknowledged"  # the detail holds the note
+    RECORDING_DELETED = "recording_deleted"  # removed by retention (recordings.keep_days)
 
 
 class AuditSubject(StrEnum):

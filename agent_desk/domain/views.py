@@ -112,6 +112,7 @@ class TimelineEntry:
     title: str | StrEnum | FormRef
     detail: str = ""
     score: float | None = None
+    recorded_call: uuid.UUID | None = None  # a call with a recording: the card can play it
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +158,8 @@ class CallView:
     ended_at: datetime | None
     staff_name: str | None
     recording_path: str | None
+    id: uuid.UUID | None = None
+    recorded: bool = False  # a recording the library can play (RecordingStatus.RECORDED)
 
 
 @dataclass(frozen=True, slots=True)

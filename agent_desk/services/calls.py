@@ -15,6 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -28,6 +29,7 @@ from agent_desk.domain.enums import AuditAction, ContactRelation, RecordingStatu
 from agent_desk.domain.phones import PhonePlan, try_normalise
 from agent_desk.domain.views import ContactView, PatientCard, PatientHit, TaskView
 from agent_desk.errors import UserError
+from agent_desk.services.recording_store import RecordingStore
 from agent_desk.telephony.events import CallSnapshot, RecordingConsent
 
 log = logging.getLogger(__name__)
@@ -102,6 +104,7 @@ class CallService:
         staff_id: uuid.UUID,
         actor: str,
         writer: Executor | None = None,
+        recordings: RecordingStore | None = None,
     ) -> None:
         self._db = db
         self._index = index
@@ -113,6 +116,8 @@ class CallService:
         self._log_ids: dict[str, uuid.UUID] = {}  # engine call id → call log row
         self._consent: dict[str, RecordingConsent | None] = {}  # engine call id → decision
         self._outbound: dict[str, OutboundContext] = {}
+        # None: WAVs stay as the recorder wrote them (no recordings library).
+        self._recordings = recordings
 
     def expect_outbound(self, call_id: str, context: OutboundContext) -> None:
         self._outbound[call_id] = context
@@ -221,6 +226,13 @@ class CallService:
         self._write(
             self._in_session, lambda s: call_log.close_call(s, log_id, at, recording, status)
         )
+        if recording and status is RecordingStatus.RECORDED:
+            # After the row is closed, on the same writer: the WAV becomes a sealed FLAC.
+            self._write(self._keep_recording, log_id, Path(recording))
+
+    def _keep_recording(self, log_id: uuid.UUID, wav: Path) -> None:
+        if self._recordings is not None:
+            self._recordings.keep(log_id, wav)
 
     def choose_patient(self, call_id: str, patient_id: uuid.UUID) -> PatientCard | None:
         """The agent picked one of several patients (or linked an unknown caller)."""

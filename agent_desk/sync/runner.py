@@ -86,6 +86,7 @@ class SyncRunner:
         backoff: Backoff | None = None,
         waiting_poll_s: float = 0.01,
         work_queue: WorkQueue | None = None,
+        after_cycle: Callable[[], None] | None = None,
     ) -> None:
         self._db = db
         self._config = config
@@ -104,6 +105,9 @@ class SyncRunner:
         self.last_report: SyncReport | None = None
         self._last_prune = -PRUNE_EVERY_S
         self.work_queue = work_queue
+        # Work that rides on a good connection (the recordings uploader); its failures are
+        # logged and retried next cycle, never counted against the sync itself.
+        self._after_cycle = after_cycle
         self._last_beat = time.monotonic()  # the claims themselves were just granted
         self._status = self._with_queue(self._status)
 
@@ -175,6 +179,7 @@ class SyncRunner:
             self._backoff.reset()
             self.last_report = report
             self._prune_now_and_then()
+            self._run_after_cycle()
             self._publish(
                 self._with_queue(
                     replace(
@@ -223,6 +228,14 @@ class SyncRunner:
             queued_completions=len(queue.pending()),
             refused_completions=len(queue.refused()),
         )
+
+    def _run_after_cycle(self) -> None:
+        if self._after_cycle is None:
+            return
+        try:
+            self._after_cycle()
+        except Exception as exc:  # the server went away mid-way: the next cycle resumes
+            log.warning("after the sync cycle: %s", exc)
 
     def _prune_now_and_then(self) -> None:
         """Forget acknowledged outbox rows after a week (the server keeps its own record),

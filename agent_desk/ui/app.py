@@ -21,6 +21,8 @@ from agent_desk.services.alerts import AlertService
 from agent_desk.services.audit_log import AuditLogService
 from agent_desk.services.followup import FollowupService
 from agent_desk.services.patients import PatientService
+from agent_desk.services.recording_store import RecordingStore, open_store
+from agent_desk.services.recordings import RecordingLibrary
 from agent_desk.services.worklist import WorklistService
 from agent_desk.settings import Settings
 from agent_desk.ui import excepthook
@@ -48,6 +50,7 @@ def build_main_window(
     sync: SyncHub | None = None,
     autosave_ms: int = AUTOSAVE_MS,
     background: Background | None = None,
+    recordings: RecordingStore | None = None,
 ) -> MainWindow:
     language = "en" if settings.get("ui.language") == "en" else "zh"
     drafts = DraftStore(settings.path.parent / "drafts")
@@ -75,6 +78,9 @@ def build_main_window(
         background=background,
         audit_log=AuditLogService(db),
         alerts=alerts,
+        recordings=None
+        if recordings is None
+        else RecordingLibrary(db, recordings, user.principal, user.username),
     )
     if sync is not None:
         window.attach_sync(sync)
@@ -180,9 +186,12 @@ def _run_locked(
             return 0
         staff = dialog.user
     # Before the window: from the first edit on, changes are captured for the server.
-    sync, sync_warning = prepare_sync(db, settings, data_dir, staff)
+    recordings = open_store(db, data_dir, settings)
+    sync, sync_warning = prepare_sync(db, settings, data_dir, staff, recordings)
     background = Background()
-    window = build_main_window(db, settings, staff, sync, background=background)
+    window = build_main_window(
+        db, settings, staff, sync, background=background, recordings=recordings
+    )
     window.show()
     if sync is not None:
         sync.start()
@@ -199,7 +208,7 @@ def _run_locked(
         )
         settings_box.setInformativeText("\n\n".join(settings.problems))
         settings_box.open()
-    telephony = start_telephony(window, db, settings, data_dir, staff)
+    telephony = start_telephony(window, db, settings, data_dir, staff, recordings)
     DailyBackup(window, background, db, data_dir, settings, staff.username).start()
 
     def leave_session() -> None:

@@ -18,6 +18,7 @@ from agent_desk.domain.enums import (
     ConflictResolution,
     ContactRelation,
     EncounterKind,
+    RecordingLocation,
     Role,
     Sex,
     SyncIssueKind,
@@ -117,6 +118,12 @@ _LABELS: dict[Enum, Any] = {
     AuditSubject.IMPORT: QT_TRANSLATE_NOOP("Labels", "Imported file"),
     AuditSubject.BACKUP: QT_TRANSLATE_NOOP("Labels", "Backup"),
     AuditSubject.SETTING: QT_TRANSLATE_NOOP("Labels", "Setting"),
+    AuditAction.RECORDING_DELETED: QT_TRANSLATE_NOOP("Labels", "Recording deleted (retention)"),
+    RecordingLocation.LOCAL: QT_TRANSLATE_NOOP("Labels", "On this workstation"),
+    RecordingLocation.UPLOADED: QT_TRANSLATE_NOOP("Labels", "Here and on the server"),
+    RecordingLocation.FETCHED: QT_TRANSLATE_NOOP("Labels", "Fetched from the server"),
+    RecordingLocation.MISSING: QT_TRANSLATE_NOOP("Labels", "Missing"),
+    RecordingLocation.CORRUPT: QT_TRANSLATE_NOOP("Labels", "Damaged"),
 }
 
 

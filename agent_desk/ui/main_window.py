@@ -31,6 +31,7 @@ from agent_desk.domain.views import PatientCard, PatientHit, StaffView
 from agent_desk.services.alerts import AlertService
 from agent_desk.services.audit_log import AuditLogService
 from agent_desk.services.patients import PatientService, SearchProblem
+from agent_desk.services.recordings import RecordingLibrary
 from agent_desk.services.worklist import WorklistService
 from agent_desk.settings import Settings
 from agent_desk.sync.call_check import CallRefused
@@ -44,6 +45,7 @@ from agent_desk.ui.followup_panel import FollowupPanel
 from agent_desk.ui.labels import label
 from agent_desk.ui.patient_card import PatientCardView
 from agent_desk.ui.patient_chooser import PatientChooser
+from agent_desk.ui.recordings_view import RecordingsDialog
 from agent_desk.ui.sip_status import SipLineStatus
 from agent_desk.ui.sync_review import SyncReviewDialog
 from agent_desk.ui.sync_status import SyncHub, SyncStatusLabel, refusal_text
@@ -68,10 +70,12 @@ class MainWindow(QMainWindow):
         audit_log: AuditLogService | None = None,
         alerts: AlertService | None = None,
         parent: Any = None,
+        recordings: RecordingLibrary | None = None,
     ) -> None:
         super().__init__(parent)
         self.user = user
         self.audit_log = audit_log
+        self.recordings = recordings
         self.patients = patients
         self._worklist = worklist
         self._settings = settings
@@ -127,6 +131,7 @@ class MainWindow(QMainWindow):
         right_layout.addWidget(self.call_panel)
         self.card = PatientCardView(language=self.followup.language)
         self.card.unmask_requested.connect(self._unmask)
+        self.card.recording_requested.connect(self.open_recordings)
         right_layout.addWidget(self.card, 1)
         self.card.tabs.addTab(self.followup, self.tr("Follow-up form"))
         self.card.tabs.currentChanged.connect(
@@ -437,6 +442,19 @@ class MainWindow(QMainWindow):
         dialog = AuditLogDialog(self.audit_log, self.user, self._today(), self.background, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
+        return dialog
+
+    def open_recordings(self, call_id: uuid.UUID | None = None) -> RecordingsDialog | None:
+        """录音, not modal; with a call (the card's history) its recording starts playing.
+        Nothing opens for a role that may not listen (the service would refuse anyway)."""
+        library = self.recordings
+        if library is None or not library.principal.may(Permission.PLAY_RECORDINGS):
+            return None
+        dialog = RecordingsDialog(library, self._today(), self.background, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        if call_id is not None:
+            dialog.play(call_id)
         return dialog
 
     def dial_number(self) -> None:

@@ -49,6 +49,7 @@ class PatientCardView(QWidget):
     # request and then calls reveal(); the card never shows an identifier unlogged.
     unmask_requested = Signal(object, object)
     cleared = Signal()  # the card shows nobody: whatever belongs to a patient goes too
+    recording_requested = Signal(object)  # a call's id: the history's recorded call, double-clicked
 
     def __init__(
         self, library: TemplateLibrary | None = None, language: str = "zh", parent: Any = None
@@ -104,6 +105,7 @@ class PatientCardView(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.tabs.addTab(self.timeline, self.tr("History"))
+        self.timeline.itemDoubleClicked.connect(self._on_history_double_clicked)
         self.encounters = QTextBrowser()
         self.tabs.addTab(self.encounters, self.tr("Visits and discharge orders"))
         layout.addWidget(self.tabs, 1)
@@ -287,8 +289,16 @@ class PatientCardView(QWidget):
                     score,
                 ]
             )
+            if entry.recorded_call is not None:
+                item.setData(0, Qt.ItemDataRole.UserRole, entry.recorded_call)
+                item.setToolTip(2, self.tr("Recorded: double-click to play"))
             items.append(item)
         self.timeline.addTopLevelItems(items)
+
+    def _on_history_double_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
+        call_id = item.data(0, Qt.ItemDataRole.UserRole)
+        if call_id is not None:
+            self.recording_requested.emit(call_id)
 
     def _timeline_title(self, title: str | Enum | FormRef) -> str:
         if isinstance(title, FormRef):

@@ -10,6 +10,8 @@ from PySide6.QtCore import QCoreApplication
 from agent_desk.db.engine import Database
 from agent_desk.domain.views import StaffView
 from agent_desk.paths import DataDir
+from agent_desk.services.recording_courier import RecordingCourier
+from agent_desk.services.recording_store import RecordingStore
 from agent_desk.settings import Settings
 from agent_desk.sync.central import config_from_settings, workstation_name
 from agent_desk.sync.cycle import client_id
@@ -24,7 +26,11 @@ JOURNAL_NAME = "work_queue.json"
 
 
 def prepare_sync(
-    db: Database, settings: Settings, data_dir: DataDir, staff: StaffView
+    db: Database,
+    settings: Settings,
+    data_dir: DataDir,
+    staff: StaffView,
+    recordings: RecordingStore | None = None,
 ) -> tuple[SyncHub | None, str | None]:
     """The hub (not started yet), and a warning for the user when sync cannot run as set
     up; local work goes on in every case."""
@@ -56,4 +62,7 @@ def prepare_sync(
         warning = QCoreApplication.translate(
             "SyncSetup", "The shared work queue is off: its journal cannot be read.\n%1"
         ).replace("%1", str(exc))
-    return SyncHub(db, config, queue), warning
+    after_cycle = None
+    if recordings is not None:
+        after_cycle = RecordingCourier(db, recordings, lambda: settings.get("recordings.keep_days"))
+    return SyncHub(db, config, queue, after_cycle=after_cycle), warning

@@ -19,6 +19,7 @@ from agent_desk.domain.views import StaffView
 from agent_desk.paths import DataDir, private_folder
 from agent_desk.secrets import SecretStoreUnavailable, get_secret, set_secret
 from agent_desk.services.calls import CallService
+from agent_desk.services.recording_store import RecordingStore
 from agent_desk.settings import Settings
 from agent_desk.telephony.events import RegistrationChanged, TelephonyEvent
 from agent_desk.telephony.pcm_buffer import HeadsetStream
@@ -183,7 +184,13 @@ def _offer_registration(
     window.attach_registration(status, set_password)
 
 
-def wire_calls(window: MainWindow, db: Database, settings: Settings, user: StaffView) -> Telephony:
+def wire_calls(
+    window: MainWindow,
+    db: Database,
+    settings: Settings,
+    user: StaffView,
+    recordings: RecordingStore | None = None,
+) -> Telephony:
     """The call controller on *window*, fed by the bridge every line's engine posts to.
 
     No line is started yet: `start_telephony` starts those the settings ask for, and the
@@ -191,7 +198,14 @@ def wire_calls(window: MainWindow, db: Database, settings: Settings, user: Staff
     """
     bridge = TelephonyBridge(window)
     controller = CallController(
-        CallService(db, window.patients.index, settings.phone_plan, user.id, user.username),
+        CallService(
+            db,
+            window.patients.index,
+            settings.phone_plan,
+            user.id,
+            user.username,
+            recordings=recordings,
+        ),
         window.patients,
         window.card,
         window.call_panel,
@@ -207,10 +221,15 @@ def wire_calls(window: MainWindow, db: Database, settings: Settings, user: Staff
 
 
 def start_telephony(
-    window: MainWindow, db: Database, settings: Settings, data_dir: DataDir, user: StaffView
+    window: MainWindow,
+    db: Database,
+    settings: Settings,
+    data_dir: DataDir,
+    user: StaffView,
+    recordings: RecordingStore | None = None,
 ) -> Telephony:
     private_folder(data_dir.recordings)  # calls with patients: owner only
-    telephony = wire_calls(window, db, settings, user)
+    telephony = wire_calls(window, db, settings, user, recordings)
     bridge, controller = telephony.bridge, telephony.controller
     if settings.get("sip.enabled"):
         password = SipPassword()

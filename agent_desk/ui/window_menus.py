@@ -101,12 +101,22 @@ def build_menus(window: MainWindow, settings: Settings) -> WindowMenus:
     call_menu.addAction(dnd)
     call_menu.addAction(auto_answer)
 
+    supervision: QMenu | None = None
     if window.audit_log is not None and principal.may(Permission.VIEW_AUDIT_LOG):
         supervision = menu.addMenu(QCoreApplication.translate("MainWindow", "Super&vision"))
         audit_log = QAction(QCoreApplication.translate("MainWindow", "Audit log…"), window)
         audit_log.setObjectName("audit_log_action")
         audit_log.triggered.connect(window.open_audit_log)
         supervision.addAction(audit_log)
+    if window.recordings is not None and window.recordings.principal.may(
+        Permission.PLAY_RECORDINGS
+    ):
+        if supervision is None:
+            supervision = menu.addMenu(QCoreApplication.translate("MainWindow", "Super&vision"))
+        recordings = QAction(QCoreApplication.translate("MainWindow", "Recordings…"), window)
+        recordings.setObjectName("recordings_action")
+        recordings.triggered.connect(lambda: window.open_recordings())
+        supervision.addAction(recordings)
 
     settings_menu = menu.addMenu(QCoreApplication.translate("MainWindow", "&Settings"))
     language_menu = settings_menu.addMenu(QCoreApplication.translate("MainWindow", "Language"))

@@ -1,7 +1,7 @@
 """complaints on the alerts screen with their department; audit chain segments after a restore
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-06 21:00:00.000000
 
 followup_alerts.department_id: the department an alert concerns (a complaint is about a
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013"
-down_revision: str | None = "0011"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
