@@ -36,6 +36,10 @@
         <translation>上报人</translation>
     </message>
     <message>
+        <source>Department</source>
+        <translation>科室</translation>
+    </message>
+    <message>
         <source>Note: what was done (optional)</source>
         <translation>处理备注（可选）</translation>
     </message>
@@ -700,6 +704,46 @@ Your saved work is safe. The details are in %2</source>
         <translation>导出录音</translation>
     </message>
     <message>
+        <source>Alert escalated</source>
+        <translation>已上报主管</translation>
+    </message>
+    <message>
+        <source>Alert acknowledged</source>
+        <translation>预警已处理</translation>
+    </message>
+    <message>
+        <source>Imported file</source>
+        <translation>导入文件</translation>
+    </message>
+    <message>
+        <source>Setting</source>
+        <translation>设置项</translation>
+    </message>
+    <message>
+        <source>Recording deleted (retention)</source>
+        <translation>录音已删除（保留期满）</translation>
+    </message>
+    <message>
+        <source>On this workstation</source>
+        <translation>在本工作站</translation>
+    </message>
+    <message>
+        <source>Here and on the server</source>
+        <translation>本机及服务器</translation>
+    </message>
+    <message>
+        <source>Fetched from the server</source>
+        <translation>已从服务器获取</translation>
+    </message>
+    <message>
+        <source>Missing</source>
+        <translation>文件缺失</translation>
+    </message>
+    <message>
+        <source>Damaged</source>
+        <translation>已损坏</translation>
+    </message>
+    <message>
         <source>Discharge follow-up (day 7)</source>
         <translation>出院7天回访</translation>
     </message>
@@ -908,6 +952,10 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>Audit log…</source>
         <translation>审计日志…</translation>
+    </message>
+    <message>
+        <source>Recordings…</source>
+        <translation>录音…</translation>
     </message>
     <message>
         <source>&amp;Settings</source>
@@ -1195,6 +1243,10 @@ Your saved work is safe. The details are in %2</source>
         <translation>%1 — 应访日期 %2（窗口 %3 至 %4），优先级 %5</translation>
     </message>
     <message>
+        <source>Recorded: double-click to play</source>
+        <translation>有录音：双击播放</translation>
+    </message>
+    <message>
         <source>Discharge orders</source>
         <translation>出院医嘱</translation>
     </message>
@@ -1224,6 +1276,135 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>Number belongs to</source>
         <translation>号码所属</translation>
+    </message>
+</context>
+<context>
+    <name>RecordingPlayer</name>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>Speed</source>
+        <translation>倍速</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+</context>
+<context>
+    <name>RecordingsDialog</name>
+    <message>
+        <source>Recordings</source>
+        <translation>录音</translation>
+    </message>
+    <message>
+        <source>Record number or name</source>
+        <translation>病案号或姓名</translation>
+    </message>
+    <message>
+        <source>Both directions</source>
+        <translation>来电和去电</translation>
+    </message>
+    <message>
+        <source>Any outcome</source>
+        <translation>全部结果</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <source>Show more</source>
+        <translation>显示更多</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Double-click a call to listen.</source>
+        <translation>双击通话即可收听。</translation>
+    </message>
+    <message>
+        <source>All departments</source>
+        <translation>全部科室</translation>
+    </message>
+    <message>
+        <source>All agents</source>
+        <translation>全部客服</translation>
+    </message>
+    <message>
+        <source>Recordings shown: %1</source>
+        <translation>已显示录音：%1</translation>
+    </message>
+    <message>
+        <source>Opening the recording…</source>
+        <translation>正在打开录音…</translation>
+    </message>
+    <message>
+        <source>Playing the call of %1</source>
+        <translation>正在播放 %1 的通话</translation>
+    </message>
+    <message>
+        <source>Cannot play: %1</source>
+        <translation>无法播放：%1</translation>
+    </message>
+    <message>
+        <source>FLAC audio (*.flac)</source>
+        <translation>FLAC 音频 (*.flac)</translation>
+    </message>
+    <message>
+        <source>Recording written to %1</source>
+        <translation>录音已导出到 %1</translation>
+    </message>
+</context>
+<context>
+    <name>RecordingsModel</name>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Direction</source>
+        <translation>方向</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>患者</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>科室</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>客服</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>时长</translation>
+    </message>
+    <message>
+        <source>Recording</source>
+        <translation>录音</translation>
+    </message>
+    <message>
+        <source>On the central server</source>
+        <translation>在中心服务器上</translation>
+    </message>
+    <message>
+        <source> (not encrypted)</source>
+        <translation>（未加密）</translation>
     </message>
 </context>
 <context>
