@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from agent_desk.cli.audit import run_audit_verify
+from agent_desk.cli.audit import report_chains, verify_chains
 from agent_desk.cli.central import run_central_audit_verify
 from agent_desk.cli.context import CliError
 from agent_desk.db import audit
@@ -21,13 +21,16 @@ from agent_desk.db.audit_chain import link_event
 from agent_desk.db.engine import Database
 from agent_desk.db.models import AuditChainHead, AuditEvent
 from agent_desk.db.open import open_local
-from agent_desk.domain.enums import AuditAction
+from agent_desk.domain.enums import AuditAction, Role
+from agent_desk.domain.permissions import Principal
 from agent_desk.paths import DataDir
 from agent_desk.services.backup import create_backup, restore_backup
 from agent_desk.sync.capture import install_capture
 from agent_desk.sync.central import CentralConfig
 from tests.test_audit_chain import _tamper
 from tests.test_sync_support import central_engine, pg_connect, settle
+
+ADMIN = Principal.of("admin", [Role.ADMIN])
 
 pytestmark = pytest.mark.postgres
 
@@ -51,11 +54,11 @@ def restored(tmp_path: Path, data_dir: DataDir, central: CentralConfig) -> Itera
     _events(db, "before-backup", 3)
     settle(db, central)
     backup = tmp_path / "backup.sqlite3"
-    create_backup(db, data_dir, "admin", keep=3, target=backup)
+    create_backup(db, data_dir, ADMIN, keep=3, target=backup)
     _events(db, "after-backup", 2)
     settle(db, central)
     db.dispose()
-    restore_backup(data_dir, backup, "admin")
+    restore_backup(data_dir, backup, ADMIN)
     db = _open(data_dir)
     _events(db, "after-restore", 2)
     settle(db, central)
@@ -64,7 +67,7 @@ def restored(tmp_path: Path, data_dir: DataDir, central: CentralConfig) -> Itera
 
 
 def _verify_here(db: Database) -> None:
-    run_audit_verify(db, io.StringIO())  # raises CliError when broken
+    report_chains(verify_chains(db), io.StringIO())  # raises CliError when broken
 
 
 def _server_count(central: CentralConfig, actor: str) -> int:
