@@ -28,8 +28,11 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     service = open_intake(ctx.db, ctx.data_dir.root, principal, ctx.settings.phone_plan)
     listener = service.listener(args.host, args.port)
     listener.start()
-    print(f"listening for HL7 (MLLP) on {args.host}:{listener.port}; Ctrl-C stops", file=sys.stderr)
-    try:
+    try:  # from the announcement on: a stop signal may come as soon as it is read
+        print(
+            f"listening for HL7 (MLLP) on {args.host}:{listener.port}; Ctrl-C stops",
+            file=sys.stderr,
+        )
         threading.Event().wait()
     except KeyboardInterrupt:
         pass

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
@@ -45,7 +45,6 @@ from agent_desk.ui.followup_panel import FollowupPanel
 from agent_desk.ui.labels import label
 from agent_desk.ui.patient_card import PatientCardView
 from agent_desk.ui.patient_chooser import PatientChooser
-from agent_desk.ui.recordings_view import RecordingsDialog
 from agent_desk.ui.sip_status import SipLineStatus
 from agent_desk.ui.sync_review import SyncReviewDialog
 from agent_desk.ui.sync_status import SyncHub, SyncStatusLabel, refusal_text
@@ -53,6 +52,9 @@ from agent_desk.ui.unmask_dialog import UnmaskReasonDialog
 from agent_desk.ui.window_menus import build_menus
 from agent_desk.ui.worklist_model import WorklistModel
 from agent_desk.ui.worklist_pane import WorklistFilterBar, WorklistTable
+
+if TYPE_CHECKING:  # Qt Multimedia loads when the screen first opens, not at start-up
+    from agent_desk.ui.recordings_view import RecordingsDialog
 
 log = logging.getLogger(__name__)
 
@@ -450,6 +452,8 @@ class MainWindow(QMainWindow):
         library = self.recordings
         if library is None or not library.principal.may(Permission.PLAY_RECORDINGS):
             return None
+        from agent_desk.ui.recordings_view import RecordingsDialog
+
         dialog = RecordingsDialog(library, self._today(), self.background, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
