@@ -212,7 +212,8 @@ def _run_locked(
     DailyBackup(window, background, db, data_dir, settings, staff.username).start()
 
     def leave_session() -> None:
-        telephony.stop()
+        if telephony is not None:
+            telephony.stop()
         app.quit()
 
     if sys.platform == "win32":
@@ -238,7 +239,8 @@ def _run_locked(
     try:
         return app.exec()
     finally:
-        telephony.stop()
+        if telephony is not None:
+            telephony.stop()
         background.shutdown()
         accounts.logout(staff)
         if sync is not None:
