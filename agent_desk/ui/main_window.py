@@ -32,6 +32,7 @@ from agent_desk.services.alerts import AlertService
 from agent_desk.services.audit_log import AuditLogService
 from agent_desk.services.patients import PatientService, SearchProblem
 from agent_desk.services.recordings import RecordingLibrary
+from agent_desk.services.settings_change import SettingsService
 from agent_desk.services.worklist import WorklistService
 from agent_desk.settings import Settings
 from agent_desk.sync.call_check import CallRefused
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         patients: PatientService,
         worklist: WorklistService,
         settings: Settings,
+        setting_changes: SettingsService,
         followup: FollowupPanel,
         today: Callable[[], date] = date.today,
         background: Background | None = None,
@@ -79,6 +81,8 @@ class MainWindow(QMainWindow):
         self.patients = patients
         self._worklist = worklist
         self._settings = settings
+        # The one way the window saves a setting: checked (MANAGE_SETTINGS) and audited.
+        self.setting_changes = setting_changes
         self._today = today
         self.followup = followup
         self.alerts = alerts
