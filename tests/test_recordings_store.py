@@ -128,7 +128,7 @@ def test_a_finished_call_leaves_a_sealed_flac_in_place_of_its_wav(
     db: Database, data_dir: DataDir, hospital: object, tmp_path: Path, memory_keyring: MemoryKeyring
 ) -> None:
     store = RecordingStore(db, data_dir)
-    service = CallService(db, PhoneIndex(db), PhonePlan(), None, "agent7", Immediate(), store)
+    service = CallService(db, PhoneIndex(db), PhonePlan(), None, AGENT, Immediate(), store)
     call = CallSnapshot("c1", CallSource.SIP, CallDirection.INBOUND, "13800138000", "王秀英")
     pop = service.pop(call)
     wav = speech_wav(data_dir.recordings)

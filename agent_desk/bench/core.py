@@ -22,11 +22,11 @@ from agent_desk.db.phone_index import PhoneIndex
 from agent_desk.db.worklist import WorklistFilter
 from agent_desk.demo.writer import generate
 from agent_desk.domain.enums import Role, WorklistView
+from agent_desk.domain.permissions import Principal
 from agent_desk.domain.phones import PhonePlan, try_normalise
 from agent_desk.domain.views import StaffView
 from agent_desk.services.patients import PatientService
 from agent_desk.services.worklist import WorklistService
-from agent_desk.domain.permissions import Principal
 
 BENCH_USER = "bench"
 BENCH_PRINCIPAL = Principal.of(BENCH_USER, [Role.SUPERVISOR])  # the whole hospital
@@ -100,6 +100,7 @@ def run_core(options: BenchOptions) -> dict[str, float]:
         with db.read() as session:
             numbers = [n for n in samples.contact_numbers(session, LOOKUPS) if try_normalise(n)]
             ids = samples.patient_ids(session, CARDS)
+
         def lookup(number: str) -> object:
             return patient_service.lookup_number(number, BENCH_PRINCIPAL)
 

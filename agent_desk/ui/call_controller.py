@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QStatusBar, QSystemTrayIcon
 
 from agent_desk.domain.enums import RecordingStatus
 from agent_desk.domain.masking import mask_phone
+from agent_desk.domain.permissions import Principal
 from agent_desk.domain.phones import dialable
 from agent_desk.domain.views import PatientCard
 from agent_desk.services.calls import (
@@ -30,7 +31,6 @@ from agent_desk.services.calls import (
     calling_relative,
     dial_target,
 )
-from agent_desk.domain.permissions import Principal
 from agent_desk.services.patients import PatientService
 from agent_desk.telephony.events import (
     CallAnswered,

@@ -15,9 +15,9 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 
 from agent_desk.db.engine import Database
+from agent_desk.domain.permissions import Permission
 from agent_desk.domain.views import StaffView
 from agent_desk.paths import DataDir, private_folder
-from agent_desk.domain.permissions import Permission
 from agent_desk.secrets import SecretStoreUnavailable, get_secret, set_secret
 from agent_desk.services.calls import CallService
 from agent_desk.services.recording_store import RecordingStore

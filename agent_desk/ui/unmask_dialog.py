@@ -15,9 +15,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from agent_desk.domain.permissions import PermissionDenied
 from agent_desk.domain.disclosure import ReasonRequired
 from agent_desk.domain.enums import UnmaskReason
+from agent_desk.domain.permissions import PermissionDenied
 from agent_desk.ui.labels import label
 
 Submit = Callable[[UnmaskReason | None, str], None]
