@@ -29,7 +29,7 @@ from agent_desk.telephony.events import (
     CallSource,
     RecordingConsent,
 )
-from tests.builders import Hospital
+from tests.builders import AGENT, Hospital
 from tests.executors import Immediate
 
 

@@ -23,6 +23,7 @@ from agent_desk.paths import DataDir
 from agent_desk.services.calls import CallService
 from agent_desk.services.recording_store import RecordingStore, RecordingUnavailable
 from agent_desk.telephony.events import CallSnapshot, CallSource
+from tests.builders import AGENT
 from tests.executors import Immediate
 from tests.keyring_memory import MemoryKeyring
 from tests.recording_support import SPEECH, recorded_call, speech_wav
