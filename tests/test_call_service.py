@@ -13,7 +13,7 @@ from agent_desk.db.engine import Database
 from agent_desk.db.models import Call, Patient
 from agent_desk.db.phone_index import PhoneIndex
 from agent_desk.domain.enums import AuditAction, CallDirection, RecordingStatus, Role
-from agent_desk.domain.permissions import Principal
+from agent_desk.domain.permissions import PermissionDenied, Principal
 from agent_desk.domain.phones import PhonePlan
 from agent_desk.services.calls import (
     CallService,
@@ -249,3 +249,17 @@ def test_a_patient_without_a_valid_number_is_not_dialled(db: Database, hospital:
     with pytest.raises(CannotDial) as refused:
         dial_target(replace(card, contacts=()))
     assert refused.value.reason is DialRefusal.NO_NUMBER
+
+
+def test_a_nurse_sees_the_callers_card_from_another_department(
+    db: Database, hospital: Hospital
+) -> None:
+    nurse = Principal.of("nurse1", [Role.NURSE], [hospital.cardiology])
+    service = CallService(db, PhoneIndex(db), PhonePlan(), None, nurse, Immediate())
+    pop = service.pop(_ringing("13912345678"))  # 李建国, an orthopaedics patient
+    assert pop.card is not None and pop.card.id == hospital.patients["li_a"]
+
+
+def test_a_role_that_takes_no_calls_gets_no_call_service(db: Database) -> None:
+    with pytest.raises(PermissionDenied):
+        CallService(db, PhoneIndex(db), PhonePlan(), None, Principal.of("admin", [Role.ADMIN]))

@@ -11,12 +11,12 @@ from agent_desk.db.engine import Database
 from agent_desk.db.models import FollowupAttempt, FollowupTask
 from agent_desk.domain.enums import AttemptOutcome as O
 from agent_desk.domain.enums import CancelReason, Channel, LostReason, Role, TaskStatus
-from agent_desk.domain.permissions import Principal
+from agent_desk.domain.permissions import PermissionDenied, Principal
 from agent_desk.domain.statistics import Grouping, Period
 from agent_desk.plans.calendar import HOSPITAL_TZ
 from agent_desk.services.followup import FollowupService, TaskNotOpen
 from agent_desk.services.statistics import StatisticsService
-from tests.builders import AGENT, Hospital
+from tests.builders import AGENT, Hospital, nurse_of
 from tests.conftest import TODAY
 
 
@@ -139,3 +139,21 @@ def test_statistics_count_each_task_once_and_only_when_due(
     assert (orthopaedics.due, orthopaedics.attempted, orthopaedics.reached) == (2, 1, 1)
     total = report.total  # tomorrow's task is not due yet
     assert (total.due, total.attempt_rate.value, total.success_rate.value) == (3, 2 / 3, 0.5)
+
+
+def test_a_nurse_cannot_record_an_attempt_on_another_departments_task(
+    db: Database, hospital: Hospital
+) -> None:
+    nurse = nurse_of(hospital.cardiology)
+    with pytest.raises(PermissionDenied):
+        FollowupService(db).record_attempt(
+            hospital.tasks["li_overdue"], Channel.PHONE, O.NO_ANSWER, nurse
+        )
+    assert _attempts(db, hospital.tasks["li_overdue"]) == 0
+
+
+def test_an_agent_records_attempts_for_every_department(db: Database, hospital: Hospital) -> None:
+    FollowupService(db).record_attempt(
+        hospital.tasks["li_overdue"], Channel.PHONE, O.NO_ANSWER, AGENT
+    )
+    assert _attempts(db, hospital.tasks["li_overdue"]) == 1

@@ -22,7 +22,7 @@ from agent_desk.services.followup import (
     FormSubmission,
     TaskNotOpen,
 )
-from tests.builders import AGENT, SUPERVISOR, Hospital
+from tests.builders import AGENT, SUPERVISOR, Hospital, nurse_of
 
 CALM = "not_at_all"
 
@@ -131,6 +131,24 @@ def test_a_closed_task_refuses_and_nothing_is_half_written(
         )
     assert _new_records(db) == []
     assert _all(db, FollowupAlert) == []
+
+
+def test_a_nurse_cannot_submit_a_form_for_another_departments_task(
+    db: Database, hospital: Hospital
+) -> None:
+    form = FormSubmission(
+        _general(""), hospital.patients["li_a"], hospital.tasks["li_overdue"], None
+    )
+    with pytest.raises(PermissionDenied):
+        FollowupService(db).submit(form, nurse_of(hospital.cardiology))
+    assert _new_records(db) == []
+
+
+def test_a_plain_admin_cannot_fill_forms(db: Database, hospital: Hospital) -> None:
+    form = FormSubmission(_general(""), hospital.patients["wang"], hospital.tasks["wang_due"], None)
+    with pytest.raises(PermissionDenied):
+        FollowupService(db).submit(form, Principal.of("admin", [Role.ADMIN]))
+    assert _new_records(db) == []
 
 
 def test_an_incomplete_form_is_refused_naming_what_is_missing_and_nothing_is_written(
