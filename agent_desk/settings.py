@@ -111,6 +111,9 @@ class Setting:
     help: str
     parse: Callable[[str], Any] = str
     choices: tuple[str, ...] = ()
+    # The person at the workstation's own preference (language, do not disturb): anyone
+    # signed in changes it from the window; every other setting needs MANAGE_SETTINGS.
+    personal: bool = False
 
     def coerce(self, raw: str) -> Any:
         """A value typed by a person (`config set`, the window), checked with the reason."""
@@ -144,7 +147,13 @@ class Setting:
 REGISTRY: dict[str, Setting] = {
     s.key: s
     for s in (
-        Setting("ui.language", "zh_CN", "Interface language", choices=("zh_CN", "en")),
+        Setting(
+            "ui.language",
+            "zh_CN",
+            "Interface language",
+            choices=("zh_CN", "en"),
+            personal=True,
+        ),
         Setting("phone.region", "CN", "Region for numbers written without a country code"),
         Setting(
             "phone.area_code",
@@ -187,8 +196,15 @@ REGISTRY: dict[str, Setting] = {
             False,
             "Answer incoming calls at once (headset agents)",
             parse=_parse_bool,
+            personal=True,
         ),
-        Setting("call.do_not_disturb", False, "Refuse incoming calls as busy", parse=_parse_bool),
+        Setting(
+            "call.do_not_disturb",
+            False,
+            "Refuse incoming calls as busy",
+            parse=_parse_bool,
+            personal=True,
+        ),
         Setting("call.record", True, "Record every call, both parties", parse=_parse_bool),
         Setting(
             "call.announce_recording",

@@ -182,3 +182,9 @@ def build_small_hospital(db: Database, today: date) -> Hospital:
 # Principals for service tests: who the services are asked by.
 HIS = Principal.of("his", [Role.INTEGRATION])  # the HIS interface account: imports only
 SUPERVISOR = Principal.of("supervisor", [Role.SUPERVISOR])  # the whole hospital
+AGENT = Principal.of("agent7", [Role.AGENT])  # finds any patient; no unmasking
+
+
+def nurse_of(department: uuid.UUID, name: str = "nurse1") -> Principal:
+    """A nurse whose records are *department*'s patients."""
+    return Principal.of(name, [Role.NURSE], [department])

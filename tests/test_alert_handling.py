@@ -13,7 +13,7 @@ from agent_desk.domain.permissions import PermissionDenied, Principal
 from agent_desk.forms import FormState, load_template
 from agent_desk.services.alerts import AlertService
 from agent_desk.services.followup import FollowupService, FormSubmission
-from tests.builders import SUPERVISOR, Hospital
+from tests.builders import AGENT, SUPERVISOR, Hospital
 
 
 def _phq9_alert(db: Database, hospital: Hospital) -> uuid.UUID:
@@ -24,7 +24,8 @@ def _phq9_alert(db: Database, hospital: Hospital) -> uuid.UUID:
             hospital.patients["wang"],
             hospital.tasks["wang_due"],
             None,
-        )
+        ),
+        AGENT,
     )
     [alert] = AlertService(db).lists(SUPERVISOR).open
     return alert.id

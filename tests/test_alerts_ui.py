@@ -80,7 +80,7 @@ def test_the_escalate_button_puts_the_alert_before_the_supervisor_at_once(
     )
     qtbot.addWidget(panel)
     card = PatientService(db, PhonePlan(), PhoneIndex(db)).open_card(
-        hospital.patients["wang"], "nurse1"
+        hospital.patients["wang"], Principal.of("nurse1", [Role.NURSE], [hospital.cardiology])
     )
     assert card is not None
     panel.open_for(card, card.open_tasks[0])

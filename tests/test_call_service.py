@@ -13,6 +13,7 @@ from agent_desk.db.engine import Database
 from agent_desk.db.models import Call, Patient
 from agent_desk.db.phone_index import PhoneIndex
 from agent_desk.domain.enums import AuditAction, CallDirection, RecordingStatus, Role
+from agent_desk.domain.permissions import PermissionDenied, Principal
 from agent_desk.domain.phones import PhonePlan
 from agent_desk.services.calls import (
     CallService,
@@ -28,16 +29,14 @@ from agent_desk.telephony.events import (
     CallSource,
     RecordingConsent,
 )
-from tests.builders import Hospital
+from tests.builders import AGENT, Hospital
 from tests.executors import Immediate
 
 
 def _service(db: Database) -> CallService:
     with db.write() as session:
         agent = staff.add_user(session, f"agent{uuid.uuid4().hex[:6]}", "long enough", Role.AGENT)
-    return CallService(
-        db, PhoneIndex(db), PhonePlan(area_code="010"), agent.id, "agent7", Immediate()
-    )
+    return CallService(db, PhoneIndex(db), PhonePlan(area_code="010"), agent.id, AGENT, Immediate())
 
 
 def _ringing(number: str, call_id: str = "c1") -> CallSnapshot:
@@ -124,7 +123,9 @@ def test_a_popped_card_is_audit_logged(db: Database, hospital: Hospital) -> None
 def test_the_background_writer_keeps_the_order_of_events(db: Database, hospital: Hospital) -> None:
     with db.write() as session:
         agent = staff.add_user(session, "agent_bg", "long enough", Role.AGENT)
-    service = CallService(db, PhoneIndex(db), PhonePlan(), agent.id, "agent_bg")
+    service = CallService(
+        db, PhoneIndex(db), PhonePlan(), agent.id, Principal.of("agent_bg", [Role.AGENT])
+    )
     call = _ringing("13800138000")
     pop = service.pop(call)
     answered = replace(call, answered_at=call.started_at + timedelta(seconds=2))
@@ -248,3 +249,17 @@ def test_a_patient_without_a_valid_number_is_not_dialled(db: Database, hospital:
     with pytest.raises(CannotDial) as refused:
         dial_target(replace(card, contacts=()))
     assert refused.value.reason is DialRefusal.NO_NUMBER
+
+
+def test_a_nurse_sees_the_callers_card_from_another_department(
+    db: Database, hospital: Hospital
+) -> None:
+    nurse = Principal.of("nurse1", [Role.NURSE], [hospital.cardiology])
+    service = CallService(db, PhoneIndex(db), PhonePlan(), None, nurse, Immediate())
+    pop = service.pop(_ringing("13912345678"))  # 李建国, an orthopaedics patient
+    assert pop.card is not None and pop.card.id == hospital.patients["li_a"]
+
+
+def test_a_role_that_takes_no_calls_gets_no_call_service(db: Database) -> None:
+    with pytest.raises(PermissionDenied):
+        CallService(db, PhoneIndex(db), PhonePlan(), None, Principal.of("admin", [Role.ADMIN]))

@@ -22,7 +22,7 @@ from agent_desk.ui.main_window import MainWindow
 from agent_desk.ui.new_caller import NewCallerDialog
 from agent_desk.ui.patient_card import PatientCardView
 from agent_desk.ui.worklist_model import Column, WorklistModel
-from tests.builders import Hospital, add_task
+from tests.builders import AGENT, Hospital, add_task
 from tests.conftest import TODAY
 from tests.test_ui import window  # noqa: F401 (the shared window fixture)
 
@@ -69,7 +69,7 @@ def test_history_names_a_record_by_its_forms_title(
     qtbot, db: Database, hospital: Hospital, language: str, title: str
 ) -> None:
     card = PatientService(db, PhonePlan(), PhoneIndex(db)).open_card(
-        hospital.patients["li_b"], "nurse1"
+        hospital.patients["li_b"], AGENT
     )
     assert card is not None
     view = PatientCardView(language=language)
@@ -92,7 +92,7 @@ def test_the_worklist_masks_a_landline_as_the_card_does(db: Database, hospital: 
 
 def test_the_new_caller_dialog_masks_a_formatted_number(qtbot, db: Database) -> None:
     service = PatientService(db, PhonePlan(), PhoneIndex(db))
-    dialog = NewCallerDialog("+86 131-2222-3333", service, "nurse1")
+    dialog = NewCallerDialog("+86 131-2222-3333", service, AGENT)
     qtbot.addWidget(dialog)
     assert "No patient has the number 131****3333." in _card_text(dialog)
 
@@ -102,12 +102,12 @@ def test_the_call_panel_masks_a_formatted_number(
     db: Database,
 ) -> None:
     controller = CallController(
-        CallService(db, window.patients.index, PhonePlan(), None, "admin"),
+        CallService(db, window.patients.index, PhonePlan(), None, window.user.principal),
         window.patients,
         window.card,
         window.call_panel,
         window.statusBar(),
-        "admin",
+        window.user.principal,
         parent=window,
     )
     call = CallSnapshot("c1", CallSource.SIP, CallDirection.INBOUND, "+86 139-1234-5678")

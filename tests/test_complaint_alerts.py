@@ -18,7 +18,7 @@ from agent_desk.forms.registry import builtin_root
 from agent_desk.services.alerts import AlertService
 from agent_desk.services.followup import FollowupService, FormSubmission
 from agent_desk.ui.alerts_dialog import AlertsDialog
-from tests.builders import Hospital
+from tests.builders import AGENT, Hospital
 from tests.test_followup_submit import _general
 
 SUPERVISOR = Principal.of("zhang", [Role.SUPERVISOR])
@@ -28,7 +28,7 @@ COMPLAINT = "夜间病房太吵，护士呼叫不应"
 
 def _submit(db: Database, hospital: Hospital, state: FormState) -> None:
     FollowupService(db).submit(
-        FormSubmission(state, hospital.patients["li_a"], hospital.tasks["li_overdue"], None)
+        FormSubmission(state, hospital.patients["li_a"], hospital.tasks["li_overdue"], None), AGENT
     )
 
 

@@ -22,7 +22,7 @@ from agent_desk.services.followup import (
     FormSubmission,
     TaskNotOpen,
 )
-from tests.builders import SUPERVISOR, Hospital
+from tests.builders import AGENT, SUPERVISOR, Hospital, nurse_of
 
 CALM = "not_at_all"
 
@@ -72,7 +72,7 @@ def _new_records(db: Database) -> list[FollowupRecord]:
 def test_submit_stores_record_attempt_and_closes_the_task(db: Database, hospital: Hospital) -> None:
     task_id = hospital.tasks["wang_due"]
     result = FollowupService(db).submit(
-        FormSubmission(_general(""), hospital.patients["wang"], task_id, None)
+        FormSubmission(_general(""), hospital.patients["wang"], task_id, None), AGENT
     )
     [record] = _new_records(db)
     assert (record.id, record.template_code, record.template_version) == (
@@ -93,7 +93,8 @@ def test_phq9_item9_alerts_the_supervisor_even_with_a_low_total(
     FollowupService(db).submit(
         FormSubmission(
             _phq9("several_days"), hospital.patients["wang"], hospital.tasks["wang_due"], None
-        )
+        ),
+        AGENT,
     )
     [alert] = _all(db, FollowupAlert)
     assert alert.notify_role is Role.SUPERVISOR
@@ -110,7 +111,8 @@ def test_a_complaint_is_stored_for_the_department_of_the_task(
             hospital.patients["li_a"],
             hospital.tasks["li_overdue"],
             None,
-        )
+        ),
+        AGENT,
     )
     [item] = _all(db, FeedbackEntry)
     assert (item.kind, item.department_id) == (FeedbackKind.COMPLAINT, hospital.orthopaedics)
@@ -124,10 +126,29 @@ def test_a_closed_task_refuses_and_nothing_is_half_written(
         FollowupService(db).submit(
             FormSubmission(
                 _phq9("several_days"), hospital.patients["li_b"], hospital.tasks["li_b_done"], None
-            )
+            ),
+            AGENT,
         )
     assert _new_records(db) == []
     assert _all(db, FollowupAlert) == []
+
+
+def test_a_nurse_cannot_submit_a_form_for_another_departments_task(
+    db: Database, hospital: Hospital
+) -> None:
+    form = FormSubmission(
+        _general(""), hospital.patients["li_a"], hospital.tasks["li_overdue"], None
+    )
+    with pytest.raises(PermissionDenied):
+        FollowupService(db).submit(form, nurse_of(hospital.cardiology))
+    assert _new_records(db) == []
+
+
+def test_a_plain_admin_cannot_fill_forms(db: Database, hospital: Hospital) -> None:
+    form = FormSubmission(_general(""), hospital.patients["wang"], hospital.tasks["wang_due"], None)
+    with pytest.raises(PermissionDenied):
+        FollowupService(db).submit(form, Principal.of("admin", [Role.ADMIN]))
+    assert _new_records(db) == []
 
 
 def test_an_incomplete_form_is_refused_naming_what_is_missing_and_nothing_is_written(
@@ -138,7 +159,8 @@ def test_an_incomplete_form_is_refused_naming_what_is_missing_and_nothing_is_wri
     attempts = len(_all(db, FollowupAttempt))
     with pytest.raises(FormIncomplete) as refused:
         FollowupService(db).submit(
-            FormSubmission(state, hospital.patients["wang"], hospital.tasks["wang_due"], None)
+            FormSubmission(state, hospital.patients["wang"], hospital.tasks["wang_due"], None),
+            AGENT,
         )
     assert [problem.link_id for problem in refused.value.problems] == ["gd_recovery"]
     assert _new_records(db) == []
@@ -151,7 +173,8 @@ def test_the_alert_is_for_supervisors_and_administrators_only(
     FollowupService(db).submit(
         FormSubmission(
             _phq9("several_days"), hospital.patients["wang"], hospital.tasks["wang_due"], None
-        )
+        ),
+        AGENT,
     )
     alerts = AlertService(db)
     assert len(alerts.lists(SUPERVISOR).open) == 1
@@ -170,7 +193,8 @@ def test_the_supervisor_sees_the_alert_in_the_window(
     FollowupService(db).submit(
         FormSubmission(
             _phq9("several_days"), hospital.patients["wang"], hospital.tasks["wang_due"], None
-        )
+        ),
+        AGENT,
     )
     accounts = AccountService(db)
     accounts.create_first_admin("administrator", roles=[Role.ADMIN, Role.SUPERVISOR])

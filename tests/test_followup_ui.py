@@ -23,20 +23,26 @@ from agent_desk.forms import DraftStore, default_library
 from agent_desk.services.followup import FollowupService
 from agent_desk.services.patients import PatientService
 from agent_desk.ui.followup_panel import FollowupPanel
-from tests.builders import Hospital
+from tests.builders import AGENT, Hospital
 
 pytestmark = pytest.mark.usefixtures("qapp")
 
 
 def _panel(db: Database, drafts: Path, autosave_ms: int = 60_000) -> FollowupPanel:
     return FollowupPanel(
-        FollowupService(db), DraftStore(drafts), default_library(), None, "en", autosave_ms
+        FollowupService(db),
+        DraftStore(drafts),
+        default_library(),
+        None,
+        "en",
+        autosave_ms,
+        principal=AGENT,
     )
 
 
 def _open_wang(db: Database, hospital: Hospital, panel: FollowupPanel) -> None:
     card = PatientService(db, PhonePlan(), PhoneIndex(db)).open_card(
-        hospital.patients["wang"], "nurse1"
+        hospital.patients["wang"], AGENT
     )
     assert card is not None
     panel.open_for(card, card.open_tasks[0])
@@ -116,11 +122,14 @@ _KILLED_NURSE = textwrap.dedent(
     from agent_desk.services.patients import PatientService
     from agent_desk.ui.followup_panel import FollowupPanel
     import uuid
+    from agent_desk.domain.enums import Role
+    from agent_desk.domain.permissions import Principal
+    agent = Principal.of("n", [Role.AGENT])
     app = QApplication([])
     db = open_local(Path(sys.argv[1]))
-    card = PatientService(db, PhonePlan(), PhoneIndex(db)).open_card(uuid.UUID(sys.argv[3]), "n")
+    card = PatientService(db, PhonePlan(), PhoneIndex(db)).open_card(uuid.UUID(sys.argv[3]), agent)
     panel = FollowupPanel(FollowupService(db), DraftStore(Path(sys.argv[2])), default_library(),
-                          None, "en", autosave_ms=100)
+                          None, "en", autosave_ms=100, principal=agent)
     panel.open_for(card, card.open_tasks[0])
     panel.template_combo.setCurrentIndex(panel.template_combo.findData("nrs"))
     panel.template_combo.activated.emit(panel.template_combo.currentIndex())
@@ -192,7 +201,7 @@ def test_the_outcome_starts_empty_for_every_patient(
     _open_wang(db, hospital, panel)
     panel.outcome.setCurrentIndex(panel.outcome.findData("no_answer"))
     card = PatientService(db, PhonePlan(), PhoneIndex(db)).open_card(
-        hospital.patients["li_a"], "nurse1"
+        hospital.patients["li_a"], AGENT
     )
     assert card is not None
     panel.open_for(card, card.open_tasks[0])
@@ -218,7 +227,12 @@ def test_phq9_questions_get_the_height_their_wrapped_text_needs(
     qtbot, db: Database, hospital: Hospital, tmp_path: Path
 ) -> None:
     panel = FollowupPanel(
-        FollowupService(db), DraftStore(tmp_path / "drafts"), default_library(), None, "zh"
+        FollowupService(db),
+        DraftStore(tmp_path / "drafts"),
+        default_library(),
+        None,
+        "zh",
+        principal=AGENT,
     )
     qtbot.addWidget(panel)
     panel.resize(760, 700)  # the form's share of a 1920×1080 window
@@ -244,6 +258,7 @@ def test_the_opening_script_names_the_patient_department_date_and_hospital(
         None,
         "zh",
         hospital_name="示例市人民医院",
+        principal=AGENT,
     )
     qtbot.addWidget(panel)
     _open_wang(db, hospital, panel)

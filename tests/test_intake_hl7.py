@@ -22,7 +22,7 @@ from agent_desk.intake.records import Discharge
 from agent_desk.intake.report import ImportReport
 from agent_desk.services.followup import FollowupService
 from agent_desk.services.intake import ImportRefused, IntakeService, load_plan_set
-from tests.builders import HIS
+from tests.builders import AGENT, HIS
 
 
 def segment(name: str, fields: dict[int, str]) -> str:
@@ -156,7 +156,7 @@ def test_a13_cancels_open_tasks_and_leaves_completed_ones(
     with db.read() as session:
         first = session.scalar(select(FollowupTask).where(FollowupTask.plan_step == "d7"))
     assert first is not None
-    FollowupService(db).record_attempt(first.id, Channel.PHONE, AttemptOutcome.REACHED)
+    FollowupService(db).record_attempt(first.id, Channel.PHONE, AttemptOutcome.REACHED, AGENT)
     report = _import(service, tmp_path, adt("A13", "M2"))
     assert (report.updated, report.tasks_cancelled) == (1, 10)  # 4 weekly + 6 monthly
     statuses = dict(_tasks(db))

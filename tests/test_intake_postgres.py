@@ -18,7 +18,7 @@ from agent_desk.domain.statistics import Grouping, Period
 from agent_desk.services.followup import FollowupService
 from agent_desk.services.intake import open_intake
 from agent_desk.services.statistics import StatisticsService
-from tests.builders import HIS
+from tests.builders import AGENT, HIS
 from tests.pg import scratch_database
 from tests.test_intake_hl7 import adt
 
@@ -55,7 +55,7 @@ def test_a03_a13_attempts_and_rates_on_postgresql(pg: Database, tmp_path: Path) 
         task_id = session.scalar(select(FollowupTask.id).order_by(FollowupTask.created_at))
     assert task_id is not None
     followup = FollowupService(pg)
-    result = followup.record_attempt(task_id, Channel.PHONE, AttemptOutcome.REACHED)
+    result = followup.record_attempt(task_id, Channel.PHONE, AttemptOutcome.REACHED, AGENT)
     assert result.status is TaskStatus.DONE
     path.write_text(adt("A13", "M3", visit="V2", record_no="H2"), "utf-8")
     assert service.import_hl7(path).tasks_cancelled == 1

@@ -23,6 +23,7 @@ from agent_desk.paths import DataDir
 from agent_desk.services.calls import CallService
 from agent_desk.services.recording_store import RecordingStore, RecordingUnavailable
 from agent_desk.telephony.events import CallSnapshot, CallSource
+from tests.builders import AGENT
 from tests.executors import Immediate
 from tests.keyring_memory import MemoryKeyring
 from tests.recording_support import SPEECH, recorded_call, speech_wav
@@ -128,7 +129,7 @@ def test_a_finished_call_leaves_a_sealed_flac_in_place_of_its_wav(
     db: Database, data_dir: DataDir, hospital: object, tmp_path: Path, memory_keyring: MemoryKeyring
 ) -> None:
     store = RecordingStore(db, data_dir)
-    service = CallService(db, PhoneIndex(db), PhonePlan(), None, "agent7", Immediate(), store)
+    service = CallService(db, PhoneIndex(db), PhonePlan(), None, AGENT, Immediate(), store)
     call = CallSnapshot("c1", CallSource.SIP, CallDirection.INBOUND, "13800138000", "王秀英")
     pop = service.pop(call)
     wav = speech_wav(data_dir.recordings)

@@ -32,6 +32,7 @@ from agent_desk.sync.capture import capture_of
 from agent_desk.sync.central import CentralConfig
 from agent_desk.sync.queue import WorkQueue
 from agent_desk.sync.queue_states import FinishState
+from tests.builders import AGENT
 from tests.test_sync_support import (
     add_patient,
     add_task,
@@ -105,7 +106,7 @@ def test_an_attempt_on_a_leased_task_reaches_the_server_once(
     queue.claim(task)
     service = FollowupService(db, held=queue)
 
-    result = service.record_attempt(task, Channel.PHONE, AttemptOutcome.REACHED)
+    result = service.record_attempt(task, Channel.PHONE, AttemptOutcome.REACHED, AGENT)
 
     assert result.status is TaskStatus.DONE  # the window shows it done at once
     assert [c.attempt_id for c in queue.pending()] == [result.attempt_id]
@@ -134,7 +135,9 @@ def test_a_form_on_a_leased_task_sent_while_offline_arrives_whole(
         patient = session.get_one(FollowupTask, task).patient_id
     state = FormState(load_template("phq9"), {f"phq9_{n}": "not_at_all" for n in range(1, 10)})
 
-    submitted = FollowupService(db, held=queue).submit(FormSubmission(state, patient, task, None))
+    submitted = FollowupService(db, held=queue).submit(
+        FormSubmission(state, patient, task, None), AGENT
+    )
 
     # Nothing has been sent yet (as when the server is away): the record is safe locally
     # and the completion waits in the journal.
@@ -154,7 +157,9 @@ def test_without_a_lease_the_outbox_carries_the_task_as_before(
     db, queue = stations
     task = _task_on_server(db, central)
 
-    FollowupService(db, held=queue).record_attempt(task, Channel.PHONE, AttemptOutcome.REACHED)
+    FollowupService(db, held=queue).record_attempt(
+        task, Channel.PHONE, AttemptOutcome.REACHED, AGENT
+    )
 
     assert queue.pending() == []
     settle(db, central)
@@ -168,7 +173,9 @@ def test_a_resend_of_an_applied_completion_changes_nothing(
     db, queue = _station(tmp_path, "ward3", central_db)
     task = _task_on_server(db, central)
     queue.claim(task)
-    FollowupService(db, held=queue).record_attempt(task, Channel.PHONE, AttemptOutcome.NO_ANSWER)
+    FollowupService(db, held=queue).record_attempt(
+        task, Channel.PHONE, AttemptOutcome.NO_ANSWER, AGENT
+    )
     journal = tmp_path / "ward3-queue.json"
     before_send = journal.read_bytes()
     assert queue.send_pending().applied == 1
@@ -213,7 +220,9 @@ def test_a_lease_lost_while_the_form_was_open_leaves_the_task_to_its_new_holder(
     assert capture is not None
     capture.subscribe(queue.renew)
 
-    FollowupService(db, held=queue).record_attempt(task, Channel.PHONE, AttemptOutcome.REACHED)
+    FollowupService(db, held=queue).record_attempt(
+        task, Channel.PHONE, AttemptOutcome.REACHED, AGENT
+    )
 
     assert queue.pending() == [] and queue.held() == []
     assert "no longer held" in caplog.text

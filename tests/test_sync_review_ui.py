@@ -18,6 +18,7 @@ from agent_desk.domain.enums import SyncIssueKind, SyncOp
 from agent_desk.sync.central import CentralConfig
 from agent_desk.sync.conflicts import open_issues
 from agent_desk.ui.sync_review import SyncReviewDialog
+from tests.builders import SUPERVISOR
 from tests.test_sync_support import add_patient, add_task, settle, workstation
 
 pytestmark = pytest.mark.usefixtures("qapp")
@@ -51,7 +52,7 @@ def _refused_record_number(tmp_path: Path, central: CentralConfig) -> Database:
 
 
 def _dialog(qtbot, db: Database) -> SyncReviewDialog:
-    dialog = SyncReviewDialog(db, "nurse1")
+    dialog = SyncReviewDialog(db, SUPERVISOR)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog

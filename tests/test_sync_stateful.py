@@ -46,6 +46,7 @@ from agent_desk.sync.cycle import sync_once
 from agent_desk.sync.errors import CentralUnavailable
 from agent_desk.sync.queue import WorkQueue
 from agent_desk.sync.queue_errors import Offline
+from tests.builders import AGENT
 from tests.test_sync_support import (
     add_attempt,
     add_patient,
@@ -155,7 +156,7 @@ class TwoWorkstations(RuleBasedStateMachine):
             return
         service = FollowupService(self.ws[station], held=queue)
         try:
-            result = service.record_attempt(task_id, Channel.PHONE, outcome)
+            result = service.record_attempt(task_id, Channel.PHONE, outcome, AGENT)
         except TaskNotOpen:
             return  # closed here already (pulled): nothing to finish
         self.typed_attempts.add(result.attempt_id)

@@ -45,6 +45,7 @@ from agent_desk.ui.call_controller import CallController
 from agent_desk.ui.main_window import MainWindow
 from agent_desk.ui.sync_setup import JOURNAL_NAME, prepare_sync
 from agent_desk.ui.sync_status import SyncHub, refusal_text
+from tests.builders import AGENT
 from tests.executors import Held
 from tests.test_sync_support import (
     TODAY,
@@ -154,7 +155,7 @@ def test_a_colleagues_finished_call_shows_in_the_other_window(
     assert first.sync.may_call(task) is None
 
     # The nurse records the outcome as the form does on hanging up.
-    first.followup.followup.record_attempt(task, Channel.PHONE, AttemptOutcome.REACHED)
+    first.followup.followup.record_attempt(task, Channel.PHONE, AttemptOutcome.REACHED, AGENT)
 
     # The runner sends the fenced completion, the server moves the task on, and the
     # other window's worklist drops it without anyone pressing F5.
@@ -190,7 +191,9 @@ def test_offline_the_window_says_so_and_local_work_goes_on(qtbot, tmp_path: Path
         refusal = hub.may_call(task)
         assert refusal is not None and "cannot be reached" in refusal_text(refusal)
 
-        window.followup.followup.record_attempt(task, Channel.PHONE, AttemptOutcome.NO_ANSWER)
+        window.followup.followup.record_attempt(
+            task, Channel.PHONE, AttemptOutcome.NO_ANSWER, AGENT
+        )
 
         qtbot.waitUntil(lambda: "waiting" in window.sync_label.text(), timeout=10_000)
         assert hub.status.pending >= 1  # kept in the outbox for when the server answers
@@ -232,12 +235,12 @@ def _with_phone(window: MainWindow, db: Database, user: StaffView) -> Any:
     phone.dial.return_value = "call-1"
     window.attach_calls(
         CallController(
-            CallService(db, window.patients.index, PhonePlan(), user.id, user.username),
+            CallService(db, window.patients.index, PhonePlan(), user.id, user.principal),
             window.patients,
             window.card,
             window.call_panel,
             window.statusBar(),
-            user.username,
+            user.principal,
             phone=phone,
             parent=window,
         )

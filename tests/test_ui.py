@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox
 from agent_desk.db.engine import Database
 from agent_desk.db.worklist import WorklistFilter
 from agent_desk.domain.enums import Role, WorklistView
+from agent_desk.domain.permissions import Permission
 from agent_desk.domain.views import StaffView
 from agent_desk.forms import Draft, DraftStore
 from agent_desk.services.accounts import AccountService
@@ -67,6 +68,32 @@ def test_first_run_asks_for_the_admin_password(qtbot, db: Database) -> None:
     qtbot.keyClicks(dialog.repeat, "administrator")
     qtbot.keyClick(dialog.repeat, Qt.Key.Key_Return)
     assert dialog.user is not None and dialog.user.username == "admin"
+
+
+def test_the_first_account_sees_the_worklist(qtbot, db: Database) -> None:
+    """Whoever sets the centre up is its supervisor too: `make run` shows the demo's work."""
+    dialog = LoginDialog(AccountService(db))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.password, "administrator")
+    qtbot.keyClicks(dialog.repeat, "administrator")
+    qtbot.keyClick(dialog.repeat, Qt.Key.Key_Return)
+    assert dialog.user is not None
+    assert dialog.user.principal.may(Permission.VIEW_RECORDS)
+
+
+def test_a_plain_admins_window_shows_no_patient(
+    qtbot, db: Database, hospital: Hospital, tmp_path: Path
+) -> None:
+    accounts = AccountService(db)
+    accounts.create_first_admin("administrator", roles=[Role.ADMIN])
+    user = accounts.login("admin", "administrator")
+    assert user is not None
+    win = build_main_window(db, Settings(tmp_path / "settings.json"), user)
+    qtbot.addWidget(win)
+    win._today = lambda: TODAY
+    win.reload_worklist()
+    assert win.model.rowCount() == 0 and not win.search_box.isEnabled()
 
 
 def test_wrong_password_says_so_and_stays_open(qtbot, db: Database) -> None:

@@ -18,12 +18,13 @@ from agent_desk.db.phone_index import PhoneIndex
 from agent_desk.domain.disclosure import ReasonRequired
 from agent_desk.domain.enums import UnmaskReason
 from agent_desk.domain.masking import Identifier
+from agent_desk.domain.permissions import PermissionDenied
 from agent_desk.domain.phones import PhonePlan
 from agent_desk.paths import DataDir
 from agent_desk.services.patients import PatientService
 from agent_desk.ui.main_window import MainWindow
 from agent_desk.ui.unmask_dialog import UnmaskReasonDialog
-from tests.builders import Hospital
+from tests.builders import AGENT, Hospital, nurse_of
 from tests.cli_login import add_account, run
 from tests.test_ui import window  # noqa: F401 (the shared window fixture)
 
@@ -69,7 +70,36 @@ def test_the_service_refuses_an_unmask_without_a_reason(
 ) -> None:
     service = PatientService(db, PhonePlan(), PhoneIndex(db))
     with pytest.raises(ReasonRequired):
-        service.record_unmask(hospital.patients["wang"], Identifier.ID_NUMBER, "n1", reason, " ")
+        service.record_unmask(
+            hospital.patients["wang"],
+            Identifier.ID_NUMBER,
+            nurse_of(hospital.cardiology),
+            reason,
+            " ",
+        )
+    assert _unmask_events(db) == []
+
+
+def test_an_agent_cannot_unmask(db: Database, hospital: Hospital) -> None:
+    service = PatientService(db, PhonePlan(), PhoneIndex(db))
+    with pytest.raises(PermissionDenied):
+        service.record_unmask(
+            hospital.patients["wang"], Identifier.ID_NUMBER, AGENT, UnmaskReason.VERIFY_IDENTITY
+        )
+    assert _unmask_events(db) == []
+
+
+def test_a_nurse_cannot_unmask_another_departments_patient(
+    db: Database, hospital: Hospital
+) -> None:
+    service = PatientService(db, PhonePlan(), PhoneIndex(db))
+    with pytest.raises(PermissionDenied):
+        service.record_unmask(
+            hospital.patients["li_a"],
+            Identifier.ID_NUMBER,
+            nurse_of(hospital.cardiology),
+            UnmaskReason.VERIFY_IDENTITY,
+        )
     assert _unmask_events(db) == []
 
 

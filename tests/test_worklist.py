@@ -94,3 +94,9 @@ def test_tomorrow_view_is_the_day_before_reminder(db: Database, hospital: Hospit
     assert _task_ids(db, WorklistFilter(WorklistView.TOMORROW, TODAY)) == [
         hospital.tasks["wang_later"]
     ]
+
+
+def test_a_plain_admins_worklist_is_empty(db: Database, hospital: Hospital) -> None:
+    service = WorklistService(db, Principal.of("admin", [Role.ADMIN]))
+    flt = WorklistFilter(WorklistView.ALL_OPEN, TODAY)
+    assert (service.count(flt), service.page(flt, 100, None), service.departments()) == (0, [], [])

@@ -12,6 +12,7 @@ from collections.abc import Set
 from typing import Any
 
 from sqlalchemy import ColumnElement, exists, or_, select, true
+from sqlalchemy.orm import Session
 
 from agent_desk.db.models import Encounter, FollowupTask, Patient
 
@@ -41,3 +42,12 @@ def patient_in_scope(patient_id: Any, scope: Scope) -> ColumnElement[bool]:
 
 def patients_in_scope(scope: Scope) -> ColumnElement[bool]:
     return patient_in_scope(Patient.id, scope)
+
+
+def patient_visible(session: Session, patient_id: uuid.UUID, scope: Scope) -> bool:
+    """Whether *scope*'s departments treated or follow up this patient (the whole
+    hospital: always)."""
+    if scope is None:
+        return True
+    found = session.scalar(select(patient_in_scope(patient_id, scope)))
+    return bool(found)

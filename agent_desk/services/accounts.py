@@ -55,12 +55,14 @@ class AccountService:
         self,
         password: str,
         username: str = FIRST_ADMIN,
-        roles: Sequence[Role] = (Role.ADMIN,),
+        roles: Sequence[Role] = (Role.ADMIN, Role.SUPERVISOR),
         departments: Sequence[str] = (),
         display_name: str | None = "管理员",
     ) -> StaffView:
         """The first account of a new installation, made by whoever sets it up: it must be
-        an administrator, who then adds the others."""
+        an administrator, who then adds the others. The window's first start makes it a
+        supervisor too (the default): the person setting up the centre sees its worklist,
+        which a plain administrator does not (no VIEW_RECORDS)."""
         if Role.ADMIN not in roles:
             raise staff.StaffError("the first account must be an administrator (--role admin)")
         with self._db.write() as session:

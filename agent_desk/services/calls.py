@@ -5,6 +5,10 @@ screen before the agent says hello. What the call leaves behind (the call row, t
 audit of the card shown, answer and end times, the recording) is written right after,
 in order, by one background writer, so a disk sync never stands between the phone
 ringing and the card appearing.
+
+Whoever takes calls (TAKE_CALLS) sees the caller's card, identifiers masked, whatever
+their departments: the caller chose to call, and the person answering must know who it is.
+Opening a card outside a call keeps to the department scope (services/patients.py).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from agent_desk.db.base import new_id
 from agent_desk.db.engine import Database
 from agent_desk.db.phone_index import PhoneIndex
 from agent_desk.domain.enums import AuditAction, ContactRelation, RecordingStatus
+from agent_desk.domain.permissions import Permission, Principal
 from agent_desk.domain.phones import PhonePlan, try_normalise
 from agent_desk.domain.views import ContactView, PatientCard, PatientHit, TaskView
 from agent_desk.errors import UserError
@@ -101,16 +106,19 @@ class CallService:
         db: Database,
         index: PhoneIndex,
         plan: PhonePlan,
-        staff_id: uuid.UUID,
-        actor: str,
+        staff_id: uuid.UUID | None,
+        principal: Principal,
         writer: Executor | None = None,
         recordings: RecordingStore | None = None,
     ) -> None:
+        """Raises PermissionDenied for a role that does not take calls (an administrator):
+        no card pops up on such a workstation."""
+        principal.require(Permission.TAKE_CALLS)
         self._db = db
         self._index = index
         self._plan = plan
         self._staff_id = staff_id
-        self._actor = actor
+        self._actor = principal.username
         # One thread: the call log's writes keep the order the events came in.
         self._writer = writer or ThreadPoolExecutor(1, thread_name_prefix="call-log")
         self._log_ids: dict[str, uuid.UUID] = {}  # engine call id → call log row

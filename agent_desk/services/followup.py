@@ -1,6 +1,9 @@
 """Attempts and outcomes: an attempt, a form and the task's new state in one unit of work.
 
-The figures supervisors read (回访率, 成功率, …) are agent_desk.services.statistics."""
+The figures supervisors read (回访率, 成功率, …) are agent_desk.services.statistics.
+
+Both need FILL_FORMS and the task in the user's departments (agents: the whole hospital);
+a form without a task (a caller with none open) needs FILL_FORMS alone."""
 
 from __future__ import annotations
 
@@ -11,12 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from sqlalchemy.orm import Session
+
 from agent_desk.db import followup as followup_db
 from agent_desk.db.base import utcnow
 from agent_desk.db.engine import Database
 from agent_desk.db.followup import AttemptMade, AttemptResult, TaskNotOpen
 from agent_desk.db.models import FollowupTask
 from agent_desk.domain.enums import AlertSeverity, AttemptOutcome, Channel, FeedbackKind, Role
+from agent_desk.domain.permissions import Permission, PermissionDenied, Principal
 from agent_desk.errors import UserError
 from agent_desk.forms import Alert, AnswerProblem, FeedbackItem, FormState, extract_feedback
 from agent_desk.plans.retry import RetryPolicy
@@ -92,6 +98,7 @@ class FollowupService:
         task_id: uuid.UUID,
         channel: Channel,
         outcome: AttemptOutcome,
+        principal: Principal,
         *,
         staff_id: uuid.UUID | None = None,
         at: datetime | None = None,
@@ -99,9 +106,12 @@ class FollowupService:
         number: str | None = None,
         call_id: uuid.UUID | None = None,
     ) -> AttemptResult:
-        """Store the attempt and the task's new state together (raises TaskNotOpen)."""
+        """Store the attempt and the task's new state together (raises TaskNotOpen,
+        PermissionDenied)."""
+        principal.require(Permission.FILL_FORMS)
         leased = self._leased(task_id)
         with self._db.write() as session:
+            _require_task_in_scope(session, principal, task_id)
             if leased:
                 leave_to_server(session, FollowupTask.__tablename__)
             result = followup_db.record_attempt(
@@ -121,10 +131,12 @@ class FollowupService:
             self._hand_over(made)
         return result
 
-    def submit(self, form: FormSubmission) -> SubmitResult:
+    def submit(self, form: FormSubmission, principal: Principal) -> SubmitResult:
         """The completed form, its attempt and the task's new state, feedback and alerts:
         one transaction, so a crash leaves all of it or none (raises FormIncomplete,
-        TaskNotOpen). Whoever submits, window or command line, the form must be complete."""
+        TaskNotOpen, PermissionDenied). Whoever submits, window or command line, the form
+        must be complete."""
+        principal.require(Permission.FILL_FORMS)
         state = form.state
         if state.checked.problems:
             raise FormIncomplete(state.checked.problems)
@@ -135,6 +147,8 @@ class FollowupService:
         leased = form.task_id is not None and self._leased(form.task_id)
         made: AttemptMade | None = None
         with self._db.write() as session:
+            if form.task_id is not None:
+                _require_task_in_scope(session, principal, form.task_id)
             attempt: AttemptResult | None = None
             if leased:
                 leave_to_server(session, FollowupTask.__tablename__)
@@ -215,6 +229,11 @@ __all__ = [
     "SubmitResult",
     "TaskNotOpen",
 ]
+
+
+def _require_task_in_scope(session: Session, principal: Principal, task_id: uuid.UUID) -> None:
+    if not principal.sees_department(followup_db.task_department(session, task_id)):
+        raise PermissionDenied(principal.username, Permission.FILL_FORMS)
 
 
 def _alerts_with_complaints(

@@ -1,4 +1,11 @@
-"""Finding patients and opening their card, with every look at a record audit-logged."""
+"""Finding patients and opening their card, with every look at a record audit-logged.
+
+Who may do what (domain/permissions.py): anyone who takes calls finds any patient, with
+identifiers masked (FIND_PATIENT), and registers or links an unknown caller (TAKE_CALLS);
+a card opened outside a call needs VIEW_RECORDS and the patient in the user's departments;
+showing an identifier in full needs UNMASK and the patient in scope. The caller's card on
+a call is shown to whoever takes it: that path is services/calls.py, which checks no scope.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +14,17 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from sqlalchemy.orm import Session
+
 from agent_desk.db import audit
 from agent_desk.db import patients as patient_queries
 from agent_desk.db.engine import Database
 from agent_desk.db.phone_index import PhoneIndex
+from agent_desk.db.scope import patient_visible
 from agent_desk.domain.disclosure import unmask_detail
 from agent_desk.domain.enums import AuditAction, ContactRelation, Sex, UnmaskReason
 from agent_desk.domain.masking import Identifier
+from agent_desk.domain.permissions import Permission, PermissionDenied, Principal
 from agent_desk.domain.phones import (
     InvalidPhoneNumber,
     PhonePlan,
@@ -49,12 +60,16 @@ class PatientService:
         self._plan = plan
         self.index = index
 
-    def lookup_number(self, raw: str) -> list[PatientHit]:
+    def lookup_number(self, raw: str, principal: Principal) -> list[PatientHit]:
         """The screen-pop path: every patient on this number (raises InvalidPhoneNumber)."""
+        principal.require(Permission.FIND_PATIENT)
         return self.index.find(normalise(raw, self._plan))
 
-    def search(self, text: str) -> SearchResult:
-        """One box for everything: a phone number in any format, a name, or a record number."""
+    def search(self, text: str, principal: Principal) -> SearchResult:
+        """One box for everything: a phone number in any format, a name, or a record number.
+        The whole hospital's patients, whatever the user's departments: whoever answers
+        the phone must find the caller (hits carry no identifier in full)."""
+        principal.require(Permission.FIND_PATIENT)
         query = text.strip()
         if not query:
             return SearchResult((), SearchProblem.EMPTY)
@@ -84,9 +99,10 @@ class PatientService:
         record_no: str,
         sex: Sex,
         birth_date: date | None,
-        actor: str,
+        principal: Principal,
     ) -> uuid.UUID:
         """A new patient from an unknown caller, with the caller's number as a contact."""
+        principal.require(Permission.TAKE_CALLS)
         name, record_no = name.strip(), record_no.strip().upper()
         if not name or not record_no:
             raise PatientInputError("name and record number are both needed")
@@ -103,7 +119,9 @@ class PatientService:
                 try_normalise(raw_number, self._plan),
                 ContactRelation.SELF,
             )
-            audit.record(session, actor, AuditAction.PATIENT_CREATED, "patient", patient_id)
+            audit.record(
+                session, principal.username, AuditAction.PATIENT_CREATED, "patient", patient_id
+            )
         return patient_id
 
     def link_number(
@@ -111,10 +129,12 @@ class PatientService:
         patient_id: uuid.UUID,
         raw_number: str,
         relation: ContactRelation,
-        actor: str,
+        principal: Principal,
         contact_name: str | None = None,
     ) -> None:
-        """Remember an unknown caller's number on an existing patient, for the next call."""
+        """Remember an unknown caller's number on an existing patient, for the next call
+        (found by search: any patient, whatever the department)."""
+        principal.require(Permission.TAKE_CALLS)
         with self._db.write() as session:
             patient_queries.add_contact(
                 session,
@@ -124,35 +144,54 @@ class PatientService:
                 relation,
                 contact_name,
             )
-            audit.record(session, actor, AuditAction.CONTACT_ADDED, "patient", patient_id)
+            audit.record(
+                session, principal.username, AuditAction.CONTACT_ADDED, "patient", patient_id
+            )
 
-    def open_card(self, patient_id: uuid.UUID, actor: str) -> PatientCard | None:
-        """Load the card and log who looked at it, in one transaction."""
+    def open_card(self, patient_id: uuid.UUID, principal: Principal) -> PatientCard | None:
+        """Load the card and log who looked at it, in one transaction; None when the
+        patient is gone. Raises PermissionDenied for a patient outside the user's
+        departments (a call's card comes through CallService instead)."""
+        principal.require(Permission.VIEW_RECORDS)
         with self._db.write() as session:
             card = patient_queries.load_card(session, patient_id)
-            if card is not None:
-                audit.record(session, actor, AuditAction.VIEW_PATIENT, "patient", patient_id)
+            if card is None:
+                return None
+            _require_scope(session, principal, patient_id, Permission.VIEW_RECORDS)
+            audit.record(
+                session, principal.username, AuditAction.VIEW_PATIENT, "patient", patient_id
+            )
             return card
 
     def record_unmask(
         self,
         patient_id: uuid.UUID,
         identifier: Identifier,
-        actor: str,
+        principal: Principal,
         reason: UnmaskReason | None,
         note: str | None = None,
     ) -> None:
-        """Log that *actor* asked to see one of the patient's identifiers in full, and why;
-        the caller shows it only once this returns. Raises ReasonRequired, writing
-        nothing, without a reason (or with 'other' and no words)."""
+        """Log that *principal* asked to see one of the patient's identifiers in full, and
+        why; the caller shows it only once this returns. Raises ReasonRequired, writing
+        nothing, without a reason (or with 'other' and no words), and PermissionDenied
+        without UNMASK or for a patient outside the user's departments."""
+        principal.require(Permission.UNMASK)
         detail = unmask_detail(reason, note)
         with self._db.write() as session:
+            _require_scope(session, principal, patient_id, Permission.UNMASK)
             audit.record(
                 session,
-                actor,
+                principal.username,
                 AuditAction.UNMASK,
                 "patient",
                 patient_id,
                 field=identifier.value,
                 **detail,
             )
+
+
+def _require_scope(
+    session: Session, principal: Principal, patient_id: uuid.UUID, permission: Permission
+) -> None:
+    if not patient_visible(session, patient_id, principal.department_filter()):
+        raise PermissionDenied(principal.username, permission)

@@ -2,18 +2,20 @@
 
 A nurse or a doctor works their departments' patients (least privilege): the service keeps
 their worklist to those departments (the principal's department scope) whatever filter a
-screen asks for.
+screen asks for. A role without VIEW_RECORDS (an administrator who is not also a
+supervisor) has an empty worklist: no patient's name reaches its screen.
 """
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import replace
 
 from agent_desk.db import staff
 from agent_desk.db import worklist as worklist_queries
 from agent_desk.db.engine import Database
 from agent_desk.db.worklist import Cursor, WorklistFilter, cursor_of
-from agent_desk.domain.permissions import Principal
+from agent_desk.domain.permissions import Permission, Principal
 from agent_desk.domain.views import DepartmentView, WorklistRow
 
 
@@ -21,7 +23,11 @@ class WorklistService:
     def __init__(self, db: Database, principal: Principal | None = None) -> None:
         """*principal* None: the whole hospital (benchmarks and tests of the lists alone)."""
         self._db = db
-        self.scope = None if principal is None else principal.department_filter()
+        self.scope: frozenset[uuid.UUID] | None = None
+        if principal is not None:
+            # No department matches the empty scope: nothing to list for such a role.
+            may_view = principal.may(Permission.VIEW_RECORDS)
+            self.scope = principal.department_filter() if may_view else frozenset()
 
     def count(self, flt: WorklistFilter) -> int:
         with self._db.read() as session:

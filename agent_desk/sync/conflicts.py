@@ -24,6 +24,7 @@ from agent_desk.db.sync_issues import IssueView
 from agent_desk.db.sync_local import CapturedChange, append_outbox
 from agent_desk.db.sync_tables import BOOKKEEPING_COLUMNS, synced_table
 from agent_desk.domain.enums import AuditAction, ConflictResolution, SyncIssueKind, SyncOp
+from agent_desk.domain.permissions import Permission, Principal
 from agent_desk.errors import UserError
 
 
@@ -37,9 +38,12 @@ def open_issues(db: Database) -> list[IssueView]:
 
 
 def resolve_issue(
-    db: Database, issue_id: uuid.UUID, resolution: ConflictResolution, actor: str
+    db: Database, issue_id: uuid.UUID, resolution: ConflictResolution, principal: Principal
 ) -> None:
-    """Apply a person's decision on a sync issue; the decision is audited with it."""
+    """Apply a person's decision on a sync issue; the decision is audited with it. Raises
+    PermissionDenied for a role that does not decide reviews (REVIEW_SYNC: supervisors
+    and administrators)."""
+    principal.require(Permission.REVIEW_SYNC)
     with db.write() as session:
         issue = sync_issues.get_open_issue(session, issue_id)
         if issue is None:
@@ -52,7 +56,7 @@ def resolve_issue(
         sync_issues.mark_resolved(session, issue_id, resolution, utcnow())
         audit.record(
             session,
-            actor,
+            principal.username,
             AuditAction.REVIEW_DECIDED,
             issue.table_name,
             issue.row_id,

@@ -23,6 +23,7 @@ from agent_desk.services.followup import FollowupService
 from agent_desk.services.patients import PatientService
 from agent_desk.services.recording_store import RecordingStore, open_store
 from agent_desk.services.recordings import RecordingLibrary
+from agent_desk.services.settings_change import SettingsService
 from agent_desk.services.worklist import WorklistService
 from agent_desk.settings import Settings
 from agent_desk.ui import excepthook
@@ -74,6 +75,7 @@ def build_main_window(
         PatientService(db, settings.phone_plan, PhoneIndex(db)),
         WorklistService(db, user.principal),
         settings,
+        SettingsService(db, settings),
         followup,
         background=background,
         audit_log=AuditLogService(db),
@@ -212,7 +214,8 @@ def _run_locked(
     DailyBackup(window, background, db, data_dir, settings, staff.username).start()
 
     def leave_session() -> None:
-        telephony.stop()
+        if telephony is not None:
+            telephony.stop()
         app.quit()
 
     if sys.platform == "win32":
@@ -238,7 +241,8 @@ def _run_locked(
     try:
         return app.exec()
     finally:
-        telephony.stop()
+        if telephony is not None:
+            telephony.stop()
         background.shutdown()
         accounts.logout(staff)
         if sync is not None:

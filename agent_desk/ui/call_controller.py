@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QStatusBar, QSystemTrayIcon
 
 from agent_desk.domain.enums import RecordingStatus
 from agent_desk.domain.masking import mask_phone
+from agent_desk.domain.permissions import Principal
 from agent_desk.domain.phones import dialable
 from agent_desk.domain.views import PatientCard
 from agent_desk.services.calls import (
@@ -76,7 +77,7 @@ class CallController(QObject):
         card: PatientCardView,
         panel: CallPanel,
         status: QStatusBar,
-        actor: str,
+        principal: Principal,
         phone: Phone | None = None,
         dial_prefix: str = "",
         ring_sound: Path | None = None,
@@ -92,7 +93,7 @@ class CallController(QObject):
         # registration has its own widget, SipLineStatus.)
         self.modem_label = QLabel()
         status.addPermanentWidget(self.modem_label)
-        self._actor = actor
+        self._principal = principal  # who registers or links an unknown caller
         self.phone = phone
         self._dial_prefix = dial_prefix
         self.lines: dict[str, _Line] = {}
@@ -195,7 +196,7 @@ class CallController(QObject):
 
     def _new_caller(self, call: CallSnapshot) -> None:
         dialog = NewCallerDialog(
-            call.remote_number, self._patients, self._actor, self._card.window()
+            call.remote_number, self._patients, self._principal, self._card.window()
         )
         dialog.patient_ready.connect(lambda patient_id: self._link(call.call_id, patient_id))
         dialog.show()

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_desk.domain.enums import AttemptOutcome, Channel
-from agent_desk.domain.permissions import Principal
+from agent_desk.domain.permissions import PermissionDenied, Principal
 from agent_desk.domain.views import PatientCard, TaskView
 from agent_desk.errors import UserError
 from agent_desk.forms import (
@@ -79,7 +79,8 @@ class FollowupPanel(QWidget):
         autosave_ms: int = AUTOSAVE_MS,
         hospital_name: str = "",
         alerts: AlertService | None = None,
-        principal: Principal | None = None,
+        *,
+        principal: Principal,
         parent: Any = None,
     ) -> None:
         super().__init__(parent)
@@ -88,7 +89,7 @@ class FollowupPanel(QWidget):
         self._library = library
         self._staff_id = staff_id
         self._alerts = alerts
-        self._principal = principal  # who escalations are made and audited as
+        self._principal = principal  # who fills forms and escalates, as audited
         self.language = language
         self._hospital_name = hospital_name
         self.card: PatientCard | None = None
@@ -238,7 +239,7 @@ class FollowupPanel(QWidget):
 
     def escalate(self, alerts: tuple[Alert, ...]) -> None:
         """上报主管: the supervisors see the alert now, while the form stays open."""
-        if self._alerts is None or self._principal is None or self.card is None:
+        if self._alerts is None or self.card is None:
             return
         if self.view is None:
             return
@@ -328,13 +329,15 @@ class FollowupPanel(QWidget):
                         self._staff_id,
                         outcome,
                         call_id=self.call_id_source(),
-                    )
+                    ),
+                    self._principal,
                 )
             elif self.task is not None:
                 result = self.followup.record_attempt(
                     self.task.id,
                     Channel.PHONE,
                     outcome,
+                    self._principal,
                     staff_id=self._staff_id,
                     call_id=self.call_id_source(),
                 )
@@ -345,7 +348,7 @@ class FollowupPanel(QWidget):
             problems = "; ".join(p.message(self.language) for p in exc.problems)
             self.notice.setText(self.tr("Not yet complete: %1").replace("%1", problems))
             return
-        except TaskNotOpen as exc:
+        except (TaskNotOpen, PermissionDenied) as exc:
             self.notice.setText(str(exc))
             return
         draft_id = self.draft_id()

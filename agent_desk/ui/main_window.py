@@ -26,12 +26,13 @@ from PySide6.QtWidgets import (
 from agent_desk.db.worklist import WorklistFilter
 from agent_desk.domain.enums import UnmaskReason, WorklistView
 from agent_desk.domain.masking import Identifier
-from agent_desk.domain.permissions import Permission
+from agent_desk.domain.permissions import Permission, PermissionDenied
 from agent_desk.domain.views import PatientCard, PatientHit, StaffView
 from agent_desk.services.alerts import AlertService
 from agent_desk.services.audit_log import AuditLogService
 from agent_desk.services.patients import PatientService, SearchProblem
 from agent_desk.services.recordings import RecordingLibrary
+from agent_desk.services.settings_change import SettingsService
 from agent_desk.services.worklist import WorklistService
 from agent_desk.settings import Settings
 from agent_desk.sync.call_check import CallRefused
@@ -66,6 +67,7 @@ class MainWindow(QMainWindow):
         patients: PatientService,
         worklist: WorklistService,
         settings: Settings,
+        setting_changes: SettingsService,
         followup: FollowupPanel,
         today: Callable[[], date] = date.today,
         background: Background | None = None,
@@ -81,6 +83,8 @@ class MainWindow(QMainWindow):
         self.patients = patients
         self._worklist = worklist
         self._settings = settings
+        # The one way the window saves a setting: checked (MANAGE_SETTINGS) and audited.
+        self.setting_changes = setting_changes
         self._today = today
         self.followup = followup
         self.alerts = alerts
@@ -118,6 +122,9 @@ class MainWindow(QMainWindow):
         self.view_combo = self.filter_bar.view_combo
         self.department_combo = self.filter_bar.department_combo
         self.search_box.returnPressed.connect(self.run_search)
+        # An administrator who is not also a supervisor sees no patient (the services
+        # refuse, and the worklist is empty): nothing to search with.
+        self.search_box.setEnabled(self.user.principal.may(Permission.FIND_PATIENT))
         self.view_combo.currentIndexChanged.connect(self.reload_worklist)
         self.department_combo.currentIndexChanged.connect(self.reload_worklist)
 
@@ -132,6 +139,7 @@ class MainWindow(QMainWindow):
         self.call_panel = CallPanel()
         right_layout.addWidget(self.call_panel)
         self.card = PatientCardView(language=self.followup.language)
+        self.card.may_unmask = self.user.principal.may(Permission.UNMASK)
         self.card.unmask_requested.connect(self._unmask)
         self.card.recording_requested.connect(self.open_recordings)
         right_layout.addWidget(self.card, 1)
@@ -194,7 +202,10 @@ class MainWindow(QMainWindow):
 
     def run_search(self) -> None:
         text = self.search_box.text()
-        result = self.patients.search(text)
+        principal = self.user.principal
+        if not principal.may(Permission.FIND_PATIENT):
+            return  # the box is disabled for such a role (an administrator)
+        result = self.patients.search(text, principal)
         if result.problem is not None:
             self.statusBar().showMessage(self._problem_text(result.problem, text), 8000)
             return
@@ -224,7 +235,14 @@ class MainWindow(QMainWindow):
                 return self.tr("No patient matches '%1'.").replace("%1", text.strip())
 
     def open_patient(self, patient_id: uuid.UUID) -> None:
-        card = self.patients.open_card(patient_id, self.user.username)
+        try:
+            card = self.patients.open_card(patient_id, self.user.principal)
+        except PermissionDenied:
+            # Outside the user's departments (found by search): the card stays as it was.
+            self.statusBar().showMessage(
+                self.tr("This patient is not in your departments: the card stays closed."), 8000
+            )
+            return
         if card is None:
             self.card.clear()
             self.statusBar().showMessage(self.tr("This patient no longer exists."), 8000)
@@ -244,7 +262,7 @@ class MainWindow(QMainWindow):
 
     def _unmask(self, patient_id: uuid.UUID, identifier: Identifier) -> None:
         def submit(reason: UnmaskReason | None, note: str) -> None:
-            self.patients.record_unmask(patient_id, identifier, self.user.username, reason, note)
+            self.patients.record_unmask(patient_id, identifier, self.user.principal, reason, note)
 
         # Shown only once the reason is in the audit log; a cancel shows and writes nothing.
         if UnmaskReasonDialog(submit, self).exec() == QDialog.DialogCode.Accepted:
@@ -412,9 +430,10 @@ class MainWindow(QMainWindow):
         now = QAction(self.tr("Sync now"), self)
         now.triggered.connect(hub.runner.sync_now)
         sync_menu.addAction(now)
-        review = QAction(self.tr("Review what the server refused…"), self)
-        review.triggered.connect(self.review_sync)
-        sync_menu.addAction(review)
+        if self.user.principal.may(Permission.REVIEW_SYNC):
+            review = QAction(self.tr("Review what the server refused…"), self)
+            review.triggered.connect(self.review_sync)
+            sync_menu.addAction(review)
 
     def _on_sync_status(self, status: SyncStatus) -> None:
         self.sync_label.show_status(status)
@@ -431,9 +450,11 @@ class MainWindow(QMainWindow):
             self.table.reselect_task(selected)
 
     def review_sync(self) -> None:
-        if self.sync is None:
+        """Supervisors and administrators decide what the server refused (REVIEW_SYNC);
+        for other roles the status bar only counts it."""
+        if self.sync is None or not self.user.principal.may(Permission.REVIEW_SYNC):
             return
-        dialog = SyncReviewDialog(self.sync.db, self.user.username, self)
+        dialog = SyncReviewDialog(self.sync.db, self.user.principal, self)
         dialog.resolved.connect(self.sync.runner.sync_now)
         dialog.exec()
 

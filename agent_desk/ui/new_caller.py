@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from agent_desk.domain.enums import ContactRelation, Sex
 from agent_desk.domain.masking import mask_phone
+from agent_desk.domain.permissions import Principal
 from agent_desk.services.patients import PatientInputError, PatientService
 from agent_desk.ui.labels import format_date, label
 
@@ -37,12 +38,16 @@ class NewCallerDialog(QDialog):
     patient_ready = Signal(object)  # uuid.UUID of the created or linked patient
 
     def __init__(
-        self, raw_number: str, patients: PatientService, actor: str, parent: Any = None
+        self,
+        raw_number: str,
+        patients: PatientService,
+        principal: Principal,
+        parent: Any = None,
     ) -> None:
         super().__init__(parent)
         self._number = raw_number
         self._patients = patients
-        self._actor = actor
+        self._principal = principal
         self.setWindowTitle(self.tr("New caller"))
         self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
@@ -100,7 +105,7 @@ class NewCallerDialog(QDialog):
 
     def _search(self) -> None:
         self.results.clear()
-        for hit in self._patients.search(self.query.text()).hits:
+        for hit in self._patients.search(self.query.text(), self._principal).hits:
             item = QListWidgetItem(f"{hit.name}  {hit.record_no}  {format_date(hit.birth_date)}")
             item.setData(_HIT_ROLE, hit.id)
             self.results.addItem(item)
@@ -127,7 +132,7 @@ class NewCallerDialog(QDialog):
             record_no=self.record_no.text(),
             sex=Sex(self.sex.currentData()),
             birth_date=birth,
-            actor=self._actor,
+            principal=self._principal,
         )
 
     def _link(self) -> uuid.UUID | None:
@@ -137,6 +142,6 @@ class NewCallerDialog(QDialog):
             return None
         patient_id: uuid.UUID = item.data(_HIT_ROLE)
         self._patients.link_number(
-            patient_id, self._number, ContactRelation(self.relation.currentData()), self._actor
+            patient_id, self._number, ContactRelation(self.relation.currentData()), self._principal
         )
         return patient_id

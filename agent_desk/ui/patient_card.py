@@ -59,6 +59,9 @@ class PatientCardView(QWidget):
         self._library = library or default_library()
         self._language = language
         self._filling = False
+        # Whether the masked fields get a Show button: not for a role that may not unmask
+        # (an agent); the service refuses all the same.
+        self.may_unmask = True
         # The masked fields on show: their value label, their Show button, the full text.
         self._identifiers: dict[Identifier, tuple[QLabel, QToolButton, str]] = {}
         self._build()
@@ -248,6 +251,8 @@ class PatientCardView(QWidget):
         button.setToolTip(self.tr("Show in full; the audit log records who saw it"))
         button.clicked.connect(lambda: self._ask_unmask(identifier))
         layout.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        if not self.may_unmask:
+            button.hide()
         self._identifiers[identifier] = (field, button, full)
         self.fields.addRow(name, row)
 

@@ -37,6 +37,7 @@ from agent_desk.db.sync_issues import IssueView
 from agent_desk.db.sync_tables import synced_table
 from agent_desk.domain.enums import ConflictResolution, SyncIssueKind, SyncOp
 from agent_desk.domain.masking import IDENTIFIER_COLUMNS, mask
+from agent_desk.domain.permissions import PermissionDenied, Principal
 from agent_desk.sync.conflicts import CannotResolve, open_issues, resolve_issue
 from agent_desk.ui.labels import format_date, format_datetime, label, table_label
 
@@ -117,10 +118,10 @@ class SyncReviewDialog(QDialog):
 
     resolved = Signal()  # after each successful choice, so the status bar can recount
 
-    def __init__(self, db: Database, actor: str, parent: Any = None) -> None:
+    def __init__(self, db: Database, principal: Principal, parent: Any = None) -> None:
         super().__init__(parent)
         self._db = db
-        self._actor = actor  # who decides, for the audit log
+        self._principal = principal  # who decides, for the audit log
         self.setWindowTitle(self.tr("Changes to review"))
         self.resize(860, 560)
         self._build()
@@ -304,8 +305,8 @@ class SyncReviewDialog(QDialog):
         if issue is None:
             return
         try:
-            resolve_issue(self._db, issue.id, resolution, self._actor)
-        except CannotResolve as exc:
+            resolve_issue(self._db, issue.id, resolution, self._principal)
+        except (CannotResolve, PermissionDenied) as exc:
             # Nothing was changed (resolve_issue is one transaction): say why and stay.
             QMessageBox.warning(self, self.tr("This cannot be done"), str(exc))
             return

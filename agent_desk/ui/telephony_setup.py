@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 
 from agent_desk.db.engine import Database
+from agent_desk.domain.permissions import Permission
 from agent_desk.domain.views import StaffView
 from agent_desk.paths import DataDir, private_folder
 from agent_desk.secrets import SecretStoreUnavailable, get_secret, set_secret
@@ -203,14 +204,14 @@ def wire_calls(
             window.patients.index,
             settings.phone_plan,
             user.id,
-            user.username,
+            user.principal,
             recordings=recordings,
         ),
         window.patients,
         window.card,
         window.call_panel,
         window.statusBar(),
-        user.username,
+        user.principal,
         dial_prefix=settings.get("sip.dial_prefix"),
         ring_sound=sound("ring.wav"),
         parent=window,
@@ -227,7 +228,10 @@ def start_telephony(
     data_dir: DataDir,
     user: StaffView,
     recordings: RecordingStore | None = None,
-) -> Telephony:
+) -> Telephony | None:
+    """None for a role that does not take calls (an administrator): no line, no pop."""
+    if not user.principal.may(Permission.TAKE_CALLS):
+        return None
     private_folder(data_dir.recordings)  # calls with patients: owner only
     telephony = wire_calls(window, db, settings, user, recordings)
     bridge, controller = telephony.bridge, telephony.controller

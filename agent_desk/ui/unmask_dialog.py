@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from agent_desk.domain.disclosure import ReasonRequired
 from agent_desk.domain.enums import UnmaskReason
+from agent_desk.domain.permissions import PermissionDenied
 from agent_desk.ui.labels import label
 
 Submit = Callable[[UnmaskReason | None, str], None]
@@ -73,5 +74,11 @@ class UnmaskReasonDialog(QDialog):
             self._submit(self.chosen(), self.note.text())
         except ReasonRequired:
             self.error.setText(self.tr("Choose a reason; for Other, say what it is."))
+            return
+        except PermissionDenied:
+            # A caller's card of another department: shown masked on the call, no more.
+            self.error.setText(
+                self.tr("This patient is not in your departments: identifiers stay masked.")
+            )
             return
         self.accept()

@@ -125,7 +125,7 @@ def build_menus(window: MainWindow, settings: Settings) -> WindowMenus:
     for code, name in (("zh_CN", "中文（简体）"), ("en", "English")):
         action = QAction(name, window, checkable=True)
         action.setChecked(code == current)
-        action.triggered.connect(lambda _checked=False, c=code: _set_language(window, settings, c))
+        action.triggered.connect(lambda _checked=False, c=code: _set_language(window, c))
         group.addAction(action)
         language_menu.addAction(action)
     return WindowMenus(call_menu, call_patient, dnd, auto_answer)
@@ -134,12 +134,12 @@ def build_menus(window: MainWindow, settings: Settings) -> WindowMenus:
 def _setting_toggle(window: MainWindow, settings: Settings, text: str, key: str) -> QAction:
     action = QAction(text, window, checkable=True)
     action.setChecked(bool(settings.get(key)))
-    action.toggled.connect(lambda on: _toggle(window, settings, key, on))
+    action.toggled.connect(lambda on: _toggle(window, key, on))
     return action
 
 
-def _toggle(window: MainWindow, settings: Settings, key: str, on: bool) -> None:
-    settings.set(key, "true" if on else "false")
+def _toggle(window: MainWindow, key: str, on: bool) -> None:
+    window.setting_changes.change(window.user.principal, key, "true" if on else "false")
     if window.calls is None:
         return
     if key == "call.do_not_disturb":
@@ -148,8 +148,8 @@ def _toggle(window: MainWindow, settings: Settings, key: str, on: bool) -> None:
         window.calls.set_auto_answer(on)
 
 
-def _set_language(window: MainWindow, settings: Settings, code: str) -> None:
-    settings.set("ui.language", code)
+def _set_language(window: MainWindow, code: str) -> None:
+    window.setting_changes.change(window.user.principal, "ui.language", code)
     QMessageBox.information(
         window,
         QCoreApplication.translate("MainWindow", "Language"),
