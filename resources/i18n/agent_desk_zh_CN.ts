@@ -990,6 +990,10 @@ Your saved work is safe. The details are in %2</source>
         <translation>没有与“%1”匹配的患者。</translation>
     </message>
     <message>
+        <source>This patient is not in your departments: the card stays closed.</source>
+        <translation>该患者不属于您的科室，无法打开病历卡。</translation>
+    </message>
+    <message>
         <source>This patient no longer exists.</source>
         <translation>该患者已不存在。</translation>
     </message>
@@ -1683,6 +1687,10 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>Choose a reason; for Other, say what it is.</source>
         <translation>请选择原因；选择“其他”时请填写具体说明。</translation>
+    </message>
+    <message>
+        <source>This patient is not in your departments: identifiers stay masked.</source>
+        <translation>该患者不属于您的科室，证件信息保持隐藏。</translation>
     </message>
 </context>
 <context>
