@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from agent_desk.db import audit
 from agent_desk.db.engine import Database
+from agent_desk.db.models import AuditEvent
 from agent_desk.db.phone_index import PhoneIndex
 from agent_desk.domain.enums import AuditAction, ContactRelation, Role, Sex, TaskStatus
 from agent_desk.domain.permissions import PermissionDenied, Principal
@@ -90,6 +92,25 @@ def test_opening_a_card_is_audit_logged(db: Database, hospital: Hospital) -> Non
     with db.read() as session:
         events = audit.recent(session)
     assert events[0] == ("nurse1", AuditAction.VIEW_PATIENT, str(hospital.patients["wang"]))
+
+
+def test_a_search_is_audit_logged_with_what_was_typed_masked(
+    db: Database, hospital: Hospital
+) -> None:
+    service = _service(db)
+    service.search("13800138000", AGENT)
+    service.search("李建国", AGENT)
+    with db.read() as session:
+        searches = session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action == AuditAction.SEARCH)
+            .order_by(AuditEvent.at)
+        )
+        details = [{k: e.detail[k] for k in ("query_kind", "query", "found")} for e in searches]
+    assert details == [
+        {"query_kind": "phone", "query": "138****8000", "found": 1},
+        {"query_kind": "name_or_record", "query": "李**", "found": 1},
+    ]
 
 
 def test_an_unknown_caller_becomes_a_patient_found_next_time(

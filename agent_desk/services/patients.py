@@ -23,7 +23,7 @@ from agent_desk.db.phone_index import PhoneIndex
 from agent_desk.db.scope import patient_visible
 from agent_desk.domain.disclosure import unmask_detail
 from agent_desk.domain.enums import AuditAction, ContactRelation, Sex, UnmaskReason
-from agent_desk.domain.masking import Identifier
+from agent_desk.domain.masking import Identifier, mask_name, mask_phone
 from agent_desk.domain.permissions import Permission, PermissionDenied, Principal
 from agent_desk.domain.phones import (
     InvalidPhoneNumber,
@@ -83,9 +83,16 @@ class PatientService:
                 phone_problem = True
         if e164 is not None:
             hits = self.index.find(e164)
-        with self._db.read() as session:
+        kind = "phone" if e164 is not None else "name_or_record"
+        with self._db.write() as session:
             if not hits:
                 hits = patient_queries.find_by_name_or_record(session, query)
+            # Who looked for whom is accountable; what was typed stays masked in the log.
+            shown = mask_phone(e164) if e164 is not None else mask_name(query)
+            audit.record(
+                session, principal.username, AuditAction.SEARCH, None, None,
+                query_kind=kind, query=shown, found=len(hits),
+            )  # fmt: skip
         if hits:
             return SearchResult(tuple(hits), None, e164)
         problem = SearchProblem.INVALID_PHONE if phone_problem else SearchProblem.NO_MATCH
