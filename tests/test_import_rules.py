@@ -16,7 +16,17 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "agent_desk"
 BELOW_UI = ("db", "domain", "forms", "intake", "plans", "services", "sync", "telephony")
 # The modules at the top of agent_desk/ ("" is its __init__, with the version).
-SHARED = ("", "errors", "json_input", "logs", "paths", "secrets", "settings", "window_lock")
+SHARED = (
+    "",
+    "data_key",
+    "errors",
+    "json_input",
+    "logs",
+    "paths",
+    "secrets",
+    "settings",
+    "window_lock",
+)
 MAY_IMPORT: dict[str, tuple[str, ...]] = {
     "domain": ("errors",),
     "plans": ("domain", *SHARED),

@@ -11,7 +11,7 @@ from agent_desk.db import audit
 from agent_desk.db import backup as backups
 from agent_desk.db.backup import BackupError, BackupFile, Progress, Restored
 from agent_desk.db.engine import Database
-from agent_desk.db.open import open_local
+from agent_desk.db.open import local_file, open_local
 from agent_desk.domain.enums import AuditAction
 from agent_desk.paths import DataDir, private_folder
 from agent_desk.window_lock import FolderInUse, LockMode, WindowLock
@@ -40,7 +40,7 @@ def create_backup(
         path = target
         if not path.parent.is_dir():
             raise BackupError(f"folder does not exist: {path.parent}")
-    backups.create(data_dir.database, path, progress)
+    backups.create(db.local or local_file(data_dir.database), path, progress)
     pruned = tuple(backups.prune(data_dir.backups, keep)) if target is None else ()
     with db.write() as session:
         audit.record(session, actor, AuditAction.BACKUP, "backup", path.name, path=str(path))
@@ -67,7 +67,8 @@ def restore_backup(data_dir: DataDir, backup: Path, actor: str) -> Restored:
             "the workstation window is open on this data folder: close it, then restore"
         ) from None
     try:
-        restored = backups.restore(backup, data_dir.database, datetime.now(), name=str(backup))
+        database = local_file(data_dir.database)  # the key the backup is read with
+        restored = backups.restore(backup, database, datetime.now(), name=str(backup))
         db = open_local(data_dir.database)  # upgrades a backup of an older schema
         try:
             with db.write() as session:
