@@ -30,13 +30,18 @@ def key_id(data_dir: DataDir) -> str:
 def data_key(data_dir: DataDir) -> bytes:
     """This data folder's key, created (and stored in the OS keyring) on first use.
 
-    SecretStoreUnavailable when the computer has no OS keyring.
+    SecretStoreUnavailable when the computer has no OS keyring; nothing is written then.
     """
     key = stored_data_key(data_dir)
     if key is not None:
         return key
+    path = _id_file(data_dir)
+    known_id = path.read_text(encoding="ascii").strip() if path.exists() else None
+    new_id = known_id or uuid.uuid4().hex
     key = random_source.token_bytes(KEY_BYTES)
-    set_secret(_secret_name(key_id(data_dir)), base64.b64encode(key).decode("ascii"))
+    set_secret(_secret_name(new_id), base64.b64encode(key).decode("ascii"))
+    if known_id is None:
+        write_atomically(path, new_id.encode("ascii"))
     return key
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from agent_desk.cli import main
-from agent_desk.db.backup import create
 from agent_desk.data_key import data_key
+from agent_desk.db.backup import create
 from agent_desk.db.open import local_file, open_local
 from agent_desk.db.sqlcipher import LocalFile
 from agent_desk.demo.writer import generate

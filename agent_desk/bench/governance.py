@@ -1,4 +1,5 @@
-"""Supervision and governance goals: verifying the audit log's hash chain."""
+"""Supervision and governance goals: verifying the audit log's hash chain, and what the
+database's encryption costs (bench/cipher_cost.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from agent_desk.bench.cipher_cost import run_cipher_cost
 from agent_desk.bench.options import BenchOptions
 from agent_desk.bench.stats import rounded
 from agent_desk.db import audit_chain, audit_verify
@@ -64,4 +66,8 @@ def run_governance(options: BenchOptions) -> dict[str, float]:
         db.dispose()
     if report.broken is not None:
         raise RuntimeError(f"the bench chain does not verify: {report.broken.line()}")
-    return {"audit_verify_1m_s": rounded(elapsed), "audit_events": float(report.events)}
+    return {
+        "audit_verify_1m_s": rounded(elapsed),
+        "audit_events": float(report.events),
+        **run_cipher_cost(options.folder, options.patients),
+    }

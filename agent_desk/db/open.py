@@ -28,7 +28,7 @@ def open_local(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
     if path.exists() and not path.is_file():
         raise DatabaseUnavailable(f"database path is not a file: {path}")
     _keep_private(path)
-    return open_file(local_file(path), busy_timeout_ms)
+    return open_file(_encrypted_file(path), busy_timeout_ms)
 
 
 def open_file(file: LocalFile, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
@@ -61,24 +61,50 @@ def open_file(file: LocalFile, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Databa
 
 
 def local_file(path: Path) -> LocalFile:
-    """The database at *path* with the key that opens it: the data key of its folder.
-
-    A plain database is encrypted here, once. Where the computer has no OS keyring to keep
-    the key, a new or plain database stays plain (Database.local.encrypted is False, and the
-    window and the command line say so); an encrypted one cannot be opened without its key.
-    """
+    """The database at *path* as it is now, with the key that opens it (the data key of its
+    folder); a plain one as plain. For the raw connections: open_local is how the
+    workstation opens it, encrypting a plain one first."""
     state = file_state(path)
-    data_dir = DataDir(path.parent)
-    try:
-        key = stored_data_key(data_dir) if state is FileState.ENCRYPTED else data_key(data_dir)
-    except SecretStoreUnavailable as exc:
-        if state is FileState.ENCRYPTED:
-            raise DatabaseUnavailable(
-                f"database {path} is encrypted, and no OS keyring is available to give its "
-                "key: unlock or install the keyring it was made with"
-            ) from exc
-        log.warning("database %s is not encrypted: no OS keyring", path)
+    if state is FileState.PLAIN:
         return LocalFile(path, None)
+    data_dir = DataDir(path.parent)
+    key = _stored_key(path, data_dir) if state is FileState.ENCRYPTED else _new_key(path, data_dir)
+    return LocalFile(path, key)
+
+
+def _encrypted_file(path: Path) -> LocalFile:
+    """local_file, with a plain database encrypted first, once.
+
+    Where the computer has no OS keyring to keep the key, a new or plain database stays
+    plain (Database.local.encrypted is False, and the window and the command line say so);
+    an encrypted one cannot be opened without its key.
+    """
+    file = local_file(path)
+    if file.key is None and file_state(path) is FileState.PLAIN:
+        key = _new_key(path, DataDir(path.parent))
+        if key is not None:
+            _encrypt(path, key)
+            return LocalFile(path, key)
+    return file
+
+
+def _new_key(path: Path, data_dir: DataDir) -> bytes | None:
+    """The folder's data key, made now if needed; None where there is no OS keyring."""
+    try:
+        return data_key(data_dir)
+    except SecretStoreUnavailable:
+        log.warning("database %s is not encrypted: no OS keyring", path)
+        return None
+
+
+def _stored_key(path: Path, data_dir: DataDir) -> bytes:
+    try:
+        key = stored_data_key(data_dir)
+    except SecretStoreUnavailable as exc:
+        raise DatabaseUnavailable(
+            f"database {path} is encrypted, and no OS keyring is available to give its "
+            "key: unlock or install the keyring it was made with"
+        ) from exc
     if key is None and not key_was_made(data_dir):
         raise DatabaseUnavailable(
             f"database {path} is damaged or not an agent_desk database (not SQLite, and no "
@@ -89,9 +115,7 @@ def local_file(path: Path) -> LocalFile:
             f"database {path} cannot be opened: its key is not in this computer's OS keyring "
             "(it was made under another user or keyring, or is damaged); nothing was changed"
         )
-    if state is FileState.PLAIN:
-        _encrypt(path, key)
-    return LocalFile(path, key)
+    return key
 
 
 def _encrypt(path: Path, key: bytes) -> None:

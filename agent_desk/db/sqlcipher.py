@@ -26,7 +26,14 @@ if TYPE_CHECKING:
 else:
     import sqlcipher3.dbapi2 as driver
 
-__all__ = ["DEFAULT_TIMEOUT_S", "FileState", "LocalFile", "driver", "encrypt_plain_file"]
+__all__ = [
+    "DEFAULT_TIMEOUT_S",
+    "FileState",
+    "LocalFile",
+    "driver",
+    "encrypt_plain_file",
+    "export_copy",
+]
 
 PLAIN_HEADER = b"SQLite format 3\x00"
 DEFAULT_TIMEOUT_S = 5.0
@@ -115,10 +122,10 @@ def encrypt_plain_file(path: Path, key: bytes) -> bool:
     Holding the write lock during the copy keeps other connections from writing to a file
     that is about to go.
     """
-    source = LocalFile(path, None).connect()
+    locker = LocalFile(path, None).connect()
     try:
         try:
-            source.execute("BEGIN IMMEDIATE")
+            locker.execute("BEGIN IMMEDIATE")
         except driver.DatabaseError:
             if file_state(path) is not FileState.PLAIN:
                 return False  # replaced before we connected: another process encrypted it
@@ -131,21 +138,18 @@ def encrypt_plain_file(path: Path, key: bytes) -> bool:
         os.close(fd)  # mkstemp made it 0600: SQLite keeps the mode of the file it finds
         temp = Path(temp_name)
         try:
-            source.execute(f"ATTACH DATABASE ? AS encrypted KEY {key_literal(key)}", (str(temp),))
-            source.execute("SELECT sqlcipher_export('encrypted')").fetchall()
-            version = source.execute("PRAGMA main.user_version").fetchone()[0]
-            source.execute(f"PRAGMA encrypted.user_version = {int(version)}")
-            source.execute("DETACH DATABASE encrypted")
-            _check_copy(source, LocalFile(temp, key))
+            # Another connection: this one holds the write lock, that one reads the last
+            # committed state (WAL lets it) and writes the copy.
+            export_copy(LocalFile(path, None), LocalFile(temp, key))
             _fsync(temp)
             os.replace(temp, path)
         except BaseException:
             _remove_with_sidecars(temp)
             raise
     finally:
-        if source.in_transaction:
-            source.execute("ROLLBACK")
-        source.close()
+        if locker.in_transaction:
+            locker.execute("ROLLBACK")
+        locker.close()
     # The plain WAL and shared memory were the old file's: the new one must not take them.
     for sidecar in _sidecars(path):
         sidecar.unlink(missing_ok=True)
@@ -153,25 +157,52 @@ def encrypt_plain_file(path: Path, key: bytes) -> bool:
     return True
 
 
-def _check_copy(source: driver.Connection, copy: LocalFile) -> None:
-    """The encrypted copy holds every table with as many rows as the original."""
+def export_copy(source: LocalFile, target: LocalFile) -> None:
+    """Write a checked copy of *source* to the new file *target*, under target's key (or
+    plain). The backup API cannot do this: it copies pages between files of one key."""
+    connection = source.connect()
+    try:
+        key = "''" if target.key is None else key_literal(target.key)  # '': plain
+        connection.execute(f"ATTACH DATABASE ? AS copy KEY {key}", (str(target.path),))
+        connection.execute("BEGIN")  # one snapshot of the source for the copy and its counts
+        connection.execute("SELECT sqlcipher_export('copy')").fetchall()
+        # SQLite's own user_version is not copied by sqlcipher_export.
+        version = connection.execute("PRAGMA main.user_version").fetchone()[0]
+        connection.execute(f"PRAGMA copy.user_version = {int(version)}")
+        expected = _row_counts(connection)
+        connection.execute("COMMIT")
+        connection.execute("DETACH DATABASE copy")
+    finally:
+        connection.close()
+    _check_copy(target, expected)
+
+
+def _row_counts(connection: driver.Connection) -> dict[str, int]:
     tables = [
         row[0]
-        for row in source.execute(
+        for row in connection.execute(
             "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
         )
     ]
-    target = copy.connect()
+    return {
+        table: connection.execute(f'SELECT count(*) FROM main."{table}"').fetchone()[0]
+        for table in tables
+    }
+
+
+def _check_copy(copy: LocalFile, expected: dict[str, int]) -> None:
+    """The copy reads under its key, passes quick_check, and holds every table with as many
+    rows as the original."""
+    connection = copy.connect()
     try:
-        (result,) = target.execute("PRAGMA quick_check").fetchone()
+        (result,) = connection.execute("PRAGMA quick_check").fetchone()
         if result != "ok":
-            raise driver.DatabaseError(f"the encrypted copy failed its check: {result}")
-        for table in tables:
-            query = f'SELECT count(*) FROM "{table}"'
-            if source.execute(query).fetchone() != target.execute(query).fetchone():
-                raise driver.DatabaseError(f"the encrypted copy of table {table} differs")
+            raise driver.DatabaseError(f"the copy {copy.path} failed its check: {result}")
+        for table, rows in expected.items():
+            if connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] != rows:
+                raise driver.DatabaseError(f"the copy {copy.path} of table {table} differs")
     finally:
-        target.close()
+        connection.close()
 
 
 def _remove_half_files(path: Path) -> None:
