@@ -76,9 +76,7 @@ def test_a_process_killed_while_encrypting_leaves_the_plain_database_usable(
     before = table_digests(data_dir.database)
     encrypting = subprocess.Popen([sys.executable, "-c", ENCRYPT, str(data_dir.database)])
     try:
-        while not any(
-            half.stat().st_size > 0 for half in data_dir.root.glob(".encrypting-*.tmp")
-        ):
+        while not any(half.stat().st_size > 0 for half in data_dir.root.glob(".encrypting-*.tmp")):
             assert encrypting.poll() is None, "the copy ended before it could be killed"
     finally:
         encrypting.send_signal(signal.SIGKILL)
@@ -120,3 +118,65 @@ def test_an_encrypted_database_without_a_keyring_is_one_line(data_dir: DataDir) 
     keyring.set_keyring(NoKeyring())
     with pytest.raises(DatabaseUnavailable, match="encrypted, and no OS keyring is available"):
         open_local(data_dir.database)
+
+
+def test_a_backup_is_encrypted_with_the_data_key(data_dir: DataDir) -> None:
+    db = open_local(data_dir.database)
+    build_small_hospital(db, TODAY)
+    db.dispose()
+    assert cli(data_dir, "backup", "create") == 0
+    (backup,) = data_dir.backups.iterdir()
+    assert backup.read_bytes()[:16] != PLAIN_HEADER
+    assert NAME.encode() not in backup.read_bytes()
+
+
+def test_a_plain_backup_from_before_encryption_restores_encrypted(data_dir: DataDir) -> None:
+    old = data_dir.root / "old-backup.sqlite3"
+    plain_hospital(old)
+    before = table_digests(old)
+    open_local(data_dir.database).dispose()
+    assert cli(data_dir, "backup", "restore", str(old)) == 0
+    assert data_dir.database.read_bytes()[:16] != PLAIN_HEADER
+    assert table_digests(data_dir.database) == before
+
+
+def test_a_backup_made_under_another_key_is_refused_in_one_line(
+    data_dir: DataDir, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = DataDir(tmp_path / "other-workstation")
+    other.root.mkdir()
+    open_local(other.database).dispose()
+    assert cli(other, "backup", "create") == 0
+    (foreign,) = other.backups.iterdir()
+    open_local(data_dir.database).dispose()
+    kept = file_hash(data_dir.database)
+    capsys.readouterr()
+    assert cli(data_dir, "backup", "restore", str(foreign)) == 1
+    error = capsys.readouterr().err
+    assert "cannot be read with this workstation's data key" in error
+    assert error.count("\n") == 1
+    assert file_hash(data_dir.database) == kept
+
+
+@pytest.mark.usefixtures("qapp")
+def test_without_a_keyring_the_window_says_the_database_is_not_encrypted(
+    qtbot, data_dir: DataDir, tmp_path: Path
+) -> None:
+    from agent_desk.services.accounts import AccountService
+    from agent_desk.settings import Settings
+    from agent_desk.ui.app import build_main_window
+
+    keyring.set_keyring(NoKeyring())
+    db = open_local(data_dir.database)
+    try:
+        accounts = AccountService(db)
+        accounts.create_first_admin("administrator")
+        admin = accounts.login("admin", "administrator")
+        assert admin is not None
+        window = build_main_window(db, Settings(tmp_path / "settings.json"), admin)
+        qtbot.addWidget(window)
+        window.show()
+        assert window.not_encrypted_label.isVisible()
+        assert window.not_encrypted_label.text() == "Database not encrypted: no OS keyring"
+    finally:
+        db.dispose()

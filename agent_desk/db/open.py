@@ -12,6 +12,7 @@ from agent_desk.data_key import data_key, key_was_made, stored_data_key
 from agent_desk.db.engine import BUSY_TIMEOUT_MS, Database, make_local_engine
 from agent_desk.db.migrate import SchemaTooNew, ensure_schema
 from agent_desk.db.sqlcipher import FileState, LocalFile, driver, encrypt_plain_file, file_state
+from agent_desk.logs import FILE_ONLY
 from agent_desk.paths import DataDir, private_file
 from agent_desk.secrets import SecretStoreUnavailable
 
@@ -93,7 +94,8 @@ def _new_key(path: Path, data_dir: DataDir) -> bytes | None:
     try:
         return data_key(data_dir)
     except SecretStoreUnavailable:
-        log.warning("database %s is not encrypted: no OS keyring", path)
+        # The caller says so on screen (status bar, standard error): here the log file only.
+        log.warning("database %s is not encrypted: no OS keyring", path, extra=FILE_ONLY)
         return None
 
 
