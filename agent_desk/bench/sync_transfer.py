@@ -15,7 +15,6 @@ dropped afterwards.
 from __future__ import annotations
 
 import logging
-import sqlite3
 import statistics
 import sys
 import time
@@ -33,6 +32,7 @@ from agent_desk.db.base import new_id
 from agent_desk.db.engine import Database
 from agent_desk.db.models import FollowupRecord, Patient
 from agent_desk.db.open import open_local
+from agent_desk.db.sqlcipher import driver
 from agent_desk.db.sync_codec import to_pg, to_wire
 from agent_desk.db.sync_tables import synced_table
 from agent_desk.domain.enums import Sex
@@ -219,7 +219,8 @@ def bench_visible(base: CentralConfig, folder: Path, changes: int) -> dict[str, 
             for runner in runners:
                 runner.start()
             _wait(lambda: all(runner.status.online for runner in runners), 30)
-            watcher = sqlite3.connect(str(b.engine.url.database))
+            assert b.local is not None
+            watcher = b.local.connect(read_only=True)
             latencies = []
             for n in range(changes):
                 name = f"王秀英{n}"
@@ -244,7 +245,7 @@ def bench_visible(base: CentralConfig, folder: Path, changes: int) -> dict[str, 
     }
 
 
-def _shows(watcher: sqlite3.Connection, row_id: str, name: str) -> Callable[[], bool]:
+def _shows(watcher: driver.Connection, row_id: str, name: str) -> Callable[[], bool]:
     def check() -> bool:
         query = "SELECT 1 FROM patients WHERE id = ? AND name = ?"
         return watcher.execute(query, (row_id, name)).fetchone() is not None

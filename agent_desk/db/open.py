@@ -8,13 +8,11 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError, OperationalError
 
-from agent_desk.data_key import data_key, key_was_made, stored_data_key
 from agent_desk.db.engine import BUSY_TIMEOUT_MS, Database, make_local_engine
 from agent_desk.db.migrate import SchemaTooNew, ensure_schema
 from agent_desk.db.sqlcipher import FileState, LocalFile, driver, encrypt_plain_file, file_state
 from agent_desk.logs import FILE_ONLY
 from agent_desk.paths import DataDir, private_file
-from agent_desk.secrets import SecretStoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +89,11 @@ def _encrypted_file(path: Path) -> LocalFile:
 
 def _new_key(path: Path, data_dir: DataDir) -> bytes | None:
     """The folder's data key, made now if needed; None where there is no OS keyring."""
+    # Here, not at the top: the keyring loads only when a database is opened, never for
+    # the command line's parser (start-up is measured).
+    from agent_desk.data_key import data_key
+    from agent_desk.secrets import SecretStoreUnavailable
+
     try:
         return data_key(data_dir)
     except SecretStoreUnavailable:
@@ -100,6 +103,9 @@ def _new_key(path: Path, data_dir: DataDir) -> bytes | None:
 
 
 def _stored_key(path: Path, data_dir: DataDir) -> bytes:
+    from agent_desk.data_key import key_was_made, stored_data_key
+    from agent_desk.secrets import SecretStoreUnavailable
+
     try:
         key = stored_data_key(data_dir)
     except SecretStoreUnavailable as exc:
