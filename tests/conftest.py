@@ -43,20 +43,32 @@ def hospital(db: Database) -> Hospital:
     return build_small_hospital(db, TODAY)
 
 
-@pytest.fixture(autouse=True)
-def test_keyring(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[FileKeyring]:
-    """Every test has a working keyring, so that its databases are encrypted as on a desk
-    with one: a keyring file that the processes a test starts share (keyring_env)."""
-    path = tmp_path_factory.mktemp("keyring") / "keyring.json"
-    for name, value in keyring_env(path).items():
-        monkeypatch.setenv(name, value)
-    previous = keyring.get_keyring()
+@pytest.fixture(scope="session", autouse=True)
+def session_keyring(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FileKeyring]:
+    """A working keyring for the whole run, so that every database is encrypted as on a desk
+    with one (fixtures of any scope included): a keyring file that the processes the tests
+    start share (keyring_env)."""
+    previous = keyring.get_keyring()  # before the variables below choose the file keyring
+    variables = keyring_env(tmp_path_factory.mktemp("keyring") / "keyring.json")
+    saved = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
     backend = FileKeyring()
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@pytest.fixture(autouse=True)
+def test_keyring(session_keyring: FileKeyring) -> Iterator[FileKeyring]:
+    """The run's keyring, put back after a test that took it away (NoKeyring, a reset)."""
+    keyring.set_keyring(session_keyring)
+    yield session_keyring
+    keyring.set_keyring(session_keyring)
 
 
 @pytest.fixture
