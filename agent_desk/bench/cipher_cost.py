@@ -8,7 +8,6 @@ the next run on a computer without an OS keyring.
 
 from __future__ import annotations
 
-import hashlib
 import statistics
 import sys
 import time
@@ -17,6 +16,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from agent_desk.bench import core, samples
+from agent_desk.bench.bench_files import bench_file
 from agent_desk.bench.stats import percentile, rounded
 from agent_desk.db.engine import Database
 from agent_desk.db.open import open_file
@@ -25,7 +25,6 @@ from agent_desk.db.sqlcipher import LocalFile, export_copy
 from agent_desk.domain.phones import PhonePlan, try_normalise
 from agent_desk.services.patients import PatientService
 
-BENCH_KEY = hashlib.sha256(b"agent_desk benchmark: generated data only").digest()
 CARDS = 300
 LOOKUPS = 3000
 OPENS = 5
@@ -35,7 +34,7 @@ def copies(folder: Path, patients: int) -> tuple[LocalFile, LocalFile]:
     """The plain and the encrypted copy of the core hospital of *patients*, made once."""
     target = folder / f"governance-cipher-{patients}"
     plain = LocalFile(target / "plain.sqlite3", None)
-    encrypted = LocalFile(target / "encrypted.sqlite3", BENCH_KEY)
+    encrypted = bench_file(target / "encrypted.sqlite3")
     if plain.path.exists() and encrypted.path.exists():
         return plain, encrypted
     _data, db = core.prepare(folder, patients)

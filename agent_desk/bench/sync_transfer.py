@@ -27,11 +27,12 @@ from pathlib import Path
 import psycopg
 
 from agent_desk.bench import sync_server
+from agent_desk.bench.bench_files import bench_file
 from agent_desk.bench.stats import percentile, rounded
 from agent_desk.db.base import new_id
 from agent_desk.db.engine import Database
 from agent_desk.db.models import FollowupRecord, Patient
-from agent_desk.db.open import open_local
+from agent_desk.db.open import open_file
 from agent_desk.db.sqlcipher import driver
 from agent_desk.db.sync_codec import to_pg, to_wire
 from agent_desk.db.sync_tables import synced_table
@@ -86,7 +87,7 @@ def _bench_database(base: CentralConfig) -> Iterator[CentralConfig]:
 
 def _workstation(folder: Path, name: str) -> Database:
     _discard(folder, name)
-    db = open_local(folder / f"{name}.sqlite3")
+    db = open_file(bench_file(folder / f"{name}.sqlite3"))
     install_capture(db)
     return db
 
