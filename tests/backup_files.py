@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from agent_desk.db.open import local_file
 
 # Written into the restored database itself, after the copy: not part of what was backed up
 # (the restore's audit event, which may start the workstation's audit chain, and its place
@@ -23,7 +24,7 @@ _QUEUED_BY_RESTORE = f"row_id NOT IN (SELECT id FROM audit_events WHERE NOT ({_A
 
 def table_digests(path: Path) -> dict[str, tuple[int, str]]:
     """Each table's row count and a SHA-256 of its rows in a fixed order."""
-    connection = sqlite3.connect(path)
+    connection = local_file(path).connect()
     try:
         names = [
             row[0]
@@ -47,7 +48,7 @@ def table_digests(path: Path) -> dict[str, tuple[int, str]]:
 
 def add_filler(path: Path, megabytes: int) -> None:
     """Make the database big enough that a backup takes many steps."""
-    connection = sqlite3.connect(path, isolation_level=None)
+    connection = local_file(path).connect()
     try:
         connection.execute("CREATE TABLE IF NOT EXISTS filler (b BLOB)")
         connection.execute("BEGIN")

@@ -4,7 +4,6 @@ inserted with plain sqlite3 (triggers dropped and recreated) is named."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 import uuid
 from pathlib import Path
@@ -16,6 +15,7 @@ from agent_desk.bench.options import BenchOptions
 from agent_desk.db import audit, audit_chain, audit_verify, sync_local
 from agent_desk.db.audit_verify import ChainReport
 from agent_desk.db.engine import Database
+from agent_desk.db.open import local_file
 from agent_desk.domain.enums import AuditAction
 from agent_desk.paths import DataDir
 from tests.cli_login import add_account, run
@@ -36,7 +36,7 @@ def _verify(db: Database) -> ChainReport:
 
 def _tamper(path: Path, statement: str) -> None:
     """What someone holding the file can do: drop the triggers, edit, put them back."""
-    connection = sqlite3.connect(path)
+    connection = local_file(path).connect()
     triggers = connection.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'"
     ).fetchall()
@@ -158,7 +158,7 @@ def test_bench_governance_verifies_its_chain(tmp_path: Path) -> None:
 
 
 def test_a_removed_head_fails_verification(db: Database, chained: Path) -> None:
-    connection = sqlite3.connect(chained)
+    connection = local_file(chained).connect()
     connection.execute("DELETE FROM audit_chain_heads")
     connection.commit()
     connection.close()
@@ -170,7 +170,7 @@ def test_a_removed_identity_and_head_fail_verification(
     chained: Path, data_dir: DataDir, capsys: pytest.CaptureFixture[str]
 ) -> None:
     add_account(data_dir)
-    connection = sqlite3.connect(chained)
+    connection = local_file(chained).connect()
     connection.execute("DELETE FROM audit_chain_heads")
     connection.execute("DELETE FROM sync_state")
     connection.commit()

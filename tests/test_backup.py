@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import stat
 import threading
 import time
@@ -12,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from agent_desk.data_key import data_key
 from agent_desk.db.backup import create
-from agent_desk.db.open import open_local
+from agent_desk.db.open import local_file, open_local
+from agent_desk.db.sqlcipher import LocalFile
 from agent_desk.demo.writer import generate
 from agent_desk.paths import DataDir
 from tests.backup_files import add_filler, file_hash, small_disk, table_digests
@@ -71,7 +72,7 @@ def test_a_backup_taken_while_another_connection_writes_is_of_one_moment(
 ) -> None:
     open_local(data_dir.database).dispose()
     add_filler(data_dir.database, 40)
-    writer = sqlite3.connect(data_dir.database, isolation_level=None, check_same_thread=False)
+    writer = local_file(data_dir.database).connect(check_same_thread=False)
     writer.execute("CREATE TABLE left_side (n)")
     writer.execute("CREATE TABLE right_side (n)")
     stop, written = threading.Event(), []
@@ -91,7 +92,7 @@ def test_a_backup_taken_while_another_connection_writes_is_of_one_moment(
         while len(written) < 10:
             stop.wait(0.001)
         create(
-            data_dir.database,
+            local_file(data_dir.database),
             data_dir.root / "copy.sqlite3",
             lambda done, _: progress.append(len(written)),
         )
@@ -99,7 +100,7 @@ def test_a_backup_taken_while_another_connection_writes_is_of_one_moment(
         stop.set()
         thread.join()
         writer.close()
-    copy = sqlite3.connect(data_dir.root / "copy.sqlite3")
+    copy = local_file(data_dir.root / "copy.sqlite3").connect()
     left, right = (
         copy.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("left_side", "right_side")
     )
@@ -116,7 +117,8 @@ def corrupt(path: Path) -> None:
 
 
 def newer_schema(path: Path) -> None:
-    connection = sqlite3.connect(path, isolation_level=None)
+    # A backup in DATA/backups, under the data folder's key.
+    connection = LocalFile(path, data_key(DataDir(path.parent.parent))).connect()
     connection.execute("UPDATE alembic_version SET version_num = '9999'")
     connection.close()
 
@@ -220,7 +222,7 @@ def test_backup_and_restore_are_audited(data_dir: DataDir) -> None:
 
 
 def audit_actions(database: Path) -> list[str]:
-    connection = sqlite3.connect(database)
+    connection = local_file(database).connect()
     try:
         return [row[0] for row in connection.execute("SELECT action FROM audit_events ORDER BY at")]
     finally:

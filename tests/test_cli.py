@@ -6,15 +6,15 @@ import csv
 import io
 import json
 import os
-import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from agent_desk.db import audit
-from agent_desk.db.open import open_local
+from agent_desk.db.open import local_file, open_local
 from agent_desk.domain.enums import AuditAction
 from agent_desk.paths import DataDir
 from tests.builders import build_small_hospital
@@ -116,7 +116,7 @@ def test_corrupt_and_newer_databases_are_one_line(data_dir: DataDir, monkeypatch
     assert run(data_dir.root, "users", "list") == 1
     data_dir.database.unlink()
     open_local(data_dir.database).dispose()
-    with sqlite3.connect(data_dir.database) as connection:
+    with closing(local_file(data_dir.database).connect()) as connection:
         connection.execute("UPDATE alembic_version SET version_num = 'ffff'")
     assert run(data_dir.root, "users", "list") == 1
     first, second = capsys.readouterr().err.splitlines()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,8 @@ from agent_desk.db.migrate import (
     head_revision,
 )
 from agent_desk.db.models import Base, Department
-from agent_desk.db.open import DatabaseUnavailable, open_local
+from agent_desk.db.open import DatabaseUnavailable, local_file, open_local
+from agent_desk.db.sqlcipher import driver
 from agent_desk.domain.enums import AuditAction
 from tests.pg import scratch_database
 
@@ -57,8 +57,9 @@ def test_a_write_takes_the_lock_up_front(db: Database) -> None:
         statement = session.connection().exec_driver_sql("SELECT 1")
         assert statement.scalar() == 1
         # A second writer must wait for the lock instead of reading stale data and failing later.
-        other = sqlite3.connect(db.engine.url.database, timeout=0)
-        with pytest.raises(sqlite3.OperationalError, match="locked"):
+        assert db.local is not None
+        other = db.local.connect(timeout_s=0)
+        with pytest.raises(driver.OperationalError, match="locked"):
             other.execute("BEGIN IMMEDIATE")
         other.close()
 
@@ -96,7 +97,7 @@ def test_database_from_a_newer_version_is_refused_untouched(tmp_path: Path) -> N
     db.dispose()
     with pytest.raises(DatabaseUnavailable, match="newer agent_desk"):
         open_local(path)
-    check = sqlite3.connect(path)
+    check = local_file(path).connect()
     assert check.execute("SELECT version_num FROM alembic_version").fetchone() == ("9999_future",)
 
 
@@ -111,7 +112,7 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
 def test_a_locked_database_says_so(tmp_path: Path) -> None:
     path = tmp_path / "locked.sqlite3"
     open_local(path).dispose()
-    holder = sqlite3.connect(path)
+    holder = local_file(path).connect()
     holder.execute("PRAGMA locking_mode=EXCLUSIVE")
     holder.execute("BEGIN EXCLUSIVE")
     with pytest.raises(DatabaseUnavailable, match="locked by another program"):

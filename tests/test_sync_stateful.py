@@ -83,6 +83,8 @@ class TwoWorkstations(RuleBasedStateMachine):
         super().__init__()
         self.folder = Path(tempfile.mkdtemp(prefix="agent_desk_stateful_"))
         self.ws: dict[str, Database] = {}
+        # The copies are encrypted under the template folder's data key: its id goes along.
+        shutil.copy(self.template.with_name("key.id"), self.folder / "key.id")
         for name in STATIONS:
             shutil.copy(self.template, self.folder / f"{name}.sqlite3")
             self.ws[name] = open_local(self.folder / f"{name}.sqlite3")

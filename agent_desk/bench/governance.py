@@ -1,5 +1,6 @@
-"""Supervision and governance goals: verifying the audit log's hash chain, and the
-recordings library (agent_desk.bench.recordings)."""
+"""Supervision and governance goals: verifying the audit log's hash chain, the recordings
+library (agent_desk.bench.recordings), and what the database's encryption costs
+(bench/cipher_cost.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from agent_desk.bench.cipher_cost import run_cipher_cost
 from agent_desk.bench.options import BenchOptions
 from agent_desk.bench.recordings import (
     compression_ratio,
@@ -85,4 +87,8 @@ def _audit_verify(options: BenchOptions) -> dict[str, float]:
         db.dispose()
     if report.broken is not None:
         raise RuntimeError(f"the bench chain does not verify: {report.broken.line()}")
-    return {"audit_verify_1m_s": rounded(elapsed), "audit_events": float(report.events)}
+    return {
+        "audit_verify_1m_s": rounded(elapsed),
+        "audit_events": float(report.events),
+        **run_cipher_cost(options.folder, options.patients),
+    }

@@ -15,7 +15,6 @@ dropped afterwards.
 from __future__ import annotations
 
 import logging
-import sqlite3
 import statistics
 import sys
 import time
@@ -28,11 +27,13 @@ from pathlib import Path
 import psycopg
 
 from agent_desk.bench import sync_server
+from agent_desk.bench.bench_files import bench_file
 from agent_desk.bench.stats import percentile, rounded
 from agent_desk.db.base import new_id
 from agent_desk.db.engine import Database
 from agent_desk.db.models import FollowupRecord, Patient
-from agent_desk.db.open import open_local
+from agent_desk.db.open import open_file
+from agent_desk.db.sqlcipher import driver
 from agent_desk.db.sync_codec import to_pg, to_wire
 from agent_desk.db.sync_tables import synced_table
 from agent_desk.domain.enums import Sex
@@ -86,7 +87,7 @@ def _bench_database(base: CentralConfig) -> Iterator[CentralConfig]:
 
 def _workstation(folder: Path, name: str) -> Database:
     _discard(folder, name)
-    db = open_local(folder / f"{name}.sqlite3")
+    db = open_file(bench_file(folder / f"{name}.sqlite3"))
     install_capture(db)
     return db
 
@@ -219,7 +220,8 @@ def bench_visible(base: CentralConfig, folder: Path, changes: int) -> dict[str, 
             for runner in runners:
                 runner.start()
             _wait(lambda: all(runner.status.online for runner in runners), 30)
-            watcher = sqlite3.connect(str(b.engine.url.database))
+            assert b.local is not None
+            watcher = b.local.connect(read_only=True)
             latencies = []
             for n in range(changes):
                 name = f"王秀英{n}"
@@ -244,7 +246,7 @@ def bench_visible(base: CentralConfig, folder: Path, changes: int) -> dict[str, 
     }
 
 
-def _shows(watcher: sqlite3.Connection, row_id: str, name: str) -> Callable[[], bool]:
+def _shows(watcher: driver.Connection, row_id: str, name: str) -> Callable[[], bool]:
     def check() -> bool:
         query = "SELECT 1 FROM patients WHERE id = ? AND name = ?"
         return watcher.execute(query, (row_id, name)).fetchone() is not None

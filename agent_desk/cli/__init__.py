@@ -11,7 +11,6 @@ import argparse
 import importlib
 import logging
 import signal
-import sqlite3
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -23,6 +22,7 @@ from sqlalchemy.exc import OperationalError
 from agent_desk import __version__
 from agent_desk.cli.context import EXIT_FAILURE, CliError, CommandGroup, Context, read_login
 from agent_desk.db.open import DatabaseUnavailable, explain
+from agent_desk.db.sqlcipher import driver
 from agent_desk.db.staff import StaffError
 from agent_desk.domain.passwords import WeakPassword
 from agent_desk.domain.phones import InvalidPhoneNumber
@@ -136,7 +136,7 @@ def _report(exc: BaseException, data_dir: DataDir | None, log_path: Path | None)
             log.info("refused: %s", exc, extra=FILE_ONLY)
             # A user error may list several problems, one per line, each already one line.
             _say(str(exc))
-        case OperationalError() if isinstance(exc.orig, sqlite3.Error) and data_dir is not None:
+        case OperationalError() if isinstance(exc.orig, driver.Error) and data_dir is not None:
             _say(explain(data_dir.database, exc.orig))
         case OperationalError():  # the central PostgreSQL, not this workstation's file
             detail = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""

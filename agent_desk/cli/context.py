@@ -25,6 +25,9 @@ from agent_desk.settings import Settings
 if TYPE_CHECKING:
     from agent_desk.sync.central import CentralConfig
 
+# Said by every command that opens the database, as the window's status bar says it.
+NOT_ENCRYPTED = "database not encrypted: no OS keyring"
+
 EXIT_OK = 0
 EXIT_FAILURE = 1
 
@@ -65,7 +68,10 @@ class Context:
 
     @cached_property
     def _local(self) -> Database:
-        return open_local(self.data_dir.database)
+        db = open_local(self.data_dir.database)
+        if db.local is not None and not db.local.encrypted:
+            print(f"agent-desk: {NOT_ENCRYPTED}", file=sys.stderr)  # once a command
+        return db
 
     @property
     def db(self) -> Database:

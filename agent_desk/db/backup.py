@@ -1,5 +1,11 @@
 """Backups of the workstation's SQLite database: made online, checked, and restored whole.
 
+A backup is encrypted with the database's own key (the workstation's data key, in the OS
+keyring): a copy carried off the computer is unreadable, and a backup restores where the
+key is, on the workstation (and user account) that made it. A plain database (no OS
+keyring) gives plain backups; a plain backup from before encryption still restores, and is
+encrypted when the workstation next opens it.
+
 A backup is written to a temporary file beside its final name and renamed only once it is
 complete, on disk and checked: a process killed half way leaves the previous backup as it
 was, and the half file keeps a hidden name that no listing offers. A restore checks the
@@ -12,7 +18,6 @@ import contextlib
 import errno
 import os
 import shutil
-import sqlite3
 import tempfile
 import time
 from collections.abc import Callable
@@ -21,6 +26,7 @@ from datetime import datetime
 from pathlib import Path
 
 from agent_desk.db.migrate import SCHEMA_HEAD, knows_revision
+from agent_desk.db.sqlcipher import FileState, LocalFile, driver, file_state
 from agent_desk.errors import UserError
 from agent_desk.paths import fsync_folder
 
@@ -63,23 +69,24 @@ def new_backup_path(folder: Path, now: datetime) -> Path:
     return path
 
 
-def create(database: Path, target: Path, progress: Progress | None = None) -> None:
-    """Copy *database* to *target* while other connections go on writing to it.
+def create(database: LocalFile, target: Path, progress: Progress | None = None) -> None:
+    """Copy *database* to *target*, under the same key, while other connections go on
+    writing to it.
 
     The copy is of one moment (a single read snapshot), written to a hidden temporary file
     in target's folder, checked with quick_check, flushed to disk, then renamed to *target*.
     """
-    if not database.is_file():
-        raise BackupError(f"there is no database to back up at {database}")
-    if target.resolve() == database.resolve():
+    if not database.path.is_file():
+        raise BackupError(f"there is no database to back up at {database.path}")
+    if target.resolve() == database.path.resolve():
         raise BackupError(f"a backup cannot replace the database it copies: {target}")
     _remove_half_files(target.parent)
     fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=_TEMP_PREFIX, suffix=".tmp")
     os.close(fd)  # mkstemp made it 0600: SQLite keeps the mode of the file it finds
     temp = Path(temp_name)
     try:
-        _copy_online(database, temp, progress)
-        _check(temp, "quick_check", what=f"the backup written to {target}")
+        _copy_online(database, database.beside(temp), progress)
+        _check(database.beside(temp), "quick_check", what=f"the backup written to {target}")
         _fsync_file(temp)
         os.replace(temp, target)
     except BaseException as exc:
@@ -89,7 +96,7 @@ def create(database: Path, target: Path, progress: Progress | None = None) -> No
                 f"the disk holding {target.parent} is full: no backup was made, "
                 "and the earlier backups are kept"
             ) from exc
-        if isinstance(exc, sqlite3.Error | OSError):
+        if isinstance(exc, driver.Error | OSError):
             raise BackupError(f"the backup to {target} failed: {_reason(exc)}") from exc
         raise
     fsync_folder(target.parent)
@@ -105,15 +112,17 @@ def _remove_half_files(folder: Path) -> None:
                 _remove_with_sidecars(path)
 
 
-def _copy_online(database: Path, temp: Path, progress: Progress | None) -> None:
-    source = _connect(database)
+def _copy_online(database: LocalFile, temp: LocalFile, progress: Progress | None) -> None:
+    source = database.connect()
     try:
         # One read transaction around every step: the steps all copy the same snapshot, so
         # another connection's writes never make the backup start over. The database is in
         # WAL mode, where a reader does not hold writers back.
         source.execute("BEGIN")
         source.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        target = sqlite3.connect(temp, isolation_level=None)
+        # Keyed like the source: the backup API copies through both page caches, so
+        # SQLCipher decrypts each page and encrypts it again under the target's key.
+        target = temp.connect(create=True)
         try:
             source.backup(
                 target,
@@ -131,17 +140,18 @@ def _copy_online(database: Path, temp: Path, progress: Progress | None) -> None:
         source.close()
 
 
-def verify(path: Path) -> str:
-    """The schema revision of the agent_desk database at *path*, after checking it whole.
+def verify(file: LocalFile) -> str:
+    """The schema revision of the agent_desk database *file*, after checking it whole.
 
     BackupError when the file is damaged, is not an agent_desk database, or was written by
     a newer agent_desk than this one.
     """
-    _check(path, "integrity_check", what=str(path))
-    connection = _connect(path)
+    path = file.path
+    _check(file, "integrity_check", what=str(path))
+    connection = file.connect()
     try:
         row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.Error:
+    except driver.Error:
         row = None
     finally:
         connection.close()
@@ -156,8 +166,11 @@ def verify(path: Path) -> str:
     return revision
 
 
-def restore(backup: Path, database: Path, now: datetime, name: str | None = None) -> Restored:
+def restore(backup: Path, database: LocalFile, now: datetime, name: str | None = None) -> Restored:
     """Replace *database* with a checked copy of *backup*; the current one is kept aside.
+
+    An encrypted backup is read with *database*'s key; a plain one (made before the
+    database was encrypted) as it is.
 
     *name* is how the backup is called in messages (the path the user typed). The caller
     makes sure no workstation has the database open (see agent_desk.window_lock).
@@ -165,7 +178,14 @@ def restore(backup: Path, database: Path, now: datetime, name: str | None = None
     name = name or str(backup)
     if not backup.is_file():
         raise BackupError(f"no backup file at {name}")
-    fd, temp_name = tempfile.mkstemp(dir=database.parent, prefix=_RESTORE_PREFIX, suffix=".tmp")
+    copy_key = None if file_state(backup) is FileState.PLAIN else database.key
+    if copy_key is None and file_state(backup) is FileState.ENCRYPTED:
+        raise BackupError(
+            f"{name} is encrypted, and this workstation has no OS keyring to hold its key"
+        )
+    fd, temp_name = tempfile.mkstemp(
+        dir=database.path.parent, prefix=_RESTORE_PREFIX, suffix=".tmp"
+    )
     os.close(fd)
     temp = Path(temp_name)
     try:
@@ -173,32 +193,33 @@ def restore(backup: Path, database: Path, now: datetime, name: str | None = None
         shutil.copyfile(backup, temp)
         _fsync_file(temp)
         try:
-            revision = verify(temp)
+            revision = verify(LocalFile(temp, copy_key))
         except BackupError as exc:
             raise BackupError(str(exc).replace(str(temp), name)) from None
         kept_aside = _keep_aside(database, now)
-        os.replace(temp, database)
+        os.replace(temp, database.path)
     except BaseException as exc:
         _remove_with_sidecars(temp)
         if isinstance(exc, OSError):
             raise BackupError(f"the restore of {name} failed: {_reason(exc)}") from exc
         raise
-    fsync_folder(database.parent)
+    fsync_folder(database.path.parent)
     return Restored(kept_aside, revision)
 
 
-def _keep_aside(database: Path, now: datetime) -> Path | None:
+def _keep_aside(file: LocalFile, now: datetime) -> Path | None:
     """Fold the WAL into *database*, then give it a second, timestamped name.
 
     A hard link costs nothing and keeps the file whole whatever happens next: the rename of
     the restored copy over *database* is atomic, so a crash leaves one database or the other.
     """
+    database = file.path
     if not database.exists():
         return None
-    connection = _connect(database)
+    connection = file.connect()
     try:
         busy = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
-    except sqlite3.Error as exc:
+    except driver.Error as exc:
         raise BackupError(f"the current database {database} cannot be read: {exc}") from exc
     finally:
         connection.close()
@@ -247,21 +268,21 @@ def prune(folder: Path, keep: int) -> list[Path]:
     return removed
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    # mode=rw: a missing file is an error, never a new empty database.
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, isolation_level=None)
-
-
-def _check(path: Path, pragma: str, what: str) -> None:
+def _check(file: LocalFile, pragma: str, what: str) -> None:
     try:
-        connection = _connect(path)
+        connection = file.connect()  # never creates: a missing file is an error
         try:
             rows = connection.execute(f"PRAGMA {pragma}").fetchall()
         finally:
             connection.close()
-    except sqlite3.DatabaseError as exc:
+    except driver.DatabaseError as exc:
         if _disk_full(exc):
             raise
+        if file.encrypted and "not a database" in str(exc):
+            raise BackupError(
+                f"{what} cannot be read with this workstation's data key: it is damaged, "
+                "not a database, or a backup made on another workstation or user account"
+            ) from exc
         raise BackupError(f"{what} is damaged or not a database ({exc})") from exc
     if [tuple(row) for row in rows] != [("ok",)]:
         raise BackupError(f"{what} is damaged ({pragma}: {rows[0][0]})")
@@ -286,8 +307,8 @@ def _fsync_file(path: Path) -> None:
 
 
 def _disk_full(exc: BaseException) -> bool:
-    if isinstance(exc, sqlite3.Error):
-        return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+    if isinstance(exc, driver.Error):
+        return getattr(exc, "sqlite_errorcode", None) == driver.SQLITE_FULL
     return isinstance(exc, OSError) and exc.errno in _DISK_FULL_ERRNOS
 
 

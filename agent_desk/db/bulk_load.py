@@ -1,6 +1,6 @@
 """Bulk loading of generated rows into an embedded SQLite file (the demo hospital).
 
-Rows go in through the raw sqlite3 connection with executemany, one transaction per
+Rows go in through the raw SQLCipher connection with executemany, one transaction per
 batch, because the ORM's unit of work would take hours for a million patients. Values
 are therefore given in exactly the storage format that SQLAlchemy uses on SQLite, so
 that the ORM reads them back as if it had written them: UUIDs as 32 hex digits,
@@ -11,11 +11,11 @@ COLUMNS. Raw SQL bypasses the outbox (see sync/capture.py), so this is for demo 
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 from types import TracebackType
 
 from agent_desk.db.engine import Database
+from agent_desk.db.sqlcipher import driver
 
 Row = tuple[object, ...]
 Rows = dict[str, list[Row]]  # by table name
@@ -74,7 +74,7 @@ class BulkLoad:
     def __enter__(self) -> BulkLoad:
         self._fairy = self._db.engine.raw_connection()
         conn = self._fairy.driver_connection
-        assert isinstance(conn, sqlite3.Connection)
+        assert isinstance(conn, driver.Connection)
         self._conn = conn
         try:
             for name, value in _BULK_PRAGMAS.items():

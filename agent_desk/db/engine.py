@@ -8,40 +8,48 @@ failing half way with "database is locked".
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from agent_desk.db.sqlcipher import LocalFile, driver
+
 BUSY_TIMEOUT_MS = 5000
 _BEGIN_OPTION = "sqlite_begin"
 
 
-def sqlite_url(path: Path) -> URL:
-    return URL.create("sqlite+pysqlite", database=str(path))
-
-
-def make_engine(url: str | URL, busy_timeout_ms: int = BUSY_TIMEOUT_MS, **kwargs: Any) -> Engine:
+def make_engine(url: str | URL, **kwargs: Any) -> Engine:
+    """An engine on a server database (PostgreSQL); the local file goes through
+    make_local_engine, with its key."""
     url = make_url(url)
     if url.get_backend_name() == "sqlite":
-        return _make_sqlite_engine(url, busy_timeout_ms, **kwargs)
+        raise ValueError("the local SQLite database is opened with make_local_engine")
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
-def _make_sqlite_engine(url: URL, busy_timeout_ms: int, **kwargs: Any) -> Engine:
+def make_local_engine(
+    file: LocalFile, busy_timeout_ms: int = BUSY_TIMEOUT_MS, **kwargs: Any
+) -> Engine:
+    """An engine on the workstation's SQLite file, every connection keyed (LocalFile.connect)."""
+
+    def connect() -> driver.Connection:
+        return file.connect(create=True, timeout_s=busy_timeout_ms / 1000, check_same_thread=False)
+
     engine = create_engine(
-        url, connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False}, **kwargs
+        URL.create("sqlite+pysqlite", database=str(file.path)),
+        module=driver,  # SQLAlchemy then knows SQLCipher's exception classes
+        creator=connect,
+        **kwargs,
     )
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    def _on_connect(dbapi_connection: driver.Connection, _record: object) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
         cursor = dbapi_connection.cursor()
         try:
@@ -63,9 +71,11 @@ def _make_sqlite_engine(url: URL, busy_timeout_ms: int, **kwargs: Any) -> Engine
 class Database:
     """One engine and its units of work; views get dataclasses out of it, never ORM rows."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, local: LocalFile | None = None) -> None:
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
+        # The SQLite file and its key, for the raw connections (phone index, backups).
+        self.local = local
         reader = (
             engine.execution_options(**{_BEGIN_OPTION: "DEFERRED"}) if self.is_sqlite else engine
         )

@@ -8,11 +8,9 @@ implicit read transaction, so it always sees the latest committed contacts (WAL 
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import uuid
 from datetime import date
-from pathlib import Path
 
 from agent_desk.db.engine import BUSY_TIMEOUT_MS, Database
 from agent_desk.domain.enums import ContactRelation, Sex
@@ -28,17 +26,15 @@ ORDER BY p.record_no
 
 class PhoneIndex:
     def __init__(self, db: Database) -> None:
-        if not db.is_sqlite or db.engine.url.database is None:
+        if db.local is None:
             raise ValueError("the phone index reads the workstation's own SQLite database")
-        path = Path(db.engine.url.database).resolve()
-        self._connection = sqlite3.connect(
-            f"{path.as_uri()}?mode=ro",
-            uri=True,
-            check_same_thread=False,
-            isolation_level=None,
-            timeout=BUSY_TIMEOUT_MS / 1000,
+        self._file = db.local
+        self._connection = self._file.connect(
+            read_only=True, check_same_thread=False, timeout_s=BUSY_TIMEOUT_MS / 1000
         )
         self._connection.execute("PRAGMA query_only=ON")
+        # Memory-mapped reads are for a plain file only (SQLCipher decrypts each page into
+        # the page cache and ignores this).
         self._connection.execute("PRAGMA mmap_size=4294967296")
         self._lock = threading.Lock()  # one statement at a time on the shared connection
 
@@ -65,8 +61,7 @@ class PhoneIndex:
         """Read the lookup's index and the patients once, so the first call of the morning
         pops as fast as the hundredth. Meant for a background thread at start-up; it uses
         its own connection and never holds a lock the workstation needs."""
-        path = self._connection.execute("PRAGMA database_list").fetchone()[2]
-        connection = sqlite3.connect(f"{Path(path).as_uri()}?mode=ro", uri=True)
+        connection = self._file.connect(read_only=True)
         try:
             connection.execute(
                 "SELECT count(patient_id) FROM patient_contacts INDEXED BY "

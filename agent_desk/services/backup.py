@@ -14,7 +14,7 @@ from agent_desk.db import audit, audit_restore, sync_local
 from agent_desk.db import backup as backups
 from agent_desk.db.backup import BackupError, BackupFile, Progress, Restored
 from agent_desk.db.engine import Database
-from agent_desk.db.open import open_local
+from agent_desk.db.open import DatabaseUnavailable, local_file, open_local
 from agent_desk.domain.enums import AuditAction
 from agent_desk.domain.permissions import Permission, Principal
 from agent_desk.paths import DataDir, private_folder
@@ -66,7 +66,7 @@ def _create(
         path = target
         if not path.parent.is_dir():
             raise BackupError(f"folder does not exist: {path.parent}")
-    backups.create(data_dir.database, path, progress)
+    backups.create(db.local or local_file(data_dir.database), path, progress)
     pruned = tuple(backups.prune(data_dir.backups, keep)) if target is None else ()
     with db.write() as session:
         audit.record(session, actor, AuditAction.BACKUP, "backup", path.name, path=str(path))
@@ -101,7 +101,8 @@ def restore_backup(data_dir: DataDir, backup: Path, principal: Principal) -> Res
         ) from None
     try:
         previous = _chain_end(data_dir.database)
-        restored = backups.restore(backup, data_dir.database, datetime.now(), name=str(backup))
+        database = local_file(data_dir.database)  # the key the backup is read with
+        restored = backups.restore(backup, database, datetime.now(), name=str(backup))
         db = open_local(data_dir.database)  # upgrades a backup of an older schema
         # Queued for the central server like every other audit event: the server's copy
         # of the chain needs the segment's first event.
@@ -149,6 +150,6 @@ def _chain_end(database: Path) -> audit_restore.ChainEnd | None:
                 )
         finally:
             db.dispose()
-    except (SQLAlchemyError, OSError) as exc:
+    except (SQLAlchemyError, OSError, DatabaseUnavailable) as exc:
         log.warning("the audit chain of %s could not be read before the restore: %s", database, exc)
         return None

@@ -8,11 +8,10 @@ that fixing the cause is enough.
 
 from __future__ import annotations
 
-import sqlite3
-
 import psycopg
 from sqlalchemy.exc import OperationalError as SAOperationalError
 
+from agent_desk.db.sqlcipher import driver
 from agent_desk.domain.enums import SyncProblem
 from agent_desk.errors import UserError
 
@@ -120,7 +119,7 @@ def explain_central(exc: BaseException, where: str) -> SyncError:
 def explain_local(exc: BaseException, path: str) -> SyncError | None:
     """A local SQLite failure worth its own message, or None."""
     original = exc.orig if isinstance(exc, SAOperationalError) else exc
-    if isinstance(original, sqlite3.OperationalError) and "full" in str(original):
+    if isinstance(original, driver.OperationalError) and "full" in str(original):
         return LocalDiskFull(
             f"the local database {path} is full (the disk, or its size limit): free some "
             "space; nothing was half-applied and sync resumes on its own"

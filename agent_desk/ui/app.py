@@ -86,6 +86,8 @@ def build_main_window(
     )
     if sync is not None:
         window.attach_sync(sync)
+    if db.local is not None and not db.local.encrypted:
+        window.show_not_encrypted()
     return window
 
 

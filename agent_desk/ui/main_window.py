@@ -179,6 +179,20 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.user_label)
 
+    def show_not_encrypted(self) -> None:
+        """The database stays plain where there is no OS keyring to keep its key: said for
+        as long as the window runs, as a missing keyring is said for passwords."""
+        self.not_encrypted_label = QLabel(self.tr("Database not encrypted: no OS keyring"))
+        self.not_encrypted_label.setStyleSheet("QLabel { color: #b3261e; font-weight: bold; }")
+        self.not_encrypted_label.setToolTip(
+            self.tr(
+                "Patient data is stored unencrypted on this computer. Install and unlock an "
+                "OS keyring (Windows Credential Manager, GNOME Keyring or KWallet), then "
+                "restart: the database is encrypted at the next start."
+            )
+        )
+        self.statusBar().insertPermanentWidget(0, self.not_encrypted_label)
+
     # --- behaviour ---------------------------------------------------------------------
 
     def current_filter(self) -> WorklistFilter:
