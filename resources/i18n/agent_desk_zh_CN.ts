@@ -966,6 +966,14 @@ Your saved work is safe. The details are in %2</source>
         <translation>语言</translation>
     </message>
     <message>
+        <source>Database not encrypted: no OS keyring</source>
+        <translation>数据库未加密：没有系统密钥环</translation>
+    </message>
+    <message>
+        <source>Patient data is stored unencrypted on this computer. Install and unlock an OS keyring (Windows Credential Manager, GNOME Keyring or KWallet), then restart: the database is encrypted at the next start.</source>
+        <translation>患者数据以未加密形式保存在本机。请安装并解锁系统密钥环（Windows 凭据管理器、GNOME Keyring 或 KWallet），然后重新启动：下次启动时数据库将被加密。</translation>
+    </message>
+    <message>
         <source>%1 tasks</source>
         <translation>共 %1 项任务</translation>
     </message>
