@@ -114,3 +114,25 @@ def test_an_account_holds_several_roles_and_departments(data_dir: DataDir, capsy
     assert run(data_dir, "export", "tasks", "--format", "json", user="qc") == 0
     departments = {row["department"] for row in json.loads(capsys.readouterr().out)}
     assert departments == {"心血管内科", "骨科"}
+
+
+def test_an_administrator_changes_roles_and_turns_an_account_off_audited(
+    data_dir: DataDir, capsys
+) -> None:
+    _hospital(data_dir)
+    add_account(data_dir, "nurse1", roles=["nurse"], departments=["CARD"])
+    assert run(data_dir, "users", "change", "nurse1", "--role", "agent") == 0
+    assert _last_event(data_dir) == ("it-admin", AuditAction.USER_CHANGED)
+    capsys.readouterr()
+    assert run(data_dir, "export", "tasks", "--format", "json", user="nurse1") == 1
+    assert capsys.readouterr().err == "agent-desk: nurse1 is not allowed to export data\n"
+    assert run(data_dir, "users", "change", "nurse1", "--disable") == 0
+    capsys.readouterr()
+    assert run(data_dir, "export", "tasks", "--format", "json", user="nurse1") == 1
+    assert capsys.readouterr().err == "agent-desk: wrong user name or password for 'nurse1'\n"
+
+
+def test_an_administrator_cannot_take_away_their_own_roles(data_dir: DataDir, capsys) -> None:
+    add_account(data_dir)
+    assert run(data_dir, "users", "change", "it-admin", "--role", "nurse") == 1
+    assert "ask another administrator" in capsys.readouterr().err

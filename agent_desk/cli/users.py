@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from agent_desk.cli.context import EXIT_OK, Context, Subcommands, read_password
+from agent_desk.cli.context import EXIT_OK, CliError, Context, Subcommands, read_password
 from agent_desk.domain.enums import Role
 from agent_desk.domain.permissions import Permission
 
@@ -34,6 +34,20 @@ def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
     passwd = actions.add_parser("passwd", help="set a staff account's password")
     passwd.add_argument("name")
     passwd.add_argument("--password-stdin", action="store_true")
+    change = actions.add_parser(
+        "change", help="change an account's roles or departments, or turn it off or on"
+    )
+    change.add_argument("name")
+    change.add_argument(
+        "--role", action="append", choices=[r.value for r in Role], help="replaces the roles"
+    )
+    change.add_argument(
+        "--department", metavar="CODE", action="append", help="replaces the departments"
+    )
+    change.add_argument("--no-department", action="store_true", help="remove every department")
+    state = change.add_mutually_exclusive_group()
+    state.add_argument("--disable", action="store_true", help="the account can no longer log in")
+    state.add_argument("--enable", action="store_true")
     actions.add_parser("list", help="list staff accounts")
     return users
 
@@ -65,6 +79,18 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         print(f"added {user.username} ({', '.join(role.value for role in user.roles)})")
         return EXIT_OK
     principal = ctx.principal(Permission.MANAGE_ACCOUNTS)
+    if args.users_command == "change":
+        new_departments: list[str] | None = [] if args.no_department else args.department
+        active = False if args.disable else True if args.enable else None
+        new_roles = None if args.role is None else list(dict.fromkeys(Role(v) for v in args.role))
+        if new_roles is None and new_departments is None and active is None:
+            raise CliError("nothing to change: give --role, --department, --disable or --enable")
+        user = accounts.change_user(
+            principal, args.name, roles=new_roles, departments=new_departments, active=active
+        )
+        held = ", ".join(role.value for role in user.roles)
+        print(f"{user.username}: {held}{'' if user.active else ' (disabled)'}")
+        return EXIT_OK
     accounts.set_password(principal, args.name, read_password(args.password_stdin, confirm=True))
     print(f"password changed for {args.name}")
     return EXIT_OK

@@ -104,6 +104,34 @@ def set_password(session: Session, username: str, password: str) -> None:
     user.password_hash = hash_password(password)
 
 
+def change_user(
+    session: Session,
+    username: str,
+    roles: Sequence[Role] | None,
+    department_codes: Sequence[str] | None,
+    active: bool | None,
+) -> StaffView:
+    """Replace the account's roles and/or departments (the first of each primary), or turn
+    it off or on; None leaves that part as it is."""
+    user = session.scalar(select(StaffUser).where(StaffUser.username == username.strip()))
+    if user is None:
+        raise StaffError(f"no user {username!r}")
+    if roles is not None:
+        if not roles:
+            raise StaffError("an account needs a role")
+        user.role = roles[0]
+        user.extra_roles = list(dict.fromkeys(r.value for r in roles[1:] if r is not roles[0]))
+    if department_codes is not None:
+        found = [department_by_code(session, code) for code in department_codes]
+        user.department_id = found[0].id if found else None
+        user.extra_departments = list(dict.fromkeys(str(d.id) for d in found[1:]))
+    if active is not None:
+        user.active = active
+    session.flush()
+    department = session.get(Department, user.department_id) if user.department_id else None
+    return _view(user, department.name if department else None)
+
+
 def list_users(session: Session) -> list[StaffView]:
     rows = session.execute(
         select(StaffUser, Department.name)

@@ -126,6 +126,7 @@ class AuditAction(StrEnum):
     EXPORT = "export"
     USER_ADDED = "user_added"
     PASSWORD_CHANGED = "password_changed"
+    USER_CHANGED = "user_changed"  # roles, departments, or the account turned off or on
     CONFIG_CHANGED = "config_changed"
     PLAY_RECORDING = "play_recording"
     PATIENT_CREATED = "patient_created"

@@ -94,6 +94,38 @@ class AccountService:
                 session, principal.username, AuditAction.PASSWORD_CHANGED, "staff", username
             )
 
+    def change_user(
+        self,
+        principal: Principal,
+        username: str,
+        *,
+        roles: Sequence[Role] | None = None,
+        departments: Sequence[str] | None = None,
+        active: bool | None = None,
+    ) -> StaffView:
+        """New roles or departments (codes; the first of each primary), or the account
+        turned off or on; audited with what it was and what it became."""
+        principal.require(Permission.MANAGE_ACCOUNTS)
+        if username == principal.username and (active is False or roles is not None):
+            # Otherwise the last administrator can lock everyone out of account management.
+            raise staff.StaffError("ask another administrator to change your own roles or account")
+        with self._db.write() as session:
+            before = next((u for u in staff.list_users(session) if u.username == username), None)
+            user = staff.change_user(session, username, roles, departments, active)
+            audit.record(
+                session,
+                principal.username,
+                AuditAction.USER_CHANGED,
+                "staff",
+                user.id,
+                roles_before=[r.value for r in before.roles] if before else None,
+                roles=[r.value for r in user.roles],
+                departments_before=[str(d) for d in before.department_ids] if before else None,
+                departments=[str(d) for d in user.department_ids],
+                active=user.active,
+            )
+            return user
+
     def list_users(self, principal: Principal) -> list[StaffView]:
         principal.require(Permission.MANAGE_ACCOUNTS)
         with self._db.read() as session:

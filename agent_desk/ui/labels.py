@@ -93,6 +93,7 @@ _LABELS: dict[Enum, Any] = {
     AuditAction.SEARCH: QT_TRANSLATE_NOOP("Labels", "Search"),
     AuditAction.EXPORT: QT_TRANSLATE_NOOP("Labels", "Export"),
     AuditAction.USER_ADDED: QT_TRANSLATE_NOOP("Labels", "Account added"),
+    AuditAction.USER_CHANGED: QT_TRANSLATE_NOOP("Labels", "Account changed"),
     AuditAction.PASSWORD_CHANGED: QT_TRANSLATE_NOOP("Labels", "Password changed"),
     AuditAction.CONFIG_CHANGED: QT_TRANSLATE_NOOP("Labels", "Setting changed"),
     AuditAction.PLAY_RECORDING: QT_TRANSLATE_NOOP("Labels", "Recording played"),
