@@ -16,8 +16,6 @@ from agent_desk.settings import Settings
 from tests.cli_login import add_account
 from tests.sip_peers import free_port, require
 
-ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-
 
 def agent_desk(
     *args: str, stdin: str = "", timeout: float = 300
@@ -28,7 +26,9 @@ def agent_desk(
         capture_output=True,
         text=True,
         timeout=timeout,
-        env=ENV,
+        # Read at each call: the run's keyring (tests/conftest.py) is in the environment
+        # only once the session has started, after this module was imported.
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     )
 
 

@@ -3,7 +3,6 @@ keyring said out loud, a missing key refused in one line."""
 
 from __future__ import annotations
 
-import io
 import signal
 import subprocess
 import sys
@@ -13,12 +12,12 @@ import keyring
 import pytest
 from keyring.backends.fail import Keyring as NoKeyring
 
-from agent_desk.cli import main
 from agent_desk.db.open import DatabaseUnavailable, open_file, open_local
 from agent_desk.db.sqlcipher import PLAIN_HEADER, LocalFile
 from agent_desk.paths import DataDir
 from tests.backup_files import add_filler, file_hash, table_digests
 from tests.builders import build_small_hospital
+from tests.cli_login import add_account, run
 from tests.conftest import TODAY
 from tests.keyring_memory import MemoryKeyring
 
@@ -26,8 +25,8 @@ NAME = "王秀英"  # a patient of the small hospital
 
 
 def cli(data_dir: DataDir, *args: str) -> int:
-    sys.stdin = io.StringIO("")
-    return main(["--data-dir", str(data_dir.root), *args])
+    """A command signed in as the test's administrator (tests.cli_login)."""
+    return run(data_dir, *args)
 
 
 def everything_on_disk(folder: Path) -> bytes:
@@ -107,6 +106,7 @@ def test_without_a_keyring_the_database_stays_plain_and_the_cli_says_so(
     data_dir: DataDir, capsys: pytest.CaptureFixture[str]
 ) -> None:
     keyring.set_keyring(NoKeyring())
+    add_account(data_dir)
     assert cli(data_dir, "users", "list") == 0
     assert "database not encrypted: no OS keyring" in capsys.readouterr().err
     assert data_dir.database.read_bytes()[:16] == PLAIN_HEADER
@@ -124,6 +124,7 @@ def test_a_backup_is_encrypted_with_the_data_key(data_dir: DataDir) -> None:
     db = open_local(data_dir.database)
     build_small_hospital(db, TODAY)
     db.dispose()
+    add_account(data_dir)
     assert cli(data_dir, "backup", "create") == 0
     (backup,) = data_dir.backups.iterdir()
     assert backup.read_bytes()[:16] != PLAIN_HEADER
@@ -134,7 +135,7 @@ def test_a_plain_backup_from_before_encryption_restores_encrypted(data_dir: Data
     old = data_dir.root / "old-backup.sqlite3"
     plain_hospital(old)
     before = table_digests(old)
-    open_local(data_dir.database).dispose()
+    add_account(data_dir)
     assert cli(data_dir, "backup", "restore", str(old)) == 0
     assert data_dir.database.read_bytes()[:16] != PLAIN_HEADER
     assert table_digests(data_dir.database) == before
@@ -145,10 +146,10 @@ def test_a_backup_made_under_another_key_is_refused_in_one_line(
 ) -> None:
     other = DataDir(tmp_path / "other-workstation")
     other.root.mkdir()
-    open_local(other.database).dispose()
+    add_account(other)
     assert cli(other, "backup", "create") == 0
     (foreign,) = other.backups.iterdir()
-    open_local(data_dir.database).dispose()
+    add_account(data_dir)
     kept = file_hash(data_dir.database)
     capsys.readouterr()
     assert cli(data_dir, "backup", "restore", str(foreign)) == 1

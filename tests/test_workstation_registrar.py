@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from agent_desk.settings import Settings
-from tests.cli_login import add_account, login_argv, login_stdin
+from tests.cli_login import ADMIN, ADMIN_ROLES, PASSWORD, login_argv, login_stdin
 from tests.keyring_file import keyring_env
 from tests.registrar import Kamailio
 from tests.sip_peers import baresip, free_port, require
@@ -44,7 +44,12 @@ class Station:
             self.settings.set("sip.registrar", f"sip:{registrar.address}")
             self.settings.set("sip.user", USER)
         self.env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **keyring_env(folder / "kr")}
-        add_account(self.data)
+        # In a process of this keyring's, as every command here: the data key is in it.
+        subprocess.run(
+            [sys.executable, "-m", "agent_desk", "--data-dir", str(self.data), "users", "add",
+             ADMIN, *(f"--role={role}" for role in ADMIN_ROLES), "--password-stdin"],
+            input=f"{PASSWORD}\n", text=True, env=self.env, check=True, capture_output=True,
+        )  # fmt: skip
         self.command("users", "add", "agent1", "--role", "agent", "--password-stdin", stdin=LOGIN)
 
     def command(self, *args: str, stdin: str) -> None:

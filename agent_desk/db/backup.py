@@ -285,7 +285,11 @@ def _check(file: LocalFile, pragma: str, what: str) -> None:
             ) from exc
         raise BackupError(f"{what} is damaged or not a database ({exc})") from exc
     if [tuple(row) for row in rows] != [("ok",)]:
-        raise BackupError(f"{what} is damaged ({pragma}: {rows[0][0]})")
+        # SQLite may list every damaged page, in one row or many: the first says enough.
+        problems = [line for row in rows for line in str(row[0]).splitlines() if line.strip()]
+        more = f", and {len(problems) - 1} more problems" if len(problems) > 1 else ""
+        first = problems[0] if problems else "no answer"
+        raise BackupError(f"{what} is damaged ({pragma}: {first}{more})")
 
 
 def _sidecars(database: Path) -> tuple[Path, Path]:
