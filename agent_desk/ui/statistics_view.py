@@ -230,14 +230,15 @@ class StatisticsDialog(QDialog):
 
     # --- the choice ----------------------------------------------------------------------
 
+    def current_kind(self) -> PeriodKind:
+        return PeriodKind(self.kind_combo.currentData())
+
     def current_period(self) -> Period:
-        kind = self.kind_combo.currentData()
+        kind = self.current_kind()
         return period_of(kind, _pydate(self.date_from.date()), _pydate(self.date_to.date()))
 
     def current_grouping(self) -> Grouping:
-        grouping = self.grouping_combo.currentData()
-        assert isinstance(grouping, Grouping)
-        return grouping
+        return Grouping(self.grouping_combo.currentData())  # Qt hands the value back as str
 
     def _icd_prefix(self) -> str | None:
         return self.icd_box.text().strip().upper() or None
@@ -251,7 +252,7 @@ class StatisticsDialog(QDialog):
             self.reload()
 
     def _show_kind(self) -> None:
-        kind = self.kind_combo.currentData()
+        kind = self.current_kind()
         ranged = kind is PeriodKind.RANGE
         self.to_label.setVisible(ranged)
         self.date_to.setVisible(ranged)
