@@ -15,6 +15,7 @@ from PySide6.QtCharts import (
     QChart,
     QLineSeries,
     QPieSeries,
+    QPieSlice,
     QValueAxis,
 )
 from PySide6.QtCore import QCoreApplication, QMargins, Qt
@@ -69,6 +70,7 @@ def trend_chart(months: Sequence[tuple[str, FollowupFigures]]) -> QChart:
     chart = _chart(QCoreApplication.translate("StatisticsCharts", "By month"))
     x_axis = QBarCategoryAxis()
     x_axis.append([month for month, _ in months])
+    x_axis.setLabelsAngle(-45)  # "2026-11" side by side does not fit a third of the screen
     y_axis = _percent_axis()
     chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
     chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
@@ -118,8 +120,15 @@ def lost_pie(reasons: Sequence[tuple[LostReason | None, int]]) -> QChart:
                 else label(reason)
             )
             series.append(f"{name} {count}", count)
-    series.setLabelsVisible(True)
-    series.setPieSize(0.6)
+    series.setPieSize(0.7)
     chart.addSeries(series)
-    chart.legend().setVisible(False)  # the slices carry their labels
+    # Names go in the legend: a label beside a slice is cut at the chart's narrow edges.
+    for pie_slice in series.slices():
+        pie_slice.setLabelVisible(True)
+        pie_slice.setLabelPosition(QPieSlice.LabelPosition.LabelInsideHorizontal)
+        pie_slice.setLabelColor(Qt.GlobalColor.white)
+    series.setLabelsVisible(True)
+    for pie_slice, marker in zip(series.slices(), chart.legend().markers(series), strict=True):
+        marker.setLabel(pie_slice.label())
+        pie_slice.setLabel(f"{pie_slice.percentage() * 100:.0f}%")
     return chart

@@ -203,7 +203,9 @@ class StatisticsDialog(QDialog):
         self.model = FiguresModel(self)
         self.table = _table()
         self.table.setModel(self.model)
-        self.table.setMouseTracking(True)
+        # Names and figures side by side, the room left over on the right: a stretched
+        # name column puts the numbers far from what they are of.
+        self.table.horizontalHeader().setStretchLastSection(False)
         self.table.clicked.connect(self.list_tasks)
         self.trend_view, self.bars_view, self.pie_view = (_chart_view() for _ in range(3))
         charts = QWidget()
