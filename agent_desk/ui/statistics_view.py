@@ -113,7 +113,7 @@ def _table() -> QTableView:
     table.setAlternatingRowColors(True)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
+    header.setStretchLastSection(False)  # numbers stay beside their names
     return table
 
 
@@ -203,9 +203,6 @@ class StatisticsDialog(QDialog):
         self.model = FiguresModel(self)
         self.table = _table()
         self.table.setModel(self.model)
-        # Names and figures side by side, the room left over on the right: a stretched
-        # name column puts the numbers far from what they are of.
-        self.table.horizontalHeader().setStretchLastSection(False)
         self.table.clicked.connect(self.list_tasks)
         self.trend_view, self.bars_view, self.pie_view = (_chart_view() for _ in range(3))
         charts = QWidget()
