@@ -169,9 +169,7 @@ def test_the_charts_have_a_line_per_rate_a_bar_per_group_a_slice_per_reason(
     assert isinstance(pie, QPieSeries) and pie.count() == 2  # unreachable, refused
 
 
-def test_the_trend_draws_the_six_months_up_to_the_period(
-    qtbot, db: Database, month: Month
-) -> None:
+def test_the_trend_draws_the_six_months_up_to_the_period(qtbot, db: Database, month: Month) -> None:
     dialog = _dialog(qtbot, db)
     line = dialog.trend_view.chart().series()[0]
     # June to November; only October (t7) and November had tasks due.

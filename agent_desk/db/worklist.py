@@ -94,7 +94,8 @@ def rows_of(
     stmt = _rows().where(FollowupTask.id.in_(task_ids))
     if scope is not None:
         stmt = stmt.where(FollowupTask.department_id.in_(list(scope)))
-    found = {row[0]: WorklistRow(*row) for row in session.execute(stmt)}
+    rows: list[Any] = list(session.execute(stmt))
+    found = {row.task_id: row for row in (WorklistRow(*values) for values in rows)}
     return [found[task_id] for task_id in task_ids if task_id in found]
 
 

@@ -146,6 +146,7 @@ class StatisticsDialog(QDialog):
         self._shown_prefix: str | None = None  # the one of the report on screen
         self.setWindowTitle(self.tr("Statistics"))
         self.resize(1280, 720)
+        self._pickers = QHBoxLayout()
         self._build_pickers(today)
         self._build_tabs()
         layout = QVBoxLayout(self)
@@ -184,7 +185,6 @@ class StatisticsDialog(QDialog):
         self.status_label = QLabel()
         self.kind_combo.currentIndexChanged.connect(self._kind_changed)
         self.grouping_combo.currentIndexChanged.connect(lambda _index: self.reload())
-        self._pickers = QHBoxLayout()
         self._pickers.addWidget(QLabel(self.tr("Period")))
         self._pickers.addWidget(self.kind_combo)
         self._pickers.addWidget(self.date_from)
