@@ -14,8 +14,9 @@ from PySide6.QtGui import QAction
 
 from agent_desk.db import staff
 from agent_desk.db.engine import Database
-from agent_desk.domain.enums import Role
-from agent_desk.domain.statistics import Grouping
+from agent_desk.domain.enums import AttemptOutcome, LostReason, Role
+from agent_desk.domain.permissions import Principal
+from agent_desk.domain.statistics import Grouping, Period, TaskFigure
 from agent_desk.domain.views import StaffView
 from agent_desk.services.accounts import AccountService
 from agent_desk.services.statistics import StatisticsService
@@ -23,13 +24,15 @@ from agent_desk.services.worklist import WorklistService
 from agent_desk.settings import Settings
 from agent_desk.ui.app import build_main_window
 from agent_desk.ui.background import Background
-from agent_desk.ui.statistics_model import Column
+from agent_desk.ui.labels import label
+from agent_desk.ui.statistics_model import Behind, Column, FiguresModel
 from agent_desk.ui.statistics_tasks import TaskColumn, TasksBehindDialog
 from agent_desk.ui.statistics_view import StatisticsDialog
 from tests.executors import Held, Immediate
 from tests.statistics_data import AS_OF, Month, build_month
 
 pytestmark = pytest.mark.usefixtures("qapp")
+BOSS = Principal.of("boss", [Role.SUPERVISOR])
 
 
 def _login(db: Database, name: str, role: Role) -> StaffView:
@@ -209,3 +212,27 @@ def test_the_menu_entry_opens_the_statistics(qtbot, db: Database, tmp_path: Path
     window = action.parent()
     dialog = window.findChild(StatisticsDialog)
     assert dialog is not None and dialog.isVisible()
+
+
+def test_a_nurse_lists_only_her_departments_tasks(db: Database, month: Month) -> None:
+    nurse = Principal.of("a", [Role.NURSE], [month["CARD"]])
+    rows = WorklistService(db, nurse).rows_of([month["t5"], month["t1"], month["t2"]])
+    assert [row.task_id for row in rows] == [month["t1"], month["t2"]]  # t5 is ORTH's
+
+
+def test_the_total_row_lists_the_whole_report(db: Database, month: Month) -> None:
+    model = FiguresModel()
+    report = StatisticsService(db).report(BOSS, Period.month(2026, 11), Grouping.WARD, as_of=AS_OF)
+    model.set_report(report)
+    behind = model.behind(model.index(model.rowCount() - 1, Column.REACHED))
+    assert behind == Behind(TaskFigure.REACHED, Grouping.HOSPITAL, "hospital", "Total", 3)
+
+
+def test_satisfaction_cells_list_nothing(db: Database, month: Month) -> None:
+    model = FiguresModel()
+    model.set_report(StatisticsService(db).report(BOSS, Period.month(2026, 11), Grouping.PLAN))
+    assert model.behind(model.index(0, Column.VISIT_SATISFACTION)) is None
+
+
+def test_a_lost_reason_has_its_own_label_beside_an_attempts_outcome(qapp) -> None:
+    assert label(LostReason.REFUSED) != label(AttemptOutcome.REFUSED)  # both are "refused"
