@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from PySide6.QtCharts import QBarSeries, QLineSeries, QPieSeries
+from PySide6.QtCharts import QHorizontalBarSeries, QLineSeries, QPieSeries
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 
@@ -166,7 +166,7 @@ def test_the_charts_have_a_line_per_rate_a_bar_per_group_a_slice_per_reason(
     lines = dialog.trend_view.chart().series()
     assert len(lines) == 3 and all(isinstance(line, QLineSeries) for line in lines)
     (bars,) = dialog.bars_view.chart().series()
-    assert isinstance(bars, QBarSeries)
+    assert isinstance(bars, QHorizontalBarSeries)
     assert [bar_set.count() for bar_set in bars.barSets()] == [2, 2]  # CARD, ORTH
     (pie,) = dialog.pie_view.chart().series()
     assert isinstance(pie, QPieSeries) and pie.count() == 2  # unreachable, refused

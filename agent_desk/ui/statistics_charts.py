@@ -10,9 +10,9 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
-    QBarSeries,
     QBarSet,
     QChart,
+    QHorizontalBarSeries,
     QLineSeries,
     QPieSeries,
     QPieSlice,
@@ -88,23 +88,23 @@ def trend_chart(months: Sequence[tuple[str, FollowupFigures]]) -> QChart:
 
 
 def group_bars(rows: Sequence[FollowupFigures], name_of: Callable[[Group], str]) -> QChart:
-    """回访率 and 成功率 per group (department by default), the largest groups by due."""
+    """回访率 and 成功率 per group (department by default), the largest groups by due. The
+    bars lie down, so that the groups' names are read whole beside them."""
     chart = _chart(QCoreApplication.translate("StatisticsCharts", "By group"))
-    shown = sorted(rows, key=lambda row: -row.due)[:MAX_BARS]
-    series = QBarSeries()
+    shown = sorted(rows, key=lambda row: -row.due)[:MAX_BARS][::-1]  # the largest on top
+    series = QHorizontalBarSeries()
     for name, rate in _rates()[:2]:
         bars = QBarSet(name)
         bars.append([_percent(rate(row)) for row in shown])
         series.append(bars)
     chart.addSeries(series)
-    x_axis = QBarCategoryAxis()
-    x_axis.append([name_of(row.group) for row in shown])
-    x_axis.setLabelsAngle(-30 if len(shown) > 6 else 0)
-    y_axis = _percent_axis()
-    chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
-    chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
-    series.attachAxis(x_axis)
-    series.attachAxis(y_axis)
+    names = QBarCategoryAxis()
+    names.append([name_of(row.group) for row in shown])
+    rates = _percent_axis()
+    chart.addAxis(names, Qt.AlignmentFlag.AlignLeft)
+    chart.addAxis(rates, Qt.AlignmentFlag.AlignBottom)
+    series.attachAxis(names)
+    series.attachAxis(rates)
     return chart
 
 
