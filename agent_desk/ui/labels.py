@@ -160,7 +160,7 @@ _LABELS_OF: dict[type[Enum], dict[Enum, Any]] = {
         TaskFigure.CRITICISED: QT_TRANSLATE_NOOP("Labels", "Criticised"),
     },
     LostReason: {
-        LostReason.UNREACHABLE: QT_TRANSLATE_NOOP("Labels", "Unreachable after retries"),
+        LostReason.UNREACHABLE: QT_TRANSLATE_NOOP("Labels", "Unreachable"),
         LostReason.NUMBER_INVALID: QT_TRANSLATE_NOOP("Labels", "Number not in service"),
         LostReason.WRONG_NUMBER: QT_TRANSLATE_NOOP("Labels", "Wrong number"),
         LostReason.REFUSED: QT_TRANSLATE_NOOP("Labels", "Refused follow-up"),
