@@ -73,6 +73,34 @@ def count(session: Session, flt: WorklistFilter) -> int:
 def page(
     session: Session, flt: WorklistFilter, limit: int, after: Cursor | None = None
 ) -> list[WorklistRow]:
+    stmt = _rows().where(*_conditions(flt))
+    desc = _descending(flt)
+    if after is not None:
+        stmt = stmt.where(_after(after, desc))
+    task = FollowupTask
+    keys = (task.due_date, task.priority, task.id)
+    stmt = stmt.order_by(*(key.desc() for key in keys) if desc else keys).limit(limit)
+    rows: list[Any] = list(session.execute(stmt))
+    return [WorklistRow(*row) for row in rows]
+
+
+def rows_of(
+    session: Session, task_ids: list[uuid.UUID], scope: frozenset[uuid.UUID] | None
+) -> list[WorklistRow]:
+    """The worklist rows of *task_ids* (a statistic's tasks), in that order, kept to *scope*
+    (None: the whole hospital)."""
+    if not task_ids:
+        return []
+    stmt = _rows().where(FollowupTask.id.in_(task_ids))
+    if scope is not None:
+        stmt = stmt.where(FollowupTask.department_id.in_(list(scope)))
+    rows: list[Any] = list(session.execute(stmt))
+    found = {row.task_id: row for row in (WorklistRow(*values) for values in rows)}
+    return [found[task_id] for task_id in task_ids if task_id in found]
+
+
+def _rows() -> Select[tuple[object, ...]]:
+    """A worklist row's columns, the patient's and department's joined."""
     task = FollowupTask
     primary_phone = (
         select(PatientContact.e164)
@@ -87,7 +115,7 @@ def page(
         .where(FollowupAttempt.task_id == task.id)
         .scalar_subquery()
     )
-    stmt: Select[tuple[object, ...]] = (
+    return (
         select(
             task.id,
             task.patient_id,
@@ -104,15 +132,7 @@ def page(
         )
         .join(Patient, Patient.id == task.patient_id)
         .outerjoin(Department, Department.id == task.department_id)
-        .where(*_conditions(flt))
     )
-    desc = _descending(flt)
-    if after is not None:
-        stmt = stmt.where(_after(after, desc))
-    keys = (task.due_date, task.priority, task.id)
-    stmt = stmt.order_by(*(key.desc() for key in keys) if desc else keys).limit(limit)
-    rows: list[Any] = list(session.execute(stmt))
-    return [WorklistRow(*row) for row in rows]
 
 
 def _after(cursor: Cursor, desc: bool) -> ColumnElement[bool]:

@@ -38,6 +38,14 @@ class WorklistService:
         with self._db.read() as session:
             return worklist_queries.page(session, self._scoped(flt), limit, cursor)
 
+    def rows_of(self, task_ids: list[uuid.UUID]) -> list[WorklistRow]:
+        """The rows of these tasks (what a statistic counts), those outside the scope left
+        out; in the order given."""
+        if self.scope is not None and not self.scope:
+            return []
+        with self._db.read() as session:
+            return worklist_queries.rows_of(session, task_ids, self.scope)
+
     def departments(self) -> list[DepartmentView]:
         with self._db.read() as session:
             found = staff.departments(session)

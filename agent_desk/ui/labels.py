@@ -18,13 +18,16 @@ from agent_desk.domain.enums import (
     ConflictResolution,
     ContactRelation,
     EncounterKind,
+    LostReason,
     RecordingLocation,
     Role,
+    SatisfactionDimension,
     Sex,
     SyncIssueKind,
     TaskStatus,
     UnmaskReason,
 )
+from agent_desk.domain.statistics import Grouping, PeriodKind, TaskFigure
 from agent_desk.domain.views import TimelineKind
 
 _CONTEXT = "Labels"
@@ -127,6 +130,52 @@ _LABELS: dict[Enum, Any] = {
     RecordingLocation.CORRUPT: QT_TRANSLATE_NOOP("Labels", "Damaged"),
 }
 
+# Enums whose values repeat another's (LostReason.REFUSED and AttemptOutcome.REFUSED are
+# both "refused", and a StrEnum member is equal to its string, so one dict would keep one
+# of them): looked up by their type first. The 统计 screen's pickers and figures.
+_LABELS_OF: dict[type[Enum], dict[Enum, Any]] = {
+    PeriodKind: {
+        PeriodKind.DAY: QT_TRANSLATE_NOOP("Labels", "Day"),
+        PeriodKind.WEEK: QT_TRANSLATE_NOOP("Labels", "Week"),
+        PeriodKind.MONTH: QT_TRANSLATE_NOOP("Labels", "Month"),
+        PeriodKind.QUARTER: QT_TRANSLATE_NOOP("Labels", "Quarter"),
+        PeriodKind.YEAR: QT_TRANSLATE_NOOP("Labels", "Year"),
+        PeriodKind.RANGE: QT_TRANSLATE_NOOP("Labels", "From – to"),
+    },
+    Grouping: {
+        Grouping.HOSPITAL: QT_TRANSLATE_NOOP("Labels", "Whole hospital"),
+        Grouping.DEPARTMENT: QT_TRANSLATE_NOOP("Labels", "Department"),
+        Grouping.WARD: QT_TRANSLATE_NOOP("Labels", "Ward"),
+        Grouping.STAFF: QT_TRANSLATE_NOOP("Labels", "Staff member"),
+        Grouping.PLAN: QT_TRANSLATE_NOOP("Labels", "Follow-up plan"),
+        Grouping.DISEASE: QT_TRANSLATE_NOOP("Labels", "Disease (ICD-10 category)"),
+        Grouping.CHAPTER: QT_TRANSLATE_NOOP("Labels", "Disease (ICD-10 chapter)"),
+    },
+    TaskFigure: {
+        TaskFigure.DUE: QT_TRANSLATE_NOOP("Labels", "Due"),
+        TaskFigure.ATTEMPTED: QT_TRANSLATE_NOOP("Labels", "Attempted"),
+        TaskFigure.REACHED: QT_TRANSLATE_NOOP("Labels", "Reached"),
+        TaskFigure.COMPLETED: QT_TRANSLATE_NOOP("Labels", "Completed"),
+        TaskFigure.LOST: QT_TRANSLATE_NOOP("Labels", "Lost to follow-up"),
+        TaskFigure.PRAISED: QT_TRANSLATE_NOOP("Labels", "Praised"),
+        TaskFigure.CRITICISED: QT_TRANSLATE_NOOP("Labels", "Criticised"),
+    },
+    LostReason: {
+        LostReason.UNREACHABLE: QT_TRANSLATE_NOOP("Labels", "Unreachable"),
+        LostReason.NUMBER_INVALID: QT_TRANSLATE_NOOP("Labels", "Number not in service"),
+        LostReason.WRONG_NUMBER: QT_TRANSLATE_NOOP("Labels", "Wrong number"),
+        LostReason.REFUSED: QT_TRANSLATE_NOOP("Labels", "Refused follow-up"),
+        LostReason.DECEASED: QT_TRANSLATE_NOOP("Labels", "Deceased"),
+    },
+    SatisfactionDimension: {
+        SatisfactionDimension.DOCTORS: QT_TRANSLATE_NOOP("Labels", "Doctors"),
+        SatisfactionDimension.NURSES: QT_TRANSLATE_NOOP("Labels", "Nurses"),
+        SatisfactionDimension.ENVIRONMENT: QT_TRANSLATE_NOOP("Labels", "Environment"),
+        SatisfactionDimension.COST: QT_TRANSLATE_NOOP("Labels", "Cost"),
+        SatisfactionDimension.OVERALL: QT_TRANSLATE_NOOP("Labels", "Overall"),
+    },
+}
+
 
 # Plan codes the built-in plans use; a plan without an entry shows its code.
 _PLANS: dict[str, Any] = {
@@ -166,7 +215,7 @@ def table_label(name: str) -> str:
 
 def label(value: Enum) -> str:
     """The enum's name in the interface language; unknown values show as stored."""
-    source = _LABELS.get(value)
+    source = _LABELS_OF.get(type(value), _LABELS).get(value)
     if source is None:
         return str(value.value)
     return QCoreApplication.translate(_CONTEXT, str(source))

@@ -33,6 +33,7 @@ from agent_desk.services.audit_log import AuditLogService
 from agent_desk.services.patients import PatientService, SearchProblem
 from agent_desk.services.recordings import RecordingLibrary
 from agent_desk.services.settings_change import SettingsService
+from agent_desk.services.statistics import StatisticsService
 from agent_desk.services.worklist import WorklistService
 from agent_desk.settings import Settings
 from agent_desk.sync.call_check import CallRefused
@@ -56,6 +57,7 @@ from agent_desk.ui.worklist_pane import WorklistFilterBar, WorklistTable
 
 if TYPE_CHECKING:  # Qt Multimedia loads when the screen first opens, not at start-up
     from agent_desk.ui.recordings_view import RecordingsDialog
+    from agent_desk.ui.statistics_view import StatisticsDialog
 
 log = logging.getLogger(__name__)
 
@@ -75,9 +77,11 @@ class MainWindow(QMainWindow):
         alerts: AlertService | None = None,
         parent: Any = None,
         recordings: RecordingLibrary | None = None,
+        statistics: StatisticsService | None = None,
     ) -> None:
         super().__init__(parent)
         self.user = user
+        self.statistics = statistics
         self.audit_log = audit_log
         self.recordings = recordings
         self.patients = patients
@@ -494,6 +498,27 @@ class MainWindow(QMainWindow):
         dialog.show()
         if call_id is not None:
             dialog.play(call_id)
+        return dialog
+
+    def open_statistics(self) -> StatisticsDialog | None:
+        """统计, not modal; nothing opens for a role without VIEW_STATISTICS (the service
+        would refuse anyway). A task listed there opens its card if the role sees records."""
+        if self.statistics is None or not self.user.principal.may(Permission.VIEW_STATISTICS):
+            return None
+        from agent_desk.ui.statistics_view import StatisticsDialog  # QtCharts loads on demand
+
+        may_open = self.user.principal.may(Permission.VIEW_RECORDS)
+        dialog = StatisticsDialog(
+            self.statistics,
+            self._worklist,
+            self.user,
+            self._today(),
+            self.background,
+            self.open_patient if may_open else None,
+            self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
         return dialog
 
     def dial_number(self) -> None:

@@ -1,4 +1,5 @@
-"""The window's menu bar: File, Worklist, Call, Supervision and Settings, with their shortcuts.
+"""The window's menu bar: File, Worklist, Call, Supervision, Statistics and Settings, with
+their shortcuts.
 
 The strings keep the window's translation context ("MainWindow"): they are its words.
 """
@@ -117,6 +118,15 @@ def build_menus(window: MainWindow, settings: Settings) -> WindowMenus:
         recordings.setObjectName("recordings_action")
         recordings.triggered.connect(lambda: window.open_recordings())
         supervision.addAction(recordings)
+
+    if window.statistics is not None and principal.may(Permission.VIEW_STATISTICS):
+        statistics_menu = menu.addMenu(QCoreApplication.translate("MainWindow", "S&tatistics"))
+        statistics = QAction(
+            QCoreApplication.translate("MainWindow", "Follow-up statistics…"), window
+        )
+        statistics.setObjectName("statistics_action")
+        statistics.triggered.connect(lambda: window.open_statistics())
+        statistics_menu.addAction(statistics)
 
     settings_menu = menu.addMenu(QCoreApplication.translate("MainWindow", "&Settings"))
     language_menu = settings_menu.addMenu(QCoreApplication.translate("MainWindow", "Language"))
