@@ -336,6 +336,117 @@ Your saved work is safe. The details are in %2</source>
     </message>
 </context>
 <context>
+    <name>FiguresModel</name>
+    <message>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <source>Whole hospital</source>
+        <translation>全院</translation>
+    </message>
+    <message>
+        <source>(unassigned)</source>
+        <translation>(未分配)</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>分组</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>应访数</translation>
+    </message>
+    <message>
+        <source>Attempted</source>
+        <translation>已访数</translation>
+    </message>
+    <message>
+        <source>Reached</source>
+        <translation>接通数</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>完成数</translation>
+    </message>
+    <message>
+        <source>Follow-up rate</source>
+        <translation>回访率</translation>
+    </message>
+    <message>
+        <source>Success rate</source>
+        <translation>成功率</translation>
+    </message>
+    <message>
+        <source>Lost</source>
+        <translation>失访数</translation>
+    </message>
+    <message>
+        <source>Satisfied (reached)</source>
+        <translation>回访满意率</translation>
+    </message>
+    <message>
+        <source>Satisfied (answered)</source>
+        <translation>实访满意率</translation>
+    </message>
+    <message>
+        <source>Praise rate</source>
+        <translation>表扬率</translation>
+    </message>
+    <message>
+        <source>Criticism rate</source>
+        <translation>批评率</translation>
+    </message>
+    <message>
+        <source>Complaints</source>
+        <translation>投诉</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>超期</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>已结</translation>
+    </message>
+    <message>
+        <source>Attempted ÷ due</source>
+        <translation>已访数 ÷ 应访数</translation>
+    </message>
+    <message>
+        <source>Reached ÷ attempted</source>
+        <translation>接通数 ÷ 已访数</translation>
+    </message>
+    <message>
+        <source>Overall satisfied ÷ all reached</source>
+        <translation>总体满意人数 ÷ 全部接通数</translation>
+    </message>
+    <message>
+        <source>Overall satisfied ÷ those who answered the question</source>
+        <translation>总体满意人数 ÷ 回答该问题的人数</translation>
+    </message>
+    <message>
+        <source>Reached tasks with praise ÷ reached</source>
+        <translation>有表扬的接通任务 ÷ 接通数</translation>
+    </message>
+    <message>
+        <source>Reached tasks with a complaint ÷ reached</source>
+        <translation>有批评的接通任务 ÷ 接通数</translation>
+    </message>
+    <message>
+        <source>Complaints opened in the period</source>
+        <translation>本期新增投诉</translation>
+    </message>
+    <message>
+        <source>Complaints still open after 7 days</source>
+        <translation>超过 7 天仍未办结的投诉</translation>
+    </message>
+    <message>
+        <source>Complaints closed</source>
+        <translation>已办结的投诉</translation>
+    </message>
+</context>
+<context>
     <name>FollowupPanel</name>
     <message>
         <source>Form:</source>
@@ -656,6 +767,10 @@ Your saved work is safe. The details are in %2</source>
         <translation>新增账户</translation>
     </message>
     <message>
+        <source>Account changed</source>
+        <translation>账户已修改</translation>
+    </message>
+    <message>
         <source>Password changed</source>
         <translation>修改密码</translation>
     </message>
@@ -742,6 +857,102 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>Damaged</source>
         <translation>已损坏</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>日</translation>
+    </message>
+    <message>
+        <source>Week</source>
+        <translation>周</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>月</translation>
+    </message>
+    <message>
+        <source>Quarter</source>
+        <translation>季度</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>年</translation>
+    </message>
+    <message>
+        <source>From – to</source>
+        <translation>自定义起止</translation>
+    </message>
+    <message>
+        <source>Whole hospital</source>
+        <translation>全院</translation>
+    </message>
+    <message>
+        <source>Staff member</source>
+        <translation>工作人员</translation>
+    </message>
+    <message>
+        <source>Follow-up plan</source>
+        <translation>随访计划</translation>
+    </message>
+    <message>
+        <source>Disease (ICD-10 category)</source>
+        <translation>病种（ICD-10 类目）</translation>
+    </message>
+    <message>
+        <source>Disease (ICD-10 chapter)</source>
+        <translation>病种（ICD-10 章）</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>应访</translation>
+    </message>
+    <message>
+        <source>Attempted</source>
+        <translation>已访</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Praised</source>
+        <translation>表扬</translation>
+    </message>
+    <message>
+        <source>Criticised</source>
+        <translation>批评</translation>
+    </message>
+    <message>
+        <source>Unreachable</source>
+        <translation>多次未接通</translation>
+    </message>
+    <message>
+        <source>Number not in service</source>
+        <translation>空号</translation>
+    </message>
+    <message>
+        <source>Refused follow-up</source>
+        <translation>拒绝回访</translation>
+    </message>
+    <message>
+        <source>Doctors</source>
+        <translation>医生</translation>
+    </message>
+    <message>
+        <source>Nurses</source>
+        <translation>护士</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>环境</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation>费用</translation>
+    </message>
+    <message>
+        <source>Overall</source>
+        <translation>总体</translation>
     </message>
     <message>
         <source>Discharge follow-up (day 7)</source>
@@ -956,6 +1167,14 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>Recordings…</source>
         <translation>录音…</translation>
+    </message>
+    <message>
+        <source>S&amp;tatistics</source>
+        <translation>统计(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Follow-up statistics…</source>
+        <translation>随访统计…</translation>
     </message>
     <message>
         <source>&amp;Settings</source>
@@ -1420,6 +1639,29 @@ Your saved work is safe. The details are in %2</source>
     </message>
 </context>
 <context>
+    <name>RecoveryModel</name>
+    <message>
+        <source>Disease</source>
+        <translation>病种</translation>
+    </message>
+    <message>
+        <source>Records</source>
+        <translation>记录数</translation>
+    </message>
+    <message>
+        <source>Mean recovery score</source>
+        <translation>平均康复评分</translation>
+    </message>
+    <message>
+        <source>By month</source>
+        <translation>按月</translation>
+    </message>
+    <message>
+        <source>(unassigned)</source>
+        <translation>(未分配)</translation>
+    </message>
+</context>
+<context>
     <name>SipLineStatus</name>
     <message>
         <source>Register again</source>
@@ -1468,6 +1710,88 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>Password for this workstation's SIP account:</source>
         <translation>本工作站 SIP 账号的密码：</translation>
+    </message>
+</context>
+<context>
+    <name>StatisticsCharts</name>
+    <message>
+        <source>Follow-up rate</source>
+        <translation>回访率</translation>
+    </message>
+    <message>
+        <source>Success rate</source>
+        <translation>成功率</translation>
+    </message>
+    <message>
+        <source>Satisfaction (answered)</source>
+        <translation>实访满意率</translation>
+    </message>
+    <message>
+        <source>By month</source>
+        <translation>月度趋势</translation>
+    </message>
+    <message>
+        <source>By group</source>
+        <translation>分组对比</translation>
+    </message>
+    <message>
+        <source>Lost to follow-up, by reason</source>
+        <translation>失访原因</translation>
+    </message>
+    <message>
+        <source>No reason recorded</source>
+        <translation>未记录原因</translation>
+    </message>
+</context>
+<context>
+    <name>StatisticsDialog</name>
+    <message>
+        <source>Statistics</source>
+        <translation>统计</translation>
+    </message>
+    <message>
+        <source>ICD-10, e.g. I63</source>
+        <translation>ICD-10，如 I63</translation>
+    </message>
+    <message>
+        <source>Only tasks whose principal diagnosis starts so</source>
+        <translation>只统计主要诊断以此开头的任务</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>分组</translation>
+    </message>
+    <message>
+        <source>Follow-up</source>
+        <translation>随访</translation>
+    </message>
+    <message>
+        <source>Workload</source>
+        <translation>工作量</translation>
+    </message>
+    <message>
+        <source>Recovery by disease</source>
+        <translation>病种康复评分</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在读取…</translation>
+    </message>
+    <message>
+        <source>Whole hospital (central server)</source>
+        <translation>全院数据（中心服务器）</translation>
+    </message>
+    <message>
+        <source>This workstation's data</source>
+        <translation>本工作站数据</translation>
+    </message>
+    <message>
+        <source>%1, as of %2</source>
+        <translation>%1，截至 %2</translation>
     </message>
 </context>
 <context>
@@ -1668,6 +1992,64 @@ Your saved work is safe. The details are in %2</source>
     </message>
 </context>
 <context>
+    <name>TaskListModel</name>
+    <message>
+        <source>Patient</source>
+        <translation>患者</translation>
+    </message>
+    <message>
+        <source>Record number</source>
+        <translation>病案号</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>科室</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>随访计划</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>应访日期</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation>尝试次数</translation>
+    </message>
+</context>
+<context>
+    <name>TasksBehindDialog</name>
+    <message>
+        <source>Loading…</source>
+        <translation>正在读取…</translation>
+    </message>
+    <message>
+        <source>Open patient</source>
+        <translation>打开患者</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Tasks shown: %1 of %2</source>
+        <translation>显示 %1 / 共 %2 个任务</translation>
+    </message>
+    <message>
+        <source>Tasks: %1</source>
+        <translation>任务：%1</translation>
+    </message>
+</context>
+<context>
     <name>Telephony</name>
     <message>
         <source>%1; the password is kept until you quit</source>
@@ -1750,6 +2132,37 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>Draft</source>
         <translation>草稿</translation>
+    </message>
+</context>
+<context>
+    <name>WorkloadModel</name>
+    <message>
+        <source>Staff member</source>
+        <translation>工作人员</translation>
+    </message>
+    <message>
+        <source>Calls</source>
+        <translation>通话数</translation>
+    </message>
+    <message>
+        <source>Answered</source>
+        <translation>接通通话</translation>
+    </message>
+    <message>
+        <source>Talk minutes</source>
+        <translation>通话分钟</translation>
+    </message>
+    <message>
+        <source>Records</source>
+        <translation>记录数</translation>
+    </message>
+    <message>
+        <source>Average handling time</source>
+        <translation>平均处理时长</translation>
+    </message>
+    <message>
+        <source>(unassigned)</source>
+        <translation>(未分配)</translation>
     </message>
 </context>
 </TS>
