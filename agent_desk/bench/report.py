@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from agent_desk.bench.core import prepare
 from agent_desk.bench.options import BenchOptions
+from agent_desk.bench.report_files import run_report_files
 from agent_desk.bench.stats import rounded
 from agent_desk.domain.enums import Role
 from agent_desk.domain.permissions import Principal
@@ -42,4 +43,5 @@ def run_report(options: BenchOptions) -> dict[str, float]:
     return {
         "stats_month_1m_ms": rounded(statistics.median(samples)),
         "stats_month_tasks": float(report.total.due),
+        **run_report_files(options, month),
     }

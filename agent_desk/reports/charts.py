@@ -76,6 +76,11 @@ def trend_chart(content: ReportContent, width: float, height: int = 190) -> Draw
     chart.categoryAxis.categoryNames = [point.label for point in content.trend]
     chart.categoryAxis.labels.fontName = CJK
     chart.categoryAxis.labels.fontSize = 7
+    if len(content.trend) > 8:  # a year of months: slanted, or the labels run together
+        labels = chart.categoryAxis.labels
+        labels.angle, labels.boxAnchor, labels.dx, labels.dy = 30, "ne", 4, -2
+        chart.y += 8
+        chart.height -= 8
     chart.valueAxis.labels.fontName = CJK
     chart.valueAxis.labels.fontSize = 7
     known = [v for _, values in series for v in values if v is not None]
@@ -102,7 +107,8 @@ def group_bars(content: ReportContent, width: float, height: int = 270) -> Drawi
     _title(drawing, f"各{per}回访率与实访满意率（%）")
     chart = VerticalBarChart()
     chart.x, chart.y = 30, 75
-    chart.width, chart.height = int(width) - 40, height - 110
+    # A few wards make wide bars: each group gets at most 60 points.
+    chart.width, chart.height = min(int(width) - 40, 60 * max(4, len(rows))), height - 110
     chart.data = [
         [_percent(row.attempt_rate) or 0 for row in rows] or [0],
         [_percent(row.dimension(SatisfactionDimension.OVERALL).answered_rate) or 0 for row in rows]
@@ -121,7 +127,8 @@ def group_bars(content: ReportContent, width: float, height: int = 270) -> Drawi
         chart.bars[n].fillColor = PALETTE[n]
         chart.bars[n].strokeColor = None
     drawing.add(chart)
-    drawing.add(_legend(int(width) - 200, height - 4, ["回访率", "实访满意率"], columns=2))
+    right = chart.x + chart.width  # the legend ends over the last bars
+    drawing.add(_legend(max(200, right - 180), height - 4, ["回访率", "实访满意率"], columns=2))
     if not rows:
         _empty(drawing, "本期无应访任务")
     return drawing

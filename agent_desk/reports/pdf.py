@@ -19,6 +19,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    CondPageBreak,
     KeepTogether,
     PageBreak,
     Paragraph,
@@ -164,8 +165,8 @@ def render_pdf(content: ReportContent, *, today: date | None = None) -> bytes:
     )
     story.append(PageBreak())
     story += _table(tables.by_group(content), styles)
-    story.append(PageBreak())
-    story += [Spacer(1, 4 * mm), charts.group_bars(content, WIDTH, 360)]
+    bars = charts.group_bars(content, WIDTH, 330)
+    story += [CondPageBreak(bars.height + 8 * mm), Spacer(1, 6 * mm), bars]
     story.append(PageBreak())
     for table in (
         tables.satisfaction(content),

@@ -129,15 +129,22 @@ def summary(content: ReportContent) -> Table:
     )
 
 
+def _total_label(content: ReportContent, row: FollowupFigures) -> str:
+    # A department's wards add up to the department, not to 全院.
+    if row is content.current.total and content.scope.department_id is not None:
+        return "合计"
+    return row.group.label
+
+
 def by_group(content: ReportContent) -> Table:
     per = "科室" if content.scope.department_id is None else "病区"
     rows = []
     for row in (*content.current.rows, content.current.total):
         overall = row.dimension(_OVERALL)
         rows.append((
-            row.group.label, row.due, row.attempted, row.reached, row.lost, row.attempt_rate,
-            row.success_rate, overall.visit_rate, overall.answered_rate, row.praise_rate,
-            row.criticism_rate, row.complaints.opened, row.complaints.overdue,
+            _total_label(content, row), row.due, row.attempted, row.reached, row.lost,
+            row.attempt_rate, row.success_rate, overall.visit_rate, overall.answered_rate,
+            row.praise_rate, row.criticism_rate, row.complaints.opened, row.complaints.overdue,
             row.complaints.closed,
         ))  # fmt: skip
     columns = (
@@ -170,7 +177,10 @@ def satisfaction(content: ReportContent) -> Table:
 def satisfaction_by_group(content: ReportContent) -> Table:
     per = "科室" if content.scope.department_id is None else "病区"
     rows: tuple[tuple[Cell, ...], ...] = tuple(
-        (row.group.label, *(row.dimension(d).answered_rate for d in SatisfactionDimension))
+        (
+            _total_label(content, row),
+            *(row.dimension(d).answered_rate for d in SatisfactionDimension),
+        )
         for row in (*content.current.rows, content.current.total)
     )
     columns = (per, *(f"{DIMENSION_LABELS[d]}满意率" for d in SatisfactionDimension))
