@@ -26,7 +26,7 @@ class Change:
             return "0"
         if self.rate:
             return f"{self.value * 100:+.2f}%"
-        return f"{int(self.value):+d}"
+        return f"{int(self.value):+,d}"
 
 
 Cell = str | int | float | Ratio | Change | None
@@ -68,8 +68,10 @@ def cell_text(cell: Cell) -> str:
     if isinstance(cell, Change):
         return cell.text()
     if isinstance(cell, float):
-        return f"{cell:.2f}"
-    return str(cell)
+        return f"{cell:,.2f}"
+    if isinstance(cell, int):
+        return f"{cell:,}"
+    return cell
 
 
 def _change(now: int | Ratio, then: int | Ratio) -> Change:
