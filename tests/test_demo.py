@@ -22,8 +22,19 @@ from agent_desk.db.staff import count_users
 from agent_desk.db.worklist import WorklistFilter, page
 from agent_desk.demo.hospital import record_no
 from agent_desk.demo.writer import DemoSummary, generate
-from agent_desk.domain.enums import CallDirection, TaskStatus, WorklistView
+from agent_desk.domain.enums import (
+    CallDirection,
+    Role,
+    SatisfactionDimension,
+    TaskStatus,
+    WorklistView,
+)
+from agent_desk.domain.permissions import Principal
 from agent_desk.domain.phones import normalise
+from agent_desk.domain.statistics import Grouping, Period
+from agent_desk.forms.registry import TemplateLibrary
+from agent_desk.forms.state import FormState
+from agent_desk.services.statistics import StatisticsService
 
 TODAY = date(2026, 11, 23)
 PATIENTS = 500
@@ -130,8 +141,10 @@ def test_records_and_calls_read_back_through_the_orm(db: Database) -> None:
     with db.read() as session:
         record = session.scalars(select(FollowupRecord).limit(1)).one()
         call = session.scalars(select(Call).where(Call.answered_at.is_not(None)).limit(1)).one()
-    assert record.answers["recovery"] in {"good", "fair", "poor"}
-    assert record.recovery_score is not None and 40 <= record.recovery_score <= 100
+    assert record.answers["gd_recovery"] in {
+        "recovered", "improved", "slightly_improved", "unchanged", "worse"
+    }  # fmt: skip
+    assert record.recovery_score is not None and 0 <= record.recovery_score <= 100
     assert record.completed_at.tzinfo is UTC
     assert call.direction is CallDirection.OUTBOUND
     assert call.answered_at is not None and call.ended_at is not None
@@ -189,6 +202,37 @@ def test_done_tasks_have_a_reached_attempt_and_a_record(db: Database) -> None:
         "WHERE a.task_id = t.id AND a.outcome = 'reached')",
     )
     assert unreached == 0
+
+
+def test_records_open_in_their_form_as_submitted(db: Database) -> None:
+    template = TemplateLibrary().load("general_discharge", "1")
+    with db.read() as session:
+        records = session.scalars(select(FollowupRecord).limit(50)).all()
+    for record in records:
+        state = FormState(template, record.answers)
+        assert not state.checked.problems
+        assert record.recovery_score == state.score().recovery_score
+
+
+def test_feedback_is_routed_to_the_tasks_department_when_the_form_was_made(db: Database) -> None:
+    rows = query(
+        db,
+        "SELECT f.kind, f.department_id = t.department_id, f.created_at = r.completed_at "
+        "FROM feedback_items f JOIN followup_records r ON r.id = f.record_id "
+        "JOIN followup_tasks t ON t.id = r.task_id",
+    )
+    assert {kind for kind, _, _ in rows} == {"praise", "complaint", "suggestion"}
+    assert all(same_department and opened_then for _, same_department, opened_then in rows)
+
+
+def test_the_statistics_see_satisfaction_praise_criticism_and_lost_reasons(db: Database) -> None:
+    supervisor = Principal.of("boss", [Role.SUPERVISOR])
+    month = Period.between(TODAY - timedelta(days=60), TODAY)
+    total = StatisticsService(db).report(supervisor, month, Grouping.HOSPITAL).total
+    overall = total.dimension(SatisfactionDimension.OVERALL)
+    assert 0.8 < (overall.answered_rate.value or 0) < 1
+    assert total.praised > 0 and total.criticised > 0
+    assert None not in dict(total.lost_reasons)
 
 
 def test_lost_tasks_have_three_failed_attempts_and_a_reason(db: Database) -> None:

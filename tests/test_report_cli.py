@@ -53,3 +53,39 @@ def test_an_agent_may_not_read_the_statistics(month_dir: DataDir, capsys) -> Non
     add_account(month_dir, "agent1", roles=("agent",))
     assert stats(month_dir, "--by", "department", user="agent1") == 1
     assert "agent1 is not allowed to view statistics" in capsys.readouterr().err
+
+
+def test_the_monthly_report_writes_its_pdf_and_workbook(month_dir: DataDir, tmp_path, capsys):
+    pdf, xlsx = tmp_path / "m.pdf", tmp_path / "m.xlsx"
+    args = ("--month", "2026-11", "--pdf", str(pdf), "--xlsx", str(xlsx))
+    assert run(month_dir, "report", "monthly", *args) == 0
+    assert pdf.read_bytes().startswith(b"%PDF") and xlsx.read_bytes().startswith(b"PK")
+    assert capsys.readouterr().out.splitlines() == [f"wrote {pdf}", f"wrote {xlsx}"]
+
+
+def test_a_department_report_of_an_unknown_department_is_one_line(month_dir: DataDir, capsys):
+    args = ("--week", "2026-W47", "--department", "NOPE", "--pdf", "w.pdf")
+    assert run(month_dir, "report", "weekly", *args) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "agent-desk: unknown department code 'NOPE'; known: CARD, ORTH"
+    ]
+
+
+def test_a_bad_quarter_is_one_line_and_writes_nothing(month_dir: DataDir, tmp_path, capsys):
+    pdf = tmp_path / "q.pdf"
+    assert run(month_dir, "report", "quarterly", "--quarter", "2026-Q5", "--pdf", str(pdf)) == 1
+    assert capsys.readouterr().err.splitlines() == ["agent-desk: there is no quarter 5"]
+    assert not pdf.exists()
+
+
+def test_a_report_needs_somewhere_to_go(month_dir: DataDir, capsys) -> None:
+    assert run(month_dir, "report", "monthly", "--month", "2026-11") == 1
+    assert "--pdf FILE and/or --xlsx FILE" in capsys.readouterr().err
+
+
+def test_an_agent_may_not_write_a_report(month_dir: DataDir, tmp_path, capsys) -> None:
+    add_account(month_dir, "agent1", roles=("agent",))
+    args = ("--month", "2026-11", "--pdf", str(tmp_path / "m.pdf"))
+    assert run(month_dir, "report", "monthly", *args, user="agent1") == 1
+    assert "agent1 is not allowed to view statistics" in capsys.readouterr().err
+    assert not (tmp_path / "m.pdf").exists()

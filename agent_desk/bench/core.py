@@ -35,9 +35,9 @@ CARDS = 300
 PAGE = 200
 
 
-def prepare(folder: Path, patients: int) -> tuple[Path, Database]:
+def prepare(folder: Path, patients: int, name: str = "core") -> tuple[Path, Database]:
     """A data folder holding a demo hospital of *patients* patients, made once and kept."""
-    data = folder / f"core-{patients}"
+    data = folder / f"{name}-{patients}"
     data.mkdir(parents=True, exist_ok=True)
     (data / "logs").mkdir(exist_ok=True)
     db = open_local(data / "agent_desk.sqlite3")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from agent_desk.bench.core import prepare
 from agent_desk.bench.options import BenchOptions
+from agent_desk.bench.report_files import run_report_files
 from agent_desk.bench.stats import rounded
 from agent_desk.bench.stats_screen import measure_stats_screen
 from agent_desk.db.engine import Database
@@ -49,6 +50,7 @@ def run_report(options: BenchOptions) -> dict[str, float]:
         "stats_month_1m_ms": rounded(statistics.median(samples)),
         "stats_month_tasks": float(report.total.due),
         **screen,
+        **run_report_files(options, month),
     }
 
 

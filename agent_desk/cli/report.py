@@ -9,6 +9,7 @@ import sys
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from agent_desk.cli import report_periodic
 from agent_desk.cli.context import EXIT_OK, CliError, Context, Subcommands
 
 if TYPE_CHECKING:
@@ -36,10 +37,13 @@ def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
         "--icd-prefix", metavar="CODE", help="only tasks whose principal diagnosis starts so"
     )
     stats.add_argument("--json", action="store_true", help="print one JSON object")
+    report_periodic.add_parsers(actions)
     return report
 
 
 def handle(ctx: Context, args: argparse.Namespace) -> int:
+    if args.action in report_periodic.PERIODS:
+        return report_periodic.handle(ctx, args)
     from agent_desk.domain.permissions import Permission
     from agent_desk.domain.statistics import BadPeriod, Grouping, Period
     from agent_desk.services.statistics import StatisticsService

@@ -33,13 +33,16 @@ COLUMNS = {
     "discharged_at, discharge_orders, disposition",
     "encounter_diagnoses": "id, encounter_id, seq, icd10, name",
     "followup_tasks": "id, patient_id, encounter_id, plan_code, due_date, window_start, "
-    "window_end, priority, assignee_id, department_id, status, lost_reason",
+    "window_end, priority, assignee_id, department_id, status, lost_reason, lost_code",
     "calls": "id, direction, local_number, remote_number, remote_e164, display_name, started_at, "
     "answered_at, ended_at, staff_id, patient_id, task_id, recording_path",
     "followup_attempts": "id, task_id, patient_id, attempted_at, channel, staff_id, outcome, "
     "note, call_id",
     "followup_records": "id, task_id, patient_id, attempt_id, template_code, template_version, "
     "answers, scores, recovery_score, staff_id, completed_at",
+    # Versioned, but stamped by the caller: a complaint is opened when its record was made.
+    "feedback_items": "id, record_id, patient_id, department_id, kind, text, status, version, "
+    "created_at, updated_at",
 }
 _VERSIONED = frozenset(
     {"patients", "patient_contacts", "encounters", "followup_tasks", "departments", "wards"}

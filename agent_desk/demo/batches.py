@@ -28,6 +28,7 @@ BATCH_TABLES = {
     "followup_tasks": "tasks",
     "followup_attempts": "attempts",
     "followup_records": "records",
+    "feedback_items": "feedback",
     "calls": "calls",
 }
 _HOME = DischargeDisposition.HOME.value

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import random
-from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cache
 
 from uuid_utils import uuid7
 
@@ -12,7 +13,7 @@ from agent_desk.db.bulk_load import Rows
 from agent_desk.demo import catalog_care as care_words
 from agent_desk.demo.catalog_departments import DEPARTMENTS, Diagnosis
 from agent_desk.demo.days import Days
-from agent_desk.demo.draws import Draws, cumulative
+from agent_desk.demo.draws import Draws
 from agent_desk.demo.hospital import Hospital
 from agent_desk.demo.people import Person
 from agent_desk.domain.enums import (
@@ -20,8 +21,14 @@ from agent_desk.domain.enums import (
     CallDirection,
     Channel,
     EncounterKind,
+    FeedbackKind,
+    FeedbackStatus,
     TaskStatus,
 )
+from agent_desk.domain.statistics import COMPLAINT_DEADLINE_DAYS
+from agent_desk.forms.feedback import extract_feedback
+from agent_desk.forms.registry import TemplateLibrary
+from agent_desk.forms.state import FormState
 
 PLAN_CODE = "discharge_7d"
 TEMPLATE_CODE = "general_discharge"
@@ -39,6 +46,9 @@ _ANSWERED = frozenset(
               AttemptOutcome.DECEASED)
 )  # fmt: skip
 _OUTBOUND = CallDirection.OUTBOUND.value
+_COMPLAINT = FeedbackKind.COMPLAINT.value
+_CLOSED, _ROUTED = FeedbackStatus.CLOSED.value, FeedbackStatus.ROUTED.value
+_POOL_SIZE = 512  # scoring one takes ~0.5 ms
 
 
 class CareMaker(Draws):
@@ -52,13 +62,15 @@ class CareMaker(Draws):
         self.today, self.day, self.day_at = days.today, days.day, days.day_at
         self.cn_day, self.clock = days.cn_day, days.clock
         self.diagnoses: dict[tuple[int, str, int], tuple[Diagnosis, ...]] = {}
-        self.lost_reasons = [(reason, outcome.value) for reason, outcome in care_words.LOST_REASONS]
+        self.lost_reasons = [
+            (label, code.value, outcome.value) for label, code, outcome in care_words.LOST_REASONS
+        ]
         self.failed_outcomes = [outcome.value for outcome in care_words.FAILED_OUTCOMES]
         self.orders = [
             "出院医嘱：" + "；".join(f"{n}. {item}" for n, item in enumerate(spec.orders, 1)) + "。"
             for spec in DEPARTMENTS
         ]
-        self.answers = _answer_pool(random.Random(f"{seed}:answers"))
+        self.answers = _answer_pool(seed)
 
     def stay(self, d: int) -> int:
         shortest, longest = DEPARTMENTS[d].los
@@ -137,14 +149,14 @@ class CareMaker(Draws):
         priority = 3 - (p.age >= 75) - (spec.urgent or p.cardiac) + (p.age < 45 and not spec.urgent)
         r = rnd()
         priority = min(5, max(1, priority - (r < 0.15) + (r > 0.85)))  # 1 is most urgent
-        status, lost, final_outcome, failed = _PENDING, None, _REACHED, 0
+        status, lost, lost_code, final_outcome, failed = _PENDING, None, None, _REACHED, 0
         r = rnd()
         if end < today:
             if r < 0.88:
                 status, failed = _DONE, (0 if r < 0.53 else 1 if r < 0.78 else 2)
             elif r < 0.96:
                 status, failed = _LOST, 3
-                lost, final_outcome = self.lost_reasons[int(rnd() * len(self.lost_reasons))]
+                lost, lost_code, final_outcome = self.pick(self.lost_reasons)
             else:
                 failed = int(rnd() * 3)  # overdue: tried, not reached yet
         elif due <= today:
@@ -155,7 +167,7 @@ class CareMaker(Draws):
         tid = uuid7().hex
         rows["followup_tasks"].append((
             tid, p.pid, eid, PLAN_CODE, self.day[due], self.day[start], self.day[end], priority,
-            None, self.h.department_ids[d], status, lost,
+            None, self.h.department_ids[d], status, lost, lost_code,
         ))  # fmt: skip
         tries = failed + (status == _DONE)
         if not tries:
@@ -186,11 +198,29 @@ class CareMaker(Draws):
                 (attempt_id, tid, p.pid, at, channel, staff, outcome, note, call_id)
             )
         if status == _DONE:
-            answers, scores, score = self.answers[int(rnd() * len(self.answers))]
+            form = self.pick(self.answers)
+            rid = uuid7().hex
             rows["followup_records"].append((
-                uuid7().hex, tid, p.pid, attempt_id, TEMPLATE_CODE, TEMPLATE_VERSION, answers,
-                scores, score, staff, at,
+                rid, tid, p.pid, attempt_id, TEMPLATE_CODE, TEMPLATE_VERSION, form.answers,
+                form.scores, form.recovery_score, staff, at,
             ))  # fmt: skip
+            if form.feedback:
+                self._feedback(rows, form, rid, p.pid, self.h.department_ids[d], day, at)
+
+    def _feedback(
+        self, rows: Rows, form: PooledForm, rid: str, pid: str, dept: str, day: int, at: str
+    ) -> None:
+        """The feedback items a submit would have routed to the task's department; most
+        complaints older than their week's deadline have been answered and closed."""
+        old = self.today - day > COMPLAINT_DEADLINE_DAYS
+        for kind, text in form.feedback:
+            if kind == _COMPLAINT:
+                status = _CLOSED if old and self.rnd() < 0.9 else _ROUTED
+            else:
+                status = _CLOSED
+            rows["feedback_items"].append(
+                (uuid7().hex, rid, pid, dept, kind, text, status, 1, at, at)
+            )
 
     def _call(
         self,
@@ -218,30 +248,75 @@ class CareMaker(Draws):
         ))  # fmt: skip
 
 
-def _answer_pool(rng: random.Random) -> list[tuple[str, str, float]]:
-    """Completed general-discharge forms; drawn from a pool since json.dumps per row is slow."""
-    levels = care_words.RECOVERY_LEVELS
-    level_cum = cumulative(level[3] for level in levels)
+@dataclass(frozen=True, slots=True)
+class PooledForm:
+    """A completed general-discharge form, as a submit stores it (FollowupService.submit)."""
+
+    answers: str  # JSON of the enabled answers, by the template's linkIds
+    scores: str  # JSON of the score result
+    recovery_score: float | None
+    feedback: tuple[tuple[str, str], ...]  # (FeedbackKind value, text)
+
+
+@cache
+def _answer_pool(seed: int) -> tuple[PooledForm, ...]:
+    """Completed general-discharge forms, checked and scored by the forms package as a
+    submit is; drawn from a pool (made once per seed) since scoring per row is slow."""
+    rng = random.Random(f"{seed}:answers")
+    template = TemplateLibrary().load(TEMPLATE_CODE, TEMPLATE_VERSION)
     pool = []
-    for _ in range(2048):
-        recovery, low, high, _ = levels[bisect_right(level_cum, rng.random())]
-        score = float(rng.randint(low, high))
-        comment = rng.choice(care_words.COMMENTS) if rng.random() < 0.15 else None
-        unhappy = comment is not None and comment[0] == "criticism"
-        weights = (20, 12, 5, 2, 1) if unhappy else (70, 22, 6, 1.5, 0.5)
-        marks = {
-            dimension: rng.choices((5, 4, 3, 2, 1), weights)[0]
-            for dimension in ("doctor", "nurse", "environment", "cost", "overall")
-        }
-        answers: dict[str, object] = {
-            "recovery": recovery,
-            "medication_adherence": rng.choice(care_words.MEDICATION),
-            "revisit_planned": rng.random() < 0.8,
-            **{f"satisfaction_{dimension}": mark for dimension, mark in marks.items()},
-        }
-        if comment is not None:
-            answers["feedback_type"], answers["feedback"] = comment
-        satisfaction = round(sum(marks.values()) / len(marks) * 20, 1)
-        scores = {"recovery": score, "satisfaction": satisfaction}
-        pool.append((json.dumps(answers, ensure_ascii=False), json.dumps(scores), score))
-    return pool
+    for _ in range(_POOL_SIZE):
+        state = FormState(template, _answers(rng))
+        assert not state.checked.problems, state.checked.problems  # the demo fills it all
+        answers = state.record_answers()
+        result = state.score()
+        feedback = extract_feedback(template, answers).items
+        pool.append(
+            PooledForm(
+                json.dumps(answers, ensure_ascii=False),
+                json.dumps(result.to_dict(), ensure_ascii=False),
+                None if result.recovery_score is None else float(result.recovery_score),
+                tuple((item.kind.value, item.text) for item in feedback),
+            )
+        )
+    return tuple(pool)
+
+
+def _pick(rng: random.Random, weighted: tuple[tuple[str, float], ...]) -> str:
+    return rng.choices([code for code, _ in weighted], [w for _, w in weighted])[0]
+
+
+def _answers(rng: random.Random) -> dict[str, object]:
+    """One patient's answers to every question the general-discharge form asks."""
+    words = care_words
+    answers: dict[str, object] = {
+        "gd_respondent": _pick(rng, words.RESPONDENTS),
+        "gd_recovery": _pick(rng, words.RECOVERY),
+        "gd_medication": _pick(rng, words.MEDICATION),
+        "gd_wound": _pick(rng, words.WOUND),
+        "gd_symptoms": _pick(rng, words.SYMPTOMS),
+        "gd_revisit_known": rng.random() < 0.9,
+        "gd_revisit_help": False,
+        "gd_guidance_given": True,
+        "gd_guidance_understood": _pick(rng, words.UNDERSTOOD),
+    }
+    if answers["gd_medication"] in ("sometimes_missed", "stopped"):
+        answers["gd_medication_problem"] = rng.choice(words.MEDICATION_PROBLEMS)
+    if answers["gd_symptoms"] != "none":
+        answers["gd_symptom_detail"] = rng.choice(words.SYMPTOM_DETAILS)
+    if rng.random() < 0.05:
+        answers["gd_consultation"] = rng.choice(words.CONSULTATIONS)
+    # S4's centre: ~6% of those called praise someone by name, ~4% criticise.
+    r = rng.random()
+    complains = r < 0.04
+    if complains:
+        answers["gd_complaint"] = rng.choice(words.COMPLAINTS)
+    elif r < 0.10:
+        answers["gd_praise"] = rng.choice(words.PRAISE)
+    if rng.random() < 0.05:
+        answers["gd_suggestion"] = rng.choice(words.SUGGESTIONS)
+    marks = words.UNHAPPY if complains else words.CONTENTED
+    for dimension, no_opinion in words.NO_OPINION.items():
+        code = rng.choices(words.SATISFACTION_CODES, marks)[0]
+        answers[f"gd_sat_{dimension}"] = "no_opinion" if rng.random() < no_opinion else code
+    return answers

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from itertools import accumulate
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 class Draws:
@@ -12,7 +15,7 @@ class Draws:
     def __init__(self, rnd: Callable[[], float]) -> None:
         self.rnd = rnd
 
-    def pick(self, options: Sequence[str]) -> str:
+    def pick(self, options: Sequence[T]) -> T:
         return options[int(self.rnd() * len(options))]
 
 

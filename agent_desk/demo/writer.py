@@ -39,6 +39,7 @@ class DemoSummary:
     tasks: int
     attempts: int
     records: int
+    feedback: int  # praise, complaints and suggestions heard on the calls
     calls: int
     seconds: float
 

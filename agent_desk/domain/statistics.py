@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
-from agent_desk.domain.enums import LostReason, SatisfactionDimension
+from agent_desk.domain.enums import FeedbackKind, LostReason, SatisfactionDimension
 from agent_desk.errors import UserError
 
 # 满意 (4) or 非常满意 (5) on the templates' 1-5 scale counts as satisfied; 一般 does not.
@@ -363,6 +363,16 @@ class EffectComparison:
     followed_up: EffectArm
     not_reached: EffectArm
     note: str = OBSERVATIONAL_NOTE
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackQuote:
+    """One praise or complaint as heard, for the reports that quote them."""
+
+    day: date  # the day the record was made, in the hospital
+    department: str
+    kind: FeedbackKind
+    text: str
 
 
 def total_of(rows: Iterable[FollowupFigures], group: Group = HOSPITAL_GROUP) -> FollowupFigures:

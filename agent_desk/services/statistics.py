@@ -13,14 +13,16 @@ from collections.abc import Callable
 from datetime import date, datetime
 from functools import cached_property
 
+from agent_desk.db import audit, statistics_activity, statistics_feedback
 from agent_desk.db import statistics as statistics_db
-from agent_desk.db import statistics_activity
 from agent_desk.db.base import utcnow
 from agent_desk.db.engine import Database
 from agent_desk.db.statistics_sql import StatisticsQuery
-from agent_desk.domain.permissions import Permission, Principal
+from agent_desk.domain.enums import AuditAction, FeedbackKind
+from agent_desk.domain.permissions import Permission, PermissionDenied, Principal
 from agent_desk.domain.statistics import (
     EffectComparison,
+    FeedbackQuote,
     Grouping,
     Period,
     RecoveryRow,
@@ -47,9 +49,12 @@ class StatisticsService:
         source: str = LOCAL,
         library: TemplateLibrary | None = None,
         clock: Callable[[], datetime] = utcnow,
+        department: uuid.UUID | None = None,
     ) -> None:
         self._db = db
         self.source = source
+        # One department's figures (its monthly report): within the principal's scope only.
+        self.department = department
         self._library = library or TemplateLibrary()
         self._clock = clock
 
@@ -75,6 +80,10 @@ class StatisticsService:
         principal.require(Permission.VIEW_STATISTICS)
         today = as_of or local_date(self._clock())
         scope = principal.department_filter()
+        if self.department is not None:
+            if not principal.sees_department(self.department):
+                raise PermissionDenied(principal.username, Permission.VIEW_STATISTICS)
+            scope = frozenset({self.department})
         return StatisticsQuery(period, grouping, today, scope, icd_prefix or None)
 
     def report(
@@ -129,6 +138,38 @@ class StatisticsService:
         query = self._query(principal, period, grouping, as_of)
         with self._db.read() as session:
             return statistics_activity.recovery(session, query)
+
+    def feedback(
+        self,
+        principal: Principal,
+        period: Period,
+        kind: FeedbackKind,
+        *,
+        limit: int = 100,
+        as_of: date | None = None,
+    ) -> tuple[int, list[FeedbackQuote]]:
+        """How many praises (or complaints, suggestions) were heard, and the latest *limit*."""
+        query = self._query(principal, period, Grouping.DEPARTMENT, as_of)
+        with self._db.read() as session:
+            return statistics_feedback.feedback_quotes(session, query, kind, limit)
+
+    def audit_report(
+        self, principal: Principal, name: str, period: Period, files: list[str]
+    ) -> None:
+        """A report written to files leaves the workstation like an export: logged, first."""
+        principal.require(Permission.VIEW_STATISTICS)
+        with self._db.write() as session:
+            audit.record(
+                session,
+                principal.username,
+                AuditAction.EXPORT,
+                "report",
+                None,
+                report=name,
+                period=period.label,
+                files=files,
+                **({} if self.department is None else {"department": str(self.department)}),
+            )
 
     def effect(
         self, principal: Principal, period: Period, icd_prefix: str, *, as_of: date | None = None
