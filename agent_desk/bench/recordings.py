@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import os
 import sys
+import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -178,20 +179,22 @@ def playback_start_ms(folder: Path, runs: int = 10) -> dict[str, float]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from agent_desk.bench.recordings_playback import time_playback_starts
 
-    data_dir = DataDir(folder / "governance-playback")
-    data_dir.root.mkdir(parents=True, exist_ok=True)
     if keyring.get_keyring().priority <= 0:  # a machine without a keyring: the bench's own
         from agent_desk.bench.recordings_playback import BenchKeyring
 
         keyring.set_keyring(BenchKeyring())
-    db = open_local(data_dir.database)
-    try:
-        samples, rate = soundfile.read(SAMPLE, dtype="int16")
-        buffer = io.BytesIO()
-        soundfile.write(buffer, samples, rate, subtype="PCM_16", format="WAV")
-        to_playing, to_moving = time_playback_starts(db, data_dir, buffer.getvalue(), runs)
-    finally:
-        db.dispose()
+    # A new folder each run: where the bench's keyring is its own, the key (and so the
+    # encrypted database) lives only as long as this run.
+    with tempfile.TemporaryDirectory(dir=folder, prefix="governance-playback-") as root:
+        data_dir = DataDir(Path(root))
+        db = open_local(data_dir.database)
+        try:
+            samples, rate = soundfile.read(SAMPLE, dtype="int16")
+            buffer = io.BytesIO()
+            soundfile.write(buffer, samples, rate, subtype="PCM_16", format="WAV")
+            to_playing, to_moving = time_playback_starts(db, data_dir, buffer.getvalue(), runs)
+        finally:
+            db.dispose()
     return {
         "playback_start_ms": rounded(percentile(to_playing, 0.95), 1),
         "playback_first_tick_ms": rounded(percentile(to_moving, 0.95), 1),
