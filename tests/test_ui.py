@@ -336,3 +336,12 @@ def test_ctrl_n_opens_the_next_patient_of_the_list(
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert window.card.card is not None and window.card.card.name == "赵敏"
     assert _selected_names(window) == ["赵敏"]
+
+
+def test_the_window_fits_a_small_screen(window: MainWindow) -> None:
+    """A 1366x768 ward PC (the offscreen screen is smaller still): the status bar shows."""
+    from PySide6.QtGui import QGuiApplication
+
+    room = QGuiApplication.primaryScreen().availableGeometry()
+    assert room.height() < 820  # else this test would prove nothing
+    assert window.height() <= room.height() and window.width() <= room.width()

@@ -10,7 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QInputDialog,
@@ -97,7 +97,7 @@ class MainWindow(QMainWindow):
         self.background = background or Background()
         self._claiming: tuple[uuid.UUID, uuid.UUID] | None = None  # (patient, task) asked
         self.setWindowTitle(self.tr("Follow-up workstation"))
-        self.resize(1360, 820)
+        self._fit_to_screen(1360, 820)
         self.model = WorklistModel(worklist, int(settings.get("worklist.page_size")), self)
         self._build_toolbar()
         self._build_body()
@@ -484,6 +484,15 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog
+
+    def _fit_to_screen(self, width: int, height: int) -> None:
+        # Ward PCs are often 1366x768: a window taller than the screen hides its status bar
+        # (registration, sync, the not-encrypted warning) below the taskbar.
+        screen = QGuiApplication.primaryScreen()
+        if screen is not None:
+            room = screen.availableGeometry()
+            width, height = min(width, room.width()), min(height, room.height())
+        self.resize(width, height)
 
     def open_recordings(self, call_id: uuid.UUID | None = None) -> RecordingsDialog | None:
         """录音, not modal; with a call (the card's history) its recording starts playing.
