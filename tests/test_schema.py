@@ -152,3 +152,21 @@ def test_migrations_match_the_models(tmp_path: Path) -> None:
     with db.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diff == []
+
+
+def test_the_planner_statistics_made_at_close_are_kept(tmp_path: Path) -> None:
+    """`PRAGMA optimize` at close: its ANALYZE was rolled back, and redone at every close."""
+    path = tmp_path / "stats.sqlite3"
+    db = open_local(path)
+    with db.write() as session:
+        for n in range(50):
+            audit.record(session, "nurse1", AuditAction.SEARCH, None, None, found=n)
+    db.dispose()
+    connection = local_file(path).connect()
+    try:
+        analysed = connection.execute(
+            "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'audit_events'"
+        ).fetchone()[0]
+    finally:
+        connection.close()
+    assert analysed > 0

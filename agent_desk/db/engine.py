@@ -103,4 +103,7 @@ class Database:
                 # close of the window by most of a second.
                 connection.exec_driver_sql("PRAGMA analysis_limit=400")
                 connection.exec_driver_sql("PRAGMA optimize")
+                # Kept: uncommitted, the statistics were rolled back at close, and every
+                # close analysed the same tables again (a second at a million patients).
+                connection.commit()
         self.engine.dispose()
