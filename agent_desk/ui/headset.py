@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QIODevice, QObject
+from PySide6.QtCore import QCoreApplication, QIODevice, QObject
 from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSink, QAudioSource, QMediaDevices
 
 from agent_desk.telephony.pcm_buffer import SAMPLE_WIDTH, HeadsetStream, PcmBuffer
@@ -79,7 +79,10 @@ class Headset(QObject):
             QMediaDevices.audioOutputs(), self._output_name, QMediaDevices.defaultAudioOutput()
         )
         if microphone.isNull() or speaker.isNull():
-            self.problem = "no microphone" if microphone.isNull() else "no speaker"
+            if microphone.isNull():
+                self.problem = QCoreApplication.translate("Headset", "no microphone")
+            else:
+                self.problem = QCoreApplication.translate("Headset", "no speaker")
             log.warning("headset not available: %s", self.problem)
             return False
         self._feed.open(QIODevice.OpenModeFlag.ReadOnly)

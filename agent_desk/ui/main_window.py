@@ -162,7 +162,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
 
     def _build_status(self) -> None:
-        who = f"{self.user.display_name} · {label(self.user.role)}"
+        roles = "、".join(label(role) for role in self.user.roles)  # an admin may supervise too
+        who = f"{self.user.display_name} · {roles}"
         if self.user.department_name:
             who += f" · {self.user.department_name}"
         self.user_label = QLabel(who)

@@ -150,7 +150,8 @@ def _start_headset(engine: Any, settings: Settings, telephony: Telephony) -> Non
         engine.attach_audio(stream)
         telephony.headset = headset
     else:
-        telephony.problems.append(f"headset: {headset.problem}")
+        note = QCoreApplication.translate("Telephony", "Headset: %1")
+        telephony.problems.append(note.replace("%1", headset.problem))
 
 
 def _registration_status(bridge: TelephonyBridge) -> SipLineStatus:

@@ -521,6 +521,17 @@ Your saved work is safe. The details are in %2</source>
     </message>
 </context>
 <context>
+    <name>Headset</name>
+    <message>
+        <source>no microphone</source>
+        <translation>未检测到麦克风</translation>
+    </message>
+    <message>
+        <source>no speaker</source>
+        <translation>未检测到扬声器</translation>
+    </message>
+</context>
+<context>
     <name>Labels</name>
     <message>
         <source>Warning</source>
@@ -2051,6 +2062,10 @@ Your saved work is safe. The details are in %2</source>
 </context>
 <context>
     <name>Telephony</name>
+    <message>
+        <source>Headset: %1</source>
+        <translation>耳机：%1</translation>
+    </message>
     <message>
         <source>%1; the password is kept until you quit</source>
         <translation>%1；该密码仅在本次运行期间有效</translation>
