@@ -68,9 +68,14 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     )
     service.audit_report(principal, f"{kind.value} {scope.label}", period, files)
     if args.pdf is not None:
+        from datetime import UTC, datetime
+
+        from agent_desk.plans.calendar import local_date
         from agent_desk.reports.pdf import render_pdf
 
-        write_atomically(args.pdf, render_pdf(content))
+        # The hospital's day, as the figures' "as of" is: not this computer's clock zone.
+        today = local_date(datetime.now(UTC))
+        write_atomically(args.pdf, render_pdf(content, today=today))
         print(f"wrote {args.pdf}")
     if args.xlsx is not None:
         from agent_desk.reports.excel import render_xlsx
