@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import soundfile
 
 from PySide6.QtCore import Qt
 
@@ -14,6 +16,7 @@ from agent_desk.db.engine import Database
 from agent_desk.db.models import Call, FollowupAttempt, FollowupRecord, Patient
 from agent_desk.domain.enums import CallDirection, RecordingStatus, Role
 from agent_desk.paths import DataDir
+from agent_desk.services.recording_store import RecordingStore
 from agent_desk.settings import Settings
 from agent_desk.telephony.events import CallEnded, CallRinging, CallSnapshot, CallSource, EndReason
 from agent_desk.ui.app import build_main_window
@@ -86,6 +89,39 @@ def test_patient_calls_in_card_pops_agent_answers_recording_kept(
     assert call.answered_at is not None and call.ended_at is not None
     recording = Path(call.recording_path)
     rate, samples = read_wav(recording)
+    assert dominant_hz(loud_part(samples, rate), rate) == pytest.approx(440, rel=0.05)
+
+
+def test_a_finished_call_is_kept_sealed_and_plays_back_the_voice(
+    qtbot, db: Database, hospital: Hospital, data_dir: DataDir, settings: Settings, tmp_path: Path
+) -> None:
+    """As the window runs it (ui/app.py gives the store): the WAV becomes sealed FLAC."""
+    require("baresip")
+    with db.write() as session:
+        agent = staff.add_user(session, "agent1", "long enough", Role.AGENT)
+    window = build_main_window(db, settings, agent)
+    qtbot.addWidget(window)
+    window.show()
+    store = RecordingStore(db, data_dir)
+    telephony = start_telephony(window, db, settings, data_dir, agent, store)
+    assert telephony is not None
+    try:
+        tone = write_tone_wav(tmp_path / "tone.wav", 440, 4.0)
+        with baresip(tmp_path / "phone", tone=tone) as phone:
+            phone.command(f"/dial sip:agent@127.0.0.1:{settings.get('sip.listen_port')}")
+            qtbot.waitUntil(lambda: window.card.card is not None, timeout=10000)
+            qtbot.keyClick(window, Qt.Key.Key_F9)
+            qtbot.waitUntil(lambda: _state(telephony) is LineState.TALKING, timeout=5000)
+            qtbot.wait(1500)
+            phone.command("/hangup")
+            qtbot.waitUntil(lambda: telephony.controller.current_line() is None, timeout=10000)
+        telephony.controller.calls.flush()
+    finally:
+        telephony.stop()
+    [call] = _calls(db)
+    assert [p.suffix for p in data_dir.recordings.iterdir()] == [".sealed"]  # no WAV left
+    _held, flac = store.read(call.id)
+    samples, rate = soundfile.read(io.BytesIO(flac), dtype="int16")
     assert dominant_hz(loud_part(samples, rate), rate) == pytest.approx(440, rel=0.05)
 
 
