@@ -181,3 +181,19 @@ def test_without_a_keyring_the_window_says_the_database_is_not_encrypted(
         assert window.not_encrypted_label.text() == "Database not encrypted: no OS keyring"
     finally:
         db.dispose()
+
+
+def test_without_a_keyring_a_file_that_is_no_database_is_not_called_encrypted(
+    data_dir: DataDir, capsys: pytest.CaptureFixture[str]
+) -> None:
+    keyring.set_keyring(NoKeyring())
+    add_account(data_dir)
+    junk = data_dir.root / "passwd.txt"
+    junk.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    capsys.readouterr()
+    assert cli(data_dir, "backup", "restore", str(junk)) == 1
+    error = capsys.readouterr().err.splitlines()[-1]
+    assert error.endswith(
+        "is not a plain database: it is an encrypted backup, which this "
+        "workstation cannot read without an OS keyring, or not a backup at all"
+    )

@@ -180,8 +180,10 @@ def restore(backup: Path, database: LocalFile, now: datetime, name: str | None =
         raise BackupError(f"no backup file at {name}")
     copy_key = None if file_state(backup) is FileState.PLAIN else database.key
     if copy_key is None and file_state(backup) is FileState.ENCRYPTED:
+        # Not a plain SQLite file: an encrypted backup, or no database at all.
         raise BackupError(
-            f"{name} is encrypted, and this workstation has no OS keyring to hold its key"
+            f"{name} is not a plain database: it is an encrypted backup, which this "
+            "workstation cannot read without an OS keyring, or not a backup at all"
         )
     fd, temp_name = tempfile.mkstemp(
         dir=database.path.parent, prefix=_RESTORE_PREFIX, suffix=".tmp"
