@@ -2,16 +2,29 @@
 Multimedia.
 
 The FLAC is played from memory (a QBuffer handed to setSourceDevice): the decrypted
-recording never touches the disk. How long was listened is the recording time that went
-by while playing (seeks excluded), reported by `finished` when the recording is closed,
-for the audit.
+recording never touches the disk. Stopping and letting go of a source are queued to the
+player's own slots, run by the event loop without the Python lock: the FFmpeg back end's
+threads call into the buffer (a Python-made object, so they need that lock) while stop()
+waits for them, and a stop() called from Python, holding the lock, could wait for ever.
+How long was listened is the recording time that went by while playing (seeks excluded),
+reported by `finished` when the recording is closed, for the audit.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QUrl, Signal
+from PySide6.QtCore import (
+    Q_ARG,
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QMetaObject,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
@@ -72,7 +85,14 @@ class RecordingPlayer(QWidget):
 
     def open(self, flac: bytes, name: str = "recording.flac") -> None:
         """Play *flac* from memory (closing what was open, which reports its listening)."""
-        self.close_recording()
+        if self._buffer is not None:
+            self.close_recording()
+            # After the queued stop and release (see the module docstring).
+            QTimer.singleShot(0, self, lambda: self._start(flac, name))
+            return
+        self._start(flac, name)
+
+    def _start(self, flac: bytes, name: str) -> None:
         buffer = QBuffer(self)
         buffer.setData(QByteArray(flac))
         buffer.open(QIODevice.OpenModeFlag.ReadOnly)
@@ -95,16 +115,22 @@ class RecordingPlayer(QWidget):
         """Stop, let go of the decrypted bytes, and report how long was listened."""
         if self._buffer is None:
             return
-        self.player.stop()
-        self.player.setSource(QUrl())  # lets go of the buffer
-        self._buffer.close()
-        self._buffer.setData(QByteArray())
-        self._buffer.deleteLater()
-        self._buffer = None
+        queued = Qt.ConnectionType.QueuedConnection
+        QMetaObject.invokeMethod(self.player, "stop", queued)
+        QMetaObject.invokeMethod(self.player, "setSource", queued, Q_ARG("QUrl", QUrl()))
+        buffer, self._buffer = self._buffer, None
+        QTimer.singleShot(0, self, lambda: self._let_go(buffer))
         self.setEnabled(False)
         self.slider.setValue(0)
         self.time_label.setText(_clock(0))
         self.finished.emit(self.listened_s)
+
+    @staticmethod
+    def _let_go(buffer: QBuffer) -> None:
+        """The decrypted bytes, once the player has let go of them."""
+        buffer.close()
+        buffer.setData(QByteArray())
+        buffer.deleteLater()
 
     def _on_duration(self, duration_ms: int) -> None:
         self.slider.setRange(0, max(0, duration_ms))
