@@ -100,3 +100,20 @@ def test_a_played_recording_is_audited_with_the_seconds_heard(
         ).one()
     assert event.entity_id == str(call_id) and event.detail["seconds"] >= 1.5
     assert not any("flac" in name for name in os.listdir(tmp_path) if name != "data")
+
+
+def test_a_recording_opened_right_after_another_plays(qtbot) -> None:
+    """Closing stops through queued calls: they must not stop the next recording too."""
+    from agent_desk.ui.recording_player import RecordingPlayer
+
+    flac = (Path(__file__).parent / "data" / "call_speech.flac").read_bytes()
+    player = RecordingPlayer()
+    qtbot.addWidget(player)
+    player.open(flac)
+    qtbot.waitUntil(lambda: player.player.position() > 0, timeout=10000)
+    player.close_recording()  # as the screen does before it opens the next
+    player.open(flac)
+    qtbot.wait(300)
+    qtbot.waitUntil(lambda: player.player.position() > 0, timeout=10000)
+    assert player.is_open
+    assert player.player.playbackState() is QMediaPlayer.PlaybackState.PlayingState

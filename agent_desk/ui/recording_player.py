@@ -47,6 +47,7 @@ class RecordingPlayer(QWidget):
         self.audio = QAudioOutput(self)
         self.player.setAudioOutput(self.audio)
         self._buffer: QBuffer | None = None
+        self._releasing = 0  # closed sources whose queued stop and release have not run
         self._listened_ms = 0
         self._last_position = 0
         self._announced = False
@@ -85,9 +86,10 @@ class RecordingPlayer(QWidget):
 
     def open(self, flac: bytes, name: str = "recording.flac") -> None:
         """Play *flac* from memory (closing what was open, which reports its listening)."""
-        if self._buffer is not None:
-            self.close_recording()
-            # After the queued stop and release (see the module docstring).
+        self.close_recording()
+        if self._releasing:
+            # After the queued stop and release (see the module docstring), which would
+            # otherwise stop and empty the new source too.
             QTimer.singleShot(0, self, lambda: self._start(flac, name))
             return
         self._start(flac, name)
@@ -119,15 +121,16 @@ class RecordingPlayer(QWidget):
         QMetaObject.invokeMethod(self.player, "stop", queued)
         QMetaObject.invokeMethod(self.player, "setSource", queued, Q_ARG("QUrl", QUrl()))
         buffer, self._buffer = self._buffer, None
+        self._releasing += 1
         QTimer.singleShot(0, self, lambda: self._let_go(buffer))
         self.setEnabled(False)
         self.slider.setValue(0)
         self.time_label.setText(_clock(0))
         self.finished.emit(self.listened_s)
 
-    @staticmethod
-    def _let_go(buffer: QBuffer) -> None:
+    def _let_go(self, buffer: QBuffer) -> None:
         """The decrypted bytes, once the player has let go of them."""
+        self._releasing -= 1
         buffer.close()
         buffer.setData(QByteArray())
         buffer.deleteLater()
