@@ -17,6 +17,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -195,6 +196,9 @@ class FollowupTask(IdMixin, VersionedMixin, Base):
         Index("ix_followup_tasks_worklist", "status", "due_date", "priority", "id", "window_end"),
         # One task per step of a plan per visit: re-importing a discharge never doubles them.
         Index("uq_followup_tasks_plan_step", "encounter_id", "plan_code", "plan_step", unique=True),
+        # The statistics' period filter: the day a task is counted on (statistics_sql's
+        # planned_due(), the same expression, which the index must match; migration 0014).
+        Index("ix_followup_tasks_planned", text("coalesce(planned_due_date, due_date)")),
     )
 
     patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)
@@ -224,6 +228,8 @@ class FollowupAttempt(IdMixin, Base):
     """An insert-only fact: one try at reaching the patient."""
 
     __tablename__ = "followup_attempts"
+    # "Attempted" and "reached" answered in the index (the statistics; migration 0014).
+    __table_args__ = (Index("ix_followup_attempts_task_outcome", "task_id", "outcome"),)
 
     task_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("followup_tasks.id"), index=True)
     patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)
@@ -242,6 +248,8 @@ class FollowupRecord(IdMixin, Base):
     """An insert-only fact: a completed form with its answers and scores."""
 
     __tablename__ = "followup_records"
+    # A task's latest record, found in the index (the statistics read it; migration 0014).
+    __table_args__ = (Index("ix_followup_records_task_latest", "task_id", "completed_at", "id"),)
 
     task_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("followup_tasks.id"), index=True)
     patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)
@@ -253,6 +261,14 @@ class FollowupRecord(IdMixin, Base):
     recovery_score: Mapped[float | None]
     staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_users.id"))
     completed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The score the form gives each satisfaction dimension (the answer's itemWeight, 5 very
+    # satisfied … 1; NULL: not asked, not answered or "no opinion"), written at submit so
+    # that the statistics need not parse the answers (migration 0014 filled older records).
+    satisfaction_doctors: Mapped[float | None]
+    satisfaction_nurses: Mapped[float | None]
+    satisfaction_environment: Mapped[float | None]
+    satisfaction_cost: Mapped[float | None]
+    satisfaction_overall: Mapped[float | None]
 
 
 class Call(IdMixin, Base):
@@ -349,6 +365,8 @@ class FeedbackEntry(IdMixin, VersionedMixin, Base):
     Stored with the record that captured it, ready for routing with a deadline."""
 
     __tablename__ = "feedback_items"
+    # Praise and criticism of a record answered in the index (the statistics; 0014).
+    __table_args__ = (Index("ix_feedback_items_record_kind", "record_id", "kind"),)
 
     record_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("followup_records.id"), index=True)
     patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)

@@ -10,7 +10,7 @@ is exactly what was counted. A task counts once however many attempts it took.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -20,12 +20,12 @@ from sqlalchemy import (
     case,
     exists,
     func,
-    null,
     or_,
     select,
 )
 from sqlalchemy.orm import Session, aliased
 
+from agent_desk.db.followup import satisfaction_column
 from agent_desk.db.models import FeedbackEntry, FollowupAttempt, FollowupRecord, FollowupTask
 from agent_desk.db.statistics_sql import (
     StatisticsQuery,
@@ -51,7 +51,6 @@ from agent_desk.domain.statistics import (
     ComplaintFigures,
     DimensionFigures,
     FollowupFigures,
-    SatisfactionQuestion,
     TaskFigure,
 )
 from agent_desk.plans.calendar import local_start_of
@@ -90,24 +89,9 @@ def task_flags() -> dict[TaskFigure, ColumnElement[bool]]:
     }
 
 
-def _score(record: Any, questions: Sequence[SatisfactionQuestion]) -> ColumnElement[Any]:
-    """The score a record gives one dimension (the itemWeight of the answer), else NULL."""
-    if not questions:
-        return null()
-    whens = []
-    for q in questions:
-        answer = record.answers[q.link_id].as_string()
-        by_code = case(dict(q.scores), value=answer, else_=None) if q.scores else null()
-        asked = and_(
-            record.template_code == q.template_code, record.template_version == q.template_version
-        )
-        whens.append((asked, by_code))
-    return case(*whens, else_=None)
-
-
-def _per_task(query: StatisticsQuery, questions: Sequence[SatisfactionQuestion]) -> Any:
+def _per_task(query: StatisticsQuery) -> Any:
     """One row per cohort task: its group, its flags as 0/1, and its satisfaction scores
-    from its latest record."""
+    from its latest record (stored beside the record at submit: no JSON is read)."""
     record = aliased(FollowupRecord)
     latest = (
         select(FollowupRecord.id)
@@ -120,8 +104,8 @@ def _per_task(query: StatisticsQuery, questions: Sequence[SatisfactionQuestion])
     columns: list[Any] = [group_key(query.grouping).label("key")]
     columns += [case((flags[f], 1), else_=0).label(f.value) for f in TaskFigure]
     for dimension in SatisfactionDimension:
-        asked = [q for q in questions if q.dimension is dimension]
-        columns.append(_score(record, asked).label(f"score_{dimension.value}"))
+        score = getattr(record, satisfaction_column(dimension))
+        columns.append(score.label(f"score_{dimension.value}"))
     return (
         select(*columns)
         .select_from(FollowupTask)
@@ -132,9 +116,9 @@ def _per_task(query: StatisticsQuery, questions: Sequence[SatisfactionQuestion])
 
 
 def _counts(
-    session: Session, query: StatisticsQuery, questions: Sequence[SatisfactionQuestion]
+    session: Session, query: StatisticsQuery
 ) -> dict[str | None, tuple[dict[TaskFigure, int], list[DimensionFigures]]]:
-    per_task = _per_task(query, questions)
+    per_task = _per_task(query)
     reached = per_task.c[TaskFigure.REACHED.value]
     columns: list[Any] = [per_task.c.key]
     columns += [func.sum(per_task.c[f.value]) for f in TaskFigure]
@@ -219,11 +203,9 @@ def complaints(session: Session, query: StatisticsQuery) -> dict[str | None, Com
     }
 
 
-def followup_figures(
-    session: Session, query: StatisticsQuery, questions: Sequence[SatisfactionQuestion]
-) -> list[FollowupFigures]:
+def followup_figures(session: Session, query: StatisticsQuery) -> list[FollowupFigures]:
     """Every row of the statistics table for *query*, ordered by the groups' names."""
-    counts = _counts(session, query, questions)
+    counts = _counts(session, query)
     reasons = lost_reasons(session, query)
     complained = complaints(session, query)
     rows = []
