@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from agent_desk.db.base import Base, IdMixin, VersionedMixin, utcnow
+from agent_desk.db.task_facts import TaskFacts as TaskFacts  # in Base.metadata with the rest
 from agent_desk.domain.enums import (
     AlertSeverity,
     AttemptOutcome,
@@ -196,9 +197,14 @@ class FollowupTask(IdMixin, VersionedMixin, Base):
         Index("ix_followup_tasks_worklist", "status", "due_date", "priority", "id", "window_end"),
         # One task per step of a plan per visit: re-importing a discharge never doubles them.
         Index("uq_followup_tasks_plan_step", "encounter_id", "plan_code", "plan_step", unique=True),
-        # The statistics' period filter: the day a task is counted on (statistics_sql's
-        # planned_due(), the same expression, which the index must match; migration 0014).
-        Index("ix_followup_tasks_planned", text("coalesce(planned_due_date, due_date)")),
+        # The statistics' period (statistics_sql.planned_due(), matched exactly), covering.
+        Index(
+            "ix_followup_tasks_planned",
+            text("coalesce(planned_due_date, due_date)"),
+            "status",
+            "department_id",
+            "id",
+        ),
     )
 
     patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)
@@ -261,9 +267,8 @@ class FollowupRecord(IdMixin, Base):
     recovery_score: Mapped[float | None]
     staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_users.id"))
     completed_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # The score the form gives each satisfaction dimension (the answer's itemWeight, 5 very
-    # satisfied … 1; NULL: not asked, not answered or "no opinion"), written at submit so
-    # that the statistics need not parse the answers (migration 0014 filled older records).
+    # Each satisfaction dimension's score (the answer's itemWeight, 5 … 1; NULL: not asked
+    # or answered), written at submit for the statistics (0014 filled older records).
     satisfaction_doctors: Mapped[float | None]
     satisfaction_nurses: Mapped[float | None]
     satisfaction_environment: Mapped[float | None]

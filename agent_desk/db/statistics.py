@@ -18,15 +18,15 @@ from sqlalchemy import (
     ColumnElement,
     and_,
     case,
-    exists,
     func,
     or_,
     select,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from agent_desk.db.followup import satisfaction_column
-from agent_desk.db.models import FeedbackEntry, FollowupAttempt, FollowupRecord, FollowupTask
+from agent_desk.db.models import FeedbackEntry, FollowupRecord, FollowupTask
 from agent_desk.db.statistics_sql import (
     StatisticsQuery,
     cohort,
@@ -38,6 +38,7 @@ from agent_desk.db.statistics_sql import (
     key_text,
     planned_due,
 )
+from agent_desk.db.task_facts import TaskFacts
 from agent_desk.domain.enums import (
     FeedbackKind,
     FeedbackStatus,
@@ -54,65 +55,43 @@ from agent_desk.domain.statistics import (
     TaskFigure,
 )
 from agent_desk.plans.calendar import local_start_of
-from agent_desk.plans.retry import CONTACT_MADE
 
 
-def _feedback_on_task(kind: FeedbackKind) -> ColumnElement[bool]:
-    return exists(
-        select(FeedbackEntry.id)
-        .join(FollowupRecord, FollowupRecord.id == FeedbackEntry.record_id)
-        .where(FollowupRecord.task_id == FollowupTask.id, FeedbackEntry.kind == kind)
-    )
+def with_facts(stmt: Select[Any]) -> Select[Any]:
+    """*stmt* over followup_tasks, with each task's facts beside it (the flags read them)."""
+    return stmt.outerjoin(TaskFacts, TaskFacts.task_id == FollowupTask.id)
 
 
 def task_flags() -> dict[TaskFigure, ColumnElement[bool]]:
-    """Each figure that is a set of tasks, as a condition on one cohort task.
+    """Each figure that is a set of tasks, as a condition on one cohort task and its facts
+    (with_facts: the attempts, records and feedback, summed up per task as they are stored).
 
     A task closed as done counts as attempted and reached even without a stored attempt
     (closed on paper, or by a workstation whose attempt has not synced yet)."""
     task = FollowupTask
     done = task.status == TaskStatus.DONE
-    reached = or_(
-        done,
-        exists().where(
-            FollowupAttempt.task_id == task.id, FollowupAttempt.outcome.in_(list(CONTACT_MADE))
-        ),
-    )
+    reached = or_(done, TaskFacts.reached.is_(True))
     return {
         TaskFigure.DUE: task.id.is_not(None),
-        TaskFigure.ATTEMPTED: or_(done, exists().where(FollowupAttempt.task_id == task.id)),
+        TaskFigure.ATTEMPTED: or_(done, TaskFacts.attempted.is_(True)),
         TaskFigure.REACHED: reached,
         TaskFigure.COMPLETED: done,
         TaskFigure.LOST: task.status == TaskStatus.LOST,
-        TaskFigure.PRAISED: and_(reached, _feedback_on_task(FeedbackKind.PRAISE)),
-        TaskFigure.CRITICISED: and_(reached, _feedback_on_task(FeedbackKind.COMPLAINT)),
+        TaskFigure.PRAISED: and_(reached, TaskFacts.praised.is_(True)),
+        TaskFigure.CRITICISED: and_(reached, TaskFacts.criticised.is_(True)),
     }
 
 
 def _per_task(query: StatisticsQuery) -> Any:
-    """One row per cohort task: its group, its flags as 0/1, and its satisfaction scores
-    from its latest record (stored beside the record at submit: no JSON is read)."""
-    record = aliased(FollowupRecord)
-    latest = (
-        select(FollowupRecord.id)
-        .where(FollowupRecord.task_id == FollowupTask.id)
-        .order_by(FollowupRecord.completed_at.desc(), FollowupRecord.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+    """One row per cohort task: its group, its flags as 0/1, and the satisfaction scores of
+    its latest record (stored at submit, carried to the task's facts: no JSON is read)."""
     flags = task_flags()
     columns: list[Any] = [group_key(query.grouping).label("key")]
     columns += [case((flags[f], 1), else_=0).label(f.value) for f in TaskFigure]
     for dimension in SatisfactionDimension:
-        score = getattr(record, satisfaction_column(dimension))
+        score = getattr(TaskFacts, satisfaction_column(dimension))
         columns.append(score.label(f"score_{dimension.value}"))
-    return (
-        select(*columns)
-        .select_from(FollowupTask)
-        .outerjoin(record, record.id == latest)
-        .where(cohort(query))
-        .subquery()
-    )
+    return with_facts(select(*columns).select_from(FollowupTask)).where(cohort(query)).subquery()
 
 
 def _counts(
@@ -244,7 +223,7 @@ def tasks_behind(
 ) -> list[uuid.UUID]:
     """The tasks counted in *figure* for the group *key*: what a click on the number lists."""
     stmt = (
-        select(FollowupTask.id)
+        with_facts(select(FollowupTask.id).select_from(FollowupTask))
         .where(cohort(query), task_flags()[figure], key_matches(query.grouping, key))
         .order_by(planned_due(), FollowupTask.id)
         .limit(limit)

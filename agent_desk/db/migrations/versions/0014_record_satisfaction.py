@@ -12,9 +12,16 @@ records are filled here from their answers, with the questions the built-in temp
 when this migration was written (only general_discharge 1 rates satisfaction); a migration
 is a snapshot and must not follow later template edits.
 
+followup_task_facts (agent_desk/db/task_facts.py): per task, whether it was attempted,
+whether contact was made, whether its records hold praise or a complaint, and its latest
+record's satisfaction scores; kept by triggers on followup_attempts, followup_records and
+feedback_items (the same statements on SQLite and PostgreSQL), filled here for every task
+with an attempt or a record. Not synced: each database derives it from the facts it holds.
+
 Indexes for the statistics (agent_desk/db/statistics.py):
 - ix_followup_tasks_planned: the period filter, on the day a task is counted on
-  (coalesce(planned_due_date, due_date), the same expression the queries use);
+  (coalesce(planned_due_date, due_date), the same expression the queries use), with the
+  status, department and id, so that a month by department is read from the index alone;
 - ix_followup_records_task_latest: a task's latest record found in the index;
 - ix_followup_attempts_task_outcome: "attempted" and "reached" answered in the index;
 - ix_feedback_items_record_kind: praise and criticism per record answered in the index.
@@ -65,6 +72,120 @@ def _backfill() -> None:
     )
 
 
+# As the code had them at 0014 (plans.retry.CONTACT_MADE; FeedbackKind).
+_CONTACT = "('reached', 'readmitted')"
+_FACTS = "followup_task_facts"
+_SATISFACTION = [f"satisfaction_{d}" for d in DIMENSIONS]
+_FLAGS = ["task_id", "attempted", "reached", "praised", "criticised"]
+_ALL = ", ".join([*_FLAGS, "latest_record_at", "latest_record_id", *_SATISFACTION])
+
+
+def _has_feedback(kind: str) -> str:
+    return (
+        "EXISTS (SELECT 1 FROM followup_records r JOIN feedback_items f ON f.record_id = r.id "
+        f"WHERE r.task_id = t.id AND f.kind = '{kind}')"
+    )
+
+
+def _recompute(where: str) -> str:
+    """The facts of the tasks *where* selects (t is followup_tasks), from scratch."""
+    latest = (
+        "SELECT r.id FROM followup_records r WHERE r.task_id = t.id "
+        "ORDER BY r.completed_at DESC, r.id DESC LIMIT 1"
+    )
+    scores = ", ".join(f"l.{column}" for column in _SATISFACTION)
+    return (
+        f"INSERT INTO {_FACTS} ({_ALL}) SELECT t.id, "
+        "EXISTS (SELECT 1 FROM followup_attempts a WHERE a.task_id = t.id), "
+        "EXISTS (SELECT 1 FROM followup_attempts a WHERE a.task_id = t.id "
+        f"AND a.outcome IN {_CONTACT}), "
+        f"{_has_feedback('praise')}, {_has_feedback('complaint')}, "
+        f"l.completed_at, l.id, {scores} "
+        f"FROM followup_tasks t LEFT JOIN followup_records l ON l.id = ({latest}) "
+        f"WHERE ({where}) AND (EXISTS (SELECT 1 FROM followup_attempts a WHERE a.task_id = t.id) "
+        "OR EXISTS (SELECT 1 FROM followup_records r WHERE r.task_id = t.id))"
+    )
+
+
+def _redo(task: str) -> list[str]:
+    """Statements that recompute the facts of one task (an expression of OLD or NEW)."""
+    return [f"DELETE FROM {_FACTS} WHERE task_id = {task}", _recompute(f"t.id = {task}")]
+
+
+_ON_ATTEMPT = (
+    f"INSERT INTO {_FACTS} (task_id, attempted, reached, praised, criticised) "
+    f"VALUES (NEW.task_id, TRUE, NEW.outcome IN {_CONTACT}, FALSE, FALSE) "
+    f"ON CONFLICT (task_id) DO UPDATE SET attempted = TRUE, "
+    f"reached = {_FACTS}.reached OR excluded.reached"
+)
+_NEWER = (
+    f"{_FACTS}.latest_record_at IS NULL OR excluded.latest_record_at > {_FACTS}.latest_record_at "
+    f"OR (excluded.latest_record_at = {_FACTS}.latest_record_at "
+    f"AND excluded.latest_record_id > {_FACTS}.latest_record_id)"
+)
+_ON_RECORD = (
+    f"INSERT INTO {_FACTS} ({_ALL}) VALUES (NEW.task_id, FALSE, FALSE, FALSE, FALSE, "
+    f"NEW.completed_at, NEW.id, {', '.join(f'NEW.{c}' for c in _SATISFACTION)}) "
+    "ON CONFLICT (task_id) DO UPDATE SET "
+    + ", ".join(
+        f"{c} = excluded.{c}" for c in ["latest_record_at", "latest_record_id", *_SATISFACTION]
+    )
+    + f" WHERE {_NEWER}"
+)
+_ON_FEEDBACK = (
+    f"INSERT INTO {_FACTS} (task_id, attempted, reached, praised, criticised) "
+    "SELECT r.task_id, FALSE, FALSE, NEW.kind = 'praise', NEW.kind = 'complaint' "
+    "FROM followup_records r WHERE r.id = NEW.record_id AND r.task_id IS NOT NULL "
+    f"ON CONFLICT (task_id) DO UPDATE SET praised = {_FACTS}.praised OR excluded.praised, "
+    f"criticised = {_FACTS}.criticised OR excluded.criticised"
+)
+_RECORD_TASK = "(SELECT task_id FROM followup_records WHERE id = {}.record_id)"
+# (name, event, table, condition, statements); an update or a delete recomputes the task.
+_TRIGGERS = [
+    ("attempt_insert", "INSERT", "followup_attempts", None, [_ON_ATTEMPT]),
+    ("attempt_update", "UPDATE OF task_id, outcome", "followup_attempts", None,
+     _redo("OLD.task_id") + _redo("NEW.task_id")),
+    ("attempt_delete", "DELETE", "followup_attempts", None, _redo("OLD.task_id")),
+    ("record_insert", "INSERT", "followup_records", "NEW.task_id IS NOT NULL", [_ON_RECORD]),
+    ("record_update", "UPDATE OF task_id, completed_at, " + ", ".join(_SATISFACTION),
+     "followup_records", None, _redo("OLD.task_id") + _redo("NEW.task_id")),
+    ("record_delete", "DELETE", "followup_records", None, _redo("OLD.task_id")),
+    ("feedback_insert", "INSERT", "feedback_items", None, [_ON_FEEDBACK]),
+    ("feedback_update", "UPDATE OF record_id, kind", "feedback_items", None,
+     _redo(_RECORD_TASK.format("OLD")) + _redo(_RECORD_TASK.format("NEW"))),
+    ("feedback_delete", "DELETE", "feedback_items", None, _redo(_RECORD_TASK.format("OLD"))),
+]  # fmt: skip
+
+
+def _create_triggers(postgresql: bool) -> None:
+    for name, event, table, condition, statements in _TRIGGERS:
+        when = f" WHEN ({condition})" if condition else ""
+        body = "".join(f"{statement};\n" for statement in statements)
+        if postgresql:
+            op.execute(
+                f"CREATE FUNCTION task_facts_{name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+                f"BEGIN\n{body}RETURN NULL;\nEND $$"
+            )
+            op.execute(
+                f"CREATE TRIGGER task_facts_{name} AFTER {event} ON {table} FOR EACH ROW{when} "
+                f"EXECUTE FUNCTION task_facts_{name}()"
+            )
+        else:
+            op.execute(
+                f"CREATE TRIGGER task_facts_{name} AFTER {event} ON {table} FOR EACH ROW{when} "
+                f"BEGIN\n{body}END"
+            )
+
+
+def _drop_triggers(postgresql: bool) -> None:
+    for name, _event, table, _condition, _statements in _TRIGGERS:
+        if postgresql:
+            op.execute(f"DROP TRIGGER task_facts_{name} ON {table}")
+            op.execute(f"DROP FUNCTION task_facts_{name}()")
+        else:
+            op.execute(f"DROP TRIGGER task_facts_{name}")
+
+
 def upgrade() -> None:
     with op.batch_alter_table("followup_records", schema=None) as batch_op:
         for dimension in DIMENSIONS:
@@ -83,9 +204,23 @@ def upgrade() -> None:
     op.create_index(
         "ix_followup_tasks_planned",
         "followup_tasks",
-        [sa.text("coalesce(planned_due_date, due_date)")],
+        [sa.text("coalesce(planned_due_date, due_date)"), "status", "department_id", "id"],
         unique=False,
     )
+    op.create_table(
+        _FACTS,
+        sa.Column("task_id", sa.Uuid(), nullable=False),
+        *(
+            sa.Column(flag, sa.Boolean(), server_default=sa.false(), nullable=False)
+            for flag in ("attempted", "reached", "praised", "criticised")
+        ),
+        sa.Column("latest_record_at", sa.DateTime(), nullable=True),
+        sa.Column("latest_record_id", sa.Uuid(), nullable=True),
+        *(sa.Column(column, sa.Double(), nullable=True) for column in _SATISFACTION),
+        sa.PrimaryKeyConstraint("task_id", name=op.f("pk_followup_task_facts")),
+    )
+    op.execute(_recompute("TRUE"))
+    _create_triggers(postgresql)
     op.create_index(
         "ix_followup_attempts_task_outcome",
         "followup_attempts",
@@ -98,6 +233,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    _drop_triggers(op.get_bind().dialect.name == "postgresql")
+    op.drop_table(_FACTS)
     op.drop_index("ix_feedback_items_record_kind", table_name="feedback_items")
     op.drop_index("ix_followup_attempts_task_outcome", table_name="followup_attempts")
     op.drop_index("ix_followup_tasks_planned", table_name="followup_tasks")
