@@ -21,6 +21,7 @@ from agent_desk.db.base import Base
 
 class TaskFacts(Base):
     __tablename__ = "followup_task_facts"
+    __table_args__ = {"sqlite_with_rowid": False}  # one look-up per task (migration 0014)
 
     task_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     attempted: Mapped[bool] = mapped_column(Boolean, server_default=false())  # any attempt

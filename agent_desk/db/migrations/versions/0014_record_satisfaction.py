@@ -218,6 +218,7 @@ def upgrade() -> None:
         sa.Column("latest_record_id", sa.Uuid(), nullable=True),
         *(sa.Column(column, sa.Double(), nullable=True) for column in _SATISFACTION),
         sa.PrimaryKeyConstraint("task_id", name=op.f("pk_followup_task_facts")),
+        sqlite_with_rowid=False,  # one look-up per task, not the key's index and then the row
     )
     op.execute(_recompute("TRUE"))
     _create_triggers(postgresql)
