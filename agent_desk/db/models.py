@@ -234,8 +234,7 @@ class FollowupAttempt(IdMixin, Base):
     """An insert-only fact: one try at reaching the patient."""
 
     __tablename__ = "followup_attempts"
-    # "Attempted" and "reached" answered in the index (the statistics; migration 0014).
-    __table_args__ = (Index("ix_followup_attempts_task_outcome", "task_id", "outcome"),)
+    __table_args__ = (Index("ix_followup_attempts_task_outcome", "task_id", "outcome"),)  # 0014
 
     task_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("followup_tasks.id"), index=True)
     patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)
@@ -254,7 +253,6 @@ class FollowupRecord(IdMixin, Base):
     """An insert-only fact: a completed form with its answers and scores."""
 
     __tablename__ = "followup_records"
-    # A task's latest record, found in the index (the statistics read it; migration 0014).
     __table_args__ = (Index("ix_followup_records_task_latest", "task_id", "completed_at", "id"),)
 
     task_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("followup_tasks.id"), index=True)
@@ -370,8 +368,10 @@ class FeedbackEntry(IdMixin, VersionedMixin, Base):
     Stored with the record that captured it, ready for routing with a deadline."""
 
     __tablename__ = "feedback_items"
-    # Praise and criticism of a record answered in the index (the statistics; 0014).
-    __table_args__ = (Index("ix_feedback_items_record_kind", "record_id", "kind"),)
+    __table_args__ = (  # for the statistics (migration 0014): per record, per period
+        Index("ix_feedback_items_record_kind", "record_id", "kind"),
+        Index("ix_feedback_items_kind_created", "kind", "created_at"),
+    )
 
     record_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("followup_records.id"), index=True)
     patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)

@@ -59,7 +59,9 @@ from agent_desk.plans.calendar import local_start_of
 
 def with_facts(stmt: Select[Any]) -> Select[Any]:
     """*stmt* over followup_tasks, with each task's facts beside it (the flags read them)."""
-    return stmt.outerjoin(TaskFacts, TaskFacts.task_id == FollowupTask.id)
+    # By day too: a month's facts are then read side by side (ix_followup_task_facts_day).
+    on = and_(TaskFacts.day == planned_due(), TaskFacts.task_id == FollowupTask.id)
+    return stmt.outerjoin(TaskFacts, on)
 
 
 def task_flags() -> dict[TaskFigure, ColumnElement[bool]]:

@@ -11,19 +11,35 @@ is not synced: every database derives its own from the facts it holds.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, false
+from sqlalchemy import Boolean, Date, Index, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from agent_desk.db.base import Base
+from agent_desk.domain.enums import SatisfactionDimension
 
 
 class TaskFacts(Base):
     __tablename__ = "followup_task_facts"
-    __table_args__ = {"sqlite_with_rowid": False}  # one look-up per task (migration 0014)
+    __table_args__ = (
+        # A month's facts side by side, found by day and task in the order the statistics
+        # read the month's tasks (no random look-ups); every column the figures need.
+        Index(
+            "ix_followup_task_facts_day",
+            "day",
+            "task_id",
+            "attempted",
+            "reached",
+            "praised",
+            "criticised",
+            *(f"satisfaction_{d.value}" for d in SatisfactionDimension),
+        ),
+        {"sqlite_with_rowid": False},  # one look-up per task by its id
+    )
 
     task_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)  # the task's, as statistics_sql.planned_due()
     attempted: Mapped[bool] = mapped_column(Boolean, server_default=false())  # any attempt
     reached: Mapped[bool] = mapped_column(Boolean, server_default=false())  # contact made
     praised: Mapped[bool] = mapped_column(Boolean, server_default=false())  # on any record
