@@ -203,6 +203,7 @@ class FollowupTask(IdMixin, VersionedMixin, Base):
             text("coalesce(planned_due_date, due_date)"),
             "status",
             "department_id",
+            "lost_code",
             "id",
         ),
     )
@@ -265,8 +266,7 @@ class FollowupRecord(IdMixin, Base):
     recovery_score: Mapped[float | None]
     staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_users.id"))
     completed_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # Each satisfaction dimension's score (the answer's itemWeight, 5 … 1; NULL: not asked
-    # or answered), written at submit for the statistics (0014 filled older records).
+    # Each dimension's score (answer's itemWeight 5…1, else NULL) at submit, for statistics.
     satisfaction_doctors: Mapped[float | None]
     satisfaction_nurses: Mapped[float | None]
     satisfaction_environment: Mapped[float | None]

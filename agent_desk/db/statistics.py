@@ -52,6 +52,7 @@ from agent_desk.domain.statistics import (
     ComplaintFigures,
     DimensionFigures,
     FollowupFigures,
+    Grouping,
     TaskFigure,
 )
 from agent_desk.plans.calendar import local_start_of
@@ -93,14 +94,22 @@ def _per_task(query: StatisticsQuery) -> Any:
     for dimension in SatisfactionDimension:
         score = getattr(TaskFacts, satisfaction_column(dimension))
         columns.append(score.label(f"score_{dimension.value}"))
+    columns.append(FollowupTask.lost_code.label("lost_code"))
     return with_facts(select(*columns).select_from(FollowupTask)).where(cohort(query)).subquery()
 
 
-def _counts(
-    session: Session, query: StatisticsQuery
-) -> dict[str | None, tuple[dict[TaskFigure, int], list[DimensionFigures]]]:
+_Counts = dict[
+    str | None,
+    tuple[dict[TaskFigure, int], list[DimensionFigures], dict[LostReason | None, int]],
+]
+
+
+def _counts(session: Session, query: StatisticsQuery) -> _Counts:
+    """Per group: the task figures, the satisfaction of each dimension, and 失访 per reason
+    (None: lost before reasons were recorded), in one pass over the period's tasks."""
     per_task = _per_task(query)
     reached = per_task.c[TaskFigure.REACHED.value]
+    lost = per_task.c[TaskFigure.LOST.value]
     columns: list[Any] = [per_task.c.key]
     columns += [func.sum(per_task.c[f.value]) for f in TaskFigure]
     for dimension in SatisfactionDimension:
@@ -110,7 +119,13 @@ def _counts(
             func.sum(case((score >= SATISFIED_AT, 1), else_=0)),
             func.sum(score),
         ]
-    found = {}
+    reasons: list[LostReason | None] = [*LostReason, None]
+    code = per_task.c.lost_code
+    columns += [
+        func.sum(case((and_(lost == 1, code.is_(None) if r is None else code == r), 1), else_=0))
+        for r in reasons
+    ]
+    found: _Counts = {}
     for row in session.execute(select(*columns).group_by(per_task.c.key)):
         counts = {f: int(row[1 + i] or 0) for i, f in enumerate(TaskFigure)}
         dims = []
@@ -126,25 +141,9 @@ def _counts(
                     float(total or 0),
                 )
             )
-        found[key_text(row[0])] = (counts, dims)
-    return found
-
-
-def lost_reasons(
-    session: Session, query: StatisticsQuery
-) -> dict[str | None, dict[LostReason | None, int]]:
-    """失访 per group and reason (None: lost before reasons were recorded)."""
-    per_task = (
-        select(group_key(query.grouping).label("key"), FollowupTask.lost_code.label("code"))
-        .where(cohort(query), FollowupTask.status == TaskStatus.LOST)
-        .subquery()
-    )
-    found: dict[str | None, dict[LostReason | None, int]] = {}
-    stmt = select(per_task.c.key, per_task.c.code, func.count()).group_by(
-        per_task.c.key, per_task.c.code
-    )
-    for key, code, count in session.execute(stmt):
-        found.setdefault(key_text(key), {})[code] = int(count)
+        at += 3 * len(SatisfactionDimension)
+        tally = {r: int(n or 0) for r, n in zip(reasons, row[at:], strict=True)}
+        found[key_text(row[0])] = (counts, dims, {r: n for r, n in tally.items() if n})
     return found
 
 
@@ -164,8 +163,6 @@ def complaints(session: Session, query: StatisticsQuery) -> dict[str | None, Com
             ).label("overdue"),
         )
         .select_from(item)
-        .outerjoin(FollowupRecord, FollowupRecord.id == item.record_id)
-        .outerjoin(FollowupTask, FollowupTask.id == FollowupRecord.task_id)
         .where(
             item.kind == FeedbackKind.COMPLAINT,
             item.created_at >= start,
@@ -173,8 +170,14 @@ def complaints(session: Session, query: StatisticsQuery) -> dict[str | None, Com
             in_scope(query, item.department_id),
             diagnosis_filter(query),
         )
-        .subquery()
     )
+    if query.icd_prefix or query.grouping not in (Grouping.HOSPITAL, Grouping.DEPARTMENT):
+        # The group or the disease is the task's: reach it through the record (outer joins
+        # to one row each, so no complaint is counted twice or lost).
+        per_item = per_item.outerjoin(
+            FollowupRecord, FollowupRecord.id == item.record_id
+        ).outerjoin(FollowupTask, FollowupTask.id == FollowupRecord.task_id)
+    per_item = per_item.subquery()
     stmt = select(
         per_item.c.key, func.count(), func.sum(per_item.c.overdue), func.sum(per_item.c.closed)
     ).group_by(per_item.c.key)
@@ -187,11 +190,10 @@ def complaints(session: Session, query: StatisticsQuery) -> dict[str | None, Com
 def followup_figures(session: Session, query: StatisticsQuery) -> list[FollowupFigures]:
     """Every row of the statistics table for *query*, ordered by the groups' names."""
     counts = _counts(session, query)
-    reasons = lost_reasons(session, query)
     complained = complaints(session, query)
     rows = []
     for group in group_labels(session, query.grouping, {*counts, *complained}):
-        tallies, dims = counts.get(group.key, ({f: 0 for f in TaskFigure}, []))
+        tallies, dims, reasons = counts.get(group.key, ({f: 0 for f in TaskFigure}, [], {}))
         rows.append(
             FollowupFigures(
                 group=group,
@@ -202,7 +204,7 @@ def followup_figures(session: Session, query: StatisticsQuery) -> list[FollowupF
                 lost=tallies[TaskFigure.LOST],
                 praised=tallies[TaskFigure.PRAISED],
                 criticised=tallies[TaskFigure.CRITICISED],
-                lost_reasons=_ordered(reasons.get(group.key, {})),
+                lost_reasons=_ordered(reasons),
                 satisfaction=tuple(dims),
                 complaints=complained.get(group.key, ComplaintFigures()),
             )
