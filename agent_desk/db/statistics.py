@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -57,8 +57,10 @@ from agent_desk.domain.statistics import (
 )
 from agent_desk.plans.calendar import local_start_of
 
+_Ts = TypeVarTuple("_Ts")
 
-def with_facts(stmt: Select[Any]) -> Select[Any]:
+
+def with_facts(stmt: Select[*_Ts]) -> Select[*_Ts]:
     """*stmt* over followup_tasks, with each task's facts beside it (the flags read them)."""
     # By day too: a month's facts are then read side by side (ix_followup_task_facts_day).
     on = and_(TaskFacts.day == planned_due(), TaskFacts.task_id == FollowupTask.id)
@@ -153,7 +155,7 @@ def complaints(session: Session, query: StatisticsQuery) -> dict[str | None, Com
     item = FeedbackEntry
     start, end = query.utc_range
     deadline = local_start_of(query.as_of - timedelta(days=COMPLAINT_DEADLINE_DAYS))
-    per_item = (
+    items = (
         select(
             group_key(query.grouping, department=item.department_id).label("key"),
             case((item.status == FeedbackStatus.CLOSED, 1), else_=0).label("closed"),
@@ -174,10 +176,10 @@ def complaints(session: Session, query: StatisticsQuery) -> dict[str | None, Com
     if query.icd_prefix or query.grouping not in (Grouping.HOSPITAL, Grouping.DEPARTMENT):
         # The group or the disease is the task's: reach it through the record (outer joins
         # to one row each, so no complaint is counted twice or lost).
-        per_item = per_item.outerjoin(
-            FollowupRecord, FollowupRecord.id == item.record_id
-        ).outerjoin(FollowupTask, FollowupTask.id == FollowupRecord.task_id)
-    per_item = per_item.subquery()
+        items = items.outerjoin(FollowupRecord, FollowupRecord.id == item.record_id).outerjoin(
+            FollowupTask, FollowupTask.id == FollowupRecord.task_id
+        )
+    per_item = items.subquery()
     stmt = select(
         per_item.c.key, func.count(), func.sum(per_item.c.overdue), func.sum(per_item.c.closed)
     ).group_by(per_item.c.key)
