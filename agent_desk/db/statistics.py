@@ -108,11 +108,11 @@ _Counts = dict[
 
 def _counts(session: Session, query: StatisticsQuery) -> _Counts:
     """Per group: the task figures, the satisfaction of each dimension, and 失访 per reason
-    (None: lost before reasons were recorded), in one pass over the period's tasks."""
+    (None: lost before reasons were recorded), in one pass over the period's tasks. Rows
+    come per group and reason (fewer sums per task than one per reason), added up here."""
     per_task = _per_task(query)
     reached = per_task.c[TaskFigure.REACHED.value]
-    lost = per_task.c[TaskFigure.LOST.value]
-    columns: list[Any] = [per_task.c.key]
+    columns: list[Any] = [per_task.c.key, per_task.c.lost_code]
     columns += [func.sum(per_task.c[f.value]) for f in TaskFigure]
     for dimension in SatisfactionDimension:
         score = case((reached == 1, per_task.c[f"score_{dimension.value}"]), else_=None)
@@ -121,31 +121,30 @@ def _counts(session: Session, query: StatisticsQuery) -> _Counts:
             func.sum(case((score >= SATISFIED_AT, 1), else_=0)),
             func.sum(score),
         ]
-    reasons: list[LostReason | None] = [*LostReason, None]
-    code = per_task.c.lost_code
-    columns += [
-        func.sum(case((and_(lost == 1, code.is_(None) if r is None else code == r), 1), else_=0))
-        for r in reasons
-    ]
+    sums: dict[str | None, tuple[list[float], dict[LostReason | None, int]]] = {}
+    stmt = select(*columns).group_by(per_task.c.key, per_task.c.lost_code)
+    for key, code, *values in session.execute(stmt):
+        tallies, reasons = sums.setdefault(key_text(key), ([0.0] * len(values), {}))
+        for i, value in enumerate(values):
+            tallies[i] += value or 0
+        lost = int(values[list(TaskFigure).index(TaskFigure.LOST)] or 0)
+        if lost:
+            reasons[code] = reasons.get(code, 0) + lost
     found: _Counts = {}
-    for row in session.execute(select(*columns).group_by(per_task.c.key)):
-        counts = {f: int(row[1 + i] or 0) for i, f in enumerate(TaskFigure)}
-        dims = []
-        at = 1 + len(TaskFigure)
-        for i, dimension in enumerate(SatisfactionDimension):
-            answered, satisfied, total = row[at + 3 * i : at + 3 * i + 3]
-            dims.append(
-                DimensionFigures(
-                    dimension,
-                    counts[TaskFigure.REACHED],
-                    int(answered or 0),
-                    int(satisfied or 0),
-                    float(total or 0),
-                )
+    for key, (tallies, reasons) in sums.items():
+        counts = {f: int(tallies[i]) for i, f in enumerate(TaskFigure)}
+        at = len(TaskFigure)
+        dims = [
+            DimensionFigures(
+                dimension,
+                counts[TaskFigure.REACHED],
+                int(tallies[at + 3 * i]),
+                int(tallies[at + 3 * i + 1]),
+                float(tallies[at + 3 * i + 2]),
             )
-        at += 3 * len(SatisfactionDimension)
-        tally = {r: int(n or 0) for r, n in zip(reasons, row[at:], strict=True)}
-        found[key_text(row[0])] = (counts, dims, {r: n for r, n in tally.items() if n})
+            for i, dimension in enumerate(SatisfactionDimension)
+        ]
+        found[key] = (counts, dims, reasons)
     return found
 
 
