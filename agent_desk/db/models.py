@@ -179,6 +179,10 @@ class EncounterDiagnosis(IdMixin, Base):
     name: Mapped[str] = mapped_column(String(128))
 
 
+PLANNED_DAY = "coalesce(planned_due_date, due_date)"
+_PLANNED_COVERS = ("status", "department_id", "lost_code", "id", "encounter_id", "patient_id")
+
+
 class FollowupTask(IdMixin, VersionedMixin, Base):
     __tablename__ = "followup_tasks"
     __table_args__ = (
@@ -198,14 +202,7 @@ class FollowupTask(IdMixin, VersionedMixin, Base):
         # One task per step of a plan per visit: re-importing a discharge never doubles them.
         Index("uq_followup_tasks_plan_step", "encounter_id", "plan_code", "plan_step", unique=True),
         # The statistics' period (statistics_sql.planned_due(), matched exactly), covering.
-        Index(
-            "ix_followup_tasks_planned",
-            text("coalesce(planned_due_date, due_date)"),
-            "status",
-            "department_id",
-            "lost_code",
-            "id",
-        ),
+        Index("ix_followup_tasks_planned", text(PLANNED_DAY), *_PLANNED_COVERS),
     )
 
     patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)

@@ -21,7 +21,8 @@ with an attempt or a record. Not synced: each database derives it from the facts
 Indexes for the statistics (agent_desk/db/statistics.py):
 - ix_followup_tasks_planned: the period filter, on the day a task is counted on
   (coalesce(planned_due_date, due_date), the same expression the queries use), with the
-  status, department, reason lost and id: a month by department is read from it alone;
+  status, department, reason lost, id, stay and patient: a month by department, and the
+  effect comparison's tasks, are read from it alone;
 - ix_followup_records_task_latest: a task's latest record found in the index;
 - ix_followup_attempts_task_outcome: "attempted" and "reached" answered in the index;
 - ix_feedback_items_record_kind: praise and criticism per record answered in the index;
@@ -217,7 +218,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_followup_tasks_planned",
         "followup_tasks",
-        [sa.text(_DAY), "status", "department_id", "lost_code", "id"],
+        [sa.text(_DAY), "status", "department_id", "lost_code", "id", "encounter_id", "patient_id"],
         unique=False,
     )
     op.create_table(
