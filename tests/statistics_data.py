@@ -50,6 +50,7 @@ from agent_desk.domain.enums import (
     Role,
     TaskStatus,
 )
+from agent_desk.domain.enums import SatisfactionDimension as Dim
 
 AS_OF = date(2026, 12, 10)
 
@@ -72,6 +73,9 @@ SATISFACTION = {
     "t2": ("satisfied", "dissatisfied", "no_opinion", "satisfied", "dissatisfied"),
 }
 _LINKS = ("gd_sat_doctors", "gd_sat_nurses", "gd_sat_environment", "gd_sat_cost", "gd_sat_overall")
+# What a submit stores beside those answers (their itemWeight; "no opinion" has none).
+_WEIGHTS = {"very_satisfied": 5.0, "satisfied": 4.0, "neutral": 3.0, "dissatisfied": 2.0}
+_COLUMNS = tuple(f"satisfaction_{dimension}" for dimension in Dim)
 
 
 def build_month(db: Database) -> Month:
@@ -254,6 +258,10 @@ def build_month(db: Database) -> Month:
             key, task_key, staff, when, score, attempt_key=None, template="general_discharge"
         ):
             answers = dict(zip(_LINKS, SATISFACTION.get(task_key, ()), strict=False))
+            scores = {
+                column: _WEIGHTS.get(code)
+                for column, code in zip(_COLUMNS, SATISFACTION.get(task_key, ()), strict=False)
+            }
             patient = s.get(FollowupTask, m[task_key]).patient_id if task_key in m.ids else m["P3"]
             add(
                 key,
@@ -267,6 +275,7 @@ def build_month(db: Database) -> Month:
                     recovery_score=score,
                     staff_id=m[staff],
                     completed_at=when,
+                    **scores,
                 ),
             )
 

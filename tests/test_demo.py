@@ -32,6 +32,7 @@ from agent_desk.domain.enums import (
 from agent_desk.domain.permissions import Principal
 from agent_desk.domain.phones import normalise
 from agent_desk.domain.statistics import Grouping, Period
+from agent_desk.forms.feedback import extract_feedback
 from agent_desk.forms.registry import TemplateLibrary
 from agent_desk.forms.state import FormState
 from agent_desk.services.statistics import StatisticsService
@@ -212,6 +213,10 @@ def test_records_open_in_their_form_as_submitted(db: Database) -> None:
         state = FormState(template, record.answers)
         assert not state.checked.problems
         assert record.recovery_score == state.score().recovery_score
+        scores = extract_feedback(template, record.answers)
+        assert [getattr(record, f"satisfaction_{d.value}") for d in SatisfactionDimension] == [
+            scores.score_of(d) for d in SatisfactionDimension
+        ]
 
 
 def test_feedback_is_routed_to_the_tasks_department_when_the_form_was_made(db: Database) -> None:

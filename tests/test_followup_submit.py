@@ -87,6 +87,24 @@ def test_submit_stores_record_attempt_and_closes_the_task(db: Database, hospital
         assert attempt.outcome is AttemptOutcome.REACHED
 
 
+def test_submit_stores_the_satisfaction_scores_beside_the_answers(
+    db: Database, hospital: Hospital
+) -> None:
+    # What the statistics read: the itemWeight of each dimension's answer (5 … 1).
+    FollowupService(db).submit(
+        FormSubmission(_general(""), hospital.patients["wang"], hospital.tasks["wang_due"], None),
+        AGENT,
+    )
+    [record] = _new_records(db)
+    assert (
+        record.satisfaction_doctors,
+        record.satisfaction_nurses,
+        record.satisfaction_environment,
+        record.satisfaction_cost,
+        record.satisfaction_overall,
+    ) == (5.0, 4.0, 3.0, 2.0, 4.0)
+
+
 def test_phq9_item9_alerts_the_supervisor_even_with_a_low_total(
     db: Database, hospital: Hospital
 ) -> None:

@@ -39,7 +39,8 @@ COLUMNS = {
     "followup_attempts": "id, task_id, patient_id, attempted_at, channel, staff_id, outcome, "
     "note, call_id",
     "followup_records": "id, task_id, patient_id, attempt_id, template_code, template_version, "
-    "answers, scores, recovery_score, staff_id, completed_at",
+    "answers, scores, recovery_score, staff_id, completed_at, satisfaction_doctors, "
+    "satisfaction_nurses, satisfaction_environment, satisfaction_cost, satisfaction_overall",
     # Versioned, but stamped by the caller: a complaint is opened when its record was made.
     "feedback_items": "id, record_id, patient_id, department_id, kind, text, status, version, "
     "created_at, updated_at",

@@ -4,6 +4,7 @@ work. The figures counted from them are agent_desk/db/statistics.py."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -28,6 +29,7 @@ from agent_desk.domain.enums import (
     FeedbackKind,
     LostReason,
     Role,
+    SatisfactionDimension,
     TaskStatus,
 )
 from agent_desk.plans.retry import BAD_NUMBER, AttemptFact, RetryPolicy, decide
@@ -192,7 +194,10 @@ def add_record(
     recovery_score: float | None,
     staff_id: uuid.UUID | None,
     completed_at: datetime,
+    satisfaction: Mapping[SatisfactionDimension, float] | None = None,
 ) -> uuid.UUID:
+    """*satisfaction*: the score the form gives each dimension it rates and was answered
+    (agent_desk.forms.feedback's FormFeedback.satisfaction), stored beside the answers."""
     record = FollowupRecord(
         task_id=task_id,
         patient_id=patient_id,
@@ -205,9 +210,16 @@ def add_record(
         staff_id=staff_id,
         completed_at=completed_at,
     )
+    for dimension, score in (satisfaction or {}).items():
+        setattr(record, satisfaction_column(dimension), score)
     session.add(record)
     session.flush()
     return record.id
+
+
+def satisfaction_column(dimension: SatisfactionDimension) -> str:
+    """The followup_records column holding a record's score of *dimension*."""
+    return f"satisfaction_{dimension.value}"
 
 
 def task_department(session: Session, task_id: uuid.UUID | None) -> uuid.UUID | None:

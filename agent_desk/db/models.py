@@ -17,10 +17,12 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from agent_desk.db.base import Base, IdMixin, VersionedMixin, utcnow
+from agent_desk.db.task_facts import TaskFacts as TaskFacts  # in Base.metadata with the rest
 from agent_desk.domain.enums import (
     AlertSeverity,
     AttemptOutcome,
@@ -177,6 +179,10 @@ class EncounterDiagnosis(IdMixin, Base):
     name: Mapped[str] = mapped_column(String(128))
 
 
+PLANNED_DAY = "coalesce(planned_due_date, due_date)"
+_PLANNED_COVERS = ("status", "department_id", "lost_code", "id", "encounter_id", "patient_id")
+
+
 class FollowupTask(IdMixin, VersionedMixin, Base):
     __tablename__ = "followup_tasks"
     __table_args__ = (
@@ -195,6 +201,8 @@ class FollowupTask(IdMixin, VersionedMixin, Base):
         Index("ix_followup_tasks_worklist", "status", "due_date", "priority", "id", "window_end"),
         # One task per step of a plan per visit: re-importing a discharge never doubles them.
         Index("uq_followup_tasks_plan_step", "encounter_id", "plan_code", "plan_step", unique=True),
+        # The statistics' period (statistics_sql.planned_due(), matched exactly), covering.
+        Index("ix_followup_tasks_planned", text(PLANNED_DAY), *_PLANNED_COVERS),
     )
 
     patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)
@@ -224,6 +232,7 @@ class FollowupAttempt(IdMixin, Base):
     """An insert-only fact: one try at reaching the patient."""
 
     __tablename__ = "followup_attempts"
+    __table_args__ = (Index("ix_followup_attempts_task_outcome", "task_id", "outcome"),)  # 0014
 
     task_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("followup_tasks.id"), index=True)
     patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)
@@ -242,6 +251,7 @@ class FollowupRecord(IdMixin, Base):
     """An insert-only fact: a completed form with its answers and scores."""
 
     __tablename__ = "followup_records"
+    __table_args__ = (Index("ix_followup_records_task_latest", "task_id", "completed_at", "id"),)
 
     task_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("followup_tasks.id"), index=True)
     patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)
@@ -253,6 +263,12 @@ class FollowupRecord(IdMixin, Base):
     recovery_score: Mapped[float | None]
     staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_users.id"))
     completed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Each dimension's score (answer's itemWeight 5…1, else NULL) at submit, for statistics.
+    satisfaction_doctors: Mapped[float | None]
+    satisfaction_nurses: Mapped[float | None]
+    satisfaction_environment: Mapped[float | None]
+    satisfaction_cost: Mapped[float | None]
+    satisfaction_overall: Mapped[float | None]
 
 
 class Call(IdMixin, Base):
@@ -349,6 +365,10 @@ class FeedbackEntry(IdMixin, VersionedMixin, Base):
     Stored with the record that captured it, ready for routing with a deadline."""
 
     __tablename__ = "feedback_items"
+    __table_args__ = (  # for the statistics (migration 0014): per record, per period
+        Index("ix_feedback_items_record_kind", "record_id", "kind"),
+        Index("ix_feedback_items_kind_created", "kind", "created_at"),
+    )
 
     record_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("followup_records.id"), index=True)
     patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)

@@ -10,23 +10,23 @@ is exactly what was counted. A task counts once however many attempts it took.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import (
     ColumnElement,
     and_,
     case,
-    exists,
     func,
-    null,
     or_,
     select,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
-from agent_desk.db.models import FeedbackEntry, FollowupAttempt, FollowupRecord, FollowupTask
+from agent_desk.db.followup import satisfaction_column
+from agent_desk.db.models import FeedbackEntry, FollowupRecord, FollowupTask
 from agent_desk.db.statistics_sql import (
     StatisticsQuery,
     cohort,
@@ -38,6 +38,7 @@ from agent_desk.db.statistics_sql import (
     key_text,
     planned_due,
 )
+from agent_desk.db.task_facts import TaskFacts
 from agent_desk.domain.enums import (
     FeedbackKind,
     FeedbackStatus,
@@ -51,92 +52,67 @@ from agent_desk.domain.statistics import (
     ComplaintFigures,
     DimensionFigures,
     FollowupFigures,
-    SatisfactionQuestion,
+    Grouping,
     TaskFigure,
 )
 from agent_desk.plans.calendar import local_start_of
-from agent_desk.plans.retry import CONTACT_MADE
+
+_Ts = TypeVarTuple("_Ts")
 
 
-def _feedback_on_task(kind: FeedbackKind) -> ColumnElement[bool]:
-    return exists(
-        select(FeedbackEntry.id)
-        .join(FollowupRecord, FollowupRecord.id == FeedbackEntry.record_id)
-        .where(FollowupRecord.task_id == FollowupTask.id, FeedbackEntry.kind == kind)
-    )
+def with_facts(stmt: Select[*_Ts]) -> Select[*_Ts]:
+    """*stmt* over followup_tasks, with each task's facts beside it (the flags read them)."""
+    # By day too: a month's facts are then read side by side (ix_followup_task_facts_day).
+    on = and_(TaskFacts.day == planned_due(), TaskFacts.task_id == FollowupTask.id)
+    return stmt.outerjoin(TaskFacts, on)
 
 
 def task_flags() -> dict[TaskFigure, ColumnElement[bool]]:
-    """Each figure that is a set of tasks, as a condition on one cohort task.
+    """Each figure that is a set of tasks, as a condition on one cohort task and its facts
+    (with_facts: the attempts, records and feedback, summed up per task as they are stored).
 
     A task closed as done counts as attempted and reached even without a stored attempt
     (closed on paper, or by a workstation whose attempt has not synced yet)."""
     task = FollowupTask
     done = task.status == TaskStatus.DONE
-    reached = or_(
-        done,
-        exists().where(
-            FollowupAttempt.task_id == task.id, FollowupAttempt.outcome.in_(list(CONTACT_MADE))
-        ),
-    )
+    reached = or_(done, TaskFacts.reached.is_(True))
     return {
         TaskFigure.DUE: task.id.is_not(None),
-        TaskFigure.ATTEMPTED: or_(done, exists().where(FollowupAttempt.task_id == task.id)),
+        TaskFigure.ATTEMPTED: or_(done, TaskFacts.attempted.is_(True)),
         TaskFigure.REACHED: reached,
         TaskFigure.COMPLETED: done,
         TaskFigure.LOST: task.status == TaskStatus.LOST,
-        TaskFigure.PRAISED: and_(reached, _feedback_on_task(FeedbackKind.PRAISE)),
-        TaskFigure.CRITICISED: and_(reached, _feedback_on_task(FeedbackKind.COMPLAINT)),
+        TaskFigure.PRAISED: and_(reached, TaskFacts.praised.is_(True)),
+        TaskFigure.CRITICISED: and_(reached, TaskFacts.criticised.is_(True)),
     }
 
 
-def _score(record: Any, questions: Sequence[SatisfactionQuestion]) -> ColumnElement[Any]:
-    """The score a record gives one dimension (the itemWeight of the answer), else NULL."""
-    if not questions:
-        return null()
-    whens = []
-    for q in questions:
-        answer = record.answers[q.link_id].as_string()
-        by_code = case(dict(q.scores), value=answer, else_=None) if q.scores else null()
-        asked = and_(
-            record.template_code == q.template_code, record.template_version == q.template_version
-        )
-        whens.append((asked, by_code))
-    return case(*whens, else_=None)
-
-
-def _per_task(query: StatisticsQuery, questions: Sequence[SatisfactionQuestion]) -> Any:
-    """One row per cohort task: its group, its flags as 0/1, and its satisfaction scores
-    from its latest record."""
-    record = aliased(FollowupRecord)
-    latest = (
-        select(FollowupRecord.id)
-        .where(FollowupRecord.task_id == FollowupTask.id)
-        .order_by(FollowupRecord.completed_at.desc(), FollowupRecord.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+def _per_task(query: StatisticsQuery) -> Any:
+    """One row per cohort task: its group, its flags as 0/1, and the satisfaction scores of
+    its latest record (stored at submit, carried to the task's facts: no JSON is read)."""
     flags = task_flags()
     columns: list[Any] = [group_key(query.grouping).label("key")]
     columns += [case((flags[f], 1), else_=0).label(f.value) for f in TaskFigure]
     for dimension in SatisfactionDimension:
-        asked = [q for q in questions if q.dimension is dimension]
-        columns.append(_score(record, asked).label(f"score_{dimension.value}"))
-    return (
-        select(*columns)
-        .select_from(FollowupTask)
-        .outerjoin(record, record.id == latest)
-        .where(cohort(query))
-        .subquery()
-    )
+        score = getattr(TaskFacts, satisfaction_column(dimension))
+        columns.append(score.label(f"score_{dimension.value}"))
+    columns.append(FollowupTask.lost_code.label("lost_code"))
+    return with_facts(select(*columns).select_from(FollowupTask)).where(cohort(query)).subquery()
 
 
-def _counts(
-    session: Session, query: StatisticsQuery, questions: Sequence[SatisfactionQuestion]
-) -> dict[str | None, tuple[dict[TaskFigure, int], list[DimensionFigures]]]:
-    per_task = _per_task(query, questions)
+_Counts = dict[
+    str | None,
+    tuple[dict[TaskFigure, int], list[DimensionFigures], dict[LostReason | None, int]],
+]
+
+
+def _counts(session: Session, query: StatisticsQuery) -> _Counts:
+    """Per group: the task figures, the satisfaction of each dimension, and 失访 per reason
+    (None: lost before reasons were recorded), in one pass over the period's tasks. Rows
+    come per group and reason (fewer sums per task than one per reason), added up here."""
+    per_task = _per_task(query)
     reached = per_task.c[TaskFigure.REACHED.value]
-    columns: list[Any] = [per_task.c.key]
+    columns: list[Any] = [per_task.c.key, per_task.c.lost_code]
     columns += [func.sum(per_task.c[f.value]) for f in TaskFigure]
     for dimension in SatisfactionDimension:
         score = case((reached == 1, per_task.c[f"score_{dimension.value}"]), else_=None)
@@ -145,41 +121,30 @@ def _counts(
             func.sum(case((score >= SATISFIED_AT, 1), else_=0)),
             func.sum(score),
         ]
-    found = {}
-    for row in session.execute(select(*columns).group_by(per_task.c.key)):
-        counts = {f: int(row[1 + i] or 0) for i, f in enumerate(TaskFigure)}
-        dims = []
-        at = 1 + len(TaskFigure)
-        for i, dimension in enumerate(SatisfactionDimension):
-            answered, satisfied, total = row[at + 3 * i : at + 3 * i + 3]
-            dims.append(
-                DimensionFigures(
-                    dimension,
-                    counts[TaskFigure.REACHED],
-                    int(answered or 0),
-                    int(satisfied or 0),
-                    float(total or 0),
-                )
+    sums: dict[str | None, tuple[list[float], dict[LostReason | None, int]]] = {}
+    stmt = select(*columns).group_by(per_task.c.key, per_task.c.lost_code)
+    for key, code, *values in session.execute(stmt):
+        tallies, reasons = sums.setdefault(key_text(key), ([0.0] * len(values), {}))
+        for i, value in enumerate(values):
+            tallies[i] += value or 0
+        lost = int(values[list(TaskFigure).index(TaskFigure.LOST)] or 0)
+        if lost:
+            reasons[code] = reasons.get(code, 0) + lost
+    found: _Counts = {}
+    for key, (tallies, reasons) in sums.items():
+        counts = {f: int(tallies[i]) for i, f in enumerate(TaskFigure)}
+        at = len(TaskFigure)
+        dims = [
+            DimensionFigures(
+                dimension,
+                counts[TaskFigure.REACHED],
+                int(tallies[at + 3 * i]),
+                int(tallies[at + 3 * i + 1]),
+                float(tallies[at + 3 * i + 2]),
             )
-        found[key_text(row[0])] = (counts, dims)
-    return found
-
-
-def lost_reasons(
-    session: Session, query: StatisticsQuery
-) -> dict[str | None, dict[LostReason | None, int]]:
-    """失访 per group and reason (None: lost before reasons were recorded)."""
-    per_task = (
-        select(group_key(query.grouping).label("key"), FollowupTask.lost_code.label("code"))
-        .where(cohort(query), FollowupTask.status == TaskStatus.LOST)
-        .subquery()
-    )
-    found: dict[str | None, dict[LostReason | None, int]] = {}
-    stmt = select(per_task.c.key, per_task.c.code, func.count()).group_by(
-        per_task.c.key, per_task.c.code
-    )
-    for key, code, count in session.execute(stmt):
-        found.setdefault(key_text(key), {})[code] = int(count)
+            for i, dimension in enumerate(SatisfactionDimension)
+        ]
+        found[key] = (counts, dims, reasons)
     return found
 
 
@@ -189,7 +154,7 @@ def complaints(session: Session, query: StatisticsQuery) -> dict[str | None, Com
     item = FeedbackEntry
     start, end = query.utc_range
     deadline = local_start_of(query.as_of - timedelta(days=COMPLAINT_DEADLINE_DAYS))
-    per_item = (
+    items = (
         select(
             group_key(query.grouping, department=item.department_id).label("key"),
             case((item.status == FeedbackStatus.CLOSED, 1), else_=0).label("closed"),
@@ -199,8 +164,6 @@ def complaints(session: Session, query: StatisticsQuery) -> dict[str | None, Com
             ).label("overdue"),
         )
         .select_from(item)
-        .outerjoin(FollowupRecord, FollowupRecord.id == item.record_id)
-        .outerjoin(FollowupTask, FollowupTask.id == FollowupRecord.task_id)
         .where(
             item.kind == FeedbackKind.COMPLAINT,
             item.created_at >= start,
@@ -208,8 +171,14 @@ def complaints(session: Session, query: StatisticsQuery) -> dict[str | None, Com
             in_scope(query, item.department_id),
             diagnosis_filter(query),
         )
-        .subquery()
     )
+    if query.icd_prefix or query.grouping not in (Grouping.HOSPITAL, Grouping.DEPARTMENT):
+        # The group or the disease is the task's: reach it through the record (outer joins
+        # to one row each, so no complaint is counted twice or lost).
+        items = items.outerjoin(FollowupRecord, FollowupRecord.id == item.record_id).outerjoin(
+            FollowupTask, FollowupTask.id == FollowupRecord.task_id
+        )
+    per_item = items.subquery()
     stmt = select(
         per_item.c.key, func.count(), func.sum(per_item.c.overdue), func.sum(per_item.c.closed)
     ).group_by(per_item.c.key)
@@ -219,16 +188,13 @@ def complaints(session: Session, query: StatisticsQuery) -> dict[str | None, Com
     }
 
 
-def followup_figures(
-    session: Session, query: StatisticsQuery, questions: Sequence[SatisfactionQuestion]
-) -> list[FollowupFigures]:
+def followup_figures(session: Session, query: StatisticsQuery) -> list[FollowupFigures]:
     """Every row of the statistics table for *query*, ordered by the groups' names."""
-    counts = _counts(session, query, questions)
-    reasons = lost_reasons(session, query)
+    counts = _counts(session, query)
     complained = complaints(session, query)
     rows = []
     for group in group_labels(session, query.grouping, {*counts, *complained}):
-        tallies, dims = counts.get(group.key, ({f: 0 for f in TaskFigure}, []))
+        tallies, dims, reasons = counts.get(group.key, ({f: 0 for f in TaskFigure}, [], {}))
         rows.append(
             FollowupFigures(
                 group=group,
@@ -239,7 +205,7 @@ def followup_figures(
                 lost=tallies[TaskFigure.LOST],
                 praised=tallies[TaskFigure.PRAISED],
                 criticised=tallies[TaskFigure.CRITICISED],
-                lost_reasons=_ordered(reasons.get(group.key, {})),
+                lost_reasons=_ordered(reasons),
                 satisfaction=tuple(dims),
                 complaints=complained.get(group.key, ComplaintFigures()),
             )
@@ -262,7 +228,7 @@ def tasks_behind(
 ) -> list[uuid.UUID]:
     """The tasks counted in *figure* for the group *key*: what a click on the number lists."""
     stmt = (
-        select(FollowupTask.id)
+        with_facts(select(FollowupTask.id).select_from(FollowupTask))
         .where(cohort(query), task_flags()[figure], key_matches(query.grouping, key))
         .order_by(planned_due(), FollowupTask.id)
         .limit(limit)

@@ -21,7 +21,7 @@ from agent_desk.db.models import (
     FollowupTask,
     StaffUser,
 )
-from agent_desk.db.statistics import task_flags
+from agent_desk.db.statistics import task_flags, with_facts
 from agent_desk.db.statistics_sql import (
     StatisticsQuery,
     cohort,
@@ -181,19 +181,23 @@ def _effect_arm(session: Session, query: StatisticsQuery, followed_up: bool) -> 
         reached if followed_up else not_(reached),
     )
     counts = (
-        select(
-            func.count(),
-            func.sum(case((came_back(EncounterKind.INPATIENT), 1), else_=0)),
-            func.sum(case((came_back(EncounterKind.OUTPATIENT), 1), else_=0)),
+        with_facts(
+            select(
+                func.count(),
+                func.sum(case((came_back(EncounterKind.INPATIENT), 1), else_=0)),
+                func.sum(case((came_back(EncounterKind.OUTPATIENT), 1), else_=0)),
+            ).select_from(FollowupTask)
         )
-        .select_from(FollowupTask)
         .join(index, index.id == FollowupTask.encounter_id)
         .where(in_arm)
     )
     tasks, readmitted, revisited = session.execute(counts).one()
     scores = (
-        select(func.count(score.recovery_score), func.avg(score.recovery_score))
-        .select_from(FollowupTask)
+        with_facts(
+            select(func.count(score.recovery_score), func.avg(score.recovery_score)).select_from(
+                FollowupTask
+            )
+        )
         .join(index, index.id == FollowupTask.encounter_id)
         .join(
             score,

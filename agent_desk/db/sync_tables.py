@@ -81,6 +81,8 @@ LOCAL_ONLY_TABLES = frozenset(
         "recordings",
         "recording_blobs",
         "recording_chunks",
+        # Derived by triggers from the synced facts, in every database (db/task_facts.py).
+        "followup_task_facts",
     }
 )
 

@@ -23,6 +23,7 @@ from agent_desk.domain.enums import (
     EncounterKind,
     FeedbackKind,
     FeedbackStatus,
+    SatisfactionDimension,
     TaskStatus,
 )
 from agent_desk.domain.statistics import COMPLAINT_DEADLINE_DAYS
@@ -202,7 +203,7 @@ class CareMaker(Draws):
             rid = uuid7().hex
             rows["followup_records"].append((
                 rid, tid, p.pid, attempt_id, TEMPLATE_CODE, TEMPLATE_VERSION, form.answers,
-                form.scores, form.recovery_score, staff, at,
+                form.scores, form.recovery_score, staff, at, *form.satisfaction,
             ))  # fmt: skip
             if form.feedback:
                 self._feedback(rows, form, rid, p.pid, self.h.department_ids[d], day, at)
@@ -256,6 +257,7 @@ class PooledForm:
     scores: str  # JSON of the score result
     recovery_score: float | None
     feedback: tuple[tuple[str, str], ...]  # (FeedbackKind value, text)
+    satisfaction: tuple[float | None, ...]  # the score of each SatisfactionDimension, in order
 
 
 @cache
@@ -270,13 +272,16 @@ def _answer_pool(seed: int) -> tuple[PooledForm, ...]:
         assert not state.checked.problems, state.checked.problems  # the demo fills it all
         answers = state.record_answers()
         result = state.score()
-        feedback = extract_feedback(template, answers).items
+        heard = extract_feedback(template, answers)
+        feedback = heard.items
+        scores = {s.dimension: float(s.score) for s in heard.satisfaction}
         pool.append(
             PooledForm(
                 json.dumps(answers, ensure_ascii=False),
                 json.dumps(result.to_dict(), ensure_ascii=False),
                 None if result.recovery_score is None else float(result.recovery_score),
                 tuple((item.kind.value, item.text) for item in feedback),
+                tuple(scores.get(dimension) for dimension in SatisfactionDimension),
             )
         )
     return tuple(pool)

@@ -205,17 +205,6 @@ UNASSIGNED_LABEL = "(未分配)"
 
 
 @dataclass(frozen=True, slots=True)
-class SatisfactionQuestion:
-    """One template question that rates a dimension: its answer codes and their scores."""
-
-    template_code: str
-    template_version: str
-    dimension: SatisfactionDimension
-    link_id: str
-    scores: tuple[tuple[str, float], ...]  # (answer code, itemWeight); unscored codes left out
-
-
-@dataclass(frozen=True, slots=True)
 class DimensionFigures:
     """满意度 of one dimension, over the reached tasks of a group."""
 

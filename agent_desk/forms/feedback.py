@@ -6,10 +6,9 @@ items), so any template can capture feedback and this code knows no linkIds.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from agent_desk.domain.statistics import SatisfactionQuestion
 from agent_desk.forms.answer_set import InvalidAnswers, check_answers
 from agent_desk.forms.model import FeedbackKind, FormTemplate, Number, SatisfactionDimension
 
@@ -61,22 +60,3 @@ def extract_feedback(template: FormTemplate, answers: Mapping[str, object]) -> F
                     DimensionScore(item.satisfaction_dimension, weight, value, item.link_id)
                 )
     return FormFeedback(tuple(items), tuple(satisfaction))
-
-
-def satisfaction_questions(templates: Iterable[FormTemplate]) -> tuple[SatisfactionQuestion, ...]:
-    """Every question of *templates* that rates a satisfaction dimension, with the score of
-    each answer: what the statistics read out of stored records (agent_desk.db.statistics).
-    Pass every version: a record is read with the version it was filled with."""
-    found = []
-    for template in templates:
-        for item in template.all_items():
-            if item.satisfaction_dimension is None:
-                continue
-            scores = tuple(
-                (option.code, float(option.weight))
-                for option in item.options
-                if option.weight is not None
-            )
-            code, version, dimension = template.code, template.version, item.satisfaction_dimension
-            found.append(SatisfactionQuestion(code, version, dimension, item.link_id, scores))
-    return tuple(found)

@@ -143,6 +143,7 @@ class FollowupService:
         template = state.template
         result = state.score()
         answers = state.record_answers()
+        feedback = extract_feedback(template, answers)
         at = self._clock()
         leased = form.task_id is not None and self._leased(form.task_id)
         made: AttemptMade | None = None
@@ -178,9 +179,9 @@ class FollowupService:
                 else float(result.recovery_score),
                 staff_id=form.staff_id,
                 completed_at=at,
+                satisfaction={s.dimension: float(s.score) for s in feedback.satisfaction},
             )
             department = followup_db.task_department(session, form.task_id)
-            feedback = extract_feedback(template, answers)
             for item in feedback.items:
                 followup_db.add_feedback(
                     session, record_id, form.patient_id, department, item.kind, item.text

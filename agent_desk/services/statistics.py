@@ -11,7 +11,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime
-from functools import cached_property
 
 from agent_desk.db import audit, statistics_activity, statistics_feedback
 from agent_desk.db import statistics as statistics_db
@@ -26,15 +25,12 @@ from agent_desk.domain.statistics import (
     Grouping,
     Period,
     RecoveryRow,
-    SatisfactionQuestion,
     StatisticsReport,
     TaskFigure,
     WorkloadRow,
     total_of,
 )
 from agent_desk.errors import UserError
-from agent_desk.forms.feedback import satisfaction_questions
-from agent_desk.forms.registry import TemplateLibrary
 from agent_desk.plans.calendar import local_date
 
 LOCAL = "local"
@@ -47,7 +43,6 @@ class StatisticsService:
         db: Database,
         *,
         source: str = LOCAL,
-        library: TemplateLibrary | None = None,
         clock: Callable[[], datetime] = utcnow,
         department: uuid.UUID | None = None,
     ) -> None:
@@ -55,19 +50,7 @@ class StatisticsService:
         self.source = source
         # One department's figures (its monthly report): within the principal's scope only.
         self.department = department
-        self._library = library or TemplateLibrary()
         self._clock = clock
-
-    @cached_property
-    def questions(self) -> tuple[SatisfactionQuestion, ...]:
-        """Every version of every template: a record is read with the one it was filled with."""
-        library = self._library
-        templates = (
-            library.load(code, version)
-            for code in library.codes()
-            for version in library.versions(code)
-        )
-        return satisfaction_questions(templates)
 
     def _query(
         self,
@@ -98,7 +81,7 @@ class StatisticsService:
         """The statistics table: one row per group, and the total."""
         query = self._query(principal, period, grouping, as_of, icd_prefix)
         with self._db.read() as session:
-            rows = statistics_db.followup_figures(session, query, self.questions)
+            rows = statistics_db.followup_figures(session, query)
         return StatisticsReport(
             period, grouping, query.as_of, self.source, tuple(rows), total_of(rows)
         )
