@@ -156,7 +156,10 @@ def _sqlite_rows(session: Session, workstation: uuid.UUID) -> Iterator[ChainRow]
         cursor.execute(
             "SELECT id, chain_seq, at, actor, action, entity_type, entity_id, detail, "
             "prev_hash, hash FROM audit_events WHERE workstation = ? "
-            "ORDER BY chain_seq, at, id",
+            # (workstation, chain_seq) is unique: its index gives the order with no sort of
+            # a million rows (a third of the verify's time); rows without a number (none
+            # are written so) come first and break the chain there, as before.
+            "ORDER BY chain_seq",
             (workstation.hex,),
         )
         while batch := cursor.fetchmany(_BATCH):
