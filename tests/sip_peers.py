@@ -35,19 +35,28 @@ def require(*binaries: str) -> None:
         pytest.skip(f"needs {', '.join(missing)} (Debian: apt-get install sip-tester baresip)")
 
 
+def _bindable(port: int) -> bool:
+    for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
+        with socket.socket(socket.AF_INET, kind) as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                return False
+    return True
+
+
 def free_port() -> int:
-    """A port free for both UDP and TCP on 127.0.0.1 (SIP listens on both)."""
+    """A port free for both UDP and TCP on 127.0.0.1, and the one above it too.
+
+    SIP listens on UDP and TCP; baresip puts SIP/TLS on port + 1 and RTP/RTCP pairs take
+    port + 1 as well, so both must be clear.
+    """
     for _ in range(50):
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
             udp.bind(("127.0.0.1", 0))
             port = int(udp.getsockname()[1])
-            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
-                try:
-                    tcp.bind(("127.0.0.1", port))
-                except OSError:
-                    continue
-                # RTP/RTCP pairs take port+1 too: keep clear of it.
-                return port
+        if port < 65535 and _bindable(port) and _bindable(port + 1):
+            return port
     raise RuntimeError("no free port pair found")
 
 
@@ -239,29 +248,33 @@ class Baresip:
     ) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
-        self.port = free_port()
         self.user = user
+        self.display_name = display_name
+        self.auto_answer = auto_answer
         # This baresip's aufile module has no player: the sndfile filter dumps what the
         # phone decodes (dump-*-dec.wav) and what it sends (dump-*-enc.wav) instead.
         self.dumps = folder / "dumps"
         self.dumps.mkdir(exist_ok=True)
         # baresip hangs up when its source file ends, so the default is a long silence.
-        source = tone or write_tone_wav(folder / "silence.wav", 0, 30)
-        (folder / "config").write_text(
-            f"sip_listen 127.0.0.1:{self.port}\n"
+        self.source = tone or write_tone_wav(folder / "silence.wav", 0, 30)
+        self.peer: Peer | None = None
+        self._configure(free_port())
+
+    def _configure(self, port: int) -> None:
+        self.port = port
+        (self.folder / "config").write_text(
+            f"sip_listen 127.0.0.1:{port}\n"
             f"snd_path {self.dumps}\n"
-            f"audio_source aufile,{source}\n"
+            f"audio_source aufile,{self.source}\n"
             "audio_alert aufile,/dev/null\n"
             "module_path /usr/lib/baresip/modules\n"
             "module stdio.so\nmodule g711.so\nmodule aufile.so\nmodule sndfile.so\n"
             "module_app account.so\nmodule_app menu.so\n"
         )
-        answer = ";answermode=auto" if auto_answer else ""
-        (folder / "accounts").write_text(
-            f'"{display_name}" <sip:{user}@127.0.0.1:{self.port}>;regint=0{answer}\n'
-        )
-        self.uri = f"sip:{user}@127.0.0.1:{self.port}"
-        self.peer: Peer | None = None
+        answer = ";answermode=auto" if self.auto_answer else ""
+        uri = f"sip:{self.user}@127.0.0.1:{port}"
+        (self.folder / "accounts").write_text(f'"{self.display_name}" <{uri}>;regint=0{answer}\n')
+        self.uri = uri
 
     @property
     def heard(self) -> Path:
@@ -274,9 +287,20 @@ class Baresip:
         args = ["baresip", "-f", str(self.folder)]
         for command in commands:
             args += ["-e", command]
-        self.peer = Peer(args, self.folder)
-        self.peer.wait_for_line("baresip is ready")
-        return self
+        # Another process on a busy machine can take the port between free_port() and
+        # baresip's bind: then baresip says so and stops, and a new port is tried.
+        for attempt in range(3):
+            self.peer = Peer(args, self.folder)
+            try:
+                self.peer.wait_for_line("baresip is ready")
+                return self
+            except AssertionError:
+                lost_race = any("Address already in use" in line for line in self.peer.lines)
+                self.peer.close()
+                if not lost_race or attempt == 2:
+                    raise
+                self._configure(free_port())
+        raise AssertionError("unreachable")
 
     def command(self, text: str) -> None:
         assert self.peer is not None
