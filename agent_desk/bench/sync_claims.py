@@ -149,18 +149,19 @@ def _bench_agent(
     start: Any,
     results: multiprocessing.Queue[tuple[list[float], list[str]]],
 ) -> None:
-    engine = make_engine(dsn, pool_size=1, max_overflow=0)
+    # As WorkQueue.for_central makes it: no ping before each claim.
+    engine = make_engine(dsn, pool_size=1, max_overflow=0, pool_pre_ping=False)
     db = Database(engine)
     policy = RetryPolicy()
     client = uuid.uuid4()
     timings: list[float] = []
     claimed: list[str] = []
-    with db.write() as session:  # connect and compile once, as a running workstation has
+    with db.statement() as session:  # connect and compile once, as a running workstation has
         leases.claim_next(session, holder, None, DEFAULT_TTL, new_id())
     start.wait()
     while True:
         began = time.perf_counter()
-        with db.write() as session:
+        with db.statement() as session:  # the workstation's claim: one round trip
             lease = leases.claim_next(session, holder, None, DEFAULT_TTL, department)
         timings.append((time.perf_counter() - began) * 1000)
         if lease is None:

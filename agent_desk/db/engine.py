@@ -30,7 +30,10 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
         raise ValueError("the local SQLite database is opened with make_local_engine")
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    # Pinged before each use unless the caller handles a dropped connection itself (the
+    # work queue: a ping is a round trip of its own on every claim).
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
 
 
 def make_local_engine(
@@ -81,6 +84,9 @@ class Database:
         )
         self._writer = sessionmaker(engine, expire_on_commit=False)
         self._reader = sessionmaker(reader, expire_on_commit=False)
+        self._single = sessionmaker(
+            engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
+        )
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -92,6 +98,15 @@ class Database:
     def read(self) -> Iterator[Session]:
         """A read-only unit of work; never takes the SQLite write lock."""
         with self._reader() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def statement(self) -> Iterator[Session]:
+        """A unit of work of one statement on a server, which is its own transaction: no
+        BEGIN or COMMIT goes on the wire, so the statement is the only round trip."""
+        if self.is_sqlite:
+            raise ValueError("statement() is for a server; SQLite units of work use write()")
+        with self._single() as session, session.begin():
             yield session
 
     def dispose(self) -> None:

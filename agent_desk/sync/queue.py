@@ -34,14 +34,14 @@ except the one that keeps two sends of the same completion apart.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TypeVar
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -82,6 +82,7 @@ _HOLDER_IDS = uuid.UUID("0193b2c4-5a1e-7c3d-9f00-6a67656e7464")
 # the call or staff row it names may simply not have been pushed by the outbox yet.
 _REJECTING_CLASSES = ("22", "23")
 _NOT_YET = "23503"
+_T = TypeVar("_T")
 
 
 class WorkQueue:
@@ -129,7 +130,9 @@ class WorkQueue:
         """The workstation's queue on the configured central server (password, TLS files
         and connect timeout as sync uses them; no connection is made until needed)."""
         return cls(
-            Database(make_engine(config.engine_url(), pool_size=2, max_overflow=2)),
+            Database(
+                make_engine(config.engine_url(), pool_size=2, max_overflow=2, pool_pre_ping=False)
+            ),
             journal_path,
             holder=holder,
             staff_id=staff_id,
@@ -165,24 +168,28 @@ class WorkQueue:
     def claim_next(self) -> HeldLease | None:
         """Lease the next task due for this workstation's department; None when none is."""
         sent = self._monotonic()
-        with self._unit() as session:
-            lease = leases.claim_next(
+        lease = self._run(
+            lambda session: leases.claim_next(
                 session, self.holder, self.staff_id, self.ttl, self.department_id
-            )
+            ),
+            one_statement=True,
+        )
         return None if lease is None else self._hold(lease, sent)
 
     def claim(self, task_id: uuid.UUID) -> HeldLease:
         """Lease a task the agent picked or a call popped (raises TaskUnavailable, Offline)."""
         sent = self._monotonic()
-        with self._unit() as session:
-            lease = leases.claim_task(session, task_id, self.holder, self.staff_id, self.ttl)
+        lease = self._run(
+            lambda session: leases.claim_task(
+                session, task_id, self.holder, self.staff_id, self.ttl
+            )
+        )
         return self._hold(lease, sent)
 
     def resume(self) -> list[HeldLease]:
         """After a restart: take the server's word for which leases are still ours."""
         sent = self._monotonic()
-        with self._unit() as session:
-            live = leases.held_by(session, self.holder)
+        live = self._run(lambda session: leases.held_by(session, self.holder))
         with self._lock:
             self._held = {lease.task_id: self._held_lease(lease, sent) for lease in live}
             self._save()
@@ -202,13 +209,10 @@ class WorkQueue:
         if not asked and not waiting:
             return RenewReport()
         sent = self._monotonic()
-        with self._unit() as session:
-            granted = leases.renew_all(
-                session,
-                self.holder,
-                [(held.task_id, held.fence) for held in asked] + waiting,
-                self.ttl,
-            )
+        wanted = [(held.task_id, held.fence) for held in asked] + waiting
+        granted = self._run(
+            lambda session: leases.renew_all(session, self.holder, wanted, self.ttl)
+        )
         by_task = {lease.task_id: lease for lease in granted}
         renewed, lost = [], []
         with self._lock:
@@ -234,8 +238,7 @@ class WorkQueue:
             return StartVerdict.NOT_HELD
         sent = self._monotonic()
         try:
-            with self._unit() as session:
-                live = leases.ensure_live(session, held.task_id, held.fence)
+            live = self._run(lambda session: leases.ensure_live(session, held.task_id, held.fence))
         except LeaseLost:
             self._forget(held)
             return StartVerdict.LAPSED
@@ -255,11 +258,9 @@ class WorkQueue:
         """Give the task back. Offline, it is only forgotten here: the server's lease then
         lapses by itself after the ttl, and the task returns to the pool."""
         held = self._require(task_id)
-        try:
-            with self._unit() as session:
-                leases.release(session, task_id, self.holder, held.fence)
-        except Offline:
-            pass  # the lease lapses on the server: giving it back needs no more than that
+        # Offline, the lease lapses on the server: giving it back needs no more than that.
+        with contextlib.suppress(Offline):
+            self._run(lambda session: leases.release(session, task_id, self.holder, held.fence))
         self._forget(held)
 
     # -- finishing: online or queued ----------------------------------------------------
@@ -372,8 +373,8 @@ class WorkQueue:
                             raise CompletionRefused(refused)
                     return CompletionOutcome.ALREADY_APPLIED, None
             try:
-                with self._unit() as session:
-                    done = leases.complete_with_fence(
+                done = self._run(
+                    lambda session: leases.complete_with_fence(
                         session,
                         completion.task_id,
                         completion.fence,
@@ -390,6 +391,7 @@ class WorkQueue:
                         call_id=completion.call_id,
                         rule=rule,
                     )
+                )
             except LeaseLost as exc:
                 self._refuse(completion, RefusalReason(exc.problem.value), str(exc))
             except TaskNotOpen as exc:
@@ -414,16 +416,29 @@ class WorkQueue:
             self._save()
         raise CompletionRefused(refused)
 
-    @contextmanager
-    def _unit(self) -> Iterator[Session]:
-        """A unit of work on the central server; a lost server becomes Offline."""
-        try:
-            with self._central.write() as session:
-                yield session
-        except DBAPIError as exc:
-            if is_unreachable(exc):
-                raise Offline(first_line(exc.orig or exc)) from exc
-            raise
+    def _run(self, work: Callable[[Session], _T], *, one_statement: bool = False) -> _T:
+        """*work* as one unit of work on the central server; a lost server becomes Offline.
+
+        The pool lends connections without pinging them first (a ping is a round trip of
+        its own, and a claim is one statement): a connection the server dropped while it
+        sat in the pool fails at its first statement, and the work runs once more on a new
+        one. Each piece of work here may run twice: renewals, releases and checks are
+        idempotent, a completion is recognised by its id, and a claim whose answer was lost
+        on the way back leaves a lease that lapses by itself after the ttl.
+        *one_statement*: the work is a single statement, sent without BEGIN and COMMIT.
+        """
+        unit = self._central.statement if one_statement else self._central.write
+        for retry in (False, True):
+            try:
+                with unit() as session:
+                    return work(session)
+            except DBAPIError as exc:
+                if exc.connection_invalidated and not retry:
+                    continue
+                if is_unreachable(exc):
+                    raise Offline(first_line(exc.orig or exc)) from exc
+                raise
+        raise AssertionError("unreachable: the second try returns or raises")
 
     def _held_lease(self, lease: Lease, sent: float) -> HeldLease:
         # Counted from before the request left: the server's now() came later, so this
