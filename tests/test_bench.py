@@ -9,11 +9,22 @@ from pathlib import Path
 import pytest
 
 from agent_desk.bench import BenchOptions, run_benchmarks
+from agent_desk.bench.db_size import csv_bytes
 from agent_desk.bench.stats import percentile
 from agent_desk.bench.sync import run_sync
 from agent_desk.cli import main
+from agent_desk.db.sqlcipher import LocalFile
 
-CORE_KEYS = {"lookup_p50_ms", "lookup_p99_ms", "card_p95_ms", "worklist_first_page_ms", "startup_s"}
+CORE_KEYS = {
+    "lookup_p50_ms",
+    "lookup_p99_ms",
+    "card_p95_ms",
+    "worklist_first_page_ms",
+    "startup_s",
+    "lookup_vs_raw_sqlite",
+    "db_bytes_per_patient",
+    "db_vs_csv",
+}
 
 
 def test_percentile_is_nearest_rank() -> None:
@@ -95,3 +106,14 @@ def test_bench_options_take_what_the_command_line_gives_and_keep_the_rest(tmp_pa
     options = BenchOptions.from_arguments(args, tmp_path, None)
     assert options.sync == SyncSizes(records=50)
     assert (options.audit_events, options.patients, options.folder) == (9, 1_000_000, tmp_path)
+
+
+def test_csv_bytes_count_every_row_of_every_table_as_text(tmp_path: Path) -> None:
+    file = LocalFile(tmp_path / "t.sqlite3", None)
+    connection = file.connect(create=True)
+    connection.execute("CREATE TABLE b (x INTEGER, y TEXT)")
+    connection.execute("CREATE TABLE a (name TEXT)")
+    connection.execute("CREATE INDEX ix_b ON b (y)")  # an index is not data: not counted
+    connection.executemany("INSERT INTO b VALUES (?, ?)", [(1, "甲"), (22, None)])
+    connection.close()
+    assert csv_bytes(file) == len("name\r\nx,y\r\n1,甲\r\n22,\r\n".encode())

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from agent_desk.bench import samples
+from agent_desk.bench.db_size import size_figures
 from agent_desk.bench.options import BenchOptions
 from agent_desk.bench.stats import percentile, rounded, time_each_ms
 from agent_desk.db import staff
@@ -106,6 +107,7 @@ def run_core(options: BenchOptions) -> dict[str, float]:
 
         time_each_ms(lookup, numbers[:200])  # warm caches and statements
         lookups = time_each_ms(lookup, numbers)
+        raw = _raw_lookups_ms(db, [try_normalise(n) or "" for n in numbers])
         cards = time_each_ms(lambda pid: patient_service.open_card(pid, BENCH_PRINCIPAL), ids)
 
         worklist = WorklistService(db)
@@ -120,12 +122,35 @@ def run_core(options: BenchOptions) -> dict[str, float]:
         _user, password = bench_user(db)
     finally:
         db.dispose()
+    assert db.local is not None
+    sizes = size_figures(db.local, patients)
     return {
         "patients": float(patients),
         "lookup_p50_ms": rounded(percentile(lookups, 50)),
         "lookup_p99_ms": rounded(percentile(lookups, 99)),
+        "raw_sqlite_p99_ms": rounded(percentile(raw, 99)),
+        "lookup_vs_raw_sqlite": round(percentile(lookups, 99) / percentile(raw, 99), 2),
         "card_p95_ms": rounded(percentile(cards, 95)),
         "worklist_tasks": float(tasks),
         "worklist_first_page_ms": rounded(statistics.median(pages)),
         "startup_s": rounded(_startup_s(data, password)),
+        **sizes,
     }
+
+
+def _raw_lookups_ms(db: Database, numbers: list[str]) -> list[float]:
+    """The floor under the lookup: the same numbers as bare point queries on the contacts'
+    e164 index, on a connection of the same driver and key, with no row turned into
+    anything."""
+    assert db.local is not None
+    connection = db.local.connect(read_only=True)
+    try:
+        statement = "SELECT patient_id FROM patient_contacts WHERE e164 = ?"
+
+        def query(number: str) -> object:
+            return connection.execute(statement, (number,)).fetchall()
+
+        time_each_ms(query, numbers[:200])
+        return time_each_ms(query, numbers)
+    finally:
+        connection.close()
