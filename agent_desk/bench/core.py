@@ -120,6 +120,7 @@ def run_core(options: BenchOptions) -> dict[str, float]:
         pages = time_each_ms(first_page, range(20))
         tasks = worklist.count(flt)
         _user, password = bench_user(db)
+        index.close()
     finally:
         db.dispose()
     assert db.local is not None
