@@ -121,16 +121,22 @@ NATURAL_KEYED = frozenset(
 # Rows the HIS's imports make and change: an update that finds such a row already as it
 # would make it is the same import, made on another workstation too. Not tasks: two nurses
 # closing the same task is work done twice, which the review list must show.
-IMPORTED = NATURAL_KEYED - {
-    "encounter_diagnoses",
-    "followup_tasks",
-    "staff_users",
-    "ticket_routing_rules",
-    "ticket_deadlines",
-    "calendar_days",
-    "dispute_cases",
-    "ticket_events",
-}
+# Tickets too: the escalation pass runs on every supervisor's window, and two that escalate
+# the same overdue ticket make the very same change (the step is dated by its deadline,
+# not by the clock that noticed it). Two people making different changes still conflict.
+IMPORTED = (
+    NATURAL_KEYED
+    - {
+        "encounter_diagnoses",
+        "followup_tasks",
+        "staff_users",
+        "ticket_routing_rules",
+        "ticket_deadlines",
+        "calendar_days",
+        "dispute_cases",
+        "ticket_events",
+    }
+) | {"tickets"}
 
 # The audit trail: triggers forbid UPDATE, so a row that is already here is left alone.
 APPEND_ONLY = frozenset({"audit_events"})

@@ -21,6 +21,7 @@ import json
 import uuid
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -265,7 +266,12 @@ def _convert_feedback() -> None:
         )
 
 
-_S, _U, _D, _I = sa.String(), sa.Uuid(), sa.DateTime(), sa.Integer()
+_S: Any = sa.String()
+_U: Any = sa.Uuid()
+_D: Any = sa.DateTime()
+_I: Any = sa.Integer()
+_TEXT: Any = sa.Text()
+_JSON: Any = sa.JSON()
 _TICKET_COLUMNS = (
     *((name, _U) for name in ("id", "patient_id", "record_id", "feedback_id", "department_id")),
     *((name, _D) for name in ("created_at", "updated_at", "opened_at", "due_at", "closed_at")),
@@ -273,15 +279,15 @@ _TICKET_COLUMNS = (
     ("version", _I),
     ("escalation_level", _I),
     *((name, _S) for name in ("kind", "state", "severity", "source", "routed_by", "opened_by")),
-    ("text", sa.Text()),
-    ("assignees", sa.JSON()),
+    ("text", _TEXT),
+    ("assignees", _JSON),
 )
 _EVENT_COLUMNS = (
     *((name, _U) for name in ("id", "ticket_id", "department_id")),
     ("at", _D),
     ("actor", _S),
     ("kind", _S),
-    ("detail", sa.JSON()),
+    ("detail", _JSON),
 )
 
 
