@@ -334,8 +334,8 @@ def list_tickets(
         query = query.where(Ticket.state == flt.state)
     if flt.overdue:
         # The most overdue first, read from ix_tickets_state_due.
-        query = query.where(Ticket.state.in_(AWAITING), Ticket.due_at < now)
-        query = query.order_by(Ticket.due_at, Ticket.id)
+        late = or_(Ticket.state == TicketState.ESCALATED, Ticket.due_at < now)
+        query = query.where(Ticket.state.in_(AWAITING), late).order_by(Ticket.due_at, Ticket.id)
     else:
         query = query.order_by(Ticket.opened_at.desc(), Ticket.id.desc())
     return [_row(found, now) for found in session.execute(query.limit(flt.limit))]
@@ -350,7 +350,8 @@ def open_for(
         visible(scope, username) if scope is not None else false(),
         cast(Ticket.assignees, String).like(f'%"{username}"%'),
     )
-    overdue = Ticket.due_at < now if managed else false()
+    late = or_(Ticket.state == TicketState.ESCALATED, Ticket.due_at < now)
+    overdue = late if managed else false()
     query = (
         _row_query(now)
         .where(Ticket.state.in_(AWAITING), or_(mine, overdue & visible(scope)))
@@ -368,7 +369,7 @@ def _row_query(now: datetime) -> Select[Ticket, str, str]:
 
 
 def _row(found: Row[Ticket, str, str], now: datetime) -> TicketRow:
-    ticket, patient, department = found.tuple()
+    ticket, patient, department = found
     return TicketRow(
         ticket.id,
         ticket.kind,
@@ -381,7 +382,8 @@ def _row(found: Row[Ticket, str, str], now: datetime) -> TicketRow:
         ticket.opened_at,
         ticket.due_at,
         ticket.escalation_level,
-        ticket.state in AWAITING and ticket.due_at < now,
+        ticket.state is TicketState.ESCALATED
+        or (ticket.state in AWAITING and ticket.due_at < now),
     )
 
 

@@ -204,7 +204,10 @@ class FollowupService:
                     session, record_id, form.patient_id, department, item.kind, item.text
                 )
                 tickets.append(_feedback_ticket(entry, form))
-            tickets += self._red_flags(session, form, record_id, result.alerts, result)
+            # An alert on a feedback answer is the complaint's own: its ticket is above.
+            feedback_links = {i.link_id for i in template.all_items() if i.feedback_kind}
+            flags = [a for a in result.alerts if not set(a.link_ids) <= feedback_links]
+            tickets += self._red_flags(session, form, record_id, flags, result)
             for ticket in tickets:
                 open_ticket(session, ticket, principal.username, at)
             raised = _alerts_with_complaints(result.alerts, feedback.items)
