@@ -143,7 +143,9 @@ def test_an_overdue_ticket_goes_to_the_head_then_to_the_office(
     service = _service(db, clock)
     ticket = service.open_ticket(_complaint(hospital), AGENT)
     late = datetime(2026, 12, 10, 11, tzinfo=HOSPITAL_TZ)
-    assert service.escalate(SUPERVISOR, datetime(2026, 12, 10, 9, tzinfo=HOSPITAL_TZ)).escalated == 0
+    assert (
+        service.escalate(SUPERVISOR, datetime(2026, 12, 10, 9, tzinfo=HOSPITAL_TZ)).escalated == 0
+    )
     report = service.escalate(SUPERVISOR, late)
     assert (report.escalated, report.to_office) == (1, 0)
     clock.at = late
@@ -153,7 +155,9 @@ def test_an_overdue_ticket_goes_to_the_head_then_to_the_office(
     assert step.kind is TicketEventKind.ESCALATED and step.at == detail.row.due_at
     assert service.escalate(SUPERVISOR, late).escalated == 0  # once
     # The second deadline, two working days on: Saturday and Sunday do not count.
-    assert service.escalate(SUPERVISOR, datetime(2026, 12, 14, 11, tzinfo=HOSPITAL_TZ)).to_office == 1
+    assert (
+        service.escalate(SUPERVISOR, datetime(2026, 12, 14, 11, tzinfo=HOSPITAL_TZ)).to_office == 1
+    )
     office_staff = Principal.of("ywc1", [Role.NURSE], [office])
     assert service.detail(ticket, office_staff).escalated_to == "医务处"
 

@@ -65,7 +65,9 @@ def test_a_recovery_score_below_the_plans_threshold_raises_a_red_flag(db: Databa
     hospital = build_small_hospital(db, TODAY)
     service = FollowupService(db, thresholds=lambda plan: 101.0 if plan == "discharge_7d" else None)
     FollowupService(db).submit(
-        FormSubmission(_general("无"), hospital.patients["li_a"], hospital.tasks["li_overdue"], None),
+        FormSubmission(
+            _general("无"), hospital.patients["li_a"], hospital.tasks["li_overdue"], None
+        ),
         AGENT,
     )
     assert _tickets(db) == []  # no threshold: nothing

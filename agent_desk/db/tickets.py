@@ -382,8 +382,7 @@ def _row(found: Row[Ticket, str, str], now: datetime) -> TicketRow:
         ticket.opened_at,
         ticket.due_at,
         ticket.escalation_level,
-        ticket.state is TicketState.ESCALATED
-        or (ticket.state in AWAITING and ticket.due_at < now),
+        ticket.state is TicketState.ESCALATED or (ticket.state in AWAITING and ticket.due_at < now),
     )
 
 
@@ -468,9 +467,7 @@ def overdue_steps(session: Session, now: datetime) -> list[Ticket]:
     return list(
         session.scalars(
             select(Ticket)
-            .where(
-                Ticket.state.in_(AWAITING), Ticket.due_at <= now, Ticket.escalation_level < 2
-            )
+            .where(Ticket.state.in_(AWAITING), Ticket.due_at <= now, Ticket.escalation_level < 2)
             .order_by(Ticket.due_at, Ticket.id)
         )
     )

@@ -212,7 +212,9 @@ class TicketKind(StrEnum):
     PRAISE = "praise"  # 表扬: passed on to the department
     CRITICISM = "criticism"  # 批评
     SUGGESTION = "suggestion"  # 建议
-    COMPLAINT = "complaint"  # 投诉: the health authority's rules ask for an answer in 5 working days
+    COMPLAINT = (
+        "complaint"  # 投诉: the health authority's rules ask for an answer in 5 working days
+    )
     DISPUTE = "dispute"  # 纠纷: a complaint with a case record (restricted)
     RED_FLAG = "red_flag"  # 随访异常: an answer or a recovery score that needs the department
 

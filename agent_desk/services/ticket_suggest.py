@@ -18,8 +18,43 @@ from dataclasses import dataclass
 _WORD = re.compile(r"[\w\u4e00-\u9fff]")
 # Words every complaint has: they say nothing about the department.
 _STOP = frozenset(
-    "的 了 是 我 你 他 她 在 也 和 就 都 很 有 没有 不 说 对 还 又 被 把 给 让 患者 病人 医院 "
-    "我们 他们 一个 这个 那个 什么 时候 觉得".split()
+    [
+        "的",
+        "了",
+        "是",
+        "我",
+        "你",
+        "他",
+        "她",
+        "在",
+        "也",
+        "和",
+        "就",
+        "都",
+        "很",
+        "有",
+        "没有",
+        "不",
+        "说",
+        "对",
+        "还",
+        "又",
+        "被",
+        "把",
+        "给",
+        "让",
+        "患者",
+        "病人",
+        "医院",
+        "我们",
+        "他们",
+        "一个",
+        "这个",
+        "那个",
+        "什么",
+        "时候",
+        "觉得",
+    ]
 )
 _jieba_lock = threading.Lock()
 

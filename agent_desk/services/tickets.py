@@ -100,9 +100,10 @@ class TicketService:
     # --- reading ---------------------------------------------------------------------
 
     def list_tickets(
-        self, principal: Principal, flt: TicketFilter = TicketFilter()
+        self, principal: Principal, flt: TicketFilter | None = None
     ) -> list[TicketRow]:
         principal.require(Permission.VIEW_TICKETS)
+        flt = flt or TicketFilter()
         with self._db.read() as session:
             return tickets_db.list_tickets(
                 session, flt, principal.department_filter(), self._clock(), principal.username
@@ -193,7 +194,11 @@ class TicketService:
             if ticket.state not in tickets_db.AWAITING and ticket.state is not TicketState.REPLIED:
                 raise TicketError("the patient was called back already: the reply stands")
             at = self._clock()
-            ticket.reply, ticket.replied_by, ticket.replied_at = text.strip(), principal.username, at
+            ticket.reply, ticket.replied_by, ticket.replied_at = (
+                text.strip(),
+                principal.username,
+                at,
+            )
             ticket.state = TicketState.REPLIED
             tickets_db.add_event(
                 session, ticket.id, principal.username, TicketEventKind.REPLIED, at, None, text
@@ -247,7 +252,11 @@ class TicketService:
             )
         if ticket.state not in (TicketState.REPLIED, TicketState.CALLED_BACK):
             raise TicketError("the department has not replied yet")
-        ticket.state, ticket.closed_by, ticket.closed_at = TicketState.CLOSED, principal.username, at
+        ticket.state, ticket.closed_by, ticket.closed_at = (
+            TicketState.CLOSED,
+            principal.username,
+            at,
+        )
         tickets_db.add_event(session, ticket.id, principal.username, TicketEventKind.CLOSED, at)
 
     def _open_ticket_row(
@@ -392,9 +401,7 @@ class TicketService:
         ticket = session.get(Ticket, ticket_id)
         if ticket is None or ticket.kind is not TicketKind.DISPUTE:
             raise TicketError(f"no dispute {ticket_id}")
-        if not (
-            principal.may(Permission.MANAGE_TICKETS) or principal.username in ticket.assignees
-        ):
+        if not (principal.may(Permission.MANAGE_TICKETS) or principal.username in ticket.assignees):
             raise PermissionDenied(principal.username, Permission.MANAGE_TICKETS)
         return ticket
 
