@@ -48,7 +48,11 @@ def test_an_agent_registers_a_complaint_for_the_callers_card(
     monkeypatch.setattr(ComplaintDialog, "exec", fill)
     window.call_panel.complaint_button.click()
     [row] = TicketService(db).list_tickets(SUPERVISOR)
-    assert (row.kind, row.patient_name, row.text) == (TicketKind.COMPLAINT, "王秀英", "挂号窗口态度差")
+    assert (row.kind, row.patient_name, row.text) == (
+        TicketKind.COMPLAINT,
+        "王秀英",
+        "挂号窗口态度差",
+    )
     assert TicketService(db).detail(row.id, SUPERVISOR).source is TicketSource.CALL
 
 

@@ -4,24 +4,37 @@ history, and the escalation pass. Who may do what is agent_desk.services.tickets
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Set
+from collections.abc import Set
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Row, Select, String, cast, false, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    String,
+    cast,
+    exists,
+    false,
+    insert,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session, aliased
 
-from agent_desk.db import natural_keys
-from agent_desk.db.models import Call, Department, Encounter, FollowupTask, Patient, StaffUser
-from agent_desk.db.scope import Scope
-from agent_desk.db.ticket_models import (
-    CalendarDay,
-    DisputeCase,
-    RoutingRule,
-    Ticket,
-    TicketDeadline,
-    TicketEvent,
+from agent_desk.db import natural_keys, ticket_rules
+from agent_desk.db.models import (
+    Call,
+    Department,
+    Encounter,
+    FeedbackEntry,
+    FollowupTask,
+    Patient,
+    StaffUser,
 )
+from agent_desk.db.scope import Scope
+from agent_desk.db.ticket_models import DisputeCase, Ticket, TicketEvent
 from agent_desk.domain.enums import (
     RecordingStatus,
     Role,
@@ -32,18 +45,9 @@ from agent_desk.domain.enums import (
     TicketSource,
     TicketState,
 )
-from agent_desk.plans.calendar import CalendarException, WorkingCalendar, builtin_exceptions
+from agent_desk.plans.calendar import WorkingCalendar
 
 SYSTEM = "system"  # the actor of what the escalation pass does
-# Working days to answer, and working days more before 医务处/护理部 take the ticket over.
-DEFAULT_DEADLINES: dict[TicketKind, tuple[int, int]] = {
-    TicketKind.COMPLAINT: (5, 2),  # the health authority's complaint rules
-    TicketKind.DISPUTE: (5, 2),
-    TicketKind.CRITICISM: (7, 2),
-    TicketKind.SUGGESTION: (7, 2),
-    TicketKind.PRAISE: (7, 2),  # passed on to the department
-    TicketKind.RED_FLAG: (1, 1),  # a patient who needs the department now
-}
 # Waiting for the department's answer: these run late, and escalate.
 AWAITING = (TicketState.NEW, TicketState.DISPATCHED, TicketState.ESCALATED)
 
@@ -121,70 +125,6 @@ class TicketDetail:
     events: tuple[EventRow, ...]
 
 
-# --- calendar and deadlines --------------------------------------------------------------
-
-
-def working_calendar(session: Session) -> WorkingCalendar:
-    """The built-in years, with the imported days over them."""
-    days = {e.day: e for e in builtin_exceptions()}
-    for row in session.scalars(select(CalendarDay)):
-        days[row.day] = CalendarException(row.day, row.working, row.name)
-    return WorkingCalendar(days.values())
-
-
-def import_calendar(session: Session, exceptions: Iterable[CalendarException]) -> int:
-    count = 0
-    for found in exceptions:
-        row = session.scalar(select(CalendarDay).where(CalendarDay.day == found.day))
-        if row is None:
-            row = CalendarDay(id=natural_keys.calendar_day_id(found.day), day=found.day)
-            session.add(row)
-        row.working, row.name = found.working, found.name
-        count += 1
-    return count
-
-
-def deadlines(session: Session) -> dict[TicketKind, tuple[int, int]]:
-    found = dict(DEFAULT_DEADLINES)
-    for row in session.scalars(select(TicketDeadline)):
-        found[row.kind] = (row.working_days, row.office_days)
-    return found
-
-
-def set_deadline(session: Session, kind: TicketKind, working_days: int, office_days: int) -> None:
-    row = session.scalar(select(TicketDeadline).where(TicketDeadline.kind == kind))
-    if row is None:
-        row = TicketDeadline(id=natural_keys.ticket_deadline_id(kind.value), kind=kind)
-        session.add(row)
-    row.working_days, row.office_days = working_days, office_days
-
-
-# --- routing ------------------------------------------------------------------------------
-
-
-def rules(session: Session) -> list[tuple[str, uuid.UUID, bool]]:
-    rows = session.execute(
-        select(RoutingRule.keyword, RoutingRule.department_id, RoutingRule.active).order_by(
-            RoutingRule.keyword
-        )
-    )
-    return [(keyword, department, active) for keyword, department, active in rows]
-
-
-def set_rule(session: Session, keyword: str, department_id: uuid.UUID | None) -> None:
-    """*department_id* None turns the keyword's rule off (kept: it syncs as a change)."""
-    row = session.scalar(select(RoutingRule).where(RoutingRule.keyword == keyword))
-    if row is None:
-        if department_id is None:
-            return
-        row = RoutingRule(id=natural_keys.routing_rule_id(keyword), keyword=keyword)
-        session.add(row)
-    if department_id is None:
-        row.active = False
-    else:
-        row.department_id, row.active = department_id, True
-
-
 def _visit_department(session: Session, new: NewTicket) -> uuid.UUID | None:
     """The department of the follow-up's visit (or task), else of the patient's latest visit."""
     if new.task_id is not None:
@@ -208,7 +148,7 @@ def _visit_department(session: Session, new: NewTicket) -> uuid.UUID | None:
 
 def rule_department(session: Session, text: str) -> tuple[uuid.UUID, str] | None:
     """The active rule whose keyword the text holds; the longest keyword wins a tie."""
-    matches = [(k, d) for k, d, active in rules(session) if active and k and k in text]
+    matches = [(k, d) for k, d, active in ticket_rules.rules(session) if active and k and k in text]
     if not matches:
         return None
     keyword, department = max(matches, key=lambda m: (len(m[0]), m[0]))
@@ -234,7 +174,7 @@ def add_ticket(
     session: Session, new: NewTicket, actor: str, at: datetime, calendar: WorkingCalendar
 ) -> Ticket:
     department, routed_by = route(session, new)
-    days, office_days = deadlines(session)[new.kind]
+    days, office_days = ticket_rules.deadlines(session)[new.kind]
     due = calendar.add_working_days(at, days)
     ticket = Ticket(
         kind=new.kind,
@@ -514,3 +454,36 @@ def department_names(session: Session, ids: Set[uuid.UUID]) -> dict[uuid.UUID, s
         return {}
     rows = session.execute(select(Department.id, Department.name).where(Department.id.in_(ids)))
     return {department: name for department, name in rows}
+
+
+def insert_many(
+    session: Session, tickets: list[dict[str, object]], events: list[dict[str, object]]
+) -> None:
+    """Ready-made tickets and their history in bulk (demo data and benchmarks): executemany
+    inserts, no routing. Not for a synced workstation: bulk statements bypass the outbox."""
+    if tickets:
+        session.execute(insert(Ticket), tickets)
+    if events:
+        session.execute(insert(TicketEvent), events)
+
+
+def feedback_to_convert(
+    session: Session, limit: int
+) -> list[tuple[uuid.UUID, uuid.UUID, uuid.UUID, uuid.UUID | None, str, str, datetime]]:
+    """The newest feedback items without a ticket: (id, record, patient, department, kind,
+    text, created)."""
+    rows = session.execute(
+        select(
+            FeedbackEntry.id,
+            FeedbackEntry.record_id,
+            FeedbackEntry.patient_id,
+            FeedbackEntry.department_id,
+            FeedbackEntry.kind,
+            FeedbackEntry.text,
+            FeedbackEntry.created_at,
+        )
+        .where(~exists().where(Ticket.feedback_id == FeedbackEntry.id))
+        .order_by(FeedbackEntry.created_at.desc())
+        .limit(limit)
+    )
+    return [(a, b, c, d, e.value, f, g) for a, b, c, d, e, f, g in rows]

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from agent_desk.db import audit
+from agent_desk.db import audit, ticket_rules
 from agent_desk.db import tickets as tickets_db
 from agent_desk.db.base import utcnow
 from agent_desk.db.engine import Database
@@ -279,7 +279,7 @@ class TicketService:
         principal.require(Permission.MANAGE_TICKETS)
         now = now or self._clock()
         with self._db.write() as session:
-            if not tickets_db.working_calendar(session).is_working_time(now):
+            if not ticket_rules.working_calendar(session).is_working_time(now):
                 return EscalationReport(0, 0, skipped_outside_hours=True)
             office = tickets_db.department_named(session, self._office())
             escalated = to_office = 0
@@ -298,7 +298,7 @@ class TicketService:
         if not keyword:
             raise TicketError("a routing rule needs a keyword")
         with self._db.write() as session:
-            tickets_db.set_rule(session, keyword, department_id)
+            ticket_rules.set_rule(session, keyword, department_id)
             audit.record(
                 session,
                 principal.username,
@@ -312,7 +312,7 @@ class TicketService:
     def rules(self, principal: Principal) -> list[tuple[str, uuid.UUID, bool]]:
         principal.require(Permission.VIEW_TICKETS)
         with self._db.read() as session:
-            return tickets_db.rules(session)
+            return ticket_rules.rules(session)
 
     def set_deadline(
         self, kind: TicketKind, working_days: int, office_days: int, principal: Principal
@@ -321,7 +321,7 @@ class TicketService:
         if not (1 <= working_days <= 60 and 1 <= office_days <= 60):
             raise TicketError("deadlines are 1 to 60 working days")
         with self._db.write() as session:
-            tickets_db.set_deadline(session, kind, working_days, office_days)
+            ticket_rules.set_deadline(session, kind, working_days, office_days)
             audit.record(
                 session,
                 principal.username,
@@ -336,7 +336,7 @@ class TicketService:
     def deadlines(self, principal: Principal) -> dict[TicketKind, tuple[int, int]]:
         principal.require(Permission.VIEW_TICKETS)
         with self._db.read() as session:
-            return tickets_db.deadlines(session)
+            return ticket_rules.deadlines(session)
 
     def import_calendar(self, text: str, source: str, principal: Principal) -> int:
         """Next year's holidays and 调休 working days from a small CSV (date,type,name);
@@ -346,7 +346,7 @@ class TicketService:
         if not exceptions:
             raise TicketError(f"{source} lists no days")
         with self._db.write() as session:
-            count = tickets_db.import_calendar(session, exceptions)
+            count = ticket_rules.import_calendar(session, exceptions)
             years = sorted({e.day.year for e in exceptions})
             audit.record(
                 session,
@@ -408,7 +408,7 @@ class TicketService:
 
 def open_in(session: Session, new: NewTicket, actor: str, at: datetime) -> Ticket:
     """Open a ticket in the caller's unit of work (a form's submit opens its feedback's)."""
-    calendar = tickets_db.working_calendar(session)
+    calendar = ticket_rules.working_calendar(session)
     return tickets_db.add_ticket(session, new, actor, at, calendar)
 
 
