@@ -35,8 +35,10 @@ class Ticket(IdMixin, VersionedMixin, Base):
         # The list's keyset order (newest first), with and without a department filter.
         Index("ix_tickets_list", "opened_at", "id"),
         Index("ix_tickets_department_list", "department_id", "opened_at", "id"),
-        # The escalation pass and the overdue filter: open tickets by deadline.
+        # The escalation pass: awaiting tickets by deadline; and the overdue list's order
+        # (the most overdue first), walked until a page of awaiting ones is found.
         Index("ix_tickets_state_due", "state", "due_at"),
+        Index("ix_tickets_due", "due_at", "id"),
         # A form's feedback item becomes one ticket, however often the conversion runs.
         Index("uq_tickets_feedback", "feedback_id", unique=True),
     )

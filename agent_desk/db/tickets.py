@@ -274,8 +274,13 @@ def list_tickets(
         query = query.where(Ticket.state == flt.state)
     if flt.overdue:
         # The most overdue first, read from ix_tickets_state_due.
-        late = or_(Ticket.state == TicketState.ESCALATED, Ticket.due_at < now)
-        query = query.where(Ticket.state.in_(AWAITING), late).order_by(Ticket.due_at, Ticket.id)
+        # Walked in deadline order (ix_tickets_due) until a page is found: the state as an
+        # expression, so that SQLite does not gather every awaiting ticket through
+        # ix_tickets_state_due and sort them all (200 ms at 100,000 tickets).
+        state = cast(Ticket.state, String)
+        late = or_(state == TicketState.ESCALATED.value, Ticket.due_at < now)
+        awaiting = state.in_([s.value for s in AWAITING])
+        query = query.where(awaiting, late).order_by(Ticket.due_at, Ticket.id)
     else:
         query = query.order_by(Ticket.opened_at.desc(), Ticket.id.desc())
     return [_row(found, now) for found in session.execute(query.limit(flt.limit))]

@@ -137,6 +137,7 @@ def _create_tables() -> None:
     op.create_index("ix_tickets_list", "tickets", ["opened_at", "id"])
     op.create_index("ix_tickets_department_list", "tickets", ["department_id", "opened_at", "id"])
     op.create_index("ix_tickets_state_due", "tickets", ["state", "due_at"])
+    op.create_index("ix_tickets_due", "tickets", ["due_at", "id"])
     op.create_index("uq_tickets_feedback", "tickets", ["feedback_id"], unique=True)
     op.create_index(op.f("ix_tickets_patient_id"), "tickets", ["patient_id"])
     op.create_table(
@@ -355,6 +356,7 @@ def downgrade() -> None:
     for index in (
         "ix_tickets_patient_id",
         "uq_tickets_feedback",
+        "ix_tickets_due",
         "ix_tickets_state_due",
         "ix_tickets_department_list",
         "ix_tickets_list",
