@@ -80,3 +80,17 @@ def test_calendar_import(
     bad.write_text("2028-13-01,holiday,x\n", "utf-8")
     assert run(data_dir, "tickets", "calendar", "import", str(bad)) == 1
     assert "bad.csv line 1" in capsys.readouterr().err
+
+
+def test_a_rule_and_a_deadline_set_on_the_command_line(
+    data_dir: DataDir, ticket: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(data_dir, "tickets", "rule", "停车", "--department", "ORTH") == 0
+    assert run(data_dir, "tickets", "rule", "停车", "--department", "NOPE") == 1
+    assert run(data_dir, "tickets", "deadline", "complaint", "3") == 0
+    assert run(data_dir, "tickets", "deadline", "complaint", "3", user="nurse9") == 1
+    db = open_local(data_dir.database)
+    service = TicketService(db)
+    assert [(k, active) for k, _d, active in service.rules(AGENT)] == [("停车", True)]
+    assert service.deadlines(AGENT)[TicketKind.COMPLAINT] == (3, 2)
+    db.dispose()

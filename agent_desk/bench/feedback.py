@@ -191,9 +191,7 @@ def _visible(options: BenchOptions, tickets: int = 50) -> dict[str, float]:
                 )
                 ticket_id = opener.open_ticket(new, SUPERVISOR)
                 opened = time.perf_counter()
-                _wait(
-                    lambda: any(r.id == ticket_id for r in lister.list_tickets(nurse)), 30
-                )
+                _wait(lambda t=ticket_id: any(r.id == t for r in lister.list_tickets(nurse)), 30)
                 latencies.append((time.perf_counter() - opened) * 1000)
         finally:
             for runner in runners:

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agent_desk.cli.context import EXIT_OK, CliError, Context, Subcommands
+from agent_desk.cli.context import EXIT_OK, CliError, Context, Subcommands, positive
 
 if TYPE_CHECKING:
     from agent_desk.db.tickets import TicketDetail, TicketRow
@@ -37,6 +37,23 @@ def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
         "--now",
         metavar="TIMESTAMP",
         help="the moment to judge deadlines at (ISO 8601; without a zone, hospital time)",
+    )
+    rule = actions.add_parser(
+        "rule", help="route tickets holding KEYWORD to a department (the last resort)"
+    )
+    rule.add_argument("keyword", metavar="KEYWORD")
+    target = rule.add_mutually_exclusive_group(required=True)
+    target.add_argument("--department", metavar="CODE")
+    target.add_argument("--off", action="store_true", help="turn the keyword's rule off")
+    deadline = actions.add_parser("deadline", help="a kind's deadline in working days")
+    deadline.add_argument("kind", choices=_KINDS)
+    deadline.add_argument("days", type=positive, metavar="DAYS")
+    deadline.add_argument(
+        "--office-days",
+        type=positive,
+        default=2,
+        metavar="N",
+        help="working days more before 医务处/护理部 take it over (default 2)",
     )
     calendar = actions.add_parser("calendar", help="the working calendar (holidays, 调休)")
     calendar_actions = calendar.add_subparsers(dest="calendar_command", metavar="ACTION")
@@ -163,6 +180,20 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
             print(f"escalated {report.escalated}, to the office {report.to_office}")
         return EXIT_OK
     principal = ctx.principal(Permission.MANAGE_TICKETS)
+    if command == "rule":
+        department = None
+        if not args.off:
+            known = {code: ident for ident, code, _name in service.departments(principal)}
+            if args.department not in known:
+                raise CliError(f"unknown department code {args.department!r}")
+            department = known[args.department]
+        service.set_rule(args.keyword, department, principal)
+        print(f"{args.keyword} → {args.department or 'off'}")
+        return EXIT_OK
+    if command == "deadline":
+        service.set_deadline(TicketKind(args.kind), args.days, args.office_days, principal)
+        print(f"{args.kind}: {args.days} working days, then {args.office_days} to the office")
+        return EXIT_OK
     path = Path(args.file)
     try:
         text = path.read_text("utf-8-sig")
