@@ -15,6 +15,7 @@ import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from agent_desk.bench.options import BenchOptions
@@ -147,6 +148,10 @@ def _list_figures(folder: Path) -> dict[str, float]:
         db.dispose()
 
 
+def _listed(service: TicketService, principal: Principal, ticket_id: uuid.UUID) -> bool:
+    return any(row.id == ticket_id for row in service.list_tickets(principal))
+
+
 def _visible(options: BenchOptions, tickets: int = 50) -> dict[str, float]:
     # The sync benchmark's own scaffolding: a scratch central database and two workstations.
     from agent_desk.bench.sync_transfer import (
@@ -191,7 +196,7 @@ def _visible(options: BenchOptions, tickets: int = 50) -> dict[str, float]:
                 )
                 ticket_id = opener.open_ticket(new, SUPERVISOR)
                 opened = time.perf_counter()
-                _wait(lambda t=ticket_id: any(r.id == t for r in lister.list_tickets(nurse)), 30)
+                _wait(partial(_listed, lister, nurse, ticket_id), 30)
                 latencies.append((time.perf_counter() - opened) * 1000)
         finally:
             for runner in runners:
