@@ -99,3 +99,24 @@ def test_the_migration_converts_stored_feedback(tmp_path: Path) -> None:
         TicketState.DISPATCHED,
     )
     assert item.kind is FeedbackKind.COMPLAINT and ticket.kind is TicketKind.COMPLAINT
+
+
+def test_closing_the_ticket_closes_the_forms_feedback_item(db: Database) -> None:
+    from agent_desk.domain.enums import CallbackSatisfaction, FeedbackStatus
+    from agent_desk.services.tickets import TicketService
+    from tests.builders import nurse_of
+
+    hospital = build_small_hospital(db, TODAY)
+    FollowupService(db).submit(
+        FormSubmission(
+            _general("夜间病房太吵"), hospital.patients["li_a"], hospital.tasks["li_overdue"], None
+        ),
+        AGENT,
+    )
+    [ticket] = _tickets(db)
+    service = TicketService(db)
+    service.reply(ticket.id, "已加强夜间巡视", nurse_of(hospital.orthopaedics))
+    service.call_back(ticket.id, CallbackSatisfaction.SATISFIED, "", AGENT)
+    with db.read() as session:
+        [item] = session.scalars(select(FeedbackEntry)).all()
+    assert item.status is FeedbackStatus.CLOSED

@@ -36,6 +36,7 @@ from agent_desk.db.models import (
 from agent_desk.db.scope import Scope
 from agent_desk.db.ticket_models import DisputeCase, Ticket, TicketEvent
 from agent_desk.domain.enums import (
+    FeedbackStatus,
     RecordingStatus,
     Role,
     RoutedBy,
@@ -492,3 +493,10 @@ def feedback_to_convert(
         .limit(limit)
     )
     return [(a, b, c, d, e.value, f, g) for a, b, c, d, e, f, g in rows]
+
+
+def mark_feedback(session: Session, feedback_id: uuid.UUID | None, status: FeedbackStatus) -> None:
+    """The form's feedback item follows its ticket (the statistics count closed complaints)."""
+    item = session.get(FeedbackEntry, feedback_id) if feedback_id is not None else None
+    if item is not None and item.status is not status:
+        item.status = status

@@ -25,6 +25,7 @@ from agent_desk.domain.enums import (
     AuditAction,
     AuditSubject,
     CallbackSatisfaction,
+    FeedbackStatus,
     RoutedBy,
     TicketEventKind,
     TicketKind,
@@ -164,6 +165,7 @@ class TicketService:
             ticket.department_id, ticket.routed_by = department_id, RoutedBy.SUPERVISOR
             if ticket.state is TicketState.NEW:
                 ticket.state = TicketState.DISPATCHED
+            tickets_db.mark_feedback(session, ticket.feedback_id, FeedbackStatus.ROUTED)
             kind = TicketEventKind.ROUTED if before is None else TicketEventKind.REROUTED
             at = self._clock()
             tickets_db.add_event(
@@ -257,6 +259,7 @@ class TicketService:
             principal.username,
             at,
         )
+        tickets_db.mark_feedback(session, ticket.feedback_id, FeedbackStatus.CLOSED)
         tickets_db.add_event(session, ticket.id, principal.username, TicketEventKind.CLOSED, at)
 
     def _open_ticket_row(
