@@ -463,14 +463,18 @@ def department_names(session: Session, ids: Set[uuid.UUID]) -> dict[uuid.UUID, s
 
 
 def insert_many(
-    session: Session, tickets: list[dict[str, object]], events: list[dict[str, object]]
+    session: Session,
+    tickets: list[dict[str, object]],
+    events: list[dict[str, object]],
+    cases: list[dict[str, object]] | None = None,
 ) -> None:
-    """Ready-made tickets and their history in bulk (demo data and benchmarks): executemany
-    inserts, no routing. Not for a synced workstation: bulk statements bypass the outbox."""
-    if tickets:
-        session.execute(insert(Ticket), tickets)
-    if events:
-        session.execute(insert(TicketEvent), events)
+    """Ready-made tickets, their history and dispute records in bulk (demo data and
+    benchmarks): Core executemany on the session's connection, no routing, and, like the
+    demo's other rows, nothing queued for the central server."""
+    connection = session.connection()
+    for model, rows in ((Ticket, tickets), (TicketEvent, events), (DisputeCase, cases or [])):
+        if rows:
+            connection.execute(insert(model.__table__), rows)  # type: ignore[arg-type]
 
 
 def feedback_to_convert(

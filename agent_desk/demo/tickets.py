@@ -16,7 +16,6 @@ from agent_desk.db import natural_keys, ticket_rules
 from agent_desk.db import tickets as tickets_db
 from agent_desk.db.base import new_id
 from agent_desk.db.engine import Database
-from agent_desk.db.ticket_models import DisputeCase
 from agent_desk.domain.enums import (
     CallbackSatisfaction,
     RoutedBy,
@@ -35,6 +34,7 @@ _REPLIES = (
     "已转交护士长跟进",
     "已向患者说明并致歉",
 )
+_CASE_FIELDS = ("what_happened", "people_involved", "steps_taken", "outcome", "compensation")
 _DISPUTE = (
     "术后切口感染，家属认为护理不当，要求赔偿",
     "主治医师、责任护士、患者之女",
@@ -97,20 +97,19 @@ def add_demo_tickets(db: Database, today: date, seed: int, limit: int = 2000) ->
             if ticket_kind is TicketKind.DISPUTE:
                 disputes.append(ticket_id)
             tickets.append(row)
-        tickets_db.insert_many(session, tickets, events)
-        for ticket_id in disputes:
-            session.add(
-                DisputeCase(
-                    id=natural_keys.dispute_case_id(ticket_id),
-                    ticket_id=ticket_id,
-                    what_happened=_DISPUTE[0],
-                    people_involved=_DISPUTE[1],
-                    steps_taken=_DISPUTE[2],
-                    outcome=_DISPUTE[3],
-                    compensation=_DISPUTE[4],
-                    updated_by=ACTOR,
-                )
-            )
+        cases = [
+            {
+                "id": natural_keys.dispute_case_id(ticket_id),
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+                "ticket_id": ticket_id,
+                **dict(zip(_CASE_FIELDS, _DISPUTE, strict=True)),
+                "updated_by": ACTOR,
+            }
+            for ticket_id in disputes
+        ]
+        tickets_db.insert_many(session, tickets, events, cases)
     return len(tickets)
 
 
