@@ -26,10 +26,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)
-
-
 class WindowTickets:
     """Held by the window (window.tickets_ui); built once the window exists."""
 
@@ -39,8 +35,8 @@ class WindowTickets:
         principal = window.user.principal
         self.timer: QTimer | None = None
         if principal.may(Permission.VIEW_TICKETS):
-            menu = window.menuBar().addMenu(_tr("&Tickets"))
-            action = QAction(_tr("Tickets…"), window)
+            menu = window.menuBar().addMenu(QCoreApplication.translate("MainWindow", "&Tickets"))
+            action = QAction(QCoreApplication.translate("MainWindow", "Tickets…"), window)
             action.setObjectName("tickets_action")
             action.setShortcut(QKeySequence("Ctrl+T"))
             action.triggered.connect(lambda: self.open_tickets())
@@ -81,7 +77,9 @@ class WindowTickets:
         except UserError as exc:
             window.statusBar().showMessage(str(exc), 8000)
             return dialog
-        window.statusBar().showMessage(_tr("Ticket registered."), 8000)
+        window.statusBar().showMessage(
+            QCoreApplication.translate("MainWindow", "Ticket registered."), 8000
+        )
         return dialog
 
     def escalate(self) -> None:
@@ -97,5 +95,8 @@ class WindowTickets:
         moved = report.escalated + report.to_office
         if moved:
             self.window.statusBar().showMessage(
-                _tr("%1 overdue tickets escalated.").replace("%1", str(moved)), 8000
+                QCoreApplication.translate("MainWindow", "%1 overdue tickets escalated.").replace(
+                    "%1", str(moved)
+                ),
+                8000,
             )
