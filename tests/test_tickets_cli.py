@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 import pytest
@@ -93,4 +94,12 @@ def test_a_rule_and_a_deadline_set_on_the_command_line(
     service = TicketService(db)
     assert [(k, active) for k, _d, active in service.rules(AGENT)] == [("停车", True)]
     assert service.deadlines(AGENT)[TicketKind.COMPLAINT] == (3, 2)
+    db.dispose()
+
+
+def test_assigning_a_ticket(data_dir: DataDir, ticket: str) -> None:
+    assert run(data_dir, "tickets", "assign", ticket, "nurse9") == 0
+    assert run(data_dir, "tickets", "assign", ticket, "nurse9", user="nurse9") == 1
+    db = open_local(data_dir.database)
+    assert TicketService(db).detail(uuid.UUID(ticket), AGENT).assignees == ("nurse9",)
     db.dispose()

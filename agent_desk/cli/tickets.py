@@ -38,6 +38,11 @@ def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
         metavar="TIMESTAMP",
         help="the moment to judge deadlines at (ISO 8601; without a zone, hospital time)",
     )
+    assign = actions.add_parser(
+        "assign", help="the people assigned to a ticket (they see a dispute's case record)"
+    )
+    assign.add_argument("ticket_id", metavar="ID")
+    assign.add_argument("users", nargs="*", metavar="USER", help="none: nobody assigned")
     rule = actions.add_parser(
         "rule", help="route tickets holding KEYWORD to a department (the last resort)"
     )
@@ -180,6 +185,10 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
             print(f"escalated {report.escalated}, to the office {report.to_office}")
         return EXIT_OK
     principal = ctx.principal(Permission.MANAGE_TICKETS)
+    if command == "assign":
+        service.assign(_ticket_id(args.ticket_id), args.users, principal)
+        print(f"assigned: {', '.join(args.users) or 'nobody'}")
+        return EXIT_OK
     if command == "rule":
         department = None
         if not args.off:
