@@ -253,6 +253,18 @@ REGISTRY: dict[str, Setting] = {
             "How many backups to keep in backups/; older ones are deleted",
             parse=_whole_number(1, 1000, "a number of backups"),
         ),
+        Setting(
+            "tickets.office",
+            "医务处",
+            "Department (code or name) that takes over tickets past their second deadline "
+            "(医务处 or 护理部)",
+        ),
+        Setting(
+            "tickets.escalate_minutes",
+            10,
+            "How often the window runs the tickets' escalation pass, in minutes",
+            parse=_whole_number(1, 1440, "a number of minutes"),
+        ),
     )
 }
 

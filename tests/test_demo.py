@@ -27,6 +27,7 @@ from agent_desk.domain.enums import (
     Role,
     SatisfactionDimension,
     TaskStatus,
+    TicketState,
     WorklistView,
 )
 from agent_desk.domain.permissions import Principal
@@ -364,3 +365,13 @@ def test_the_demo_runs_its_sql_through_the_database_package() -> None:
     assert modules
     for path in modules:
         assert not {"sqlite3", "sqlalchemy"} & {n.split(".")[0] for n in _imported(path)}, path
+
+
+def test_the_demo_holds_tickets_in_every_state(demo: tuple[Database, DemoSummary]) -> None:
+    db, summary = demo
+    states = {row[0] for row in query(db, "SELECT DISTINCT state FROM tickets")}
+    assert states == {state.value for state in TicketState}
+    assert summary.tickets == scalar(db, "SELECT count(*) FROM tickets") > 0
+    kinds = {row[0] for row in query(db, "SELECT DISTINCT kind FROM tickets")}
+    assert {"complaint", "dispute", "praise"} <= kinds
+    assert scalar(db, "SELECT count(*) FROM dispute_cases") > 0

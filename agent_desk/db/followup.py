@@ -228,6 +228,12 @@ def task_department(session: Session, task_id: uuid.UUID | None) -> uuid.UUID | 
     return session.scalar(select(FollowupTask.department_id).where(FollowupTask.id == task_id))
 
 
+def task_plan(session: Session, task_id: uuid.UUID | None) -> str | None:
+    if task_id is None:
+        return None
+    return session.scalar(select(FollowupTask.plan_code).where(FollowupTask.id == task_id))
+
+
 def add_feedback(
     session: Session,
     record_id: uuid.UUID,
@@ -235,16 +241,17 @@ def add_feedback(
     department_id: uuid.UUID | None,
     kind: FeedbackKind,
     text: str,
-) -> None:
-    session.add(
-        FeedbackEntry(
-            record_id=record_id,
-            patient_id=patient_id,
-            department_id=department_id,
-            kind=kind,
-            text=text,
-        )
+) -> FeedbackEntry:
+    entry = FeedbackEntry(
+        record_id=record_id,
+        patient_id=patient_id,
+        department_id=department_id,
+        kind=kind,
+        text=text,
     )
+    session.add(entry)
+    session.flush()
+    return entry
 
 
 def add_alert(

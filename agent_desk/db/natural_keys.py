@@ -68,3 +68,25 @@ def diagnosis_id(encounter: uuid.UUID, seq: int) -> uuid.UUID:
 
 def plan_task_id(encounter: uuid.UUID, plan_code: str, step: str) -> uuid.UUID:
     return _natural_id("followup_tasks", encounter, plan_code, step)
+
+
+def ticket_event_id(ticket: uuid.UUID, step: str) -> uuid.UUID:
+    """A ticket's escalation step ("escalated-1"): the passes of two workstations that
+    escalate the same overdue ticket make one event, not two."""
+    return _natural_id("ticket_events", ticket, step)
+
+
+def routing_rule_id(keyword: str) -> uuid.UUID:
+    return _natural_id("ticket_routing_rules", keyword)
+
+
+def ticket_deadline_id(kind: str) -> uuid.UUID:
+    return _natural_id("ticket_deadlines", kind)
+
+
+def calendar_day_id(day: object) -> uuid.UUID:
+    return _natural_id("calendar_days", day)
+
+
+def dispute_case_id(ticket: uuid.UUID) -> uuid.UUID:
+    return _natural_id("dispute_cases", ticket)

@@ -44,7 +44,7 @@ from functools import cache
 
 from sqlalchemy import Column, Table
 
-from agent_desk.db import models
+from agent_desk.db import models, ticket_models
 from agent_desk.db.base import Base
 
 SYNCED_MODELS: tuple[type[Base], ...] = (
@@ -62,6 +62,12 @@ SYNCED_MODELS: tuple[type[Base], ...] = (
     models.AuditEvent,
     models.FeedbackEntry,
     models.FollowupAlert,
+    ticket_models.Ticket,
+    ticket_models.TicketEvent,
+    ticket_models.RoutingRule,
+    ticket_models.TicketDeadline,
+    ticket_models.CalendarDay,
+    ticket_models.DisputeCase,
 )
 
 LOCAL_ONLY_TABLES = frozenset(
@@ -101,13 +107,36 @@ NATURAL_KEYED = frozenset(
         "encounters",
         "encounter_diagnoses",
         "followup_tasks",
+        # Settings-like rows keyed by what they are for (a keyword, a kind, a day, a
+        # dispute's ticket), and the escalation steps of a ticket (one per level): two
+        # workstations that make the same one offline make one row.
+        "ticket_routing_rules",
+        "ticket_deadlines",
+        "calendar_days",
+        "dispute_cases",
+        "ticket_events",
     }
 )
 
 # Rows the HIS's imports make and change: an update that finds such a row already as it
 # would make it is the same import, made on another workstation too. Not tasks: two nurses
 # closing the same task is work done twice, which the review list must show.
-IMPORTED = NATURAL_KEYED - {"encounter_diagnoses", "followup_tasks", "staff_users"}
+# Tickets too: the escalation pass runs on every supervisor's window, and two that escalate
+# the same overdue ticket make the very same change (the step is dated by its deadline,
+# not by the clock that noticed it). Two people making different changes still conflict.
+IMPORTED = (
+    NATURAL_KEYED
+    - {
+        "encounter_diagnoses",
+        "followup_tasks",
+        "staff_users",
+        "ticket_routing_rules",
+        "ticket_deadlines",
+        "calendar_days",
+        "dispute_cases",
+        "ticket_events",
+    }
+) | {"tickets"}
 
 # The audit trail: triggers forbid UPDATE, so a row that is already here is left alone.
 APPEND_ONLY = frozenset({"audit_events"})

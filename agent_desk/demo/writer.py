@@ -23,6 +23,7 @@ from agent_desk.db.engine import Database
 from agent_desk.demo import DEFAULT_SEED
 from agent_desk.demo.batches import BATCH_TABLES, BatchBuilder
 from agent_desk.demo.hospital import ensure_hospital, first_free_record_no
+from agent_desk.demo.tickets import add_demo_tickets
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class DemoSummary:
     records: int
     feedback: int  # praise, complaints and suggestions heard on the calls
     calls: int
+    tickets: int  # the newest feedback as tickets (工单) in every state
     seconds: float
 
 
@@ -78,6 +80,7 @@ def generate(
         builder = BatchBuilder(hospital, today, random.Random(f"{seed}:{first_no}"), seed)
         _load(load, builder, range(first_no, first_no + patients), batch_size, progress, totals)
         load.analyze()
+    totals["tickets"] = add_demo_tickets(db, today, seed)
     return DemoSummary(**totals, seconds=time.perf_counter() - started)
 
 

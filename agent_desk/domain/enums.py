@@ -141,6 +141,11 @@ class AuditAction(StrEnum):
     ALERT_ESCALATED = "alert_escalated"  # 上报主管 from an open form
     ALERT_ACKNOWLEDGED = "alert_acknowledged"  # the detail holds the note
     RECORDING_DELETED = "recording_deleted"  # removed by retention (recordings.keep_days)
+    TICKET_REROUTED = "ticket_rerouted"  # a supervisor sent a ticket to another department
+    VIEW_DISPUTE_CASE = "view_dispute_case"  # a dispute's case record opened (every view)
+    DISPUTE_CASE_CHANGED = "dispute_case_changed"
+    TICKET_RULES_CHANGED = "ticket_rules_changed"  # routing keywords or deadlines edited
+    CALENDAR_IMPORTED = "calendar_imported"  # a year of holidays and 调休 working days
 
 
 class AuditSubject(StrEnum):
@@ -156,6 +161,7 @@ class AuditSubject(StrEnum):
     IMPORT = "import"  # a discharge file or HL7 batch
     BACKUP = "backup"
     SETTING = "setting"
+    TICKET = "ticket"  # a feedback ticket (工单) and its dispute case record
 
 
 class UnmaskReason(StrEnum):
@@ -198,6 +204,73 @@ class FeedbackKind(StrEnum):
     PRAISE = "praise"
     COMPLAINT = "complaint"
     SUGGESTION = "suggestion"
+
+
+class TicketKind(StrEnum):
+    """What a ticket (工单) is about; each kind has its own deadline."""
+
+    PRAISE = "praise"  # 表扬: passed on to the department
+    CRITICISM = "criticism"  # 批评
+    SUGGESTION = "suggestion"  # 建议
+    COMPLAINT = (
+        "complaint"  # 投诉: the health authority's rules ask for an answer in 5 working days
+    )
+    DISPUTE = "dispute"  # 纠纷: a complaint with a case record (restricted)
+    RED_FLAG = "red_flag"  # 随访异常: an answer or a recovery score that needs the department
+
+
+class TicketState(StrEnum):
+    """新建 → 已派发 → 已回复 → 已回访 → 已关闭; 已升级 when the deadline passed unanswered."""
+
+    NEW = "new"  # no department found yet: a supervisor routes it
+    DISPATCHED = "dispatched"
+    REPLIED = "replied"  # the department answered
+    CALLED_BACK = "called_back"  # the patient was called back about the answer
+    CLOSED = "closed"
+    ESCALATED = "escalated"
+
+
+class TicketSource(StrEnum):
+    """Where a ticket came from."""
+
+    FORM = "form"  # a feedback item of a follow-up form
+    RED_FLAG = "red_flag"  # an alert or a low recovery score on a form
+    CALL = "call"  # 登记投诉 on an inbound call
+    MIGRATED = "migrated"  # a feedback item stored before tickets existed
+
+
+class TicketSeverity(StrEnum):
+    NORMAL = "normal"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class RoutedBy(StrEnum):
+    """How a ticket found its department (shown in the history; trains the suggestion)."""
+
+    FORM = "form"  # the department named in the form or the call
+    ENCOUNTER = "encounter"  # the patient's visit (or the follow-up task)
+    RULE = "rule"  # a supervisor's keyword rule
+    SUPERVISOR = "supervisor"  # rerouted by hand
+
+
+class TicketEventKind(StrEnum):
+    CREATED = "created"
+    ROUTED = "routed"
+    REROUTED = "rerouted"
+    REPLIED = "replied"
+    CALLED_BACK = "called_back"
+    CLOSED = "closed"
+    ESCALATED = "escalated"  # to the department head and the supervisors
+    ESCALATED_OFFICE = "escalated_office"  # after the second deadline: 医务处/护理部
+
+
+class CallbackSatisfaction(StrEnum):
+    """The patient's word, on the callback, on how the ticket was handled."""
+
+    SATISFIED = "satisfied"  # 满意
+    PARTLY = "partly"  # 基本满意
+    DISSATISFIED = "dissatisfied"  # 不满意
 
 
 class SatisfactionDimension(StrEnum):

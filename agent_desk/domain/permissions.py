@@ -39,13 +39,27 @@ class Permission(StrEnum):
     IMPORT_PATIENTS = "import_patients"  # CSV/XLSX files and the HL7 listener
     BACKUP = "backup"
     SYNC = "sync"  # `agent-desk sync`: move this workstation's changes to and from the server
+    VIEW_TICKETS = "view_tickets"  # feedback tickets (工单) of the departments in scope
+    OPEN_TICKETS = "open_tickets"  # 登记投诉: a ticket from a call
+    REPLY_TICKETS = "reply_tickets"  # the department's answer
+    CALL_BACK_TICKETS = "call_back_tickets"  # the callback to the patient, and closing
+    MANAGE_TICKETS = "manage_tickets"  # reroute, rules, deadlines, calendar, escalation, disputes
 
 
 _P = Permission
 
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     Role.AGENT: frozenset(
-        {_P.FIND_PATIENT, _P.VIEW_RECORDS, _P.TAKE_CALLS, _P.FILL_FORMS, _P.SYNC}
+        {
+            _P.FIND_PATIENT,
+            _P.VIEW_RECORDS,
+            _P.TAKE_CALLS,
+            _P.FILL_FORMS,
+            _P.SYNC,
+            _P.VIEW_TICKETS,
+            _P.OPEN_TICKETS,
+            _P.CALL_BACK_TICKETS,
+        }
     ),
     Role.NURSE: frozenset(
         {
@@ -56,6 +70,9 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
             _P.UNMASK,
             _P.EXPORT_DATA,
             _P.SYNC,
+            _P.VIEW_TICKETS,
+            _P.OPEN_TICKETS,
+            _P.REPLY_TICKETS,
         }
     ),
     Role.DOCTOR: frozenset(
@@ -67,6 +84,9 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
             _P.UNMASK,
             _P.EXPORT_DATA,
             _P.SYNC,
+            _P.VIEW_TICKETS,
+            _P.OPEN_TICKETS,
+            _P.REPLY_TICKETS,
         }
     ),
     Role.SUPERVISOR: frozenset(
@@ -85,6 +105,11 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
             _P.REVIEW_SYNC,
             _P.VIEW_AUDIT_LOG,
             _P.SYNC,
+            _P.VIEW_TICKETS,
+            _P.OPEN_TICKETS,
+            _P.REPLY_TICKETS,
+            _P.CALL_BACK_TICKETS,
+            _P.MANAGE_TICKETS,
         }
     ),
     Role.ADMIN: frozenset(

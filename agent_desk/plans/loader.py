@@ -35,6 +35,7 @@ _ICD = re.compile(r"^[A-Z][0-9A-Z]*$")
 _PLAN_KEYS = {"code", "version", "title", "description", "group", "precedence", "enabled"} | {
     "match",
     "tasks",
+    "recoveryThreshold",
 }
 _TASK_KEYS = {"step", "title", "day", "window", "priority", "assign", "repeat"}
 
@@ -162,9 +163,26 @@ def parse_plan(data: object, where: str, problems: list[str]) -> Plan | None:
         check.fail("'enabled' must be true or false")
     match = _match_rules(data.get("match"), check)
     tasks = _tasks(data.get("tasks"), check)
+    threshold = data.get("recoveryThreshold")
+    if threshold is not None and (
+        isinstance(threshold, bool)
+        or not isinstance(threshold, int | float)
+        or not 0 <= threshold <= 100
+    ):
+        check.fail("'recoveryThreshold' must be a number from 0 to 100")
     if check.failed:
         return None
-    return Plan(code, version, title, group, precedence, bool(enabled), match, tasks)
+    return Plan(
+        code,
+        version,
+        title,
+        group,
+        precedence,
+        bool(enabled),
+        match,
+        tasks,
+        None if threshold is None else float(threshold),
+    )
 
 
 def _match_rules(raw: object, check: _Check) -> tuple[MatchRule, ...]:

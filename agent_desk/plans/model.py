@@ -95,6 +95,8 @@ class Plan:
     enabled: bool
     match: tuple[MatchRule, ...]  # any rule; none at all means every discharge
     tasks: tuple[TaskSpec, ...]
+    # A recovery score below it (0-100) on this plan's follow-up opens a red-flag ticket.
+    recovery_threshold: float | None = None
 
     def matches(self, facts: EncounterFacts) -> bool:
         return not self.match or any(rule.matches(facts) for rule in self.match)

@@ -34,6 +34,11 @@ class PlanSet:
     def plans(self) -> list[Plan]:
         return sorted(self._plans.values(), key=lambda plan: plan.code)
 
+    def recovery_threshold(self, plan_code: str) -> float | None:
+        """The plan's recoveryThreshold: a lower score opens a red-flag ticket."""
+        plan = self._plans.get(plan_code)
+        return plan.recovery_threshold if plan is not None else None
+
     def describe(self, plan_code: str, step: str | None) -> str | None:
         """The title of a stored task's step ('出院7天回访'), for the worklist and the card."""
         plan = self._plans.get(plan_code)

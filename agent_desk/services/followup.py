@@ -20,12 +20,24 @@ from agent_desk.db import followup as followup_db
 from agent_desk.db.base import utcnow
 from agent_desk.db.engine import Database
 from agent_desk.db.followup import AttemptMade, AttemptResult, TaskNotOpen
-from agent_desk.db.models import FollowupTask
-from agent_desk.domain.enums import AlertSeverity, AttemptOutcome, Channel, FeedbackKind, Role
+from agent_desk.db.models import FeedbackEntry, FollowupTask
+from agent_desk.db.tickets import NewTicket
+from agent_desk.domain.enums import (
+    AlertSeverity,
+    AttemptOutcome,
+    Channel,
+    FeedbackKind,
+    Role,
+    TicketKind,
+    TicketSeverity,
+    TicketSource,
+)
 from agent_desk.domain.permissions import Permission, PermissionDenied, Principal
 from agent_desk.errors import UserError
 from agent_desk.forms import Alert, AnswerProblem, FeedbackItem, FormState, extract_feedback
+from agent_desk.forms.scoring import ScoreResult
 from agent_desk.plans.retry import RetryPolicy
+from agent_desk.services.tickets import open_in as open_ticket
 from agent_desk.sync.capture import leave_to_server
 from agent_desk.sync.queue_errors import NotHeld
 
@@ -87,8 +99,12 @@ class FollowupService:
         policy: RetryPolicy | None = None,
         clock: Callable[[], datetime] = utcnow,
         held: HeldTasks | None = None,
+        thresholds: Callable[[str], float | None] = lambda _plan: None,
     ) -> None:
+        """*thresholds*: a plan's recoveryThreshold by plan code (a score below it opens
+        a red-flag ticket)."""
         self._db = db
+        self._thresholds = thresholds
         self.policy = policy or RetryPolicy()
         self._clock = clock
         self._held = held
@@ -182,10 +198,18 @@ class FollowupService:
                 satisfaction={s.dimension: float(s.score) for s in feedback.satisfaction},
             )
             department = followup_db.task_department(session, form.task_id)
+            tickets = []
             for item in feedback.items:
-                followup_db.add_feedback(
+                entry = followup_db.add_feedback(
                     session, record_id, form.patient_id, department, item.kind, item.text
                 )
+                tickets.append(_feedback_ticket(entry, form))
+            # An alert on a feedback answer is the complaint's own: its ticket is above.
+            feedback_links = {i.link_id for i in template.all_items() if i.feedback_kind}
+            flags = [a for a in result.alerts if not set(a.link_ids) <= feedback_links]
+            tickets += self._red_flags(session, form, record_id, flags, result)
+            for ticket in tickets:
+                open_ticket(session, ticket, principal.username, at)
             raised = _alerts_with_complaints(result.alerts, feedback.items)
             for code, severity, notify, text in raised:
                 followup_db.add_alert(
@@ -202,6 +226,49 @@ class FollowupService:
         if leased and made is not None:
             self._hand_over(made)
         return SubmitResult(record_id, attempt, len(feedback.items), len(raised))
+
+    def _red_flags(
+        self,
+        session: Session,
+        form: FormSubmission,
+        record_id: uuid.UUID,
+        alerts: Sequence[Alert],
+        result: ScoreResult,
+    ) -> list[NewTicket]:
+        """Red-flag tickets: each answer the template marks as needing action (its alerts),
+        and a recovery score below the plan's threshold."""
+        flags = [
+            NewTicket(
+                TicketKind.RED_FLAG,
+                TicketSource.RED_FLAG,
+                alert.text.zh,
+                patient_id=form.patient_id,
+                call_id=form.call_id,
+                record_id=record_id,
+                task_id=form.task_id,
+                severity=TicketSeverity.CRITICAL
+                if alert.severity is AlertSeverity.CRITICAL
+                else TicketSeverity.HIGH,
+            )
+            for alert in alerts
+        ]
+        plan = followup_db.task_plan(session, form.task_id)
+        threshold = self._thresholds(plan) if plan is not None else None
+        score = result.recovery_score
+        if threshold is not None and score is not None and float(score) < threshold:
+            flags.append(
+                NewTicket(
+                    TicketKind.RED_FLAG,
+                    TicketSource.RED_FLAG,
+                    f"康复评分 {float(score):g} 低于随访计划的阈值 {threshold:g}",
+                    patient_id=form.patient_id,
+                    call_id=form.call_id,
+                    record_id=record_id,
+                    task_id=form.task_id,
+                    severity=TicketSeverity.HIGH,
+                )
+            )
+        return flags
 
     def _leased(self, task_id: uuid.UUID) -> bool:
         return self._held is not None and self._held.holds(task_id)
@@ -230,6 +297,26 @@ __all__ = [
     "SubmitResult",
     "TaskNotOpen",
 ]
+
+
+def _feedback_ticket(entry: FeedbackEntry, form: FormSubmission) -> NewTicket:
+    """A form's praise, complaint or suggestion, for the department it names (the task's)."""
+    kind = {
+        FeedbackKind.PRAISE: TicketKind.PRAISE,
+        FeedbackKind.COMPLAINT: TicketKind.COMPLAINT,
+        FeedbackKind.SUGGESTION: TicketKind.SUGGESTION,
+    }[entry.kind]
+    return NewTicket(
+        kind,
+        TicketSource.FORM,
+        entry.text,
+        patient_id=entry.patient_id,
+        call_id=form.call_id,
+        record_id=entry.record_id,
+        feedback_id=entry.id,
+        department_id=entry.department_id,
+        task_id=form.task_id,
+    )
 
 
 def _require_task_in_scope(session: Session, principal: Principal, task_id: uuid.UUID) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -13,6 +15,7 @@ from agent_desk.db.engine import Database
 from agent_desk.db.open import DatabaseUnavailable, open_local
 from agent_desk.db.phone_index import PhoneIndex
 from agent_desk.domain.views import StaffView
+from agent_desk.errors import UserError
 from agent_desk.forms import DraftStore, default_library
 from agent_desk.logs import LOG_NAME
 from agent_desk.paths import DataDir
@@ -20,11 +23,13 @@ from agent_desk.services.accounts import AccountLocked, AccountService
 from agent_desk.services.alerts import AlertService
 from agent_desk.services.audit_log import AuditLogService
 from agent_desk.services.followup import FollowupService
+from agent_desk.services.intake import load_plan_set
 from agent_desk.services.patients import PatientService
 from agent_desk.services.recording_store import RecordingStore, open_store
 from agent_desk.services.recordings import RecordingLibrary
 from agent_desk.services.settings_change import SettingsService
 from agent_desk.services.statistics import StatisticsService
+from agent_desk.services.tickets import TicketService
 from agent_desk.services.worklist import WorklistService
 from agent_desk.settings import Settings
 from agent_desk.ui import excepthook
@@ -38,6 +43,7 @@ from agent_desk.ui.quit_signals import QuitOnSignals
 from agent_desk.ui.sync_setup import prepare_sync
 from agent_desk.ui.sync_status import SyncHub
 from agent_desk.ui.telephony_setup import start_telephony
+from agent_desk.ui.window_tickets import WindowTickets
 from agent_desk.window_lock import FolderInUse, LockMode, WindowLock
 
 log = logging.getLogger(__name__)
@@ -58,7 +64,11 @@ def build_main_window(
     drafts = DraftStore(settings.path.parent / "drafts")
     drafts.remove_stale_temp_files()  # half-written temp files of a crash; drafts stay
     # With a shared work queue, attempts on leased tasks are finished through it.
-    service = FollowupService(db, held=sync.queue if sync is not None else None)
+    service = FollowupService(
+        db,
+        held=sync.queue if sync is not None else None,
+        thresholds=_recovery_thresholds(settings.path.parent),
+    )
     alerts = AlertService(db)
     followup = FollowupPanel(
         service,
@@ -86,11 +96,23 @@ def build_main_window(
         else RecordingLibrary(db, recordings, user.principal, user.username),
         statistics=StatisticsService(db),
     )
+    tickets = TicketService(db, office=lambda: str(settings.get("tickets.office")))
+    window.tickets_ui = WindowTickets(window, tickets, settings)
     if sync is not None:
         window.attach_sync(sync)
     if db.local is not None and not db.local.encrypted:
         window.show_not_encrypted()
     return window
+
+
+def _recovery_thresholds(data_root: Path) -> Callable[[str], float | None]:
+    """Each plan's recoveryThreshold; plans that do not load (the import reports them)
+    open no red flags for low scores."""
+    try:
+        return load_plan_set(data_root).recovery_threshold
+    except UserError as exc:
+        log.warning("plans not loaded, no recovery thresholds: %s", exc)
+        return lambda _plan: None
 
 
 # Qt's warnings are about Qt (no sound server, an offscreen plugin): the log is their place.

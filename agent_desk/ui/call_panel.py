@@ -55,6 +55,7 @@ class CallPanel(QFrame):
     mute = Signal(bool)
     dtmf = Signal(str)
     transfer = Signal(str)
+    complaint = Signal()  # 登记投诉: a ticket from what the caller says
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -81,6 +82,9 @@ class CallPanel(QFrame):
         self.mute_button.toggled.connect(self.mute.emit)
         self.keypad_button = self._button(self.tr("Keypad"), "Ctrl+K", self._toggle_keypad)
         self.transfer_button = self._button(self.tr("Transfer"), None, self._ask_transfer)
+        self.complaint_button = self._button(
+            self.tr("Register complaint"), "Ctrl+Shift+T", self.complaint.emit
+        )
         self.hangup_button = self._button(self.tr("Hang up (F10)"), "F10", self.hangup.emit)
         self.hangup_button.setStyleSheet("QPushButton { color: #b3261e; font-weight: bold; }")
         for button in (
@@ -90,6 +94,7 @@ class CallPanel(QFrame):
             self.mute_button,
             self.keypad_button,
             self.transfer_button,
+            self.complaint_button,
             self.hangup_button,
         ):
             top.addWidget(button)
@@ -158,6 +163,8 @@ class CallPanel(QFrame):
             self.transfer_button,
         ):
             button.setVisible(live and control)
+        # A modem call is answered on the desk phone, but its complaint is typed here.
+        self.complaint_button.setVisible(live)
         for button, checked in (
             (self.hold_button, state is LineState.HELD),
             (self.mute_button, view.muted),

@@ -13,6 +13,7 @@ from agent_desk.domain.enums import (
     AttemptOutcome,
     AuditAction,
     AuditSubject,
+    CallbackSatisfaction,
     CallDirection,
     Channel,
     ConflictResolution,
@@ -21,10 +22,16 @@ from agent_desk.domain.enums import (
     LostReason,
     RecordingLocation,
     Role,
+    RoutedBy,
     SatisfactionDimension,
     Sex,
     SyncIssueKind,
     TaskStatus,
+    TicketEventKind,
+    TicketKind,
+    TicketSeverity,
+    TicketSource,
+    TicketState,
     UnmaskReason,
 )
 from agent_desk.domain.statistics import Grouping, PeriodKind, TaskFigure
@@ -123,6 +130,14 @@ _LABELS: dict[Enum, Any] = {
     AuditSubject.BACKUP: QT_TRANSLATE_NOOP("Labels", "Backup"),
     AuditSubject.SETTING: QT_TRANSLATE_NOOP("Labels", "Setting"),
     AuditAction.RECORDING_DELETED: QT_TRANSLATE_NOOP("Labels", "Recording deleted (retention)"),
+    AuditAction.TICKET_REROUTED: QT_TRANSLATE_NOOP("Labels", "Ticket rerouted"),
+    AuditAction.VIEW_DISPUTE_CASE: QT_TRANSLATE_NOOP("Labels", "Dispute case record viewed"),
+    AuditAction.DISPUTE_CASE_CHANGED: QT_TRANSLATE_NOOP("Labels", "Dispute case record changed"),
+    AuditAction.TICKET_RULES_CHANGED: QT_TRANSLATE_NOOP(
+        "Labels", "Ticket routing or deadlines changed"
+    ),
+    AuditAction.CALENDAR_IMPORTED: QT_TRANSLATE_NOOP("Labels", "Working calendar imported"),
+    AuditSubject.TICKET: QT_TRANSLATE_NOOP("Labels", "Ticket"),
     RecordingLocation.LOCAL: QT_TRANSLATE_NOOP("Labels", "On this workstation"),
     RecordingLocation.UPLOADED: QT_TRANSLATE_NOOP("Labels", "Here and on the server"),
     RecordingLocation.FETCHED: QT_TRANSLATE_NOOP("Labels", "Fetched from the server"),
@@ -134,6 +149,56 @@ _LABELS: dict[Enum, Any] = {
 # both "refused", and a StrEnum member is equal to its string, so one dict would keep one
 # of them): looked up by their type first. The 统计 screen's pickers and figures.
 _LABELS_OF: dict[type[Enum], dict[Enum, Any]] = {
+    TicketKind: {
+        TicketKind.PRAISE: QT_TRANSLATE_NOOP("Labels", "Praise"),
+        TicketKind.CRITICISM: QT_TRANSLATE_NOOP("Labels", "Criticism"),
+        TicketKind.SUGGESTION: QT_TRANSLATE_NOOP("Labels", "Suggestion"),
+        TicketKind.COMPLAINT: QT_TRANSLATE_NOOP("Labels", "Complaint"),
+        TicketKind.DISPUTE: QT_TRANSLATE_NOOP("Labels", "Dispute"),
+        TicketKind.RED_FLAG: QT_TRANSLATE_NOOP("Labels", "Red flag"),
+    },
+    TicketState: {
+        TicketState.NEW: QT_TRANSLATE_NOOP("Labels", "New"),
+        TicketState.DISPATCHED: QT_TRANSLATE_NOOP("Labels", "Dispatched"),
+        TicketState.REPLIED: QT_TRANSLATE_NOOP("Labels", "Replied"),
+        TicketState.CALLED_BACK: QT_TRANSLATE_NOOP("Labels", "Called back"),
+        TicketState.CLOSED: QT_TRANSLATE_NOOP("Labels", "Closed"),
+        TicketState.ESCALATED: QT_TRANSLATE_NOOP("Labels", "Escalated"),
+    },
+    TicketSeverity: {
+        TicketSeverity.NORMAL: QT_TRANSLATE_NOOP("Labels", "Normal"),
+        TicketSeverity.HIGH: QT_TRANSLATE_NOOP("Labels", "High"),
+        TicketSeverity.CRITICAL: QT_TRANSLATE_NOOP("Labels", "Critical"),
+    },
+    TicketSource: {
+        TicketSource.FORM: QT_TRANSLATE_NOOP("Labels", "Follow-up form"),
+        TicketSource.RED_FLAG: QT_TRANSLATE_NOOP("Labels", "Red-flag answer"),
+        TicketSource.CALL: QT_TRANSLATE_NOOP("Labels", "Inbound call"),
+        TicketSource.MIGRATED: QT_TRANSLATE_NOOP("Labels", "Earlier feedback"),
+    },
+    RoutedBy: {
+        RoutedBy.FORM: QT_TRANSLATE_NOOP("Labels", "named in the form or call"),
+        RoutedBy.ENCOUNTER: QT_TRANSLATE_NOOP("Labels", "the patient's visit"),
+        RoutedBy.RULE: QT_TRANSLATE_NOOP("Labels", "a keyword rule"),
+        RoutedBy.SUPERVISOR: QT_TRANSLATE_NOOP("Labels", "a supervisor"),
+    },
+    TicketEventKind: {
+        TicketEventKind.CREATED: QT_TRANSLATE_NOOP("Labels", "Opened"),
+        TicketEventKind.ROUTED: QT_TRANSLATE_NOOP("Labels", "Routed"),
+        TicketEventKind.REROUTED: QT_TRANSLATE_NOOP("Labels", "Rerouted"),
+        TicketEventKind.REPLIED: QT_TRANSLATE_NOOP("Labels", "Replied"),
+        TicketEventKind.CALLED_BACK: QT_TRANSLATE_NOOP("Labels", "Called back"),
+        TicketEventKind.CLOSED: QT_TRANSLATE_NOOP("Labels", "Closed"),
+        TicketEventKind.ESCALATED: QT_TRANSLATE_NOOP(
+            "Labels", "Escalated to the head and supervisors"
+        ),
+        TicketEventKind.ESCALATED_OFFICE: QT_TRANSLATE_NOOP("Labels", "Escalated to the office"),
+    },
+    CallbackSatisfaction: {
+        CallbackSatisfaction.SATISFIED: QT_TRANSLATE_NOOP("Labels", "Satisfied"),
+        CallbackSatisfaction.PARTLY: QT_TRANSLATE_NOOP("Labels", "Partly satisfied"),
+        CallbackSatisfaction.DISSATISFIED: QT_TRANSLATE_NOOP("Labels", "Dissatisfied"),
+    },
     PeriodKind: {
         PeriodKind.DAY: QT_TRANSLATE_NOOP("Labels", "Day"),
         PeriodKind.WEEK: QT_TRANSLATE_NOOP("Labels", "Week"),
@@ -205,6 +270,12 @@ _TABLES: dict[str, Any] = {
     "audit_events": QT_TRANSLATE_NOOP("Labels", "Audit log entry"),
     "feedback_items": QT_TRANSLATE_NOOP("Labels", "Praise, complaint or suggestion"),
     "followup_alerts": QT_TRANSLATE_NOOP("Labels", "Follow-up alert"),
+    "tickets": QT_TRANSLATE_NOOP("Labels", "Ticket"),
+    "ticket_events": QT_TRANSLATE_NOOP("Labels", "Ticket history"),
+    "ticket_routing_rules": QT_TRANSLATE_NOOP("Labels", "Ticket routing rule"),
+    "ticket_deadlines": QT_TRANSLATE_NOOP("Labels", "Ticket deadline"),
+    "calendar_days": QT_TRANSLATE_NOOP("Labels", "Working calendar day"),
+    "dispute_cases": QT_TRANSLATE_NOOP("Labels", "Dispute case record"),
 }
 
 

@@ -58,6 +58,7 @@ from agent_desk.ui.worklist_pane import WorklistFilterBar, WorklistTable
 if TYPE_CHECKING:  # Qt Multimedia loads when the screen first opens, not at start-up
     from agent_desk.ui.recordings_view import RecordingsDialog
     from agent_desk.ui.statistics_view import StatisticsDialog
+    from agent_desk.ui.window_tickets import WindowTickets
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +94,7 @@ class MainWindow(QMainWindow):
         self.followup = followup
         self.alerts = alerts
         self.calls: CallController | None = None
+        self.tickets_ui: WindowTickets | None = None  # set by the composition root
         self.sync: SyncHub | None = None
         self.background = background or Background()
         self._claiming: tuple[uuid.UUID, uuid.UUID] | None = None  # (patient, task) asked
