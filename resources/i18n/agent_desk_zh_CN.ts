@@ -283,6 +283,10 @@
         <translation>转接</translation>
     </message>
     <message>
+        <source>Register complaint</source>
+        <translation>登记投诉</translation>
+    </message>
+    <message>
         <source>Hang up (F10)</source>
         <translation>挂断 (F10)</translation>
     </message>
@@ -309,6 +313,84 @@
     <message>
         <source>On hold</source>
         <translation>保持中</translation>
+    </message>
+</context>
+<context>
+    <name>CaseDialog</name>
+    <message>
+        <source>Dispute case record</source>
+        <translation>纠纷案卷</translation>
+    </message>
+    <message>
+        <source>Restricted: every opening of this record is in the audit log.</source>
+        <translation>受限记录：每次查看都记入审计日志。</translation>
+    </message>
+    <message>
+        <source>What happened:</source>
+        <translation>事件经过：</translation>
+    </message>
+    <message>
+        <source>People involved:</source>
+        <translation>涉及人员：</translation>
+    </message>
+    <message>
+        <source>Steps taken:</source>
+        <translation>已采取措施：</translation>
+    </message>
+    <message>
+        <source>Outcome:</source>
+        <translation>处理结果：</translation>
+    </message>
+    <message>
+        <source>Compensation:</source>
+        <translation>赔偿：</translation>
+    </message>
+    <message>
+        <source>Last changed by %1</source>
+        <translation>最后修改人：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ComplaintDialog</name>
+    <message>
+        <source>Register a complaint</source>
+        <translation>登记投诉</translation>
+    </message>
+    <message>
+        <source>Patient:</source>
+        <translation>患者：</translation>
+    </message>
+    <message>
+        <source>Unknown caller</source>
+        <translation>未知来电者</translation>
+    </message>
+    <message>
+        <source>Kind:</source>
+        <translation>类型：</translation>
+    </message>
+    <message>
+        <source>Route it for me</source>
+        <translation>自动派发</translation>
+    </message>
+    <message>
+        <source>Department concerned:</source>
+        <translation>涉及科室：</translation>
+    </message>
+    <message>
+        <source>Severity:</source>
+        <translation>严重程度：</translation>
+    </message>
+    <message>
+        <source>What the caller said, in their words</source>
+        <translation>来电者反映的原话</translation>
+    </message>
+    <message>
+        <source>Text:</source>
+        <translation>内容：</translation>
+    </message>
+    <message>
+        <source>Write what the caller said first.</source>
+        <translation>请先填写来电者反映的内容。</translation>
     </message>
 </context>
 <context>
@@ -850,6 +932,30 @@ Your saved work is safe. The details are in %2</source>
         <translation>录音已删除（保留期满）</translation>
     </message>
     <message>
+        <source>Ticket rerouted</source>
+        <translation>工单改派</translation>
+    </message>
+    <message>
+        <source>Dispute case record viewed</source>
+        <translation>查看纠纷案卷</translation>
+    </message>
+    <message>
+        <source>Dispute case record changed</source>
+        <translation>修改纠纷案卷</translation>
+    </message>
+    <message>
+        <source>Ticket routing or deadlines changed</source>
+        <translation>修改工单派发规则或时限</translation>
+    </message>
+    <message>
+        <source>Working calendar imported</source>
+        <translation>导入工作日历</translation>
+    </message>
+    <message>
+        <source>Ticket</source>
+        <translation>工单</translation>
+    </message>
+    <message>
         <source>On this workstation</source>
         <translation>在本工作站</translation>
     </message>
@@ -868,6 +974,126 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>Damaged</source>
         <translation>已损坏</translation>
+    </message>
+    <message>
+        <source>Praise</source>
+        <translation>表扬</translation>
+    </message>
+    <message>
+        <source>Criticism</source>
+        <translation>批评</translation>
+    </message>
+    <message>
+        <source>Suggestion</source>
+        <translation>建议</translation>
+    </message>
+    <message>
+        <source>Complaint</source>
+        <translation>投诉</translation>
+    </message>
+    <message>
+        <source>Dispute</source>
+        <translation>纠纷</translation>
+    </message>
+    <message>
+        <source>Red flag</source>
+        <translation>随访异常</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <source>Dispatched</source>
+        <translation>已派发</translation>
+    </message>
+    <message>
+        <source>Replied</source>
+        <translation>已回复</translation>
+    </message>
+    <message>
+        <source>Called back</source>
+        <translation>已回访</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>已关闭</translation>
+    </message>
+    <message>
+        <source>Escalated</source>
+        <translation>已升级</translation>
+    </message>
+    <message>
+        <source>Normal</source>
+        <translation>一般</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <source>Follow-up form</source>
+        <translation>随访表单</translation>
+    </message>
+    <message>
+        <source>Red-flag answer</source>
+        <translation>异常答案</translation>
+    </message>
+    <message>
+        <source>Inbound call</source>
+        <translation>来电</translation>
+    </message>
+    <message>
+        <source>Earlier feedback</source>
+        <translation>既往意见</translation>
+    </message>
+    <message>
+        <source>named in the form or call</source>
+        <translation>表单或来电指定</translation>
+    </message>
+    <message>
+        <source>the patient's visit</source>
+        <translation>患者就诊科室</translation>
+    </message>
+    <message>
+        <source>a keyword rule</source>
+        <translation>关键词规则</translation>
+    </message>
+    <message>
+        <source>a supervisor</source>
+        <translation>主管</translation>
+    </message>
+    <message>
+        <source>Opened</source>
+        <translation>创建</translation>
+    </message>
+    <message>
+        <source>Routed</source>
+        <translation>派发</translation>
+    </message>
+    <message>
+        <source>Rerouted</source>
+        <translation>改派</translation>
+    </message>
+    <message>
+        <source>Escalated to the head and supervisors</source>
+        <translation>升级至科主任和主管</translation>
+    </message>
+    <message>
+        <source>Escalated to the office</source>
+        <translation>升级至医务处/护理部</translation>
+    </message>
+    <message>
+        <source>Satisfied</source>
+        <translation>满意</translation>
+    </message>
+    <message>
+        <source>Partly satisfied</source>
+        <translation>基本满意</translation>
+    </message>
+    <message>
+        <source>Dissatisfied</source>
+        <translation>不满意</translation>
     </message>
     <message>
         <source>Day</source>
@@ -968,6 +1194,26 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>Discharge follow-up (day 7)</source>
         <translation>出院7天回访</translation>
+    </message>
+    <message>
+        <source>Ticket history</source>
+        <translation>工单记录</translation>
+    </message>
+    <message>
+        <source>Ticket routing rule</source>
+        <translation>工单派发规则</translation>
+    </message>
+    <message>
+        <source>Ticket deadline</source>
+        <translation>工单时限</translation>
+    </message>
+    <message>
+        <source>Working calendar day</source>
+        <translation>工作日历</translation>
+    </message>
+    <message>
+        <source>Dispute case record</source>
+        <translation>纠纷案卷</translation>
     </message>
     <message>
         <source>Department</source>
@@ -1310,6 +1556,22 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>The new language is used from the next start of the workstation.</source>
         <translation>新的语言将在下次启动工作站时生效。</translation>
+    </message>
+    <message>
+        <source>&amp;Tickets</source>
+        <translation>工单(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Tickets…</source>
+        <translation>工单…</translation>
+    </message>
+    <message>
+        <source>Ticket registered.</source>
+        <translation>工单已登记。</translation>
+    </message>
+    <message>
+        <source>%1 overdue tickets escalated.</source>
+        <translation>%1 张超时工单已升级。</translation>
     </message>
 </context>
 <context>
@@ -2069,6 +2331,203 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>%1; the password is kept until you quit</source>
         <translation>%1；该密码仅在本次运行期间有效</translation>
+    </message>
+</context>
+<context>
+    <name>TicketDetailPanel</name>
+    <message>
+        <source>Reply for the department</source>
+        <translation>科室回复</translation>
+    </message>
+    <message>
+        <source>What the department did about it</source>
+        <translation>科室的处理情况</translation>
+    </message>
+    <message>
+        <source>Send reply</source>
+        <translation>提交回复</translation>
+    </message>
+    <message>
+        <source>Reroute</source>
+        <translation>改派</translation>
+    </message>
+    <message>
+        <source>Department:</source>
+        <translation>科室：</translation>
+    </message>
+    <message>
+        <source>Choose the suggestion</source>
+        <translation>采用建议</translation>
+    </message>
+    <message>
+        <source>Why (optional)</source>
+        <translation>原因（可选）</translation>
+    </message>
+    <message>
+        <source>Callback to the patient</source>
+        <translation>回访患者</translation>
+    </message>
+    <message>
+        <source>Satisfied with the handling:</source>
+        <translation>对处理结果是否满意：</translation>
+    </message>
+    <message>
+        <source>What the patient said</source>
+        <translation>患者的意见</translation>
+    </message>
+    <message>
+        <source>Record callback and close</source>
+        <translation>记录回访并关闭</translation>
+    </message>
+    <message>
+        <source>Close without callback</source>
+        <translation>直接关闭</translation>
+    </message>
+    <message>
+        <source>Dispute case record…</source>
+        <translation>纠纷案卷…</translation>
+    </message>
+    <message>
+        <source>Choose a ticket</source>
+        <translation>请选择工单</translation>
+    </message>
+    <message>
+        <source>No suggestion</source>
+        <translation>暂无建议</translation>
+    </message>
+    <message>
+        <source>Suggested: %1 (%2% sure, from %3 earlier tickets)</source>
+        <translation>建议派发：%1（把握 %2%，依据 %3 张既往工单）</translation>
+    </message>
+    <message>
+        <source>Patient: %1</source>
+        <translation>患者：%1</translation>
+    </message>
+    <message>
+        <source>Department: %1</source>
+        <translation>科室：%1</translation>
+    </message>
+    <message>
+        <source>Not routed</source>
+        <translation>未派发</translation>
+    </message>
+    <message>
+        <source>Source: %1</source>
+        <translation>来源：%1</translation>
+    </message>
+    <message>
+        <source>Severity: %1</source>
+        <translation>严重程度：%1</translation>
+    </message>
+    <message>
+        <source>Due: %1</source>
+        <translation>时限：%1</translation>
+    </message>
+    <message>
+        <source> (overdue)</source>
+        <translation>（超时）</translation>
+    </message>
+    <message>
+        <source>To the office after: %1</source>
+        <translation>转医务处/护理部时间：%1</translation>
+    </message>
+    <message>
+        <source>Routed by: %1</source>
+        <translation>派发依据：%1</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>From a call; recording: %1</source>
+        <translation>来自通话；录音：%1</translation>
+    </message>
+    <message>
+        <source>Escalated to: %1</source>
+        <translation>已升级至：%1</translation>
+    </message>
+    <message>
+        <source>Assigned: %1</source>
+        <translation>指派：%1</translation>
+    </message>
+</context>
+<context>
+    <name>TicketsDialog</name>
+    <message>
+        <source>Tickets</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <source>Overdue only</source>
+        <translation>仅超时</translation>
+    </message>
+    <message>
+        <source>Department:</source>
+        <translation>科室：</translation>
+    </message>
+    <message>
+        <source>Kind:</source>
+        <translation>类型：</translation>
+    </message>
+    <message>
+        <source>State:</source>
+        <translation>状态：</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>%1 tickets</source>
+        <translation>%1 张工单</translation>
+    </message>
+</context>
+<context>
+    <name>TicketsModel</name>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>严重程度</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>患者</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>科室</translation>
+    </message>
+    <message>
+        <source>What was said</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Opened</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>时限</translation>
+    </message>
+    <message>
+        <source> (overdue)</source>
+        <translation>（超时）</translation>
+    </message>
+    <message>
+        <source>Not routed</source>
+        <translation>未派发</translation>
     </message>
 </context>
 <context>
