@@ -34,6 +34,15 @@ _REPLIES = (
     "已转交护士长跟进",
     "已向患者说明并致歉",
 )
+# What a red flag says: the answer that crossed its plan's line, not a patient's remark.
+_RED_FLAGS = (
+    "出院后第 3 天疼痛评分 8 分（7 分及以上需处理）",
+    "伤口红肿、有渗液，患者自述未换药",
+    "出院后持续发热，体温 38.6℃",
+    "自述胸闷气短加重，活动后明显",
+    "血糖自测多次高于 16.7 mmol/L",
+    "未按医嘱服用抗凝药物",
+)
 _CASE_FIELDS = ("what_happened", "people_involved", "steps_taken", "outcome", "compensation")
 _DISPUTE = (
     "术后切口感染，家属认为护理不当，要求赔偿",
@@ -62,8 +71,10 @@ def add_demo_tickets(db: Database, today: date, seed: int, limit: int = 2000) ->
             if ticket_kind is TicketKind.COMPLAINT and n % 25 == 3:
                 ticket_kind = TicketKind.DISPUTE
             source = TicketSource.FORM if n % 9 else TicketSource.CALL
+            feedback: uuid.UUID | None = item
             if n % 31 == 5:
                 ticket_kind, source = TicketKind.RED_FLAG, TicketSource.RED_FLAG
+                text, feedback = rnd.choice(_RED_FLAGS), None
             days, office_days = limits[ticket_kind]
             due = calendar.add_working_days(created, days)
             office_due = calendar.add_working_days(due, office_days)
@@ -82,7 +93,7 @@ def add_demo_tickets(db: Database, today: date, seed: int, limit: int = 2000) ->
                 "source": source,
                 "patient_id": patient,
                 "record_id": record,
-                "feedback_id": item,
+                "feedback_id": feedback,
                 "department_id": department if state is not TicketState.NEW else None,
                 "routed_by": RoutedBy.FORM if state is not TicketState.NEW else None,
                 "text": text,
