@@ -68,3 +68,8 @@ def diagnosis_id(encounter: uuid.UUID, seq: int) -> uuid.UUID:
 
 def plan_task_id(encounter: uuid.UUID, plan_code: str, step: str) -> uuid.UUID:
     return _natural_id("followup_tasks", encounter, plan_code, step)
+
+
+def knowledge_article_id(key: str) -> uuid.UUID:
+    """A knowledge-base article by its key (an imported file's name)."""
+    return _natural_id("kb_articles", key)

@@ -44,7 +44,7 @@ from functools import cache
 
 from sqlalchemy import Column, Table
 
-from agent_desk.db import models
+from agent_desk.db import knowledge_models, models
 from agent_desk.db.base import Base
 
 SYNCED_MODELS: tuple[type[Base], ...] = (
@@ -62,6 +62,8 @@ SYNCED_MODELS: tuple[type[Base], ...] = (
     models.AuditEvent,
     models.FeedbackEntry,
     models.FollowupAlert,
+    knowledge_models.KnowledgeArticle,
+    knowledge_models.KnowledgeArticleVersion,
 )
 
 LOCAL_ONLY_TABLES = frozenset(
@@ -83,6 +85,8 @@ LOCAL_ONLY_TABLES = frozenset(
         "recording_chunks",
         # Derived by triggers from the synced facts, in every database (db/task_facts.py).
         "followup_task_facts",
+        # The knowledge base's full-text index numbers its articles (db/knowledge_search.py).
+        "kb_search_rows",
     }
 )
 
@@ -101,6 +105,7 @@ NATURAL_KEYED = frozenset(
         "encounters",
         "encounter_diagnoses",
         "followup_tasks",
+        "kb_articles",
     }
 )
 

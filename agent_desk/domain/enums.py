@@ -141,6 +141,8 @@ class AuditAction(StrEnum):
     ALERT_ESCALATED = "alert_escalated"  # 上报主管 from an open form
     ALERT_ACKNOWLEDGED = "alert_acknowledged"  # the detail holds the note
     RECORDING_DELETED = "recording_deleted"  # removed by retention (recordings.keep_days)
+    KNOWLEDGE_SAVED = "knowledge_saved"  # a knowledge-base article's new version
+    KNOWLEDGE_IMPORTED = "knowledge_imported"  # `kb import`: the detail counts the files
 
 
 class AuditSubject(StrEnum):
@@ -208,6 +210,22 @@ class SatisfactionDimension(StrEnum):
     ENVIRONMENT = "environment"
     COST = "cost"
     OVERALL = "overall"
+
+
+class KnowledgeKind(StrEnum):
+    """What a knowledge-base article is (知识库)."""
+
+    FAQ = "faq"  # 常见问题解答: the answer to a question patients often ask
+    SCRIPT = "script"  # 规范用语: what to say, word for word
+    EDUCATION = "education"  # 健康宣教: guidance for a disease, read to the patient
+
+
+class TodoKind(StrEnum):
+    """What an item of a person's to-do list (待办) is."""
+
+    ALERT = "alert"  # a supervisor alert to acknowledge
+    TASK = "task"  # a follow-up task due today
+    TICKET = "ticket"  # a feedback ticket assigned to the person or overdue
 
 
 class AlertSeverity(StrEnum):

@@ -38,6 +38,8 @@ class Permission(StrEnum):
     MANAGE_SETTINGS = "manage_settings"
     IMPORT_PATIENTS = "import_patients"  # CSV/XLSX files and the HL7 listener
     BACKUP = "backup"
+    READ_KNOWLEDGE = "read_knowledge"  # search and read the knowledge base (F1)
+    EDIT_KNOWLEDGE = "edit_knowledge"  # write knowledge-base articles; `kb import`
     SYNC = "sync"  # `agent-desk sync`: move this workstation's changes to and from the server
 
 
@@ -45,7 +47,14 @@ _P = Permission
 
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     Role.AGENT: frozenset(
-        {_P.FIND_PATIENT, _P.VIEW_RECORDS, _P.TAKE_CALLS, _P.FILL_FORMS, _P.SYNC}
+        {
+            _P.FIND_PATIENT,
+            _P.VIEW_RECORDS,
+            _P.TAKE_CALLS,
+            _P.FILL_FORMS,
+            _P.READ_KNOWLEDGE,
+            _P.SYNC,
+        }
     ),
     Role.NURSE: frozenset(
         {
@@ -55,6 +64,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
             _P.FILL_FORMS,
             _P.UNMASK,
             _P.EXPORT_DATA,
+            _P.READ_KNOWLEDGE,
             _P.SYNC,
         }
     ),
@@ -66,6 +76,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
             _P.FILL_FORMS,
             _P.UNMASK,
             _P.EXPORT_DATA,
+            _P.READ_KNOWLEDGE,
             _P.SYNC,
         }
     ),
@@ -84,6 +95,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
             _P.HANDLE_ALERTS,
             _P.REVIEW_SYNC,
             _P.VIEW_AUDIT_LOG,
+            _P.READ_KNOWLEDGE,
+            _P.EDIT_KNOWLEDGE,
             _P.SYNC,
         }
     ),
