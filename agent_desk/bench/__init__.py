@@ -10,6 +10,7 @@ from pathlib import Path
 import platformdirs
 
 from agent_desk.bench.core import run_core
+from agent_desk.bench.feedback import run_feedback
 from agent_desk.bench.governance import run_governance
 from agent_desk.bench.options import BenchOptions, BenchUnavailable, Group, SyncSizes
 from agent_desk.bench.report import run_report
@@ -24,6 +25,7 @@ GROUPS: dict[str, Group] = {
     "telephony": run_telephony,
     "governance": run_governance,
     "report": run_report,
+    "feedback": run_feedback,
 }
 
 

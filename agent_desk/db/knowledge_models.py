@@ -70,3 +70,5 @@ class KnowledgeSearchRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     article_id: Mapped[uuid.UUID] = mapped_column(unique=True)
+    # The article's, copied by the triggers: a search kept to a department filters here.
+    department_id: Mapped[uuid.UUID | None]

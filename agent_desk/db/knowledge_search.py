@@ -3,7 +3,7 @@
 Two FTS5 indexes (made by migration 0016, kept by triggers on kb_articles):
 - kb_fts, tokenizer trigram, over title, tags and body: a term of three characters or
   more is found as a substring, in Chinese as in any script, with no segmenter;
-- kb_fts_bigram, contentless, detail none: every pair of neighbouring Chinese characters
+- kb_fts_bigram, contentless, detail column (title and tags; body): every pair of neighbouring Chinese characters
   as a word, for the two-character terms trigrams cannot find (血压, 饮食);
 and a LIKE over kb_fts's stored text for a one-character term (a scan, and rare).
 Every term must match; hits are ranked by bm25 (a title match weighs most).
@@ -23,6 +23,7 @@ from agent_desk.domain.knowledge_text import Term, TermIndex, fts_phrase
 SEARCH_INDEX_TABLES = ("kb_fts", "kb_fts_bigram")
 # bm25 weights of kb_fts's columns: title, tags, body.
 _WEIGHTS = "10.0, 5.0, 1.0"
+_BIGRAM_WEIGHTS = "10.0, 1.0"  # kb_fts_bigram's: title and tags, body
 
 
 def is_search_index_table(name: str) -> bool:
@@ -52,37 +53,43 @@ def search_ids(
     short = [t.text for t in terms if t.index is TermIndex.BIGRAM]
     scans = [t.text for t in terms if t.index is TermIndex.SCAN]
     params: dict[str, object] = {"limit": limit}
-    where: list[str] = []
+    # Each index's matches are materialised once and joined by row number (a correlated
+    # "rowid IN (…)" would run the other index's query for every row). The first one
+    # ranks (bm25: the trigram index when a long term is given); the others only filter.
+    matches: list[tuple[str, str]] = []  # (its bm25, its rows)
     if long:
-        source = f"SELECT rowid AS row, bm25(kb_fts, {_WEIGHTS}) AS score FROM kb_fts"
-        where.append("kb_fts MATCH :long")
         params["long"] = " AND ".join(fts_phrase(t) for t in long)
-        if short:
-            where.append(
-                "rowid IN (SELECT rowid FROM kb_fts_bigram WHERE kb_fts_bigram MATCH :short)"
-            )
-    elif short:
-        source = "SELECT rowid AS row, bm25(kb_fts_bigram) AS score FROM kb_fts_bigram"
-        where.append("kb_fts_bigram MATCH :short")
-    else:
-        source = "SELECT rowid AS row, 0.0 AS score FROM kb_fts"
+        matches.append((f"bm25(kb_fts, {_WEIGHTS})", "kb_fts WHERE kb_fts MATCH :long"))
     if short:
         params["short"] = " AND ".join(fts_phrase(t) for t in short)
+        matches.append(
+            (
+                f"bm25(kb_fts_bigram, {_BIGRAM_WEIGHTS})",
+                "kb_fts_bigram WHERE kb_fts_bigram MATCH :short",
+            )
+        )
     for n, term in enumerate(scans):
         params[f"scan{n}"] = _like(term)
         match = " OR ".join(f"{c} LIKE :scan{n} ESCAPE '\\'" for c in ("title", "tags", "body"))
-        inner = f"SELECT rowid FROM kb_fts WHERE {match}"
-        where.append(f"rowid IN ({inner})")
-    department = ""
-    if department_id is not None:
-        department = "AND (a.department_id IS NULL OR a.department_id = :department)"
+        matches.append(("0.0", f"kb_fts WHERE {match}"))
+    ctes = ", ".join(
+        f"m{n} AS MATERIALIZED (SELECT rowid AS row"
+        + (f", {rank} AS score" if n == 0 else "")
+        + f" FROM {rows})"
+        for n, (rank, rows) in enumerate(matches)
+    )
+    joins = " ".join(f"JOIN m{n} USING (row)" for n in range(1, len(matches)))
+    ranked = f"SELECT m0.row, m0.score FROM m0 {joins}"
+    if department_id is None:
+        # The best *limit* first: only they are looked up in kb_search_rows.
+        ranked += " ORDER BY m0.score LIMIT :limit"
+        where = ""
+    else:
+        where = "WHERE r.department_id IS NULL OR r.department_id = :department"
         params["department"] = department_id.hex
     sql = (
-        f"WITH hits AS ({source} WHERE {' AND '.join(where)}) "
-        "SELECT r.article_id, hits.score FROM hits "
-        "JOIN kb_search_rows r ON r.id = hits.row "
-        f"JOIN kb_articles a ON a.id = r.article_id WHERE 1 = 1 {department} "
-        "ORDER BY hits.score LIMIT :limit"
+        f"WITH {ctes} SELECT r.article_id, h.score FROM ({ranked}) h "
+        f"JOIN kb_search_rows r ON r.id = h.row {where} ORDER BY h.score LIMIT :limit"
     )
     rows = session.execute(text(sql), params)
     return [SearchHit(_uuid(article_id), float(score)) for article_id, score in rows]
@@ -97,7 +104,12 @@ def rebuild_index(session: Session) -> int:
     session.execute(text("DELETE FROM kb_fts"))
     session.execute(text("DELETE FROM kb_fts_bigram"))
     session.execute(text("DELETE FROM kb_search_rows"))
-    session.execute(text("INSERT INTO kb_search_rows (article_id) SELECT id FROM kb_articles"))
+    session.execute(
+        text(
+            "INSERT INTO kb_search_rows (article_id, department_id) "
+            "SELECT id, department_id FROM kb_articles"
+        )
+    )
     session.execute(
         text(
             "INSERT INTO kb_fts (rowid, title, tags, body) SELECT r.id, a.title, a.tags, a.body "
@@ -106,15 +118,13 @@ def rebuild_index(session: Session) -> int:
     )
     session.execute(
         text(
-            "INSERT INTO kb_fts_bigram (rowid, grams) SELECT r.id, "
-            "kb_han_bigrams(a.title || ' ' || a.tags || ' ' || a.body) "
+            "INSERT INTO kb_fts_bigram (rowid, head, body) SELECT r.id, "
+            "kb_han_bigrams(a.title || ' ' || a.tags), kb_han_bigrams(a.body) "
             "FROM kb_articles a JOIN kb_search_rows r ON r.article_id = a.id"
         )
     )
     count = session.scalar(text("SELECT count(*) FROM kb_search_rows"))
     return int(count or 0)
-
-
 
 
 def optimize_index(session: Session) -> None:

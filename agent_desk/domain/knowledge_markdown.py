@@ -66,12 +66,12 @@ def parse_article(text: str, name: str = "article") -> ArticleText:
     lines = text.lstrip("\ufeff").splitlines()
     if not lines or lines[0].strip() != FENCE:
         raise ArticleFileError(f"{name}: line 1: the header must start with a '---' line")
+    closing = [n for n, line in enumerate(lines[1:], start=2) if line.strip() == FENCE]
+    if not closing:
+        raise ArticleFileError(f"{name}: the header has no closing '---' line")
+    end = closing[0]
     header: dict[str, str] = {}
-    end = None
-    for number, line in enumerate(lines[1:], start=2):
-        if line.strip() == FENCE:
-            end = number
-            break
+    for number, line in enumerate(lines[1 : end - 1], start=2):
         if not line.strip():
             continue
         key, colon, value = line.partition(":")
@@ -87,8 +87,6 @@ def parse_article(text: str, name: str = "article") -> ArticleText:
         if key in header:
             raise ArticleFileError(f"{name}: line {number}: {key!r} given twice")
         header[key] = value.strip()
-    if end is None:
-        raise ArticleFileError(f"{name}: the header has no closing '---' line")
     body = "\n".join(lines[end:]).strip()
     try:
         return article_text(

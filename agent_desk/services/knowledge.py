@@ -45,8 +45,7 @@ class ImportReport:
 
     def summary(self) -> str:
         return (
-            f"{len(self.saved)} saved, {len(self.unchanged)} unchanged, "
-            f"{len(self.refused)} refused"
+            f"{len(self.saved)} saved, {len(self.unchanged)} unchanged, {len(self.refused)} refused"
         )
 
 
@@ -144,7 +143,9 @@ class KnowledgeService:
                     saved = self._save(session, path.stem, article, principal.username)
             except UserError as error:
                 said = str(error)
-                report.refused.append(said if said.startswith(path.name) else f"{path.name}: {said}")
+                report.refused.append(
+                    said if said.startswith(path.name) else f"{path.name}: {said}"
+                )
                 continue
             (report.saved if saved is not None else report.unchanged).append(path.name)
         with self._db.write() as session:

@@ -6,12 +6,15 @@ Create Date: 2026-12-07 00:00:00.000000
 
 kb_articles holds each article as it reads now, kb_article_versions every version ever
 saved; both sync (the change feed's triggers are made here on PostgreSQL, as 0005 made
-them for the tables of its day). kb_search_rows numbers the articles for the index.
+them for the tables of its day). kb_search_rows numbers the articles for the index and
+keeps each one's department beside it, so that a search kept to a department never reads
+the articles' long rows.
 
 On SQLite, two FTS5 tables index the current text of every article (see
 agent_desk/db/knowledge_search.py): kb_fts with the trigram tokenizer (title, tags, body:
 any substring of three characters or more) and kb_fts_bigram, contentless, holding every
 pair of neighbouring Chinese characters as a word (two-character words such as 血压),
+in two columns (title and tags; body) so that a match in the title ranks first,
 written by the kb_han_bigrams function each connection registers (db/sqlcipher.py).
 Triggers on kb_articles keep both in step, whoever writes the article (an edit, an
 import, a row pulled from the server).
@@ -32,21 +35,21 @@ _KIND = sa.Enum("faq", "script", "education", name="knowledgekind", native_enum=
 _ROW = "(SELECT id FROM kb_search_rows WHERE article_id = {0}.id)"
 _INDEX = (
     "INSERT INTO kb_fts (rowid, title, tags, body) VALUES ({row}, {t}.title, {t}.tags, {t}.body);"
-    " INSERT INTO kb_fts_bigram (rowid, grams) VALUES"
-    " ({row}, kb_han_bigrams({t}.title || ' ' || {t}.tags || ' ' || {t}.body));"
+    " INSERT INTO kb_fts_bigram (rowid, head, body) VALUES"
+    " ({row}, kb_han_bigrams({t}.title || ' ' || {t}.tags), kb_han_bigrams({t}.body));"
 )
 _UNINDEX = "DELETE FROM kb_fts WHERE rowid = {row}; DELETE FROM kb_fts_bigram WHERE rowid = {row};"
 
 _SEARCH_DDL = (
     "CREATE VIRTUAL TABLE kb_fts USING fts5(title, tags, body, tokenize = 'trigram')",
     "CREATE VIRTUAL TABLE kb_fts_bigram USING fts5("
-    "grams, content = '', contentless_delete = 1, detail = 'none')",
+    "head, body, content = '', contentless_delete = 1, detail = 'column')",
     "CREATE TRIGGER kb_articles_search_insert AFTER INSERT ON kb_articles BEGIN"
-    " INSERT INTO kb_search_rows (article_id) VALUES (new.id); "
+    " INSERT INTO kb_search_rows (article_id, department_id) VALUES (new.id, new.department_id); "
     + _INDEX.format(row=_ROW.format("new"), t="new")
     + " END",
-    "CREATE TRIGGER kb_articles_search_update AFTER UPDATE OF title, tags, body ON kb_articles"
-    " BEGIN "
+    "CREATE TRIGGER kb_articles_search_update AFTER UPDATE ON kb_articles BEGIN"
+    " UPDATE kb_search_rows SET department_id = new.department_id WHERE article_id = new.id; "
     + _UNINDEX.format(row=_ROW.format("old"))
     + " "
     + _INDEX.format(row=_ROW.format("new"), t="new")
@@ -143,6 +146,7 @@ def upgrade() -> None:
         "kb_search_rows",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("article_id", sa.Uuid(), nullable=False),
+        sa.Column("department_id", sa.Uuid(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_kb_search_rows")),
         sa.UniqueConstraint("article_id", name=op.f("uq_kb_search_rows_article_id")),
     )
