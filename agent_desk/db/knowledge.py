@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from agent_desk.db.knowledge_models import KnowledgeArticle, KnowledgeArticleVersion
@@ -166,7 +166,9 @@ def suggested(
     the departments that name no diagnosis."""
     wanted = {prefix for code in codes for prefix in code_prefixes(code)}
     padded = "," + KnowledgeArticle.icd10_prefixes + ","
-    conditions = [padded.like(f"%,{prefix},%") for prefix in sorted(wanted)]
+    conditions: list[ColumnElement[bool]] = [
+        padded.like(f"%,{prefix},%") for prefix in sorted(wanted)
+    ]
     if departments:
         conditions.append(
             (KnowledgeArticle.department_id.in_(departments))

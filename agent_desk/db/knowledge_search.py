@@ -3,8 +3,9 @@
 Two FTS5 indexes (made by migration 0016, kept by triggers on kb_articles):
 - kb_fts, tokenizer trigram, over title, tags and body: a term of three characters or
   more is found as a substring, in Chinese as in any script, with no segmenter;
-- kb_fts_bigram, contentless, detail column (title and tags; body): every pair of neighbouring Chinese characters
-  as a word, for the two-character terms trigrams cannot find (血压, 饮食);
+- kb_fts_bigram, contentless, detail column (title and tags; body): every pair of
+  neighbouring Chinese characters as a word, for the two-character terms trigrams cannot
+  find (血压, 饮食);
 and a LIKE over kb_fts's stored text for a one-character term (a scan, and rare).
 Every term must match; hits are ranked by bm25 (a title match weighs most).
 """
@@ -26,8 +27,10 @@ _WEIGHTS = "10.0, 5.0, 1.0"
 _BIGRAM_WEIGHTS = "10.0, 1.0"  # kb_fts_bigram's: title and tags, body
 
 
-def is_search_index_table(name: str) -> bool:
+def is_search_index_table(name: str | None) -> bool:
     """A table of the full-text index (virtual or shadow): derived, never in the models."""
+    if name is None:
+        return False
     return any(name == t or name.startswith(f"{t}_") for t in SEARCH_INDEX_TABLES)
 
 
