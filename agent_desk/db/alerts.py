@@ -33,10 +33,13 @@ class AlertRow:
     department: str | None = None  # the department's name, when the alert names one
 
 
-def alert_in_scope(session: Session, alert_id: uuid.UUID, scope: Scope) -> bool:
+def alert_in_scope(session: Session, alert_id: uuid.UUID, roles: Set[Role], scope: Scope) -> bool:
+    """The alert is addressed to one of *roles* and its patient is in *scope*."""
     found = session.scalar(
         select(FollowupAlert.id).where(
-            FollowupAlert.id == alert_id, patient_in_scope(FollowupAlert.patient_id, scope)
+            FollowupAlert.id == alert_id,
+            FollowupAlert.notify_role.in_(list(roles)),
+            patient_in_scope(FollowupAlert.patient_id, scope),
         )
     )
     return found is not None

@@ -225,6 +225,7 @@ class TodoKind(StrEnum):
 
     ALERT = "alert"  # a supervisor alert to acknowledge
     TASK = "task"  # a follow-up task due today
+    CALLBACK = "callback"  # a callback booked for a time today (the retry policy's slot)
     TICKET = "ticket"  # a feedback ticket assigned to the person or overdue
 
 

@@ -31,7 +31,7 @@ class Permission(StrEnum):
     PLAY_RECORDINGS = "play_recordings"
     EXPORT_RECORDINGS = "export_recordings"
     VIEW_STATISTICS = "view_statistics"
-    HANDLE_ALERTS = "handle_alerts"
+    HANDLE_ALERTS = "handle_alerts"  # the alerts addressed to one's role, in scope
     REVIEW_SYNC = "review_sync"  # decide conflicts sent to review
     VIEW_AUDIT_LOG = "view_audit_log"
     MANAGE_ACCOUNTS = "manage_accounts"
@@ -76,6 +76,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
             _P.FILL_FORMS,
             _P.UNMASK,
             _P.EXPORT_DATA,
+            _P.HANDLE_ALERTS,
             _P.READ_KNOWLEDGE,
             _P.SYNC,
         }
