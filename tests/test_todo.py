@@ -90,7 +90,7 @@ def test_a_doctor_cannot_acknowledge_an_alert_sent_to_supervisors(
     doctor = Principal.of("dr_zhang", [Role.DOCTOR], [hospital.cardiology])
     with pytest.raises(UserError, match="no longer exists"):
         AlertService(db).acknowledge(alert_id, doctor, "")
-    assert [item.kind for item in todo(db, SUPERVISOR)][0] is TodoKind.ALERT
+    assert todo(db, SUPERVISOR)[0].kind is TodoKind.ALERT
 
 
 def test_a_doctor_of_another_department_does_not_see_the_alert(
