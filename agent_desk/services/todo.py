@@ -17,7 +17,7 @@ from agent_desk.db import todo as todo_db
 from agent_desk.db.engine import Database
 from agent_desk.domain.enums import AlertSeverity, TodoKind
 from agent_desk.domain.permissions import Permission, Principal
-from agent_desk.plans.calendar import HOSPITAL_TZ, local_date
+from agent_desk.plans.calendar import local_date
 from agent_desk.services.alerts import AlertService
 
 TASK_LIMIT = 200  # more are in the worklist; a to-do list is read, not paged
@@ -125,7 +125,7 @@ class TodoService:
     def __init__(
         self,
         sources: Sequence[TodoSource],
-        today: Callable[[], date] = lambda: datetime.now(HOSPITAL_TZ).date(),
+        today: Callable[[], date] = date.today,
     ) -> None:
         self._sources = list(sources)
         self._today = today

@@ -18,6 +18,7 @@ from agent_desk.domain.enums import (
     ConflictResolution,
     ContactRelation,
     EncounterKind,
+    KnowledgeKind,
     LostReason,
     RecordingLocation,
     Role,
@@ -25,6 +26,7 @@ from agent_desk.domain.enums import (
     Sex,
     SyncIssueKind,
     TaskStatus,
+    TodoKind,
     UnmaskReason,
 )
 from agent_desk.domain.statistics import Grouping, PeriodKind, TaskFigure
@@ -123,6 +125,8 @@ _LABELS: dict[Enum, Any] = {
     AuditSubject.BACKUP: QT_TRANSLATE_NOOP("Labels", "Backup"),
     AuditSubject.SETTING: QT_TRANSLATE_NOOP("Labels", "Setting"),
     AuditAction.RECORDING_DELETED: QT_TRANSLATE_NOOP("Labels", "Recording deleted (retention)"),
+    AuditAction.KNOWLEDGE_SAVED: QT_TRANSLATE_NOOP("Labels", "Knowledge article saved"),
+    AuditAction.KNOWLEDGE_IMPORTED: QT_TRANSLATE_NOOP("Labels", "Knowledge articles imported"),
     RecordingLocation.LOCAL: QT_TRANSLATE_NOOP("Labels", "On this workstation"),
     RecordingLocation.UPLOADED: QT_TRANSLATE_NOOP("Labels", "Here and on the server"),
     RecordingLocation.FETCHED: QT_TRANSLATE_NOOP("Labels", "Fetched from the server"),
@@ -134,6 +138,17 @@ _LABELS: dict[Enum, Any] = {
 # both "refused", and a StrEnum member is equal to its string, so one dict would keep one
 # of them): looked up by their type first. The 统计 screen's pickers and figures.
 _LABELS_OF: dict[type[Enum], dict[Enum, Any]] = {
+    KnowledgeKind: {
+        KnowledgeKind.FAQ: QT_TRANSLATE_NOOP("Labels", "Common question"),
+        KnowledgeKind.SCRIPT: QT_TRANSLATE_NOOP("Labels", "Standard script"),
+        KnowledgeKind.EDUCATION: QT_TRANSLATE_NOOP("Labels", "Health education"),
+    },
+    TodoKind: {  # "alert", "task": AuditSubject's values too
+        TodoKind.ALERT: QT_TRANSLATE_NOOP("Labels", "Alert"),
+        TodoKind.TASK: QT_TRANSLATE_NOOP("Labels", "Due today"),
+        TodoKind.CALLBACK: QT_TRANSLATE_NOOP("Labels", "Booked callback"),
+        TodoKind.TICKET: QT_TRANSLATE_NOOP("Labels", "Ticket"),
+    },
     PeriodKind: {
         PeriodKind.DAY: QT_TRANSLATE_NOOP("Labels", "Day"),
         PeriodKind.WEEK: QT_TRANSLATE_NOOP("Labels", "Week"),
@@ -205,6 +220,8 @@ _TABLES: dict[str, Any] = {
     "audit_events": QT_TRANSLATE_NOOP("Labels", "Audit log entry"),
     "feedback_items": QT_TRANSLATE_NOOP("Labels", "Praise, complaint or suggestion"),
     "followup_alerts": QT_TRANSLATE_NOOP("Labels", "Follow-up alert"),
+    "kb_articles": QT_TRANSLATE_NOOP("Labels", "Knowledge article"),
+    "kb_article_versions": QT_TRANSLATE_NOOP("Labels", "Knowledge article version"),
 }
 
 
