@@ -28,6 +28,11 @@ a workstation that made its own "admin" before its first sync takes the server's
 in place of its own, as for a department imported twice; a new workstation's first
 `sync --once` needs no login (it has no account yet) and brings every account down.
 
+Knowledge-base articles are versioned rows keyed by their name (natural_keys.
+knowledge_article_id: two workstations importing one folder make one article); each saved
+version is a fact. The full-text index over them (kb_search_rows and the FTS5 tables) is
+derived by triggers in every workstation's database, like followup_task_facts.
+
 Local bookkeeping stays local: hl7_messages and import_runs record what this
 workstation's intake did; login_failures counts the failed logins typed at this
 workstation and locks a name here only (the failures reach the server as audit events);

@@ -27,8 +27,6 @@ from agent_desk.ui.todo_view import TodoButton, TodoDialog, TodoHub, TodoTray
 if TYPE_CHECKING:
     from agent_desk.ui.main_window import MainWindow
 
-_CONTEXT = "MainWindow"  # the menu's words are the window's
-
 
 @dataclass
 class KnowledgeAids:
@@ -53,14 +51,14 @@ def attach_knowledge(
     if not principal.may(Permission.READ_KNOWLEDGE):
         return None
     dialog = KnowledgeDialog(service, principal, background, window)
-    action = QAction(QCoreApplication.translate(_CONTEXT, "Knowledge base…"), window)
+    action = QAction(QCoreApplication.translate("MainWindow", "Knowledge base…"), window)
     action.setObjectName("knowledge_action")
     action.setShortcut(QKeySequence("F1"))
     # From any of the workstation's windows: the card, the form, a statistics screen.
     action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
     action.triggered.connect(dialog.open_search)
     window.addAction(action)
-    help_menu = window.menuBar().addMenu(QCoreApplication.translate(_CONTEXT, "&Help"))
+    help_menu = window.menuBar().addMenu(QCoreApplication.translate("MainWindow", "&Help"))
     help_menu.addAction(action)
 
     def read(article_id: object) -> None:
@@ -69,7 +67,7 @@ def attach_knowledge(
         dialog.show_article(article_id)  # type: ignore[arg-type]
 
     suggestions = KnowledgeSuggestions(service, principal, background, read)
-    dock = QDockWidget(QCoreApplication.translate(_CONTEXT, "Related articles"), window)
+    dock = QDockWidget(QCoreApplication.translate("MainWindow", "Related articles"), window)
     dock.setObjectName("knowledge_dock")
     dock.setWidget(suggestions)
     dock.setFeatures(
