@@ -95,3 +95,14 @@ def test_bench_options_take_what_the_command_line_gives_and_keep_the_rest(tmp_pa
     options = BenchOptions.from_arguments(args, tmp_path, None)
     assert options.sync == SyncSizes(records=50)
     assert (options.audit_events, options.patients, options.folder) == (9, 1_000_000, tmp_path)
+
+
+def test_the_knowledge_base_bench_searches_a_small_corpus(tmp_path: Path) -> None:
+    from agent_desk.bench import GROUPS
+    from agent_desk.bench.feedback_kb import run_kb
+
+    assert "feedback" in GROUPS
+    figures = run_kb(tmp_path, characters=60_000)
+    assert figures["kb_characters"] == 60_000
+    assert figures["kb_search_queries_with_hits"] == 400  # every query finds articles
+    assert figures["kb_search_p95_ms"] > 0

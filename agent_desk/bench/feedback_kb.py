@@ -55,8 +55,8 @@ QUERY_SET = (
 )
 
 
-def run_kb(folder: Path) -> dict[str, float]:
-    db = open_file(bench_file(_built(folder)))
+def run_kb(folder: Path, characters: int = CHARACTERS) -> dict[str, float]:
+    db = open_file(bench_file(_built(folder, characters)))
     try:
         service = KnowledgeService(db)
         agent = Principal.of("bench", [Role.AGENT])
@@ -78,12 +78,12 @@ def run_kb(folder: Path) -> dict[str, float]:
         "kb_search_p95_ms": rounded(percentile(samples, 95)),
         "kb_search_median_ms": rounded(percentile(samples, 50)),
         "kb_search_queries_with_hits": float(found),
-        "kb_characters": float(CHARACTERS),
+        "kb_characters": float(characters),
     }
 
 
-def _built(folder: Path) -> Path:
-    path = folder / f"knowledge_{CHARACTERS}_v{_BUILD_VERSION}.sqlite3"
+def _built(folder: Path, characters: int) -> Path:
+    path = folder / f"knowledge_{characters}_v{_BUILD_VERSION}.sqlite3"
     if path.exists():
         return path
     partial = path.with_name(f"building-{path.name}")
@@ -99,7 +99,7 @@ def _built(folder: Path) -> Path:
                 "icd10_prefixes, revision, edited_by, body, version, created_at, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, NULL, '', 1, 'bench', ?, 1, "
                 "'2026-01-01 00:00:00', '2026-01-01 00:00:00')",
-                _articles(random.Random(11)),
+                _articles(random.Random(11), characters),
             )
             optimize_index(session)
     finally:
@@ -110,13 +110,13 @@ def _built(folder: Path) -> Path:
     return path
 
 
-def _articles(rng: random.Random) -> list[tuple[str, str, str, str, str, str]]:
+def _articles(rng: random.Random, characters: int) -> list[tuple[str, str, str, str, str, str]]:
     # Zipf weights: the first words of the vocabulary are the common ones.
     weights = [1 / (rank + 1) for rank in range(len(_WORDS))]
     rows = []
     written = 0
     n = 0
-    while written < CHARACTERS:
+    while written < characters:
         body = _body(rng, weights, rng.randint(ARTICLE_CHARS // 2, ARTICLE_CHARS * 3 // 2))
         title = "".join(rng.choices(_WORDS, weights, k=3))
         tags = ",".join(rng.sample(_WORDS[:40], 2))
