@@ -109,3 +109,21 @@ def test_query_terms_choose_their_index() -> None:
 def test_bigrams_pair_neighbouring_chinese_characters_only() -> None:
     assert han_bigrams("高血压 BP 180，头痛") == "高血 血压 头痛"
     assert han_bigrams("a痛b") == "痛"
+
+
+def test_a_search_kept_to_a_department_finds_its_articles_and_the_general_ones(
+    db: Database, service: KnowledgeService
+) -> None:
+    from agent_desk.db.models import Department
+
+    with db.write() as session:
+        session.add_all(
+            [Department(code="CARD", name="心内科"), Department(code="ENDO", name="内分泌")]
+        )
+    for code in ("CARD", "ENDO"):
+        text = article_text(f"{code}的血压须知", "faq", "", code, "", "血压每天测。")
+        service.save(None, text, SUPERVISOR)
+    with db.read() as session:
+        card = session.query(Department).filter_by(code="CARD").one().id
+    found = {hit.title for hit in service.search("血压", AGENT, department_id=card)}
+    assert found == {BP, "CARD的血压须知"}

@@ -53,6 +53,7 @@ def test_an_alert_acknowledged_in_the_list_leaves_it(qtbot, window, db, hospital
     dialog = window.todos.open_list()
     qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 2)
     assert dialog.acknowledge_button.isEnabled()  # the alert is first, and chosen
+    assert dialog.open_button.isEnabled()  # its patient's card opens too
     dialog.acknowledge_selected("已联系家属")
     qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1)
     assert dialog.selected().kind is TodoKind.TASK and not dialog.acknowledge_button.isEnabled()

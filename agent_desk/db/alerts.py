@@ -31,6 +31,7 @@ class AlertRow:
     acknowledged_at: datetime | None
     notes: str
     department: str | None = None  # the department's name, when the alert names one
+    patient_id: uuid.UUID | None = None
 
 
 def alert_in_scope(session: Session, alert_id: uuid.UUID, roles: Set[Role], scope: Scope) -> bool:
@@ -78,6 +79,7 @@ def alert_rows(session: Session, roles: Set[Role], scope: Scope = None) -> list[
             a.acknowledged_at,
             a.handling_notes or "",
             department,
+            a.patient_id,
         )
         for a, name, number, department in rows
     ]

@@ -75,23 +75,28 @@ def search_ids(
         params[f"scan{n}"] = _like(term)
         match = " OR ".join(f"{c} LIKE :scan{n} ESCAPE '\\'" for c in ("title", "tags", "body"))
         matches.append(("0.0", f"kb_fts WHERE {match}"))
-    ctes = ", ".join(
-        f"m{n} AS MATERIALIZED (SELECT rowid AS row"
-        + (f", {rank} AS score" if n == 0 else "")
-        + f" FROM {rows})"
-        for n, (rank, rows) in enumerate(matches)
-    )
-    joins = " ".join(f"JOIN m{n} USING (row)" for n in range(1, len(matches)))
-    ranked = f"SELECT m0.row, m0.score FROM m0 {joins}"
+    rank, rows = matches[0]
+    first = f"SELECT rowid AS row, {rank} AS score FROM {rows}"
+    if len(matches) == 1:
+        with_ = ""
+        ranked = f"SELECT row, score FROM ({first}) m0"  # one index: no table to join
+    else:
+        others = ", ".join(
+            f"m{n} AS MATERIALIZED (SELECT rowid AS row FROM {other})"
+            for n, (_rank, other) in enumerate(matches[1:], start=1)
+        )
+        with_ = f"WITH m0 AS MATERIALIZED ({first}), {others} "
+        joins = " ".join(f"JOIN m{n} USING (row)" for n in range(1, len(matches)))
+        ranked = f"SELECT m0.row, m0.score FROM m0 {joins}"
     if department_id is None:
         # The best *limit* first: only they are looked up in kb_search_rows.
-        ranked += " ORDER BY m0.score LIMIT :limit"
+        ranked += " ORDER BY score LIMIT :limit"
         where = ""
     else:
         where = "WHERE r.department_id IS NULL OR r.department_id = :department"
         params["department"] = department_id.hex
     sql = (
-        f"WITH {ctes} SELECT r.article_id, h.score FROM ({ranked}) h "
+        f"{with_}SELECT r.article_id, h.score FROM ({ranked}) h "
         f"JOIN kb_search_rows r ON r.id = h.row {where} ORDER BY h.score LIMIT :limit"
     )
     rows = session.execute(text(sql), params)

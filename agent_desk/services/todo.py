@@ -70,7 +70,7 @@ class AlertTodos:
                 row.patient_name,
                 row.text,
                 row.raised_at,
-                None,
+                row.patient_id,
                 urgent=row.severity is AlertSeverity.CRITICAL,
             )
             for row in self._alerts.lists(principal).open
