@@ -75,8 +75,8 @@ def search_ids(
         params[f"scan{n}"] = _like(term)
         match = " OR ".join(f"{c} LIKE :scan{n} ESCAPE '\\'" for c in ("title", "tags", "body"))
         matches.append(("0.0", f"kb_fts WHERE {match}"))
-    rank, rows = matches[0]
-    first = f"SELECT rowid AS row, {rank} AS score FROM {rows}"
+    rank, source = matches[0]
+    first = f"SELECT rowid AS row, {rank} AS score FROM {source}"
     if len(matches) == 1:
         with_ = ""
         ranked = f"SELECT row, score FROM ({first}) m0"  # one index: no table to join
@@ -99,8 +99,8 @@ def search_ids(
         f"{with_}SELECT r.article_id, h.score FROM ({ranked}) h "
         f"JOIN kb_search_rows r ON r.id = h.row {where} ORDER BY h.score LIMIT :limit"
     )
-    rows = session.execute(text(sql), params)
-    return [SearchHit(_uuid(article_id), float(score)) for article_id, score in rows]
+    found = session.execute(text(sql), params)
+    return [SearchHit(_uuid(article_id), float(score)) for article_id, score in found]
 
 
 def _uuid(value: object) -> uuid.UUID:
