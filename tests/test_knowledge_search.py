@@ -127,3 +127,10 @@ def test_a_search_kept_to_a_department_finds_its_articles_and_the_general_ones(
         card = session.query(Department).filter_by(code="CARD").one().id
     found = {hit.title for hit in service.search("血压", AGENT, department_id=card)}
     assert found == {BP, "CARD的血压须知"}
+
+
+def test_a_snippet_leaves_markdown_marks_out() -> None:
+    from agent_desk.domain.knowledge_text import snippet
+
+    text = "## 怎样测\n\n1. 测量前休息 5 分钟\n- **低盐**饮食"
+    assert snippet(text, ["低盐"]) == "怎样测 测量前休息 5 分钟 低盐饮食"

@@ -19,6 +19,9 @@ _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
 # Whitespace and punctuation, ASCII and full-width, split a query into terms.
 _SEPARATORS = re.compile(r"[\s,.;:!?，。、；：！？（）()《》「」“”\"'【】\[\]]+")
+# Markdown's marks (headings, list bullets; emphasis, code): not read in a snippet.
+_BLOCK = re.compile(r"^\s*(?:#+|[-+]|\d+\.)\s+", re.MULTILINE)  # a line's own mark
+_INLINE = re.compile(r"[*`_]+")  # emphasis and code: the words run on
 MAX_TERMS = 8
 # The SQL name of han_bigrams on every connection to the workstation's database.
 KNOWLEDGE_BIGRAMS_FUNCTION = "kb_han_bigrams"
@@ -77,8 +80,8 @@ def fts_phrase(term: str) -> str:
 
 def snippet(text: str, terms: list[str], width: int = 60) -> str:
     """About *width* characters of *text* around the first term found in it (the start
-    when none is), on one line."""
-    flat = " ".join(text.split())
+    when none is), on one line, without Markdown's marks."""
+    flat = " ".join(_INLINE.sub("", _BLOCK.sub("", text)).split())
     lowered = flat.lower()
     hits = [i for i in (lowered.find(term) for term in terms) if i >= 0]
     start = max(0, min(hits) - width // 3) if hits else 0
