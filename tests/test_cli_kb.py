@@ -74,3 +74,13 @@ def test_an_agent_may_search_but_not_import(
 def test_search_without_a_login_fails(data_dir: DataDir) -> None:
     add_account(data_dir)
     assert run(data_dir, "kb", "search", "血压", user=None) == 1
+
+
+def test_reindex_rebuilds_the_index_from_the_articles(
+    articles: Path, data_dir: DataDir, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(data_dir, "kb", "import", str(articles)) == 0
+    assert run(data_dir, "kb", "reindex") == 0
+    assert "1 articles indexed" in capsys.readouterr().out
+    assert run(data_dir, "kb", "search", "血压", "--json") == 0
+    assert len(json.loads(capsys.readouterr().out)) == 1
