@@ -117,3 +117,14 @@ def test_csv_bytes_count_every_row_of_every_table_as_text(tmp_path: Path) -> Non
     connection.executemany("INSERT INTO b VALUES (?, ?)", [(1, "甲"), (22, None)])
     connection.close()
     assert csv_bytes(file) == len("name\r\nx,y\r\n1,甲\r\n22,\r\n".encode())
+
+
+def test_the_knowledge_base_bench_searches_a_small_corpus(tmp_path: Path) -> None:
+    from agent_desk.bench import GROUPS
+    from agent_desk.bench.feedback_kb import run_kb
+
+    assert "feedback" in GROUPS
+    figures = run_kb(tmp_path, characters=60_000)
+    assert figures["kb_characters"] == 60_000
+    assert figures["kb_search_queries_with_hits"] == 400  # every query finds articles
+    assert figures["kb_search_p95_ms"] > 0

@@ -6,6 +6,8 @@
 - ticket_visible_p95_ms: a ticket opened on workstation A until it is in workstation B's
   list, both running their SyncRunner against the central PostgreSQL; 50 tickets. Goal
   ≤ 1,000. Needs a server (--url or central.url); without one it is left out, with a note.
+- kb_search_p95_ms: the knowledge base's search over 22,000,000 characters of articles
+  (agent_desk/bench/feedback_kb.py). Goal ≤ 20.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
+from agent_desk.bench.feedback_kb import run_kb
 from agent_desk.bench.options import BenchOptions
 from agent_desk.bench.stats import percentile, rounded
 from agent_desk.db import tickets as tickets_db
@@ -48,6 +51,7 @@ _STATES = list(TicketState)
 
 def run_feedback(options: BenchOptions) -> dict[str, float]:
     figures = _list_figures(options.folder)
+    figures.update(run_kb(options.folder))
     if options.central is None:
         print(
             "agent-desk: ticket_visible_p95_ms needs a central server (--url or central.url)",

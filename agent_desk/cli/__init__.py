@@ -51,6 +51,7 @@ COMMAND_GROUPS = (
     "recordings",
     "forms",
     "tickets",
+    "kb",
     "bench",
 )
 

@@ -25,6 +25,7 @@ def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
 def handle(ctx: Context, args: argparse.Namespace) -> int:
     from agent_desk.db.patients import count_patients
     from agent_desk.demo import writer as demo
+    from agent_desk.demo.knowledge import load_sample_articles
 
     if args.patients < 1:
         raise CliError("--patients must be at least 1")
@@ -43,8 +44,10 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
 
     summary = demo.generate(ctx.db, args.patients, seed=args.seed, progress=progress)
     print(file=sys.stderr)
+    articles = load_sample_articles(ctx.db)
     print(
         f"created {summary.patients:,} patients, {summary.encounters:,} encounters, "
-        f"{summary.tasks:,} tasks, {summary.attempts:,} attempts in {summary.seconds:.1f} s"
+        f"{summary.tasks:,} tasks, {summary.attempts:,} attempts in {summary.seconds:.1f} s; "
+        f"{articles} knowledge-base articles"
     )
     return EXIT_OK

@@ -31,12 +31,16 @@ class AlertRow:
     acknowledged_at: datetime | None
     notes: str
     department: str | None = None  # the department's name, when the alert names one
+    patient_id: uuid.UUID | None = None
 
 
-def alert_in_scope(session: Session, alert_id: uuid.UUID, scope: Scope) -> bool:
+def alert_in_scope(session: Session, alert_id: uuid.UUID, roles: Set[Role], scope: Scope) -> bool:
+    """The alert is addressed to one of *roles* and its patient is in *scope*."""
     found = session.scalar(
         select(FollowupAlert.id).where(
-            FollowupAlert.id == alert_id, patient_in_scope(FollowupAlert.patient_id, scope)
+            FollowupAlert.id == alert_id,
+            FollowupAlert.notify_role.in_(list(roles)),
+            patient_in_scope(FollowupAlert.patient_id, scope),
         )
     )
     return found is not None
@@ -75,6 +79,7 @@ def alert_rows(session: Session, roles: Set[Role], scope: Scope = None) -> list[
             a.acknowledged_at,
             a.handling_notes or "",
             department,
+            a.patient_id,
         )
         for a, name, number, department in rows
     ]

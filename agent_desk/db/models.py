@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from agent_desk.db.base import Base, IdMixin, VersionedMixin, utcnow
+from agent_desk.db.knowledge_models import KnowledgeArticle as KnowledgeArticle  # metadata
 from agent_desk.db.task_facts import TaskFacts as TaskFacts  # in Base.metadata with the rest
 from agent_desk.domain.enums import (
     AlertSeverity,

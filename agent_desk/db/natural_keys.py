@@ -90,3 +90,8 @@ def calendar_day_id(day: object) -> uuid.UUID:
 
 def dispute_case_id(ticket: uuid.UUID) -> uuid.UUID:
     return _natural_id("dispute_cases", ticket)
+
+
+def knowledge_article_id(key: str) -> uuid.UUID:
+    """A knowledge-base article by its key (an imported file's name)."""
+    return _natural_id("kb_articles", key)

@@ -17,6 +17,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from agent_desk.domain.knowledge_text import KNOWLEDGE_BIGRAMS_FUNCTION, han_bigrams
 from agent_desk.paths import fsync_folder
 
 if TYPE_CHECKING:
@@ -98,6 +99,10 @@ class LocalFile:
             connection.execute("PRAGMA cipher_log_level = NONE")
             if self.key is not None:
                 connection.execute(f"PRAGMA key = {key_literal(self.key)}")
+            # The knowledge base's search triggers call it, whoever writes an article.
+            connection.create_function(
+                KNOWLEDGE_BIGRAMS_FUNCTION, 1, han_bigrams, deterministic=True
+            )
         except BaseException:
             connection.close()
             raise

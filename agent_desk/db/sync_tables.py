@@ -28,6 +28,11 @@ a workstation that made its own "admin" before its first sync takes the server's
 in place of its own, as for a department imported twice; a new workstation's first
 `sync --once` needs no login (it has no account yet) and brings every account down.
 
+Knowledge-base articles are versioned rows keyed by their name (natural_keys.
+knowledge_article_id: two workstations importing one folder make one article); each saved
+version is a fact. The full-text index over them (kb_search_rows and the FTS5 tables) is
+derived by triggers in every workstation's database, like followup_task_facts.
+
 Local bookkeeping stays local: hl7_messages and import_runs record what this
 workstation's intake did; login_failures counts the failed logins typed at this
 workstation and locks a name here only (the failures reach the server as audit events);
@@ -44,7 +49,7 @@ from functools import cache
 
 from sqlalchemy import Column, Table
 
-from agent_desk.db import models, ticket_models
+from agent_desk.db import knowledge_models, models, ticket_models
 from agent_desk.db.base import Base
 
 SYNCED_MODELS: tuple[type[Base], ...] = (
@@ -68,6 +73,8 @@ SYNCED_MODELS: tuple[type[Base], ...] = (
     ticket_models.TicketDeadline,
     ticket_models.CalendarDay,
     ticket_models.DisputeCase,
+    knowledge_models.KnowledgeArticle,
+    knowledge_models.KnowledgeArticleVersion,
 )
 
 LOCAL_ONLY_TABLES = frozenset(
@@ -89,6 +96,8 @@ LOCAL_ONLY_TABLES = frozenset(
         "recording_chunks",
         # Derived by triggers from the synced facts, in every database (db/task_facts.py).
         "followup_task_facts",
+        # The knowledge base's full-text index numbers its articles (db/knowledge_search.py).
+        "kb_search_rows",
     }
 )
 
@@ -115,6 +124,8 @@ NATURAL_KEYED = frozenset(
         "calendar_days",
         "dispute_cases",
         "ticket_events",
+        # A knowledge article by its key (an imported file's name).
+        "kb_articles",
     }
 )
 

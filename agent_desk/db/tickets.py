@@ -81,6 +81,7 @@ class TicketRow:
     due_at: datetime
     escalation_level: int
     overdue: bool
+    patient_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,6 +330,7 @@ def _row(found: Row[Ticket, str, str], now: datetime) -> TicketRow:
         ticket.due_at,
         ticket.escalation_level,
         ticket.state is TicketState.ESCALATED or (ticket.state in AWAITING and ticket.due_at < now),
+        ticket.patient_id,
     )
 
 

@@ -146,6 +146,8 @@ class AuditAction(StrEnum):
     DISPUTE_CASE_CHANGED = "dispute_case_changed"
     TICKET_RULES_CHANGED = "ticket_rules_changed"  # routing keywords or deadlines edited
     CALENDAR_IMPORTED = "calendar_imported"  # a year of holidays and 调休 working days
+    KNOWLEDGE_SAVED = "knowledge_saved"  # a knowledge-base article's new version
+    KNOWLEDGE_IMPORTED = "knowledge_imported"  # `kb import`: the detail counts the files
 
 
 class AuditSubject(StrEnum):
@@ -281,6 +283,23 @@ class SatisfactionDimension(StrEnum):
     ENVIRONMENT = "environment"
     COST = "cost"
     OVERALL = "overall"
+
+
+class KnowledgeKind(StrEnum):
+    """What a knowledge-base article is (知识库)."""
+
+    FAQ = "faq"  # 常见问题解答: the answer to a question patients often ask
+    SCRIPT = "script"  # 规范用语: what to say, word for word
+    EDUCATION = "education"  # 健康宣教: guidance for a disease, read to the patient
+
+
+class TodoKind(StrEnum):
+    """What an item of a person's to-do list (待办) is."""
+
+    ALERT = "alert"  # a supervisor alert to acknowledge
+    TASK = "task"  # a follow-up task due today
+    CALLBACK = "callback"  # a callback booked for a time today (the retry policy's slot)
+    TICKET = "ticket"  # a feedback ticket assigned to the person or overdue
 
 
 class AlertSeverity(StrEnum):

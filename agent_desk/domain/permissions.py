@@ -31,13 +31,15 @@ class Permission(StrEnum):
     PLAY_RECORDINGS = "play_recordings"
     EXPORT_RECORDINGS = "export_recordings"
     VIEW_STATISTICS = "view_statistics"
-    HANDLE_ALERTS = "handle_alerts"
+    HANDLE_ALERTS = "handle_alerts"  # the alerts addressed to one's role, in scope
     REVIEW_SYNC = "review_sync"  # decide conflicts sent to review
     VIEW_AUDIT_LOG = "view_audit_log"
     MANAGE_ACCOUNTS = "manage_accounts"
     MANAGE_SETTINGS = "manage_settings"
     IMPORT_PATIENTS = "import_patients"  # CSV/XLSX files and the HL7 listener
     BACKUP = "backup"
+    READ_KNOWLEDGE = "read_knowledge"  # search and read the knowledge base (F1)
+    EDIT_KNOWLEDGE = "edit_knowledge"  # write knowledge-base articles; `kb import`
     SYNC = "sync"  # `agent-desk sync`: move this workstation's changes to and from the server
     VIEW_TICKETS = "view_tickets"  # feedback tickets (工单) of the departments in scope
     OPEN_TICKETS = "open_tickets"  # 登记投诉: a ticket from a call
@@ -55,6 +57,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
             _P.VIEW_RECORDS,
             _P.TAKE_CALLS,
             _P.FILL_FORMS,
+            _P.READ_KNOWLEDGE,
             _P.SYNC,
             _P.VIEW_TICKETS,
             _P.OPEN_TICKETS,
@@ -69,6 +72,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
             _P.FILL_FORMS,
             _P.UNMASK,
             _P.EXPORT_DATA,
+            _P.READ_KNOWLEDGE,
             _P.SYNC,
             _P.VIEW_TICKETS,
             _P.OPEN_TICKETS,
@@ -83,6 +87,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
             _P.FILL_FORMS,
             _P.UNMASK,
             _P.EXPORT_DATA,
+            _P.HANDLE_ALERTS,
+            _P.READ_KNOWLEDGE,
             _P.SYNC,
             _P.VIEW_TICKETS,
             _P.OPEN_TICKETS,
@@ -104,6 +110,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
             _P.HANDLE_ALERTS,
             _P.REVIEW_SYNC,
             _P.VIEW_AUDIT_LOG,
+            _P.READ_KNOWLEDGE,
+            _P.EDIT_KNOWLEDGE,
             _P.SYNC,
             _P.VIEW_TICKETS,
             _P.OPEN_TICKETS,

@@ -46,12 +46,15 @@ class AlertService:
 
     def acknowledge(self, alert_id: uuid.UUID, principal: Principal, note: str = "") -> None:
         """Mark the alert handled by *principal* (once: a later call only adds its note);
-        one about a patient outside their departments is refused as not found."""
+        one addressed to another role, or about a patient outside their departments, is
+        refused as not found."""
         principal.require(Permission.HANDLE_ALERTS)
         actor = principal.username
         note = note.strip()
         with self._db.write() as session:
-            if not alerts_db.alert_in_scope(session, alert_id, principal.department_filter()):
+            if not alerts_db.alert_in_scope(
+                session, alert_id, principal.roles, principal.department_filter()
+            ):
                 raise UserError("this alert no longer exists")
             alert = alerts_db.acknowledge(session, alert_id, actor, note, self._clock())
             if alert is None:

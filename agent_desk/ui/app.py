@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
@@ -24,17 +25,20 @@ from agent_desk.services.alerts import AlertService
 from agent_desk.services.audit_log import AuditLogService
 from agent_desk.services.followup import FollowupService
 from agent_desk.services.intake import load_plan_set
+from agent_desk.services.knowledge import KnowledgeService
 from agent_desk.services.patients import PatientService
 from agent_desk.services.recording_store import RecordingStore, open_store
 from agent_desk.services.recordings import RecordingLibrary
 from agent_desk.services.settings_change import SettingsService
 from agent_desk.services.statistics import StatisticsService
 from agent_desk.services.tickets import TicketService
+from agent_desk.services.todo import TodoService, default_sources
 from agent_desk.services.worklist import WorklistService
 from agent_desk.settings import Settings
 from agent_desk.ui import excepthook
 from agent_desk.ui.background import Background
 from agent_desk.ui.daily_backup import DailyBackup
+from agent_desk.ui.desk_aids import attach_knowledge, attach_todos
 from agent_desk.ui.followup_panel import AUTOSAVE_MS, FollowupPanel
 from agent_desk.ui.i18n import install_translators
 from agent_desk.ui.login_dialog import LoginDialog
@@ -59,6 +63,7 @@ def build_main_window(
     autosave_ms: int = AUTOSAVE_MS,
     background: Background | None = None,
     recordings: RecordingStore | None = None,
+    today: Callable[[], date] = date.today,
 ) -> MainWindow:
     language = "en" if settings.get("ui.language") == "en" else "zh"
     drafts = DraftStore(settings.path.parent / "drafts")
@@ -95,11 +100,16 @@ def build_main_window(
         if recordings is None
         else RecordingLibrary(db, recordings, user.principal, user.username),
         statistics=StatisticsService(db),
+        today=today,
     )
     tickets = TicketService(db, office=lambda: str(settings.get("tickets.office")))
     window.tickets_ui = WindowTickets(window, tickets, settings)
     if sync is not None:
         window.attach_sync(sync)
+    window.knowledge = attach_knowledge(window, KnowledgeService(db), window.background)
+    todo_sources = default_sources(db, alerts)
+    todos = TodoService(todo_sources, today)
+    window.todos = attach_todos(window, todos, alerts, window.background)
     if db.local is not None and not db.local.encrypted:
         window.show_not_encrypted()
     return window

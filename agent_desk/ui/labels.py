@@ -19,6 +19,7 @@ from agent_desk.domain.enums import (
     ConflictResolution,
     ContactRelation,
     EncounterKind,
+    KnowledgeKind,
     LostReason,
     RecordingLocation,
     Role,
@@ -32,6 +33,7 @@ from agent_desk.domain.enums import (
     TicketSeverity,
     TicketSource,
     TicketState,
+    TodoKind,
     UnmaskReason,
 )
 from agent_desk.domain.statistics import Grouping, PeriodKind, TaskFigure
@@ -138,6 +140,8 @@ _LABELS: dict[Enum, Any] = {
     ),
     AuditAction.CALENDAR_IMPORTED: QT_TRANSLATE_NOOP("Labels", "Working calendar imported"),
     AuditSubject.TICKET: QT_TRANSLATE_NOOP("Labels", "Ticket"),
+    AuditAction.KNOWLEDGE_SAVED: QT_TRANSLATE_NOOP("Labels", "Knowledge article saved"),
+    AuditAction.KNOWLEDGE_IMPORTED: QT_TRANSLATE_NOOP("Labels", "Knowledge articles imported"),
     RecordingLocation.LOCAL: QT_TRANSLATE_NOOP("Labels", "On this workstation"),
     RecordingLocation.UPLOADED: QT_TRANSLATE_NOOP("Labels", "Here and on the server"),
     RecordingLocation.FETCHED: QT_TRANSLATE_NOOP("Labels", "Fetched from the server"),
@@ -198,6 +202,17 @@ _LABELS_OF: dict[type[Enum], dict[Enum, Any]] = {
         CallbackSatisfaction.SATISFIED: QT_TRANSLATE_NOOP("Labels", "Satisfied"),
         CallbackSatisfaction.PARTLY: QT_TRANSLATE_NOOP("Labels", "Partly satisfied"),
         CallbackSatisfaction.DISSATISFIED: QT_TRANSLATE_NOOP("Labels", "Dissatisfied"),
+    },
+    KnowledgeKind: {
+        KnowledgeKind.FAQ: QT_TRANSLATE_NOOP("Labels", "Common question"),
+        KnowledgeKind.SCRIPT: QT_TRANSLATE_NOOP("Labels", "Standard script"),
+        KnowledgeKind.EDUCATION: QT_TRANSLATE_NOOP("Labels", "Health education"),
+    },
+    TodoKind: {  # "alert", "task": AuditSubject's values too
+        TodoKind.ALERT: QT_TRANSLATE_NOOP("Labels", "Alert"),
+        TodoKind.TASK: QT_TRANSLATE_NOOP("Labels", "Due today"),
+        TodoKind.CALLBACK: QT_TRANSLATE_NOOP("Labels", "Booked callback"),
+        TodoKind.TICKET: QT_TRANSLATE_NOOP("Labels", "Ticket"),
     },
     PeriodKind: {
         PeriodKind.DAY: QT_TRANSLATE_NOOP("Labels", "Day"),
@@ -276,6 +291,8 @@ _TABLES: dict[str, Any] = {
     "ticket_deadlines": QT_TRANSLATE_NOOP("Labels", "Ticket deadline"),
     "calendar_days": QT_TRANSLATE_NOOP("Labels", "Working calendar day"),
     "dispute_cases": QT_TRANSLATE_NOOP("Labels", "Dispute case record"),
+    "kb_articles": QT_TRANSLATE_NOOP("Labels", "Knowledge article"),
+    "kb_article_versions": QT_TRANSLATE_NOOP("Labels", "Knowledge article version"),
 }
 
 

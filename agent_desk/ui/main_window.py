@@ -56,6 +56,7 @@ from agent_desk.ui.worklist_model import WorklistModel
 from agent_desk.ui.worklist_pane import WorklistFilterBar, WorklistTable
 
 if TYPE_CHECKING:  # Qt Multimedia loads when the screen first opens, not at start-up
+    from agent_desk.ui.desk_aids import KnowledgeAids, TodoAids
     from agent_desk.ui.recordings_view import RecordingsDialog
     from agent_desk.ui.statistics_view import StatisticsDialog
     from agent_desk.ui.window_tickets import WindowTickets
@@ -96,6 +97,8 @@ class MainWindow(QMainWindow):
         self.calls: CallController | None = None
         self.tickets_ui: WindowTickets | None = None  # set by the composition root
         self.sync: SyncHub | None = None
+        self.knowledge: KnowledgeAids | None = None  # F1 and the related articles
+        self.todos: TodoAids | None = None  # the to-do list, its count and tray icon
         self.background = background or Background()
         self._claiming: tuple[uuid.UUID, uuid.UUID] | None = None  # (patient, task) asked
         self.setWindowTitle(self.tr("Follow-up workstation"))

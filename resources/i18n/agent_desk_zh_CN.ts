@@ -88,6 +88,53 @@
     </message>
 </context>
 <context>
+    <name>ArticleEditor</name>
+    <message>
+        <source>Edit article</source>
+        <translation>编辑文章</translation>
+    </message>
+    <message>
+        <source>New article</source>
+        <translation>新建文章</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>separated by commas or 、</source>
+        <translation>以逗号或顿号分隔</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>department code; empty: every department</source>
+        <translation>科室代码；留空表示全院通用</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>科室</translation>
+    </message>
+    <message>
+        <source>ICD-10 prefixes, e.g. I10, E11</source>
+        <translation>ICD-10 编码前缀，如 I10, E11</translation>
+    </message>
+    <message>
+        <source>ICD-10</source>
+        <translation>ICD-10</translation>
+    </message>
+    <message>
+        <source>The article's text (Markdown)</source>
+        <translation>正文（Markdown 格式）</translation>
+    </message>
+</context>
+<context>
     <name>AuditLogDialog</name>
     <message>
         <source>Audit log</source>
@@ -614,6 +661,56 @@ Your saved work is safe. The details are in %2</source>
     </message>
 </context>
 <context>
+    <name>KnowledgeDialog</name>
+    <message>
+        <source>Knowledge base</source>
+        <translation>知识库</translation>
+    </message>
+    <message>
+        <source>Search articles: words separated by spaces, e.g. 高血压 饮食</source>
+        <translation>搜索文章：多个词用空格分隔，如 高血压 饮食</translation>
+    </message>
+    <message>
+        <source>New article…</source>
+        <translation>新建文章…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <source>Articles found: %1</source>
+        <translation>找到文章：%1 篇</translation>
+    </message>
+    <message>
+        <source>No article matches '%1'.</source>
+        <translation>没有与“%1”匹配的文章。</translation>
+    </message>
+    <message>
+        <source>Version %1 · %2 · %3</source>
+        <translation>第 %1 版 · %2 · %3</translation>
+    </message>
+    <message>
+        <source>Tags: %1</source>
+        <translation>标签：%1</translation>
+    </message>
+</context>
+<context>
+    <name>KnowledgeSuggestions</name>
+    <message>
+        <source>Open a patient to see the articles for their diagnoses.</source>
+        <translation>打开患者后，这里显示与其诊断相关的文章。</translation>
+    </message>
+    <message>
+        <source>For this patient (double-click to read):</source>
+        <translation>与该患者相关（双击阅读）：</translation>
+    </message>
+    <message>
+        <source>No article for this patient's diagnoses.</source>
+        <translation>没有与该患者诊断相关的文章。</translation>
+    </message>
+</context>
+<context>
     <name>Labels</name>
     <message>
         <source>Warning</source>
@@ -956,6 +1053,14 @@ Your saved work is safe. The details are in %2</source>
         <translation>工单</translation>
     </message>
     <message>
+        <source>Knowledge article saved</source>
+        <translation>保存知识库文章</translation>
+    </message>
+    <message>
+        <source>Knowledge articles imported</source>
+        <translation>导入知识库文章</translation>
+    </message>
+    <message>
         <source>On this workstation</source>
         <translation>在本工作站</translation>
     </message>
@@ -1096,6 +1201,30 @@ Your saved work is safe. The details are in %2</source>
         <translation>不满意</translation>
     </message>
     <message>
+        <source>Common question</source>
+        <translation>常见问题</translation>
+    </message>
+    <message>
+        <source>Standard script</source>
+        <translation>规范用语</translation>
+    </message>
+    <message>
+        <source>Health education</source>
+        <translation>健康宣教</translation>
+    </message>
+    <message>
+        <source>Alert</source>
+        <translation>预警</translation>
+    </message>
+    <message>
+        <source>Due today</source>
+        <translation>今日到期</translation>
+    </message>
+    <message>
+        <source>Booked callback</source>
+        <translation>预约回拨</translation>
+    </message>
+    <message>
         <source>Day</source>
         <translation>日</translation>
     </message>
@@ -1214,6 +1343,14 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>Dispute case record</source>
         <translation>纠纷案卷</translation>
+    </message>
+    <message>
+        <source>Knowledge article</source>
+        <translation>知识库文章</translation>
+    </message>
+    <message>
+        <source>Knowledge article version</source>
+        <translation>知识库文章版本</translation>
     </message>
     <message>
         <source>Department</source>
@@ -1572,6 +1709,18 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>%1 overdue tickets escalated.</source>
         <translation>%1 张超时工单已升级。</translation>
+    </message>
+    <message>
+        <source>Knowledge base…</source>
+        <translation>知识库…</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Related articles</source>
+        <translation>相关知识</translation>
     </message>
 </context>
 <context>
@@ -2528,6 +2677,71 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>Not routed</source>
         <translation>未派发</translation>
+    </message>
+</context>
+<context>
+    <name>TodoButton</name>
+    <message>
+        <source>To-do: %1</source>
+        <translation>待办：%1</translation>
+    </message>
+    <message>
+        <source>Alerts: %1</source>
+        <translation>预警：%1</translation>
+    </message>
+</context>
+<context>
+    <name>TodoDialog</name>
+    <message>
+        <source>To-do list</source>
+        <translation>待办事项</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>患者</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Acknowledge…</source>
+        <translation>确认处理…</translation>
+    </message>
+    <message>
+        <source>Open the card</source>
+        <translation>打开患者卡片</translation>
+    </message>
+    <message>
+        <source>Acknowledge alert</source>
+        <translation>确认处理预警</translation>
+    </message>
+    <message>
+        <source>Note: what was done (optional)</source>
+        <translation>处理备注（可选）</translation>
+    </message>
+</context>
+<context>
+    <name>TodoTray</name>
+    <message>
+        <source>To-do: %1</source>
+        <translation>待办：%1</translation>
+    </message>
+    <message>
+        <source>New to-do</source>
+        <translation>新待办</translation>
+    </message>
+    <message>
+        <source>and %1 more</source>
+        <translation>另有 %1 项</translation>
     </message>
 </context>
 <context>
