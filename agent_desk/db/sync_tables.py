@@ -44,7 +44,7 @@ from functools import cache
 
 from sqlalchemy import Column, Table
 
-from agent_desk.db import models
+from agent_desk.db import appointment_models, models
 from agent_desk.db.base import Base
 
 SYNCED_MODELS: tuple[type[Base], ...] = (
@@ -62,6 +62,10 @@ SYNCED_MODELS: tuple[type[Base], ...] = (
     models.AuditEvent,
     models.FeedbackEntry,
     models.FollowupAlert,
+    appointment_models.AppointmentSchedule,
+    appointment_models.AppointmentClosure,
+    appointment_models.AppointmentSlot,
+    appointment_models.Appointment,
 )
 
 LOCAL_ONLY_TABLES = frozenset(
@@ -83,6 +87,8 @@ LOCAL_ONLY_TABLES = frozenset(
         "recording_chunks",
         # Derived by triggers from the synced facts, in every database (db/task_facts.py).
         "followup_task_facts",
+        # What this workstation told the HIS about appointments, with the HIS's ACKs.
+        "appointment_his_messages",
     }
 )
 
@@ -101,13 +107,23 @@ NATURAL_KEYED = frozenset(
         "encounters",
         "encounter_diagnoses",
         "followup_tasks",
+        # Made from department, doctor and time: importing the same schedule twice, or on
+        # two workstations, makes the same rows (agent_desk.db.appointments).
+        "appointment_schedules",
+        "appointment_closures",
+        "appointment_slots",
     }
 )
 
 # Rows the HIS's imports make and change: an update that finds such a row already as it
 # would make it is the same import, made on another workstation too. Not tasks: two nurses
 # closing the same task is work done twice, which the review list must show.
-IMPORTED = NATURAL_KEYED - {"encounter_diagnoses", "followup_tasks", "staff_users"}
+IMPORTED = NATURAL_KEYED - {
+    "encounter_diagnoses",
+    "followup_tasks",
+    "staff_users",
+    "appointment_slots",  # a slot's booked count is the server's to change
+}
 
 # The audit trail: triggers forbid UPDATE, so a row that is already here is left alone.
 APPEND_ONLY = frozenset({"audit_events"})

@@ -39,13 +39,22 @@ class Permission(StrEnum):
     IMPORT_PATIENTS = "import_patients"  # CSV/XLSX files and the HL7 listener
     BACKUP = "backup"
     SYNC = "sync"  # `agent-desk sync`: move this workstation's changes to and from the server
+    BOOK_APPOINTMENTS = "book_appointments"  # book, move, cancel revisits; callbacks at a time
+    EDIT_SCHEDULES = "edit_schedules"  # clinic hours, slots and closed days (出诊排班)
 
 
 _P = Permission
 
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     Role.AGENT: frozenset(
-        {_P.FIND_PATIENT, _P.VIEW_RECORDS, _P.TAKE_CALLS, _P.FILL_FORMS, _P.SYNC}
+        {
+            _P.FIND_PATIENT,
+            _P.VIEW_RECORDS,
+            _P.TAKE_CALLS,
+            _P.FILL_FORMS,
+            _P.BOOK_APPOINTMENTS,
+            _P.SYNC,
+        }
     ),
     Role.NURSE: frozenset(
         {
@@ -55,6 +64,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
             _P.FILL_FORMS,
             _P.UNMASK,
             _P.EXPORT_DATA,
+            _P.BOOK_APPOINTMENTS,
             _P.SYNC,
         }
     ),
@@ -84,6 +94,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
             _P.HANDLE_ALERTS,
             _P.REVIEW_SYNC,
             _P.VIEW_AUDIT_LOG,
+            _P.BOOK_APPOINTMENTS,
+            _P.EDIT_SCHEDULES,
             _P.SYNC,
         }
     ),
