@@ -26,6 +26,7 @@ from agent_desk.db.appointment_models import (
     ANY_DOCTOR,
     Appointment,
     AppointmentClosure,
+    AppointmentHisMessage,
     AppointmentSchedule,
     AppointmentSlot,
 )
@@ -465,3 +466,60 @@ def delete_unbooked_slots(session: Session, department_id: uuid.UUID, after: dat
     for slot in slots:
         session.delete(slot)
     return len(slots)
+
+
+# --- the HIS --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HisFacts:
+    """What an SIU message says about a booking."""
+
+    appointment: AppointmentView
+    department_code: str
+    ends_at: datetime
+
+
+def his_facts(session: Session, appointment_id: uuid.UUID) -> HisFacts | None:
+    view = appointment_view(session, appointment_id)
+    if view is None:
+        return None
+    row = session.execute(
+        select(Department.code, AppointmentSlot.ends_at)
+        .join(AppointmentSlot, AppointmentSlot.department_id == Department.id)
+        .where(AppointmentSlot.id == view.slot_id)
+    ).one()
+    return HisFacts(view, row.code, row.ends_at)
+
+
+def record_his_message(
+    session: Session,
+    appointment_id: uuid.UUID,
+    event: str,
+    control_id: str,
+    peer: str,
+    ack_code: str | None,
+    ack: str | None,
+    error: str | None,
+) -> None:
+    session.add(
+        AppointmentHisMessage(
+            appointment_id=appointment_id,
+            event=event,
+            control_id=control_id,
+            peer=peer[:128],
+            ack_code=ack_code,
+            ack=ack,
+            error=error,
+        )
+    )
+
+
+def his_messages(session: Session, appointment_id: uuid.UUID) -> list[AppointmentHisMessage]:
+    return list(
+        session.scalars(
+            select(AppointmentHisMessage)
+            .where(AppointmentHisMessage.appointment_id == appointment_id)
+            .order_by(AppointmentHisMessage.sent_at)
+        )
+    )
