@@ -6,6 +6,7 @@ import uuid
 from datetime import date, datetime
 
 from agent_desk.db import appointments as sql
+from agent_desk.db import schedules
 from agent_desk.db.engine import Database
 from agent_desk.domain.enums import Role
 from agent_desk.domain.permissions import Principal
@@ -30,9 +31,9 @@ CARD,,2027-01-01,,,,,元旦
 def publish(db: Database, today: date, days: int = 60, text: str = SCHEDULE) -> None:
     schedule = parse_schedule(text)
     with db.write() as session:
-        departments = sql.department_ids(session, schedule.departments)
-        sql.replace_schedules(session, schedule, departments)
-        sql.publish(session, today, days)
+        departments = schedules.department_ids(session, schedule.departments)
+        schedules.replace_schedules(session, schedule, departments)
+        schedules.publish(session, today, days)
 
 
 def first_slot(db: Database, department: uuid.UUID, after: datetime, doctor: str | None = None):

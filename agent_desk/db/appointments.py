@@ -13,7 +13,7 @@ appointment_slots (booked within 0 … capacity) backs both.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -23,163 +23,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from agent_desk.db.appointment_models import (
-    ANY_DOCTOR,
     Appointment,
-    AppointmentClosure,
     AppointmentHisMessage,
-    AppointmentSchedule,
     AppointmentSlot,
 )
 from agent_desk.db.base import Base, UTCDateTime
-from agent_desk.db.models import Department, Patient
+from agent_desk.db.models import Department, Patient, PatientContact
 from agent_desk.db.scope import Scope, patient_in_scope
 from agent_desk.domain.appointments import HOLDING, AppointmentView, DayCounts, SlotView
-from agent_desk.domain.schedule import Opening, ScheduleFile, natural_id, slot_id
 from agent_desk.plans.calendar import local_date, local_start_of
-
-
-@dataclass(frozen=True, slots=True)
-class PublishReport:
-    created: int
-    removed: int  # unbooked slots no longer in the schedule (a closed day added)
-    kept_booked: int  # slots no longer in the schedule that still hold bookings
-
-
-def department_ids(session: Session, codes: Iterable[str]) -> dict[str, uuid.UUID]:
-    wanted = sorted(set(codes))
-    rows = session.execute(
-        select(Department.code, Department.id).where(Department.code.in_(wanted))
-    )
-    return {code: department_id for code, department_id in rows}
-
-
-# --- schedules --------------------------------------------------------------------------
-
-
-def replace_schedules(
-    session: Session, schedule: ScheduleFile, departments: dict[str, uuid.UUID]
-) -> tuple[int, int]:
-    """The file's departments get its clinic hours in place of their old ones; its closed
-    days are added. Returns (openings, closed days) written."""
-    for code in {o.department for o in schedule.openings}:
-        for old in session.scalars(
-            select(AppointmentSchedule).where(
-                AppointmentSchedule.department_id == departments[code]
-            )
-        ):
-            session.delete(old)
-    session.flush()
-    for o in schedule.openings:
-        department_id = departments[o.department]
-        session.add(
-            AppointmentSchedule(
-                id=natural_id("schedule", department_id.hex, o.doctor, o.weekday, o.start_minute),
-                department_id=department_id,
-                doctor=o.doctor,
-                weekday=o.weekday,
-                start_minute=o.start_minute,
-                end_minute=o.end_minute,
-                slot_minutes=o.slot_minutes,
-                capacity=o.capacity,
-            )
-        )
-    for c in schedule.closed:
-        set_closed(session, departments[c.department], c.doctor, c.day, c.reason)
-    session.flush()
-    return len(schedule.openings), len(schedule.closed)
-
-
-def set_closed(
-    session: Session, department_id: uuid.UUID, doctor: str, day: date, reason: str
-) -> None:
-    closure_id = natural_id("closed", department_id.hex, doctor, day.isoformat())
-    closure = session.get(AppointmentClosure, closure_id)
-    if closure is None:
-        session.add(
-            AppointmentClosure(
-                id=closure_id, department_id=department_id, doctor=doctor, day=day, reason=reason
-            )
-        )
-    elif closure.reason != reason:
-        closure.reason = reason
-
-
-def schedules_of(session: Session, department_id: uuid.UUID) -> list[AppointmentSchedule]:
-    return list(
-        session.scalars(
-            select(AppointmentSchedule)
-            .where(AppointmentSchedule.department_id == department_id)
-            .order_by(
-                AppointmentSchedule.doctor,
-                AppointmentSchedule.weekday,
-                AppointmentSchedule.start_minute,
-            )
-        )
-    )
-
-
-def publish(session: Session, today: date, days: int) -> PublishReport:
-    """Make the slots of every schedule from *today* for *days* days, skipping closed days.
-
-    Slots that exist are left alone (their bookings with them); unbooked ones that the
-    schedule no longer makes are removed."""
-    end = today + timedelta(days=days)
-    closed = {
-        (c.department_id, c.doctor, c.day)
-        for c in session.scalars(
-            select(AppointmentClosure).where(
-                AppointmentClosure.day >= today, AppointmentClosure.day < end
-            )
-        )
-    }
-    wanted: dict[uuid.UUID, AppointmentSlot] = {}
-    for rule in session.scalars(select(AppointmentSchedule)):
-        opening = Opening(
-            "",
-            rule.doctor,
-            rule.weekday,
-            rule.start_minute,
-            rule.end_minute,
-            rule.slot_minutes,
-            rule.capacity,
-        )
-        for offset in range(days):
-            day = today + timedelta(days=offset)
-            if (rule.department_id, ANY_DOCTOR, day) in closed or (
-                rule.department_id,
-                rule.doctor,
-                day,
-            ) in closed:
-                continue
-            for starts_at, ends_at in opening.slot_starts(day):
-                new_id = slot_id(rule.department_id, rule.doctor, starts_at)
-                wanted[new_id] = AppointmentSlot(
-                    id=new_id,
-                    department_id=rule.department_id,
-                    doctor=rule.doctor,
-                    day=day,
-                    starts_at=starts_at,
-                    ends_at=ends_at,
-                    capacity=rule.capacity,
-                    booked=0,
-                )
-    existing = session.execute(
-        select(AppointmentSlot.id, AppointmentSlot.booked).where(
-            AppointmentSlot.day >= today, AppointmentSlot.day < end
-        )
-    ).all()
-    have = {row.id: row.booked for row in existing}
-    created = [slot for slot_key, slot in wanted.items() if slot_key not in have]
-    session.add_all(created)
-    gone = [key for key, booked in have.items() if key not in wanted and booked == 0]
-    for key in gone:
-        stale = session.get(AppointmentSlot, key)
-        if stale is not None:
-            session.delete(stale)
-    session.flush()
-    kept = sum(1 for key, booked in have.items() if key not in wanted and booked > 0)
-    return PublishReport(len(created), len(gone), kept)
-
 
 # --- slots ------------------------------------------------------------------------------
 
@@ -367,8 +219,15 @@ def get_appointment(session: Session, appointment_id: uuid.UUID) -> Appointment 
 
 
 def _views(session: Session, *conditions: ColumnElement[bool]) -> list[AppointmentView]:
+    phone = (
+        select(PatientContact.raw_number)
+        .where(PatientContact.patient_id == Appointment.patient_id)
+        .order_by(PatientContact.is_primary.desc(), PatientContact.id)
+        .limit(1)
+        .scalar_subquery()
+    )
     rows = session.execute(
-        select(Appointment, Patient.name, Patient.record_no, Department.name)
+        select(Appointment, Patient.name, Patient.record_no, Department.name, phone)
         .join(Patient, Patient.id == Appointment.patient_id)
         .join(Department, Department.id == Appointment.department_id)
         .where(*conditions)
@@ -389,8 +248,9 @@ def _views(session: Session, *conditions: ColumnElement[bool]) -> list[Appointme
             a.booked_at,
             a.booked_by,
             a.cancel_reason,
+            number,
         )
-        for a, name, record_no, department in rows
+        for a, name, record_no, department, number in rows
     ]
 
 
@@ -452,20 +312,6 @@ def reminder_candidates(session: Session, day: date) -> list[Appointment]:
 
 def booked_days_ahead(appointment: Appointment) -> int:
     return (local_date(appointment.starts_at) - local_date(appointment.booked_at)).days
-
-
-def delete_unbooked_slots(session: Session, department_id: uuid.UUID, after: datetime) -> int:
-    """Remove a department's future slots nobody booked (its schedule was withdrawn)."""
-    slots = session.scalars(
-        select(AppointmentSlot).where(
-            AppointmentSlot.department_id == department_id,
-            AppointmentSlot.starts_at > after,
-            AppointmentSlot.booked == 0,
-        )
-    ).all()
-    for slot in slots:
-        session.delete(slot)
-    return len(slots)
 
 
 # --- the HIS --------------------------------------------------------------------------

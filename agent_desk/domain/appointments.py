@@ -50,6 +50,7 @@ class AppointmentView:
     booked_at: datetime
     booked_by: str
     cancel_reason: str | None = None
+    phone: str | None = None  # the patient's primary number, unmasked: mask it to show it
 
     @property
     def holds_place(self) -> bool:

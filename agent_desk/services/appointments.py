@@ -397,3 +397,15 @@ def booked_days_ahead(view: AppointmentView) -> int:
 def horizon(today: date, rules: AppointmentRules) -> date:
     """The last day slots are published for."""
     return today + timedelta(days=rules.publish_days - 1)
+
+
+def open_central(get: Callable[[str], Any]) -> Database | None:
+    """The central server where bookings are decided, as the settings name it; None
+    without one. No connection is made until a booking needs it."""
+    if not get("central.url"):
+        return None
+    from agent_desk.db.engine import make_engine
+    from agent_desk.sync.central import config_from_settings
+
+    config = config_from_settings(get)
+    return Database(make_engine(config.engine_url(), pool_size=2, max_overflow=2))
