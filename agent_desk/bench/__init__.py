@@ -9,6 +9,7 @@ from pathlib import Path
 
 import platformdirs
 
+from agent_desk.bench.appointments import run_appointments
 from agent_desk.bench.core import run_core
 from agent_desk.bench.governance import run_governance
 from agent_desk.bench.options import BenchOptions, BenchUnavailable, Group, SyncSizes
@@ -24,6 +25,7 @@ GROUPS: dict[str, Group] = {
     "telephony": run_telephony,
     "governance": run_governance,
     "report": run_report,
+    "appointments": run_appointments,
 }
 
 
