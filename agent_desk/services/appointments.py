@@ -130,6 +130,14 @@ class AppointmentService:
         with self.db.read() as session:
             return sql.upcoming_for_patient(session, patient_id, self.clock())
 
+    def clinic_of(self, patient_id: uuid.UUID) -> tuple[uuid.UUID, str] | None:
+        """The department and doctor of the patient's latest visit: where a revisit goes."""
+        self.principal.require(Permission.VIEW_RECORDS)
+        from agent_desk.db.schedules import patient_clinic
+
+        with self.db.read() as session:
+            return patient_clinic(session, patient_id)
+
     def get(self, appointment_id: uuid.UUID) -> AppointmentView:
         self.principal.require(Permission.VIEW_RECORDS)
         with self.db.read() as session:

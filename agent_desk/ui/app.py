@@ -28,6 +28,8 @@ from agent_desk.services.statistics import StatisticsService
 from agent_desk.services.worklist import WorklistService
 from agent_desk.settings import Settings
 from agent_desk.ui import excepthook
+from agent_desk.ui.appointment_actions import AppointmentTools
+from agent_desk.ui.appointment_actions import install as install_appointments
 from agent_desk.ui.background import Background
 from agent_desk.ui.daily_backup import DailyBackup
 from agent_desk.ui.followup_panel import AUTOSAVE_MS, FollowupPanel
@@ -86,6 +88,9 @@ def build_main_window(
         else RecordingLibrary(db, recordings, user.principal, user.username),
         statistics=StatisticsService(db),
     )
+    tools = AppointmentTools.build(db, settings, window)
+    if tools is not None:
+        install_appointments(window, tools)
     if sync is not None:
         window.attach_sync(sync)
     if db.local is not None and not db.local.encrypted:

@@ -10,6 +10,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from agent_desk.domain.enums import (
     AlertSeverity,
+    AppointmentStatus,
     AttemptOutcome,
     AuditAction,
     AuditSubject,
@@ -23,6 +24,7 @@ from agent_desk.domain.enums import (
     Role,
     SatisfactionDimension,
     Sex,
+    SlotState,
     SyncIssueKind,
     TaskStatus,
     UnmaskReason,
@@ -123,6 +125,13 @@ _LABELS: dict[Enum, Any] = {
     AuditSubject.BACKUP: QT_TRANSLATE_NOOP("Labels", "Backup"),
     AuditSubject.SETTING: QT_TRANSLATE_NOOP("Labels", "Setting"),
     AuditAction.RECORDING_DELETED: QT_TRANSLATE_NOOP("Labels", "Recording deleted (retention)"),
+    AuditAction.APPOINTMENT_BOOKED: QT_TRANSLATE_NOOP("Labels", "Appointment booked"),
+    AuditAction.APPOINTMENT_CANCELLED: QT_TRANSLATE_NOOP("Labels", "Appointment cancelled"),
+    AuditAction.APPOINTMENT_RESCHEDULED: QT_TRANSLATE_NOOP("Labels", "Appointment moved"),
+    AuditAction.APPOINTMENT_NO_SHOW: QT_TRANSLATE_NOOP("Labels", "Appointment missed (no-show)"),
+    AuditAction.SCHEDULE_CHANGED: QT_TRANSLATE_NOOP("Labels", "Clinic schedule changed"),
+    AuditSubject.APPOINTMENT: QT_TRANSLATE_NOOP("Labels", "Revisit appointment"),
+    AuditSubject.SCHEDULE: QT_TRANSLATE_NOOP("Labels", "Clinic schedule"),
     RecordingLocation.LOCAL: QT_TRANSLATE_NOOP("Labels", "On this workstation"),
     RecordingLocation.UPLOADED: QT_TRANSLATE_NOOP("Labels", "Here and on the server"),
     RecordingLocation.FETCHED: QT_TRANSLATE_NOOP("Labels", "Fetched from the server"),
@@ -167,6 +176,18 @@ _LABELS_OF: dict[type[Enum], dict[Enum, Any]] = {
         LostReason.REFUSED: QT_TRANSLATE_NOOP("Labels", "Refused follow-up"),
         LostReason.DECEASED: QT_TRANSLATE_NOOP("Labels", "Deceased"),
     },
+    AppointmentStatus: {
+        AppointmentStatus.BOOKED: QT_TRANSLATE_NOOP("Labels", "Booked"),
+        AppointmentStatus.CONFIRMED: QT_TRANSLATE_NOOP("Labels", "Confirmed"),
+        AppointmentStatus.RESCHEDULED: QT_TRANSLATE_NOOP("Labels", "Moved"),
+        AppointmentStatus.CANCELLED: QT_TRANSLATE_NOOP("Labels", "Cancelled"),
+        AppointmentStatus.NO_SHOW: QT_TRANSLATE_NOOP("Labels", "No-show"),
+    },
+    SlotState: {
+        SlotState.FREE: QT_TRANSLATE_NOOP("Labels", "Free"),
+        SlotState.BOOKED: QT_TRANSLATE_NOOP("Labels", "Partly booked"),
+        SlotState.FULL: QT_TRANSLATE_NOOP("Labels", "Full"),
+    },
     SatisfactionDimension: {
         SatisfactionDimension.DOCTORS: QT_TRANSLATE_NOOP("Labels", "Doctors"),
         SatisfactionDimension.NURSES: QT_TRANSLATE_NOOP("Labels", "Nurses"),
@@ -180,6 +201,8 @@ _LABELS_OF: dict[type[Enum], dict[Enum, Any]] = {
 # Plan codes the built-in plans use; a plan without an entry shows its code.
 _PLANS: dict[str, Any] = {
     "discharge_7d": QT_TRANSLATE_NOOP("Labels", "Discharge follow-up (day 7)"),
+    "callback": QT_TRANSLATE_NOOP("Labels", "Callback at a set time"),
+    "appointment_reschedule": QT_TRANSLATE_NOOP("Labels", "Move a revisit (patient asked)"),
 }
 
 

@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self.followup = followup
         self.alerts = alerts
         self.calls: CallController | None = None
+        self.appointment_tools: Any = None  # ui.appointment_actions, when installed
         self.sync: SyncHub | None = None
         self.background = background or Background()
         self._claiming: tuple[uuid.UUID, uuid.UUID] | None = None  # (patient, task) asked
