@@ -10,7 +10,7 @@ from agent_desk.db import schedules
 from agent_desk.db.engine import Database
 from agent_desk.domain.enums import Role
 from agent_desk.domain.permissions import Principal
-from agent_desk.domain.schedule import parse_schedule
+from agent_desk.plans.clinic_schedule import parse_schedule
 
 AGENT = Principal.of("agent1", [Role.AGENT])
 SUPERVISOR = Principal.of("boss", [Role.SUPERVISOR])

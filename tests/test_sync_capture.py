@@ -134,7 +134,11 @@ def test_the_migration_triggers_cover_exactly_the_synced_tables() -> None:
     from importlib import import_module
 
     migration = import_module("agent_desk.db.migrations.versions.0005_sync")
-    assert set(migration._VERSIONED) == {t.name for t in synced_tables().values() if t.versioned}
+    # Tables synced since 0005 bring their own triggers (all of them versioned).
+    appointments = import_module("agent_desk.db.migrations.versions.0019_appointments")
+    assert set(migration._VERSIONED) | set(appointments._SYNCED) == {
+        t.name for t in synced_tables().values() if t.versioned
+    }
     assert set(migration._FACTS) == {t.name for t in synced_tables().values() if not t.versioned}
 
 

@@ -43,9 +43,9 @@ from agent_desk.db.models import Department, Patient
 from agent_desk.db.open import open_local
 from agent_desk.domain.enums import Role
 from agent_desk.domain.permissions import Principal
-from agent_desk.domain.schedule import parse_schedule
 from agent_desk.errors import UserError
 from agent_desk.plans.calendar import local_date
+from agent_desk.plans.clinic_schedule import parse_schedule
 from agent_desk.services.appointments import AppointmentService
 from agent_desk.sync.errors import first_line
 

@@ -17,7 +17,7 @@ from agent_desk.db.appointment_models import (
     AppointmentSlot,
 )
 from agent_desk.db.models import Department, Encounter, Patient
-from agent_desk.domain.schedule import Opening, ScheduleFile, natural_id, slot_id
+from agent_desk.plans.clinic_schedule import Opening, ScheduleFile, natural_id, slot_id
 
 
 @dataclass(frozen=True, slots=True)

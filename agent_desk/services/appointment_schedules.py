@@ -31,10 +31,10 @@ from agent_desk.db.engine import Database
 from agent_desk.domain.appointments import AppointmentsOffline
 from agent_desk.domain.enums import AuditAction, AuditSubject
 from agent_desk.domain.permissions import Permission, Principal
-from agent_desk.domain.schedule import ClosedDay, Opening, ScheduleFile, parse_schedule
 from agent_desk.errors import UserError
 from agent_desk.intake.csv_xlsx import decode
 from agent_desk.plans.calendar import local_date
+from agent_desk.plans.clinic_schedule import ClosedDay, Opening, ScheduleFile, parse_schedule
 from agent_desk.services.appointments import AppointmentRules
 from agent_desk.sync.errors import first_line
 from agent_desk.sync.queue_errors import is_unreachable

@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from agent_desk.domain.schedule import WEEKDAYS, Opening, opening
 from agent_desk.domain.views import DepartmentView
 from agent_desk.errors import UserError
 from agent_desk.plans.calendar import local_date
+from agent_desk.plans.clinic_schedule import WEEKDAYS, Opening, opening
 from agent_desk.services.appointment_schedules import ScheduleService
 
 _DAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
