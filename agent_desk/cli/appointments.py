@@ -149,8 +149,8 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
                 _tell_his(ctx, principal, done.id)
             case "list":
                 day = args.day or local_date(service.clock())
-                department = _department(ctx, args.department) if args.department else None
-                rows, _ = service.day(day, department)
+                chosen = _department(ctx, args.department) if args.department else None
+                rows, _ = service.day(day, chosen)
                 if args.csv:
                     from agent_desk.services.appointment_his import write_csv
 

@@ -16,9 +16,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, func, select, true, update
+from sqlalchemy import ColumnElement, Table, and_, func, select, true, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -109,7 +109,7 @@ def take_place(session: Session, slot: uuid.UUID, now: datetime) -> dict[str, An
     """Take one place in *slot* if it has one and has not started; None when it is full.
 
     Returns the slot row as it stands after (column name → value)."""
-    table = AppointmentSlot.__table__
+    table = cast(Table, AppointmentSlot.__table__)
     if session.get_bind().dialect.name == "postgresql":
         # One statement: see the module's note. The server's own clock would do as well;
         # *now* is the caller's, so both databases judge "not started" alike.
@@ -138,7 +138,7 @@ def take_place(session: Session, slot: uuid.UUID, now: datetime) -> dict[str, An
 
 def give_back_place(session: Session, slot: uuid.UUID) -> dict[str, Any] | None:
     """Free one place of *slot* (a cancellation or a move); the slot row after."""
-    table = AppointmentSlot.__table__
+    table = cast(Table, AppointmentSlot.__table__)
     if session.get_bind().dialect.name == "postgresql":
         row = session.execute(
             update(table)
@@ -168,7 +168,7 @@ def slot_exists(session: Session, slot: uuid.UUID) -> bool:
 
 def row_values(obj: Base) -> dict[str, Any]:
     """An ORM row's columns by name, for copying it into another database."""
-    table = obj.__table__  # type: ignore[attr-defined]
+    table = cast(Table, obj.__table__)
     return {column.name: getattr(obj, column.key) for column in table.columns}
 
 
@@ -176,7 +176,7 @@ def copy_rows(session: Session, model: type[Base], rows: Sequence[dict[str, Any]
     """Write rows read from the central server into this SQLite database, never going back
     to an older version (the sync feed brings the same rows later, and may bring them
     after a newer change made here)."""
-    table = model.__table__  # type: ignore[attr-defined]
+    table = cast(Table, model.__table__)
     for row in rows:
         statement = sqlite_insert(table).values(**row)
         session.execute(

@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from agent_desk.db.models import FollowupTask, Patient, StaffUser
@@ -75,7 +75,7 @@ def callbacks_due(
 ) -> list[CallbackView]:
     """Open callbacks whose time has come by *until*: the user's own, and the unassigned
     ones of the departments in *scope*, earliest first."""
-    unassigned = FollowupTask.assignee_id.is_(None)
+    unassigned: ColumnElement[bool] = FollowupTask.assignee_id.is_(None)
     if scope is not None:
         unassigned = and_(unassigned, FollowupTask.department_id.in_(list(scope)))
     rows = session.execute(

@@ -42,6 +42,7 @@ from agent_desk.services.appointment_schedules import ScheduleService
 from agent_desk.services.appointments import AppointmentService
 from agent_desk.ui.background import Background
 from agent_desk.ui.labels import label
+from agent_desk.ui.labels import qdate as _qdate
 
 STATE_COLOURS = {
     SlotState.FREE: QColor("#c8e6c9"),
@@ -76,7 +77,7 @@ class AppointmentsDialog(QDialog):
         self._build()
         self.resize(1180, 720)
         self.today = local_date(appointments.clock())
-        self.calendar.setSelectedDate(QDate(self.today))
+        self.calendar.setSelectedDate(_qdate(self.today))
         # Publishing moves the horizon on by a day each day: done on opening, then shown.
         background.run(self, schedules.publish, lambda _r: self.reload(), lambda _e: self.reload())
 
@@ -171,7 +172,7 @@ class AppointmentsDialog(QDialog):
         for day, slots in self._month_slots.items():
             fmt = QTextCharFormat()
             fmt.setBackground(QBrush(STATE_COLOURS[day_state(slots)]))
-            self.calendar.setDateTextFormat(QDate(day), fmt)
+            self.calendar.setDateTextFormat(_qdate(day), fmt)
         self.show_day()
 
     def selected_day(self) -> date:

@@ -12,7 +12,7 @@ import uuid
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QDateTime, Qt, QTime
 from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDialog,
@@ -30,6 +30,7 @@ from agent_desk.plans.calendar import HOSPITAL_TZ, at_local, local_date
 from agent_desk.services.appointments import AppointmentService
 from agent_desk.services.callbacks import CallbackService
 from agent_desk.ui.background import Background
+from agent_desk.ui.labels import qdate
 
 _WEEKDAYS = "一二三四五六日"
 
@@ -85,7 +86,9 @@ class BookingDialog(QDialog):
         self.callback_at.setCalendarPopup(True)
         tomorrow = local_date(appointments.clock()) + timedelta(days=1)
         default = at_local(tomorrow, time(15, 0)).astimezone(HOSPITAL_TZ)
-        self.callback_at.setDateTime(QDateTime(default.replace(tzinfo=None)))
+        self.callback_at.setDateTime(
+            QDateTime(qdate(default.date()), QTime(default.hour, default.minute))
+        )
         buttons.addWidget(self.callback_at)
         self.callback_button = QPushButton(self.tr("Book callback"))
         self.callback_button.setAutoDefault(False)
@@ -125,7 +128,8 @@ class BookingDialog(QDialog):
 
     def chosen(self) -> SlotView | None:
         item = self.slots.currentItem()
-        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+        slot = None if item is None else item.data(Qt.ItemDataRole.UserRole)
+        return slot if isinstance(slot, SlotView) else None
 
     def book(self) -> None:
         slot = self.chosen()

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate
 
 from agent_desk.domain.enums import (
     AlertSeverity,
@@ -242,6 +242,10 @@ def label(value: Enum) -> str:
     if source is None:
         return str(value.value)
     return QCoreApplication.translate(_CONTEXT, str(source))
+
+
+def qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
 
 
 def format_date(value: date | None) -> str:

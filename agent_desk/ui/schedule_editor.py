@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
@@ -28,6 +27,7 @@ from agent_desk.errors import UserError
 from agent_desk.plans.calendar import local_date
 from agent_desk.plans.clinic_schedule import WEEKDAYS, Opening, opening
 from agent_desk.services.appointment_schedules import ScheduleService
+from agent_desk.ui.labels import qdate as _qdate
 
 _DAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
@@ -74,7 +74,7 @@ class ScheduleEditor(QDialog):
         self.close_date = QDateEdit()
         self.close_date.setCalendarPopup(True)
         self.close_date.setDisplayFormat("yyyy-MM-dd")
-        self.close_date.setDate(QDate(local_date(schedules.clock())))
+        self.close_date.setDate(_qdate(local_date(schedules.clock())))
         closing.addWidget(self.close_date)
         self.close_reason = QLineEdit()
         self.close_reason.setPlaceholderText(self.tr("Reason (e.g. a holiday)"))
