@@ -158,3 +158,11 @@ def test_booking_is_audited(db: Database, published: Hospital) -> None:
         ]
     assert actions == ["appointment_cancelled", "appointment_booked"]
     assert UTC  # aware times throughout
+
+
+def test_the_demo_publishes_a_schedule_and_books_revisits(db: Database, hospital: Hospital) -> None:
+    from agent_desk.demo.appointments import add_appointments
+
+    slots, bookings = add_appointments(db, MONDAY, seed=1)
+    assert slots > 0 and bookings == 1  # the small hospital's one visit: 王秀英's
+    assert [a.patient_name for a in service(db).upcoming(hospital.patients["wang"])] == ["王秀英"]
