@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -154,6 +154,8 @@ class AppointmentService:
         """Take a place in the slot for the patient (raises SlotFull, AppointmentsOffline)."""
         self.principal.require(Permission.BOOK_APPOINTMENTS)
         now = self.clock()
+        if self.central is not None:
+            return self._view(self._book_on_server(patient_id, slot_id, note, now))
 
         def work(session: Session) -> tuple[uuid.UUID, Mirror]:
             slot = self._take(session, slot_id, now)
@@ -307,10 +309,45 @@ class AppointmentService:
 
     # --- inside ---------------------------------------------------------------------
 
+    def _book_on_server(
+        self, patient_id: uuid.UUID, slot_id: uuid.UUID, note: str | None, now: datetime
+    ) -> uuid.UUID:
+        """The hot path: one statement on the central server (db.appointments.
+        book_in_one_statement), then the rows copied here and the booking audited."""
+        assert self.central is not None
+        try:
+            with self.central.engine.connect() as connection:
+                done = sql.book_in_one_statement(
+                    connection.execution_options(isolation_level="AUTOCOMMIT"),
+                    slot=slot_id,
+                    patient_id=patient_id,
+                    booked_by=self.principal.username,
+                    now=now,
+                    note=note,
+                )
+            if done is None:
+                with self.central.read() as session:
+                    self._refuse(session, slot_id, now)
+        except DBAPIError as exc:
+            if is_unreachable(exc):
+                raise AppointmentsOffline(first_line(exc.orig or exc)) from exc
+            raise
+        slot, made = done
+        self._copy_and_audit(
+            [(AppointmentSlot, slot), (Appointment, made)],
+            AuditAction.APPOINTMENT_BOOKED,
+            made["id"],
+            {"slot": str(slot_id), "patient": str(patient_id)},
+        )
+        return uuid.UUID(str(made["id"]))
+
     def _take(self, session: Session, slot_id: uuid.UUID, now: datetime) -> dict[str, Any]:
         slot = sql.take_place(session, slot_id, now)
         if slot is not None:
             return slot
+        self._refuse(session, slot_id, now)
+
+    def _refuse(self, session: Session, slot_id: uuid.UUID, now: datetime) -> NoReturn:
         found = sql.get_slot(session, slot_id)
         if found is None:
             raise UserError(f"no slot {slot_id}: it was never published or has been withdrawn")
@@ -372,13 +409,22 @@ class AppointmentService:
             return made
         with self._deciding() as session:
             made, mirror = work(session)
+        self._copy_and_audit(mirror, action, *detail(made))
+        return made
+
+    def _copy_and_audit(
+        self,
+        mirror: Mirror,
+        action: AuditAction | None,
+        subject: uuid.UUID,
+        detail: dict[str, Any],
+    ) -> None:
         with self.db.write() as session:
             session.info[APPLYING] = True  # the server has these rows: nothing to upload
             for model, row in mirror:
                 sql.copy_rows(session, model, [row])
             session.info[APPLYING] = False
-            self._audit(session, action, *detail(made))
-        return made
+            self._audit(session, action, subject, detail)
 
     def _audit(
         self,
