@@ -11,7 +11,8 @@ from tests.pg import ADMIN_URL
 
 
 def test_free_slots_are_measured_on_a_sqlite_file(tmp_path: Path) -> None:
-    assert measure_free_slots(tmp_path) > 0
+    p95, p50 = measure_free_slots(tmp_path)
+    assert p95 >= p50 > 0
     assert not (tmp_path / "appointments").exists()  # its database is removed
 
 
