@@ -125,3 +125,22 @@ def test_the_screen_colours_the_calendar_and_lists_the_day(
     screen.cancel_selected(reason="患者要求")
     assert tools.appointments.get(made.id).status is AppointmentStatus.CANCELLED
     assert screen.day_table.item(0, 5).text() in ("Cancelled", "已取消")
+
+
+def test_a_booking_in_the_window_is_sent_to_the_his(
+    qtbot, window: MainWindow, hospital: Hospital
+) -> None:
+    from tests.test_appointments_his import Peer
+
+    his = Peer()
+    his.server.start()
+    try:
+        window.appointment_tools.his_address = f"127.0.0.1:{his.server.port}"
+        window.open_patient(hospital.patients["wang"])
+        dialog = open_booking(window, window.appointment_tools)
+        assert dialog is not None
+        dialog.book()
+        qtbot.waitUntil(lambda: len(his.received) == 1, timeout=5000)
+        assert str(his.received[0].segment("MSH")[9]) == "SIU^S12^SIU_S12"
+    finally:
+        his.server.stop()

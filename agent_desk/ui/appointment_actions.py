@@ -7,6 +7,7 @@ Kept out of main_window: the window only hosts what is wired here.
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -37,6 +38,7 @@ class AppointmentTools:
     schedules: ScheduleService
     callbacks: CallbackService
     departments: WorklistService
+    his_address: str = ""  # his.mllp_address: each booking and cancellation is sent there
 
     @classmethod
     def build(cls, db: Database, settings: Settings, window: MainWindow) -> AppointmentTools | None:
@@ -53,6 +55,7 @@ class AppointmentTools:
             ScheduleService(db, principal, central=central, rules=rules),
             CallbackService(db, principal),
             WorklistService(db, principal),
+            settings.get("his.mllp_address"),
         )
 
 
@@ -108,6 +111,7 @@ def _after_booking(window: MainWindow, tools: AppointmentTools, dialog: BookingD
         window.statusBar().showMessage(
             _t("Revisit booked for %1.").replace("%1", f"{at:%Y-%m-%d %H:%M}"), 8000
         )
+        tell_his(window, tools, dialog.booked.id)
     elif dialog.callback_task is not None:
         window.statusBar().showMessage(_t("Callback booked."), 8000)
         window.reload_worklist()
@@ -126,3 +130,27 @@ def open_screen(window: MainWindow, tools: AppointmentTools) -> None:
         window.background,
         window,
     ).exec()
+
+
+def tell_his(window: MainWindow, tools: AppointmentTools, appointment_id: uuid.UUID) -> None:
+    """The HIS hears of a booking or cancellation in the background; the answer is kept
+    with the booking (appointment_his_messages) and a refusal said in the status bar."""
+    if not tools.his_address:
+        return
+    from agent_desk.services.appointment_his import HisAnswer, send_to_his
+
+    def answered(answer: HisAnswer) -> None:
+        if not answer.accepted:
+            window.statusBar().showMessage(
+                _t("The HIS did not accept the appointment: %1").replace("%1", answer.detail),
+                10000,
+            )
+
+    window.background.run(
+        window,
+        lambda: send_to_his(
+            tools.appointments.db, window.user.principal, appointment_id, tools.his_address
+        ),
+        answered,
+        lambda error: log.warning("appointment not sent to the HIS: %s", error),
+    )
