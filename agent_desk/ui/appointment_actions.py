@@ -129,6 +129,7 @@ def open_screen(window: MainWindow, tools: AppointmentTools) -> None:
         tools.departments.departments(),
         window.background,
         window,
+        cancelled=lambda appointment_id: tell_his(window, tools, appointment_id),
     ).exec()
 
 

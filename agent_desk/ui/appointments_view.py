@@ -9,6 +9,7 @@ workstation's copy (the last sync when a central server is away).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -66,9 +67,12 @@ class AppointmentsDialog(QDialog):
         departments: list[DepartmentView],
         background: Background,
         parent: Any = None,
+        cancelled: Callable[[uuid.UUID], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.appointments = appointments
+        # Told of each cancellation made here (the window sends it to the HIS).
+        self._cancelled = cancelled or (lambda _id: None)
         self.schedules = schedules
         self.background = background
         self.setWindowTitle(self.tr("Revisit appointments"))
@@ -240,14 +244,17 @@ class AppointmentsDialog(QDialog):
             )
             if not ok:
                 return
-        self._act(lambda: self.appointments.cancel(booking.id, reason or ""))
+        self._act(
+            lambda: self.appointments.cancel(booking.id, reason or ""),
+            lambda: self._cancelled(booking.id),
+        )
 
     def no_show_selected(self) -> None:
         booking = self.selected_booking()
         if booking is not None:
             self._act(lambda: self.appointments.mark_no_show(booking.id))
 
-    def _act(self, work: Any) -> None:
+    def _act(self, work: Any, then: Callable[[], None] | None = None) -> None:
         def failed(error: Exception) -> None:
             if not isinstance(error, UserError):
                 raise error
@@ -256,6 +263,8 @@ class AppointmentsDialog(QDialog):
         def done(_result: object) -> None:
             self.message.setText("")
             self.reload()
+            if then is not None:
+                then()
 
         self.background.run(self, work, done, failed)
 
