@@ -245,7 +245,13 @@ class FollowupPanel(QWidget):
 
     def _on_changed(self) -> None:
         self._dirty = True
-        wanted = self.view is not None and self.view.state.value(REVISIT_HELP) is True
+        view = self.view
+        # Only the templates that ask it (the general discharge form) have the question.
+        wanted = (
+            view is not None
+            and REVISIT_HELP in view.rows
+            and view.state.value(REVISIT_HELP) is True
+        )
         if wanted and not self._revisit_offered:
             self._revisit_offered = True
             self.revisit_wanted.emit()
