@@ -144,3 +144,29 @@ def test_a_booking_in_the_window_is_sent_to_the_his(
         assert str(his.received[0].segment("MSH")[9]) == "SIU^S12^SIU_S12"
     finally:
         his.server.stop()
+
+
+def test_a_callback_at_a_set_time_comes_due_in_the_status_bar(
+    qtbot, window: MainWindow, hospital: Hospital
+) -> None:
+    from datetime import timedelta
+
+    from PySide6.QtCore import QDateTime, QTime
+
+    from agent_desk.plans.calendar import HOSPITAL_TZ
+    from agent_desk.ui.appointment_actions import show_callbacks_due
+    from agent_desk.ui.labels import qdate
+
+    window.open_patient(hospital.patients["wang"])
+    dialog = open_booking(window, window.appointment_tools)
+    assert dialog is not None
+    at = (utcnow() + timedelta(hours=2)).replace(second=0, microsecond=0)
+    shown = at.astimezone(HOSPITAL_TZ)  # the editor shows the hospital's time
+    dialog.callback_at.setDateTime(QDateTime(qdate(shown.date()), QTime(shown.hour, shown.minute)))
+    dialog.book_callback()
+    assert dialog.callback_task is not None
+    assert window.callbacks_label.text() == ""  # not yet its time
+    window.appointment_tools.callbacks.clock = lambda: at
+    show_callbacks_due(window, window.appointment_tools)
+    assert window.callbacks_label.text().endswith("1")
+    assert "王秀英" in window.callbacks_label.toolTip()

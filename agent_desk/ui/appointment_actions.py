@@ -11,8 +11,9 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel
 
 from agent_desk.db.engine import Database
 from agent_desk.domain.permissions import Permission
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from agent_desk.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
+
+CALLBACKS_EVERY_MS = 60_000  # a callback's time comes by the minute
 
 
 @dataclass
@@ -81,6 +84,24 @@ def install(window: MainWindow, tools: AppointmentTools) -> None:
     screen.triggered.connect(lambda: open_screen(window, tools))
     menu.addAction(screen)
     window.card.card_shown.connect(lambda card: show_upcoming(window, tools, card))
+    # The callbacks whose time has come (预约回拨), until the to-do list shows them.
+    window.callbacks_label = QLabel()
+    window.callbacks_label.setStyleSheet("QLabel { color: #8a5a00; font-weight: bold; }")
+    window.statusBar().insertPermanentWidget(0, window.callbacks_label)
+    timer = QTimer(window)
+    timer.timeout.connect(lambda: show_callbacks_due(window, tools))
+    timer.start(CALLBACKS_EVERY_MS)
+    show_callbacks_due(window, tools)
+
+
+def show_callbacks_due(window: MainWindow, tools: AppointmentTools) -> None:
+    due = tools.callbacks.callbacks_due()
+    window.callbacks_label.setText(
+        _t("Callbacks due: %1").replace("%1", str(len(due))) if due else ""
+    )
+    window.callbacks_label.setToolTip(
+        "\n".join(f"{c.at.astimezone(HOSPITAL_TZ):%H:%M} {c.patient_name}" for c in due[:20])
+    )
 
 
 def show_upcoming(window: MainWindow, tools: AppointmentTools, card: PatientCard) -> None:
@@ -115,6 +136,7 @@ def _after_booking(window: MainWindow, tools: AppointmentTools, dialog: BookingD
     elif dialog.callback_task is not None:
         window.statusBar().showMessage(_t("Callback booked."), 8000)
         window.reload_worklist()
+        show_callbacks_due(window, tools)
     card = window.card.card
     if card is not None:
         show_upcoming(window, tools, card)

@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
         self.alerts = alerts
         self.calls: CallController | None = None
         self.appointment_tools: Any = None  # ui.appointment_actions, when installed
+        self.callbacks_label: Any = None
         self.sync: SyncHub | None = None
         self.background = background or Background()
         self._claiming: tuple[uuid.UUID, uuid.UUID] | None = None  # (patient, task) asked
