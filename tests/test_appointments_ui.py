@@ -170,3 +170,26 @@ def test_a_callback_at_a_set_time_comes_due_in_the_status_bar(
     show_callbacks_due(window, window.appointment_tools)
     assert window.callbacks_label.text().endswith("1")
     assert "王秀英" in window.callbacks_label.toolTip()
+
+
+def test_a_supervisor_edits_the_schedule_in_the_window(
+    qtbot, window: MainWindow, hospital: Hospital
+) -> None:
+    from PySide6.QtWidgets import QTableWidgetItem
+
+    from agent_desk.ui.schedule_editor import ScheduleEditor
+
+    tools = window.appointment_tools
+    (cardiology,) = [d for d in tools.departments.departments() if d.code == "CARD"]
+    editor = ScheduleEditor(tools.schedules, cardiology)
+    qtbot.addWidget(editor)
+    assert editor.table.rowCount() == 6  # five weekday mornings and 王医生's Tuesday
+    editor.add_row("李医生", 6, "09:00", "10:00", 30, 1)  # a Saturday clinic
+    editor.save()
+    assert "slots published" in editor.message.text() or "个时段" in editor.message.text()
+    saturday = [o for o in tools.schedules.openings(hospital.cardiology) if o.weekday == 6]
+    assert [(o.doctor, o.slot_minutes) for o in saturday] == [("李医生", 30)]
+    editor.table.setItem(6, 2, QTableWidgetItem("25:00"))
+    editor.save()
+    assert "7" in editor.message.text()  # the row is named; nothing saved
+    assert len(tools.schedules.openings(hospital.cardiology)) == 7

@@ -12,7 +12,7 @@ import uuid
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDateTime, Qt, QTime
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDateTime, Qt, QTime
 from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDialog,
@@ -32,15 +32,30 @@ from agent_desk.services.callbacks import CallbackService
 from agent_desk.ui.background import Background
 from agent_desk.ui.labels import qdate
 
-_WEEKDAYS = "一二三四五六日"
+_WEEKDAYS = (
+    QT_TRANSLATE_NOOP("BookingDialog", "Mon"),
+    QT_TRANSLATE_NOOP("BookingDialog", "Tue"),
+    QT_TRANSLATE_NOOP("BookingDialog", "Wed"),
+    QT_TRANSLATE_NOOP("BookingDialog", "Thu"),
+    QT_TRANSLATE_NOOP("BookingDialog", "Fri"),
+    QT_TRANSLATE_NOOP("BookingDialog", "Sat"),
+    QT_TRANSLATE_NOOP("BookingDialog", "Sun"),
+)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("BookingDialog", text)
 
 
 def slot_text(slot: SlotView) -> str:
     start = slot.starts_at.astimezone(HOSPITAL_TZ)
     end = slot.ends_at.astimezone(HOSPITAL_TZ)
-    day = f"{start:%m-%d} 周{_WEEKDAYS[start.weekday()]}"
+    day = f"{start:%m-%d} {_tr(str(_WEEKDAYS[start.weekday()]))}"
     doctor = f" · {slot.doctor}" if slot.doctor else ""
-    return f"{day} {start:%H:%M}–{end:%H:%M}{doctor} · {slot.free}/{slot.capacity}"
+    free = (
+        _tr("%1 of %2 places free").replace("%1", str(slot.free)).replace("%2", str(slot.capacity))
+    )
+    return f"{day} {start:%H:%M}–{end:%H:%M}{doctor} · {free}"
 
 
 class BookingDialog(QDialog):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
@@ -29,7 +30,16 @@ from agent_desk.plans.clinic_schedule import WEEKDAYS, Opening, opening
 from agent_desk.services.appointment_schedules import ScheduleService
 from agent_desk.ui.labels import qdate as _qdate
 
-_DAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+# Shown translated (周一 … 周日 in Chinese); the schedule file's rules read either back.
+_DAY_NAMES = (
+    QT_TRANSLATE_NOOP("ScheduleEditor", "Mon"),
+    QT_TRANSLATE_NOOP("ScheduleEditor", "Tue"),
+    QT_TRANSLATE_NOOP("ScheduleEditor", "Wed"),
+    QT_TRANSLATE_NOOP("ScheduleEditor", "Thu"),
+    QT_TRANSLATE_NOOP("ScheduleEditor", "Fri"),
+    QT_TRANSLATE_NOOP("ScheduleEditor", "Sat"),
+    QT_TRANSLATE_NOOP("ScheduleEditor", "Sun"),
+)
 
 
 def _minute(value: int) -> str:
@@ -103,7 +113,7 @@ class ScheduleEditor(QDialog):
         row = self.table.rowCount()
         self.table.insertRow(row)
         for column, text in enumerate(
-            [doctor, _DAY_NAMES[weekday - 1], start, end, str(minutes), str(places)]
+            [doctor, self.tr(str(_DAY_NAMES[weekday - 1])), start, end, str(minutes), str(places)]
         ):
             self.table.setItem(row, column, QTableWidgetItem(text))
 
@@ -118,7 +128,7 @@ class ScheduleEditor(QDialog):
             try:
                 weekday = WEEKDAYS.get(self._cell(row, 1).lower())
                 if weekday is None:
-                    raise UserError(self.tr("the weekday must be 周一 … 周日"))
+                    raise UserError(self.tr("the weekday must be Mon … Sun"))
                 minutes, places = self._cell(row, 4), self._cell(row, 5)
                 if not (minutes.isdigit() and places.isdigit()):
                     raise UserError(self.tr("minutes and places must be whole numbers"))
