@@ -193,3 +193,31 @@ def test_a_supervisor_edits_the_schedule_in_the_window(
     editor.save()
     assert "7" in editor.message.text()  # the row is named; nothing saved
     assert len(tools.schedules.openings(hospital.cardiology)) == 7
+
+
+def test_a_booking_is_moved_from_the_day_list(
+    qtbot, window: MainWindow, hospital: Hospital
+) -> None:
+    tools = window.appointment_tools
+    first, second = tools.appointments.next_free(hospital.cardiology)[:2]
+    made = tools.appointments.book(hospital.patients["wang"], first.id)
+    screen = AppointmentsDialog(
+        tools.appointments, tools.schedules, tools.departments.departments(), window.background
+    )
+    qtbot.addWidget(screen)
+    screen.department.setCurrentIndex(screen.department.findData(str(hospital.cardiology)))
+    screen.calendar.setSelectedDate(first.day)
+    screen.day_table.selectRow(0)
+    dialog = screen.move_selected()
+    assert dialog is not None
+    dialog.slots.setCurrentRow(
+        next(
+            n
+            for n in range(dialog.slots.count())
+            if dialog.slots.item(n).text()
+            and dialog.slots.item(n).data(Qt.ItemDataRole.UserRole).id == second.id
+        )
+    )
+    dialog.book()
+    assert dialog.booked is not None and dialog.booked.slot_id == second.id
+    assert tools.appointments.get(made.id).status is AppointmentStatus.RESCHEDULED

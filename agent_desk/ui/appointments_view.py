@@ -42,6 +42,7 @@ from agent_desk.plans.calendar import HOSPITAL_TZ, local_date
 from agent_desk.services.appointment_schedules import ScheduleService
 from agent_desk.services.appointments import AppointmentService
 from agent_desk.ui.background import Background
+from agent_desk.ui.booking_dialog import BookingDialog
 from agent_desk.ui.labels import label
 from agent_desk.ui.labels import qdate as _qdate
 
@@ -71,7 +72,7 @@ class AppointmentsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.appointments = appointments
-        # Told of each cancellation made here (the window sends it to the HIS).
+        # Told of each booking cancelled or moved here (the window tells the HIS).
         self._cancelled = cancelled or (lambda _id: None)
         self.schedules = schedules
         self.background = background
@@ -141,7 +142,9 @@ class AppointmentsDialog(QDialog):
         self.cancel_button.clicked.connect(self.cancel_selected)
         self.no_show_button = QPushButton(self.tr("Mark no-show"))
         self.no_show_button.clicked.connect(self.no_show_selected)
-        for button in (self.cancel_button, self.no_show_button):
+        self.move_button = QPushButton(self.tr("Move to another slot…"))
+        self.move_button.clicked.connect(self.move_selected)
+        for button in (self.move_button, self.cancel_button, self.no_show_button):
             button.setVisible(may_book)
             actions.addWidget(button)
         actions.addStretch(1)
@@ -248,6 +251,33 @@ class AppointmentsDialog(QDialog):
             lambda: self.appointments.cancel(booking.id, reason or ""),
             lambda: self._cancelled(booking.id),
         )
+
+    def move_selected(self) -> BookingDialog | None:
+        """改期: the booking's department and doctor's next free slots; Enter moves it."""
+        from agent_desk.services.callbacks import CallbackService
+
+        booking = self.selected_booking()
+        if booking is None or not booking.holds_place:
+            return None
+        dialog = BookingDialog(
+            self.appointments,
+            CallbackService(self.appointments.db, self.appointments.principal),
+            self.background,
+            booking.patient_id,
+            booking.patient_name,
+            reschedule=booking,
+            parent=self,
+        )
+        dialog.finished.connect(lambda _code: self._moved(booking, dialog))
+        dialog.open()
+        return dialog
+
+    def _moved(self, old: AppointmentView, dialog: BookingDialog) -> None:
+        if dialog.booked is None:
+            return
+        self.reload()
+        self._cancelled(old.id)  # the HIS: the old booking cancelled (S15) …
+        self._cancelled(dialog.booked.id)  # … and the new one made (S12)
 
     def no_show_selected(self) -> None:
         booking = self.selected_booking()
