@@ -85,6 +85,16 @@ def _parse_central_url(raw: str) -> str:
     return url
 
 
+def _parse_mllp_address(raw: str) -> str:
+    text = raw.strip()
+    if not text:
+        return ""
+    host, _, port = text.rpartition(":")
+    if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise SettingError(f"expected host:port such as 10.1.2.3:2575, got {raw!r}")
+    return text
+
+
 def _has_password(url: str) -> bool:
     try:
         parts = urlsplit(url.strip())
@@ -240,6 +250,24 @@ REGISTRY: dict[str, Setting] = {
             0,
             "Delete call recordings older than this many days, here and centrally (0: keep)",
             parse=_whole_number(0, 36500, "a number of days"),
+        ),
+        Setting(
+            "appointments.publish_days",
+            60,
+            "Days ahead that revisit slots are published for booking",
+            parse=_whole_number(1, 366, "a number of days"),
+        ),
+        Setting(
+            "appointments.reminder_days_ahead",
+            10,
+            "Revisits booked more than this many days ahead get an SMS the day before",
+            parse=_whole_number(0, 366, "a number of days"),
+        ),
+        Setting(
+            "his.mllp_address",
+            "",
+            "The HIS's MLLP listener for appointments (SIU^S12/S15), host:port; empty: none",
+            parse=_parse_mllp_address,
         ),
         Setting(
             "backup.daily",

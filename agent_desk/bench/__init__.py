@@ -9,6 +9,7 @@ from pathlib import Path
 
 import platformdirs
 
+from agent_desk.bench.appointments import run_appointments
 from agent_desk.bench.core import run_core
 from agent_desk.bench.feedback import run_feedback
 from agent_desk.bench.governance import run_governance
@@ -26,6 +27,7 @@ GROUPS: dict[str, Group] = {
     "governance": run_governance,
     "report": run_report,
     "feedback": run_feedback,
+    "appointments": run_appointments,
 }
 
 

@@ -52,6 +52,7 @@ COMMAND_GROUPS = (
     "forms",
     "tickets",
     "kb",
+    "appointments",
     "bench",
 )
 

@@ -23,6 +23,7 @@ def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
 
 
 def handle(ctx: Context, args: argparse.Namespace) -> int:
+    from agent_desk.db.base import utcnow
     from agent_desk.db.patients import count_patients
     from agent_desk.demo import writer as demo
     from agent_desk.demo.knowledge import load_sample_articles
@@ -50,4 +51,9 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         f"{summary.tasks:,} tasks, {summary.attempts:,} attempts in {summary.seconds:.1f} s; "
         f"{articles} knowledge-base articles"
     )
+    from agent_desk.demo.appointments import add_appointments
+    from agent_desk.plans.calendar import local_date
+
+    slots, bookings = add_appointments(ctx.db, local_date(utcnow()), args.seed)
+    print(f"published {slots:,} appointment slots and booked {bookings:,} revisits")
     return EXIT_OK

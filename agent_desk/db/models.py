@@ -543,6 +543,7 @@ class SyncClient(Base):
     last_seen: Mapped[datetime]
 
 
-# The recordings' tables live in their own module (models.py would outgrow its size);
-# imported here so that every table is on Base.metadata wherever the models are.
-from agent_desk.db import recording_models, ticket_models  # noqa: E402, F401
+# The recordings', tickets' and appointments' tables live in their own modules (models.py
+# would outgrow its size); imported here so that every table is on Base.metadata wherever
+# the models are.
+from agent_desk.db import appointment_models, recording_models, ticket_models  # noqa: E402, F401

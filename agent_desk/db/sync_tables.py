@@ -49,7 +49,7 @@ from functools import cache
 
 from sqlalchemy import Column, Table
 
-from agent_desk.db import knowledge_models, models, ticket_models
+from agent_desk.db import appointment_models, knowledge_models, models, ticket_models
 from agent_desk.db.base import Base
 
 SYNCED_MODELS: tuple[type[Base], ...] = (
@@ -75,6 +75,10 @@ SYNCED_MODELS: tuple[type[Base], ...] = (
     ticket_models.DisputeCase,
     knowledge_models.KnowledgeArticle,
     knowledge_models.KnowledgeArticleVersion,
+    appointment_models.AppointmentSchedule,
+    appointment_models.AppointmentClosure,
+    appointment_models.AppointmentSlot,
+    appointment_models.Appointment,
 )
 
 LOCAL_ONLY_TABLES = frozenset(
@@ -98,6 +102,8 @@ LOCAL_ONLY_TABLES = frozenset(
         "followup_task_facts",
         # The knowledge base's full-text index numbers its articles (db/knowledge_search.py).
         "kb_search_rows",
+        # What this workstation told the HIS about appointments, with the HIS's ACKs.
+        "appointment_his_messages",
     }
 )
 
@@ -126,6 +132,11 @@ NATURAL_KEYED = frozenset(
         "ticket_events",
         # A knowledge article by its key (an imported file's name).
         "kb_articles",
+        # Made from department, doctor and time: importing the same schedule twice, or on
+        # two workstations, makes the same rows (agent_desk.db.appointments).
+        "appointment_schedules",
+        "appointment_closures",
+        "appointment_slots",
     }
 )
 
@@ -146,6 +157,7 @@ IMPORTED = (
         "calendar_days",
         "dispute_cases",
         "ticket_events",
+        "appointment_slots",  # a slot's booked count is the server's to change
     }
 ) | {"tickets"}
 

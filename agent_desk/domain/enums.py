@@ -148,6 +148,11 @@ class AuditAction(StrEnum):
     CALENDAR_IMPORTED = "calendar_imported"  # a year of holidays and 调休 working days
     KNOWLEDGE_SAVED = "knowledge_saved"  # a knowledge-base article's new version
     KNOWLEDGE_IMPORTED = "knowledge_imported"  # `kb import`: the detail counts the files
+    APPOINTMENT_BOOKED = "appointment_booked"  # 复诊预约: the detail names the slot
+    APPOINTMENT_CANCELLED = "appointment_cancelled"  # the detail holds the reason
+    APPOINTMENT_RESCHEDULED = "appointment_rescheduled"  # the detail names both slots
+    APPOINTMENT_NO_SHOW = "appointment_no_show"  # 爽约, marked afterwards
+    SCHEDULE_CHANGED = "schedule_changed"  # 出诊排班 imported or edited
 
 
 class AuditSubject(StrEnum):
@@ -164,6 +169,8 @@ class AuditSubject(StrEnum):
     BACKUP = "backup"
     SETTING = "setting"
     TICKET = "ticket"  # a feedback ticket (工单) and its dispute case record
+    APPOINTMENT = "appointment"  # a revisit booking (复诊预约)
+    SCHEDULE = "schedule"  # a department's or doctor's clinic hours
 
 
 class UnmaskReason(StrEnum):
@@ -373,3 +380,21 @@ class SyncConnection(StrEnum):
     CONNECTING = "connecting"
     ONLINE = "online"
     OFFLINE = "offline"
+
+
+class AppointmentStatus(StrEnum):
+    """Where a revisit booking (复诊预约) stands; only BOOKED and CONFIRMED hold a place."""
+
+    BOOKED = "booked"
+    CONFIRMED = "confirmed"  # the patient answered 确认 to the reminder
+    RESCHEDULED = "rescheduled"  # moved to another slot: the new booking names this one
+    CANCELLED = "cancelled"  # with a reason
+    NO_SHOW = "no_show"  # 爽约: marked after the slot passed
+
+
+class SlotState(StrEnum):
+    """How full a published slot is, as the 预约 screen colours it."""
+
+    FREE = "free"  # nobody booked yet
+    BOOKED = "booked"  # some places taken, some left
+    FULL = "full"

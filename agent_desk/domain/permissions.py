@@ -46,6 +46,8 @@ class Permission(StrEnum):
     REPLY_TICKETS = "reply_tickets"  # the department's answer
     CALL_BACK_TICKETS = "call_back_tickets"  # the callback to the patient, and closing
     MANAGE_TICKETS = "manage_tickets"  # reroute, rules, deadlines, calendar, escalation, disputes
+    BOOK_APPOINTMENTS = "book_appointments"  # book, move, cancel revisits; callbacks at a time
+    EDIT_SCHEDULES = "edit_schedules"  # clinic hours, slots and closed days (出诊排班)
 
 
 _P = Permission
@@ -58,6 +60,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
             _P.TAKE_CALLS,
             _P.FILL_FORMS,
             _P.READ_KNOWLEDGE,
+            _P.BOOK_APPOINTMENTS,
             _P.SYNC,
             _P.VIEW_TICKETS,
             _P.OPEN_TICKETS,
@@ -73,6 +76,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
             _P.UNMASK,
             _P.EXPORT_DATA,
             _P.READ_KNOWLEDGE,
+            _P.BOOK_APPOINTMENTS,
             _P.SYNC,
             _P.VIEW_TICKETS,
             _P.OPEN_TICKETS,
@@ -112,6 +116,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
             _P.VIEW_AUDIT_LOG,
             _P.READ_KNOWLEDGE,
             _P.EDIT_KNOWLEDGE,
+            _P.BOOK_APPOINTMENTS,
+            _P.EDIT_SCHEDULES,
             _P.SYNC,
             _P.VIEW_TICKETS,
             _P.OPEN_TICKETS,

@@ -36,6 +36,8 @@ from agent_desk.services.todo import TodoService, default_sources
 from agent_desk.services.worklist import WorklistService
 from agent_desk.settings import Settings
 from agent_desk.ui import excepthook
+from agent_desk.ui.appointment_actions import AppointmentTools
+from agent_desk.ui.appointment_actions import install as install_appointments
 from agent_desk.ui.background import Background
 from agent_desk.ui.daily_backup import DailyBackup
 from agent_desk.ui.desk_aids import attach_knowledge, attach_todos
@@ -104,6 +106,9 @@ def build_main_window(
     )
     tickets = TicketService(db, office=lambda: str(settings.get("tickets.office")))
     window.tickets_ui = WindowTickets(window, tickets, settings)
+    tools = AppointmentTools.build(db, settings, window)
+    if tools is not None:
+        install_appointments(window, tools)
     if sync is not None:
         window.attach_sync(sync)
     window.knowledge = attach_knowledge(window, KnowledgeService(db), window.background)

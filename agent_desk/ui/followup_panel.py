@@ -65,9 +65,16 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+# The general form's question 是否需要帮助预约复诊 (resources/forms/general_discharge).
+REVISIT_HELP = "gd_revisit_help"
+
+
 class FollowupPanel(QWidget):
     submitted = Signal(object)  # SubmitResult or AttemptResult
     drafts_changed = Signal()  # a draft was started or finished: the worklist marks them
+    # The patient wants help booking the revisit (需要帮助预约复诊 answered yes): the
+    # window offers the next free slots at once. Once per form.
+    revisit_wanted = Signal()
 
     def __init__(
         self,
@@ -96,6 +103,7 @@ class FollowupPanel(QWidget):
         self.task: TaskView | None = None
         self.view: FormView | None = None
         self._dirty = False
+        self._revisit_offered = False
         # Set by the window when a phone line exists: the call a submit belongs to.
         self.call_id_source: Callable[[], uuid.UUID | None] = lambda: None
         self._build()
@@ -159,6 +167,7 @@ class FollowupPanel(QWidget):
         self.save_draft()
         self._fill_catalogue()
         self.card, self.task = card, task
+        self._revisit_offered = False
         self.setEnabled(True)
         draft_id = self.draft_id()
         draft = self._drafts.load(draft_id) if draft_id else None
@@ -236,6 +245,16 @@ class FollowupPanel(QWidget):
 
     def _on_changed(self) -> None:
         self._dirty = True
+        view = self.view
+        # Only the templates that ask it (the general discharge form) have the question.
+        wanted = (
+            view is not None
+            and REVISIT_HELP in view.rows
+            and view.state.value(REVISIT_HELP) is True
+        )
+        if wanted and not self._revisit_offered:
+            self._revisit_offered = True
+            self.revisit_wanted.emit()
 
     def escalate(self, alerts: tuple[Alert, ...]) -> None:
         """上报主管: the supervisors see the alert now, while the form stays open."""

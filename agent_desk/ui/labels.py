@@ -6,10 +6,11 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate
 
 from agent_desk.domain.enums import (
     AlertSeverity,
+    AppointmentStatus,
     AttemptOutcome,
     AuditAction,
     AuditSubject,
@@ -26,6 +27,7 @@ from agent_desk.domain.enums import (
     RoutedBy,
     SatisfactionDimension,
     Sex,
+    SlotState,
     SyncIssueKind,
     TaskStatus,
     TicketEventKind,
@@ -142,6 +144,13 @@ _LABELS: dict[Enum, Any] = {
     AuditSubject.TICKET: QT_TRANSLATE_NOOP("Labels", "Ticket"),
     AuditAction.KNOWLEDGE_SAVED: QT_TRANSLATE_NOOP("Labels", "Knowledge article saved"),
     AuditAction.KNOWLEDGE_IMPORTED: QT_TRANSLATE_NOOP("Labels", "Knowledge articles imported"),
+    AuditAction.APPOINTMENT_BOOKED: QT_TRANSLATE_NOOP("Labels", "Appointment booked"),
+    AuditAction.APPOINTMENT_CANCELLED: QT_TRANSLATE_NOOP("Labels", "Appointment cancelled"),
+    AuditAction.APPOINTMENT_RESCHEDULED: QT_TRANSLATE_NOOP("Labels", "Appointment moved"),
+    AuditAction.APPOINTMENT_NO_SHOW: QT_TRANSLATE_NOOP("Labels", "Appointment missed (no-show)"),
+    AuditAction.SCHEDULE_CHANGED: QT_TRANSLATE_NOOP("Labels", "Clinic schedule changed"),
+    AuditSubject.APPOINTMENT: QT_TRANSLATE_NOOP("Labels", "Revisit appointment"),
+    AuditSubject.SCHEDULE: QT_TRANSLATE_NOOP("Labels", "Clinic schedule"),
     RecordingLocation.LOCAL: QT_TRANSLATE_NOOP("Labels", "On this workstation"),
     RecordingLocation.UPLOADED: QT_TRANSLATE_NOOP("Labels", "Here and on the server"),
     RecordingLocation.FETCHED: QT_TRANSLATE_NOOP("Labels", "Fetched from the server"),
@@ -247,6 +256,18 @@ _LABELS_OF: dict[type[Enum], dict[Enum, Any]] = {
         LostReason.REFUSED: QT_TRANSLATE_NOOP("Labels", "Refused follow-up"),
         LostReason.DECEASED: QT_TRANSLATE_NOOP("Labels", "Deceased"),
     },
+    AppointmentStatus: {
+        AppointmentStatus.BOOKED: QT_TRANSLATE_NOOP("Labels", "Booked"),
+        AppointmentStatus.CONFIRMED: QT_TRANSLATE_NOOP("Labels", "Confirmed"),
+        AppointmentStatus.RESCHEDULED: QT_TRANSLATE_NOOP("Labels", "Moved"),
+        AppointmentStatus.CANCELLED: QT_TRANSLATE_NOOP("Labels", "Cancelled"),
+        AppointmentStatus.NO_SHOW: QT_TRANSLATE_NOOP("Labels", "No-show"),
+    },
+    SlotState: {
+        SlotState.FREE: QT_TRANSLATE_NOOP("Labels", "Free"),
+        SlotState.BOOKED: QT_TRANSLATE_NOOP("Labels", "Partly booked"),
+        SlotState.FULL: QT_TRANSLATE_NOOP("Labels", "Full"),
+    },
     SatisfactionDimension: {
         SatisfactionDimension.DOCTORS: QT_TRANSLATE_NOOP("Labels", "Doctors"),
         SatisfactionDimension.NURSES: QT_TRANSLATE_NOOP("Labels", "Nurses"),
@@ -260,6 +281,8 @@ _LABELS_OF: dict[type[Enum], dict[Enum, Any]] = {
 # Plan codes the built-in plans use; a plan without an entry shows its code.
 _PLANS: dict[str, Any] = {
     "discharge_7d": QT_TRANSLATE_NOOP("Labels", "Discharge follow-up (day 7)"),
+    "callback": QT_TRANSLATE_NOOP("Labels", "Callback at a set time"),
+    "appointment_reschedule": QT_TRANSLATE_NOOP("Labels", "Move a revisit (patient asked)"),
 }
 
 
@@ -307,6 +330,10 @@ def label(value: Enum) -> str:
     if source is None:
         return str(value.value)
     return QCoreApplication.translate(_CONTEXT, str(source))
+
+
+def qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
 
 
 def format_date(value: date | None) -> str:

@@ -96,6 +96,8 @@ class MainWindow(QMainWindow):
         self.alerts = alerts
         self.calls: CallController | None = None
         self.tickets_ui: WindowTickets | None = None  # set by the composition root
+        self.appointment_tools: Any = None  # ui.appointment_actions, when installed
+        self.callbacks_label: Any = None
         self.sync: SyncHub | None = None
         self.knowledge: KnowledgeAids | None = None  # F1 and the related articles
         self.todos: TodoAids | None = None  # the to-do list, its count and tray icon

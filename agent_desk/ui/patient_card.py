@@ -93,6 +93,12 @@ class PatientCardView(QWidget):
         self.tasks.setMaximumHeight(90)
         self.tasks.currentItemChanged.connect(self._on_task_changed)
         layout.addWidget(self.tasks)
+        # The patient's revisits still ahead (复诊预约), set by the window after the card.
+        self.appointments = QLabel()
+        self.appointments.setObjectName("cardAppointments")
+        self.appointments.setStyleSheet("#cardAppointments { color: #1b5e20; }")
+        self.appointments.setWordWrap(True)
+        layout.addWidget(self.appointments)
 
         self.tabs = QTabWidget()
         self.timeline = QTreeWidget()
@@ -113,6 +119,13 @@ class PatientCardView(QWidget):
         self.tabs.addTab(self.encounters, self.tr("Visits and discharge orders"))
         layout.addWidget(self.tabs, 1)
 
+    def show_appointments(self, lines: list[str]) -> None:
+        """The upcoming revisits, one a line; nothing shown when there are none."""
+        self.appointments.setText(
+            self.tr("Upcoming revisits: %1").replace("%1", "；".join(lines)) if lines else ""
+        )
+        self.appointments.setVisible(bool(lines))
+
     def set_compact(self, compact: bool) -> None:
         """Name and risk flags only, so that a form below gets the room (details stay a
         click away on the other tabs)."""
@@ -130,6 +143,8 @@ class PatientCardView(QWidget):
         while self.fields.rowCount():
             self.fields.removeRow(0)
         self.tasks.clear()
+        self.appointments.clear()
+        self.appointments.hide()
         self.timeline.clear()
         self.encounters.clear()
 

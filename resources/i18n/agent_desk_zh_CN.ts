@@ -88,6 +88,89 @@
     </message>
 </context>
 <context>
+    <name>AppointmentsDialog</name>
+    <message>
+        <source>Revisit appointments</source>
+        <translation>复诊预约</translation>
+    </message>
+    <message>
+        <source>Department:</source>
+        <translation>科室：</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时段</translation>
+    </message>
+    <message>
+        <source>Doctor</source>
+        <translation>医生</translation>
+    </message>
+    <message>
+        <source>Booked</source>
+        <translation>已约</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Patients booked on the day</source>
+        <translation>当日预约患者</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>患者</translation>
+    </message>
+    <message>
+        <source>Record no.</source>
+        <translation>病案号</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Booked by</source>
+        <translation>预约人</translation>
+    </message>
+    <message>
+        <source>Cancel booking…</source>
+        <translation>取消预约…</translation>
+    </message>
+    <message>
+        <source>Mark no-show</source>
+        <translation>标记爽约</translation>
+    </message>
+    <message>
+        <source>Move to another slot…</source>
+        <translation>改约其他时段…</translation>
+    </message>
+    <message>
+        <source>Clinic schedule…</source>
+        <translation>出诊排班…</translation>
+    </message>
+    <message>
+        <source>(clinic)</source>
+        <translation>（普通门诊）</translation>
+    </message>
+    <message>
+        <source>Slots %1 · places %2 · booked %3 · free %4 · full slots %5</source>
+        <translation>时段 %1 · 号源 %2 · 已约 %3 · 余 %4 · 约满时段 %5</translation>
+    </message>
+    <message>
+        <source>Cancel booking</source>
+        <translation>取消预约</translation>
+    </message>
+    <message>
+        <source>Why is it cancelled?</source>
+        <translation>取消原因？</translation>
+    </message>
+</context>
+<context>
     <name>ArticleEditor</name>
     <message>
         <source>Edit article</source>
@@ -214,6 +297,77 @@
     <message>
         <source>Detail</source>
         <translation>详情</translation>
+    </message>
+</context>
+<context>
+    <name>BookingDialog</name>
+    <message>
+        <source>Mon</source>
+        <translation>周一</translation>
+    </message>
+    <message>
+        <source>Tue</source>
+        <translation>周二</translation>
+    </message>
+    <message>
+        <source>Wed</source>
+        <translation>周三</translation>
+    </message>
+    <message>
+        <source>Thu</source>
+        <translation>周四</translation>
+    </message>
+    <message>
+        <source>Fri</source>
+        <translation>周五</translation>
+    </message>
+    <message>
+        <source>Sat</source>
+        <translation>周六</translation>
+    </message>
+    <message>
+        <source>Sun</source>
+        <translation>周日</translation>
+    </message>
+    <message>
+        <source>Book a revisit: %1</source>
+        <translation>预约复诊：%1</translation>
+    </message>
+    <message>
+        <source>Book (Enter)</source>
+        <translation>预约（回车）</translation>
+    </message>
+    <message>
+        <source>Call back at:</source>
+        <translation>回拨时间：</translation>
+    </message>
+    <message>
+        <source>Book callback</source>
+        <translation>预约回拨</translation>
+    </message>
+    <message>
+        <source>The patient has no visit: no department to book in.</source>
+        <translation>该患者没有就诊记录，无法确定预约科室。</translation>
+    </message>
+    <message>
+        <source>Next free slots (%1):</source>
+        <translation>最近可约时段（%1）：</translation>
+    </message>
+    <message>
+        <source>No free slot is published for this department.</source>
+        <translation>该科室暂无可约时段。</translation>
+    </message>
+    <message>
+        <source>Booking…</source>
+        <translation>正在预约…</translation>
+    </message>
+    <message>
+        <source>That slot was just taken by another booking. The next free slots:</source>
+        <translation>该时段刚被他人约满，以下为最近可约时段：</translation>
+    </message>
+    <message>
+        <source>The central server cannot be reached, so no booking can be made now. The slots shown are from the last sync.</source>
+        <translation>无法连接中心服务器，暂不能预约；所显示时段为上次同步的数据。</translation>
     </message>
 </context>
 <context>
@@ -1061,6 +1215,34 @@ Your saved work is safe. The details are in %2</source>
         <translation>导入知识库文章</translation>
     </message>
     <message>
+        <source>Appointment booked</source>
+        <translation>预约复诊</translation>
+    </message>
+    <message>
+        <source>Appointment cancelled</source>
+        <translation>取消预约</translation>
+    </message>
+    <message>
+        <source>Appointment moved</source>
+        <translation>改约</translation>
+    </message>
+    <message>
+        <source>Appointment missed (no-show)</source>
+        <translation>爽约</translation>
+    </message>
+    <message>
+        <source>Clinic schedule changed</source>
+        <translation>修改出诊排班</translation>
+    </message>
+    <message>
+        <source>Revisit appointment</source>
+        <translation>复诊预约</translation>
+    </message>
+    <message>
+        <source>Clinic schedule</source>
+        <translation>出诊排班</translation>
+    </message>
+    <message>
         <source>On this workstation</source>
         <translation>在本工作站</translation>
     </message>
@@ -1301,6 +1483,34 @@ Your saved work is safe. The details are in %2</source>
         <translation>拒绝回访</translation>
     </message>
     <message>
+        <source>Booked</source>
+        <translation>已预约</translation>
+    </message>
+    <message>
+        <source>Confirmed</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <source>Moved</source>
+        <translation>已改约</translation>
+    </message>
+    <message>
+        <source>No-show</source>
+        <translation>爽约</translation>
+    </message>
+    <message>
+        <source>Free</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <source>Partly booked</source>
+        <translation>部分已约</translation>
+    </message>
+    <message>
+        <source>Full</source>
+        <translation>已约满</translation>
+    </message>
+    <message>
         <source>Doctors</source>
         <translation>医生</translation>
     </message>
@@ -1323,6 +1533,14 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>Discharge follow-up (day 7)</source>
         <translation>出院7天回访</translation>
+    </message>
+    <message>
+        <source>Callback at a set time</source>
+        <translation>预约回拨</translation>
+    </message>
+    <message>
+        <source>Move a revisit (patient asked)</source>
+        <translation>改期（患者要求）</translation>
     </message>
     <message>
         <source>Ticket history</source>
@@ -1816,6 +2034,10 @@ Your saved work is safe. The details are in %2</source>
         <translation>就诊与出院医嘱</translation>
     </message>
     <message>
+        <source>Upcoming revisits: %1</source>
+        <translation>待复诊：%1</translation>
+    </message>
+    <message>
         <source>No patient selected</source>
         <translation>未选择患者</translation>
     </message>
@@ -2081,6 +2303,109 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>(unassigned)</source>
         <translation>(未分配)</translation>
+    </message>
+</context>
+<context>
+    <name>ScheduleEditor</name>
+    <message>
+        <source>Mon</source>
+        <translation>周一</translation>
+    </message>
+    <message>
+        <source>Tue</source>
+        <translation>周二</translation>
+    </message>
+    <message>
+        <source>Wed</source>
+        <translation>周三</translation>
+    </message>
+    <message>
+        <source>Thu</source>
+        <translation>周四</translation>
+    </message>
+    <message>
+        <source>Fri</source>
+        <translation>周五</translation>
+    </message>
+    <message>
+        <source>Sat</source>
+        <translation>周六</translation>
+    </message>
+    <message>
+        <source>Sun</source>
+        <translation>周日</translation>
+    </message>
+    <message>
+        <source>Clinic schedule: %1</source>
+        <translation>出诊排班：%1</translation>
+    </message>
+    <message>
+        <source>Doctor</source>
+        <translation>医生</translation>
+    </message>
+    <message>
+        <source>Weekday</source>
+        <translation>星期</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>结束</translation>
+    </message>
+    <message>
+        <source>Minutes per slot</source>
+        <translation>每时段分钟数</translation>
+    </message>
+    <message>
+        <source>Places per slot</source>
+        <translation>每时段号源数</translation>
+    </message>
+    <message>
+        <source>Add opening</source>
+        <translation>添加出诊</translation>
+    </message>
+    <message>
+        <source>Remove opening</source>
+        <translation>删除出诊</translation>
+    </message>
+    <message>
+        <source>Save and publish</source>
+        <translation>保存并发布</translation>
+    </message>
+    <message>
+        <source>Close a day:</source>
+        <translation>停诊日期：</translation>
+    </message>
+    <message>
+        <source>Reason (e.g. a holiday)</source>
+        <translation>原因（如节假日）</translation>
+    </message>
+    <message>
+        <source>Close the day</source>
+        <translation>设为停诊</translation>
+    </message>
+    <message>
+        <source>the weekday must be Mon … Sun</source>
+        <translation>星期须为周一至周日</translation>
+    </message>
+    <message>
+        <source>minutes and places must be whole numbers</source>
+        <translation>分钟数和号源数须为整数</translation>
+    </message>
+    <message>
+        <source>Row %1: %2</source>
+        <translation>第 %1 行：%2</translation>
+    </message>
+    <message>
+        <source>Saved: %1 slots published, %2 withdrawn.</source>
+        <translation>已保存：发布 %1 个时段，撤下 %2 个。</translation>
+    </message>
+    <message>
+        <source>%1 is closed.</source>
+        <translation>%1 已设为停诊。</translation>
     </message>
 </context>
 <context>
