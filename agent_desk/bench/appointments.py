@@ -233,9 +233,9 @@ def _agent(
         began = time.perf_counter()
         # As AppointmentService books on the server: one statement, autocommit; the loser
         # reads the next free slots.
-        with db.engine.connect() as connection:
+        with db.statement() as session:
             done = sql.book_in_one_statement(
-                connection.execution_options(isolation_level="AUTOCOMMIT"),
+                session,
                 slot=slot,
                 patient_id=uuid.UUID(str(patient)),
                 booked_by="bench",

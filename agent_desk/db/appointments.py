@@ -20,7 +20,6 @@ from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
-    Connection,
     Table,
     and_,
     func,
@@ -149,7 +148,7 @@ def _taking(table: Table, slot: uuid.UUID, now: datetime) -> Any:
 
 
 def book_in_one_statement(
-    connection: Connection,
+    session: Session,
     *,
     slot: uuid.UUID,
     patient_id: uuid.UUID,
@@ -157,10 +156,11 @@ def book_in_one_statement(
     now: datetime,
     note: str | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    """PostgreSQL: take the place and write the booking in one statement, on an autocommit
-    connection, so that the slot's row lock is held for the statement alone (its commit
-    included) and never across a round trip to the workstation, which a busy desktop may
-    take milliseconds to make. (slot row, appointment row), or None when it is full."""
+    """PostgreSQL: take the place and write the booking in one statement, in a unit of
+    Database.statement() (autocommit), so that the slot's row lock is held for the statement
+    alone (its commit included) and never across a round trip to the workstation, which a
+    busy desktop may take milliseconds to make. (slot row, appointment row), or None when
+    it is full."""
     slots = cast(Table, AppointmentSlot.__table__)
     bookings = cast(Table, Appointment.__table__)
     taken = _taking(slots, slot, now).cte("taken")
@@ -185,7 +185,7 @@ def book_in_one_statement(
         .returning(*bookings.c)
         .cte("made")
     )
-    row = connection.execute(
+    row = session.execute(
         select(
             *(c.label(f"s_{c.name}") for c in taken.c),
             *(c.label(f"a_{c.name}") for c in made.c),

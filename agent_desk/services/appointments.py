@@ -316,9 +316,9 @@ class AppointmentService:
         book_in_one_statement), then the rows copied here and the booking audited."""
         assert self.central is not None
         try:
-            with self.central.engine.connect() as connection:
+            with self.central.statement() as session:
                 done = sql.book_in_one_statement(
-                    connection.execution_options(isolation_level="AUTOCOMMIT"),
+                    session,
                     slot=slot_id,
                     patient_id=patient_id,
                     booked_by=self.principal.username,
