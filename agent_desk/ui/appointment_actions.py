@@ -62,24 +62,22 @@ class AppointmentTools:
         )
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)
-
-
 def install(window: MainWindow, tools: AppointmentTools) -> None:
     principal = window.user.principal
     if not principal.may(Permission.VIEW_RECORDS):
         return
     window.appointment_tools = tools
-    menu = window.menuBar().addMenu(_t("A&ppointments"))
+    menu = window.menuBar().addMenu(QCoreApplication.translate("MainWindow", "A&ppointments"))
     if principal.may(Permission.BOOK_APPOINTMENTS):
-        book = QAction(_t("Book a revisit for this patient…"), window)
+        book = QAction(
+            QCoreApplication.translate("MainWindow", "Book a revisit for this patient…"), window
+        )
         book.setObjectName("book_revisit_action")
         book.setShortcut(QKeySequence("Ctrl+B"))
         book.triggered.connect(lambda: open_booking(window, tools))
         menu.addAction(book)
         window.followup.revisit_wanted.connect(lambda: open_booking(window, tools))
-    screen = QAction(_t("Appointments…"), window)
+    screen = QAction(QCoreApplication.translate("MainWindow", "Appointments…"), window)
     screen.setObjectName("appointments_action")
     screen.triggered.connect(lambda: open_screen(window, tools))
     menu.addAction(screen)
@@ -97,7 +95,9 @@ def install(window: MainWindow, tools: AppointmentTools) -> None:
 def show_callbacks_due(window: MainWindow, tools: AppointmentTools) -> None:
     due = tools.callbacks.callbacks_due()
     window.callbacks_label.setText(
-        _t("Callbacks due: %1").replace("%1", str(len(due))) if due else ""
+        QCoreApplication.translate("MainWindow", "Callbacks due: %1").replace("%1", str(len(due)))
+        if due
+        else ""
     )
     window.callbacks_label.setToolTip(
         "\n".join(f"{c.at.astimezone(HOSPITAL_TZ):%H:%M} {c.patient_name}" for c in due[:20])
@@ -116,7 +116,9 @@ def show_upcoming(window: MainWindow, tools: AppointmentTools, card: PatientCard
 def open_booking(window: MainWindow, tools: AppointmentTools) -> BookingDialog | None:
     card = window.card.card
     if card is None:
-        window.statusBar().showMessage(_t("Open a patient's card first."), 5000)
+        window.statusBar().showMessage(
+            QCoreApplication.translate("MainWindow", "Open a patient's card first."), 5000
+        )
         return None
     dialog = BookingDialog(
         tools.appointments, tools.callbacks, window.background, card.id, card.name, parent=window
@@ -130,11 +132,16 @@ def _after_booking(window: MainWindow, tools: AppointmentTools, dialog: BookingD
     if dialog.booked is not None:
         at = dialog.booked.starts_at.astimezone(HOSPITAL_TZ)
         window.statusBar().showMessage(
-            _t("Revisit booked for %1.").replace("%1", f"{at:%Y-%m-%d %H:%M}"), 8000
+            QCoreApplication.translate("MainWindow", "Revisit booked for %1.").replace(
+                "%1", f"{at:%Y-%m-%d %H:%M}"
+            ),
+            8000,
         )
         tell_his(window, tools, dialog.booked.id)
     elif dialog.callback_task is not None:
-        window.statusBar().showMessage(_t("Callback booked."), 8000)
+        window.statusBar().showMessage(
+            QCoreApplication.translate("MainWindow", "Callback booked."), 8000
+        )
         window.reload_worklist()
         show_callbacks_due(window, tools)
     card = window.card.card
@@ -165,7 +172,9 @@ def tell_his(window: MainWindow, tools: AppointmentTools, appointment_id: uuid.U
     def answered(answer: HisAnswer) -> None:
         if not answer.accepted:
             window.statusBar().showMessage(
-                _t("The HIS did not accept the appointment: %1").replace("%1", answer.detail),
+                QCoreApplication.translate(
+                    "MainWindow", "The HIS did not accept the appointment: %1"
+                ).replace("%1", answer.detail),
                 10000,
             )
 

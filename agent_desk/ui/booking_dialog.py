@@ -53,7 +53,9 @@ def slot_text(slot: SlotView) -> str:
     day = f"{start:%m-%d} {_tr(str(_WEEKDAYS[start.weekday()]))}"
     doctor = f" · {slot.doctor}" if slot.doctor else ""
     free = (
-        _tr("%1 of %2 places free").replace("%1", str(slot.free)).replace("%2", str(slot.capacity))
+        QCoreApplication.translate("BookingDialog", "%1 of %2 places free")
+        .replace("%1", str(slot.free))
+        .replace("%2", str(slot.capacity))
     )
     return f"{day} {start:%H:%M}–{end:%H:%M}{doctor} · {free}"
 

@@ -330,6 +330,10 @@
         <translation>周日</translation>
     </message>
     <message>
+        <source>%1 of %2 places free</source>
+        <translation>余 %1/%2 号</translation>
+    </message>
+    <message>
         <source>Book a revisit: %1</source>
         <translation>预约复诊：%1</translation>
     </message>
@@ -1939,6 +1943,38 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>Related articles</source>
         <translation>相关知识</translation>
+    </message>
+    <message>
+        <source>A&amp;ppointments</source>
+        <translation>预约(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Book a revisit for this patient…</source>
+        <translation>为该患者预约复诊…</translation>
+    </message>
+    <message>
+        <source>Appointments…</source>
+        <translation>预约管理…</translation>
+    </message>
+    <message>
+        <source>Callbacks due: %1</source>
+        <translation>待回拨：%1</translation>
+    </message>
+    <message>
+        <source>Open a patient's card first.</source>
+        <translation>请先打开患者卡片。</translation>
+    </message>
+    <message>
+        <source>Revisit booked for %1.</source>
+        <translation>已预约复诊：%1。</translation>
+    </message>
+    <message>
+        <source>Callback booked.</source>
+        <translation>已预约回拨。</translation>
+    </message>
+    <message>
+        <source>The HIS did not accept the appointment: %1</source>
+        <translation>HIS 未接收该预约：%1</translation>
     </message>
 </context>
 <context>
