@@ -141,6 +141,8 @@ class AuditAction(StrEnum):
     ALERT_ESCALATED = "alert_escalated"  # 上报主管 from an open form
     ALERT_ACKNOWLEDGED = "alert_acknowledged"  # the detail holds the note
     RECORDING_DELETED = "recording_deleted"  # removed by retention (recordings.keep_days)
+    SMS_SENT = "sms_sent"  # one message typed by a person (`sms send`); the detail holds it
+    SMS_CAMPAIGN = "sms_campaign"  # a campaign confirmed: template, filter and count
 
 
 class AuditSubject(StrEnum):
@@ -156,6 +158,7 @@ class AuditSubject(StrEnum):
     IMPORT = "import"  # a discharge file or HL7 batch
     BACKUP = "backup"
     SETTING = "setting"
+    SMS = "sms"  # a text message or a campaign of them
 
 
 class UnmaskReason(StrEnum):
@@ -281,3 +284,58 @@ class SyncConnection(StrEnum):
     CONNECTING = "connecting"
     ONLINE = "online"
     OFFLINE = "offline"
+
+
+class SmsKind(StrEnum):
+    """Why a text message is sent; the contact rules treat some kinds differently."""
+
+    REMINDER = "reminder"  # the day before a follow-up call (or, later, a revisit)
+    CARE = "care"  # after discharge, per plan: guidance for the disease
+    GREETING = "greeting"  # on a chosen date (a festival, a birthday)
+    CAMPAIGN = "campaign"  # 群发: a template to a filtered group
+    SATISFACTION = "satisfaction"  # asks "1 满意 2 一般 3 不满意" about one follow-up record
+    DIRECT = "direct"  # typed by a person for one number
+    CONFIRMATION = "confirmation"  # the answer to an unsubscribe: always sent, at once
+
+
+class SmsState(StrEnum):
+    """Where an outgoing message stands in the outbox."""
+
+    QUEUED = "queued"  # waiting: for the modem, the end of quiet hours, or the cap's next day
+    FORWARDED = "forwarded"  # handed to the central server's queue, which the gateway sends
+    SENDING = "sending"  # claimed by the gateway, being handed to the modem
+    SENT = "sent"  # every part accepted by the modem
+    FAILED = "failed"  # the modem refused it; Gammu's reason is kept
+    # The gateway stopped (crash, pulled modem) while sending: it may or may not have gone
+    # out, so it is never sent again by itself; a person decides.
+    UNCERTAIN = "uncertain"
+    WITHDRAWN = "withdrawn"  # no longer wanted: the task was done or cancelled
+    BLOCKED = "blocked"  # a contact rule forbids it: no consent, do-not-contact, opted out
+
+
+class SmsDelivery(StrEnum):
+    """What the network's delivery reports say about a sent message."""
+
+    UNKNOWN = "unknown"  # no report yet
+    DELIVERED = "delivered"
+    FAILED = "failed"  # the network gave up on it
+
+
+class SmsReplyKind(StrEnum):
+    """What an incoming message was taken to mean."""
+
+    OPT_OUT = "opt_out"  # TD, 退订, N: unsubscribed at once, and told so
+    SATISFACTION = "satisfaction"  # 1, 2 or 3 to a satisfaction message
+    NEEDS_AGENT = "needs_agent"  # anything else: a person reads it and acts
+    UNKNOWN_SENDER = "unknown_sender"  # from a number no patient has
+
+
+class ModemProblem(StrEnum):
+    """Why the gateway cannot send now, as the window says it to a person."""
+
+    NONE = "none"
+    NO_MODEM = "no_modem"  # no port set, or no device on it
+    PIN_NEEDED = "pin_needed"  # the SIM asks for its PIN, and the keyring has none or a wrong one
+    NO_NETWORK = "no_network"  # not registered with the operator
+    SIM_FULL = "sim_full"  # the SIM's message store is full
+    OTHER = "other"  # anything else Gammu says; its text is kept
