@@ -97,11 +97,11 @@ def record_satisfaction(session: Session, record_id: uuid.UUID, score: int) -> b
     return True
 
 
-def _views(session: Session, query: Select[Any]) -> list[ReplyView]:
+def _views(session: Session, query: Select[*tuple[Any, ...]]) -> list[ReplyView]:
     return [ReplyView(*row) for row in session.execute(query)]
 
 
-def _select() -> Select[Any]:
+def _select() -> Select[*tuple[Any, ...]]:
     return select(
         SmsReply.id,
         SmsReply.received_at,

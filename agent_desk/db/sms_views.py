@@ -32,7 +32,7 @@ class MessageView:
     delivery: SmsDelivery
 
 
-def _select() -> Select[Any]:
+def _select() -> Select[*tuple[Any, ...]]:
     return select(
         SmsMessage.id,
         SmsMessage.kind,
