@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
+from datetime import tzinfo
 
 from sqlalchemy import and_, case, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -159,7 +159,7 @@ def claim_next(
     now: datetime,
     holder: str,
     rules: ContactRules,
-    zone: ZoneInfo,
+    zone: tzinfo,
     lease: GatewayFence | None = None,
 ) -> Claimed | None:
     """The next due message the rules allow, marked SENDING, or None.
@@ -229,7 +229,7 @@ def _live(lease: GatewayFence | None) -> list[Any]:
 
 
 def _verdict(
-    session: Session, row: Any, now: datetime, local: datetime, rules: ContactRules, zone: ZoneInfo
+    session: Session, row: Any, now: datetime, local: datetime, rules: ContactRules, zone: tzinfo
 ) -> dict[str, Any] | None:
     """What to do instead of sending *row*, or None to send it."""
     if row.kind is not SmsKind.CONFIRMATION:
@@ -258,7 +258,7 @@ def _verdict(
 
 
 def _counts(
-    session: Session, patient_id: uuid.UUID, local: datetime, zone: ZoneInfo
+    session: Session, patient_id: uuid.UUID, local: datetime, zone: tzinfo
 ) -> tuple[int, int]:
     day_start, day_end = day_bounds(local.date(), zone)
     month_from = month_start(local.date(), zone)

@@ -39,13 +39,16 @@ class Permission(StrEnum):
     IMPORT_PATIENTS = "import_patients"  # CSV/XLSX files and the HL7 listener
     BACKUP = "backup"
     SYNC = "sync"  # `agent-desk sync`: move this workstation's changes to and from the server
+    SEND_SMS = "send_sms"  # one text message to one patient or number, replies dealt with
+    SEND_CAMPAIGNS = "send_campaigns"  # 群发: a template to a filtered group, audited
+    RUN_SMS_GATEWAY = "run_sms_gateway"  # the modem loop: reminders, care messages, replies
 
 
 _P = Permission
 
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     Role.AGENT: frozenset(
-        {_P.FIND_PATIENT, _P.VIEW_RECORDS, _P.TAKE_CALLS, _P.FILL_FORMS, _P.SYNC}
+        {_P.FIND_PATIENT, _P.VIEW_RECORDS, _P.TAKE_CALLS, _P.FILL_FORMS, _P.SYNC, _P.SEND_SMS}
     ),
     Role.NURSE: frozenset(
         {
@@ -56,6 +59,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
             _P.UNMASK,
             _P.EXPORT_DATA,
             _P.SYNC,
+            _P.SEND_SMS,
         }
     ),
     Role.DOCTOR: frozenset(
@@ -67,6 +71,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
             _P.UNMASK,
             _P.EXPORT_DATA,
             _P.SYNC,
+            _P.SEND_SMS,
         }
     ),
     Role.SUPERVISOR: frozenset(
@@ -85,6 +90,9 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
             _P.REVIEW_SYNC,
             _P.VIEW_AUDIT_LOG,
             _P.SYNC,
+            _P.SEND_SMS,
+            _P.SEND_CAMPAIGNS,
+            _P.RUN_SMS_GATEWAY,
         }
     ),
     Role.ADMIN: frozenset(
@@ -96,6 +104,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
             _P.BACKUP,
             _P.REVIEW_SYNC,
             _P.SYNC,
+            _P.RUN_SMS_GATEWAY,
         }
     ),
     Role.INTEGRATION: frozenset({_P.IMPORT_PATIENTS}),

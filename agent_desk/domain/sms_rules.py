@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import tzinfo
 
 from agent_desk.domain.enums import SmsKind
 
@@ -48,12 +48,12 @@ def parse_hhmm(text: str) -> time:
     return time(int(hours), int(minutes or 0))
 
 
-def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+def day_bounds(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
     start = datetime.combine(day, time(0), zone)
     return start, start + timedelta(days=1)
 
 
-def month_start(day: date, zone: ZoneInfo) -> datetime:
+def month_start(day: date, zone: tzinfo) -> datetime:
     return datetime.combine(day.replace(day=1), time(0), zone)
 
 
