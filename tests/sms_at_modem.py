@@ -8,7 +8,8 @@ message reference) before the modem answers, so the test decodes what went over 
 
 Faults play the modem's bad days: ``pin`` (the SIM asks for its PIN until AT+CPIN gives
 ``PIN_OK``), ``no-network`` (not registered; AT+CMGS fails with +CMS ERROR: 331),
-``sim-full`` (AT+CMGS fails with +CMS ERROR: 322, memory full).
+``sim-full`` (AT+CMGS fails with +CMS ERROR: 322, memory full), ``reject`` (the network
+refuses every message: +CMS ERROR: 38).
 """
 
 from __future__ import annotations
@@ -92,6 +93,9 @@ class ScriptedModem:
         if self.fault == "sim-full":
             self.write("\r\n+CMS ERROR: 322\r\n")
             return
+        if self.fault == "reject":  # the network refuses this message (e.g. a barred number)
+            self.write("\r\n+CMS ERROR: 38\r\n")
+            return
         self.reference = (self.reference + 1) % 256
         with (self.state / "sent.jsonl").open("a", encoding="utf-8") as sent:
             sent.write(json.dumps({"pdu": pdu, "reference": self.reference}) + "\n")
@@ -131,7 +135,12 @@ class ScriptedModem:
             self.reply("+CSQ: 0,99" if self.fault == "no-network" else "+CSQ: 21,99")
         elif upper.startswith(("AT+CREG?", "AT+CGREG?")):
             state = 0 if self.fault == "no-network" else 1
-            self.reply(f"{upper[2:8]}: 2,{state},\"1A2B\",\"00C3D4E5\"")
+            name = upper[2:].split("?")[0]  # +CREG or +CGREG
+            self.reply(f'{name}: 2,{state},"1A2B","00C3D4E5",0')
+        elif upper.startswith("AT+CGATT?"):
+            self.reply(f"+CGATT: {0 if self.fault == 'no-network' else 1}")
+        elif upper.startswith("AT+COPS=3"):
+            self.reply()
         elif upper.startswith("AT+COPS?"):
             self.reply('+COPS: 0,2,"46000"')
         elif upper.startswith("AT+CSCS=?"):
@@ -164,7 +173,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("pty")
     parser.add_argument("state", type=Path)
-    parser.add_argument("--fault", default="", choices=("", "pin", "no-network", "sim-full"))
+    parser.add_argument("--fault", default="", choices=("", "pin", "no-network", "sim-full", "reject"))
     parser.add_argument("--delay", type=float, default=0.0)
     args = parser.parse_args()
     fd = os.open(args.pty, os.O_RDWR | os.O_NOCTTY)

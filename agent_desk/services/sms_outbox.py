@@ -29,7 +29,7 @@ Clock = Callable[[], datetime]
 # Modem problems that are the modem's, not the message's: it waits in the queue for them
 # to be fixed, instead of failing.
 _WAIT_FOR_MODEM = frozenset(
-    {ModemProblem.NO_MODEM, ModemProblem.PIN_NEEDED, ModemProblem.NO_NETWORK}
+    {ModemProblem.NO_MODEM, ModemProblem.PIN_NEEDED, ModemProblem.NO_NETWORK, ModemProblem.SIM_FULL}
 )
 
 

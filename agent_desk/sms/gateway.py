@@ -143,6 +143,7 @@ class SmsGateway:
                 lambda part_no, ref: self.outbox.part_sent(item.message_id, part_no, ref),
             )
         except ModemError as exc:
+            exc = self._explained(exc)
             self.outbox.not_sent(item.message_id, exc)
             self._fail(exc)
             return False
@@ -159,6 +160,19 @@ class SmsGateway:
             return False
         self._report(self.modem.status())
         return True
+
+    def _explained(self, exc: ModemError) -> ModemError:
+        """A refusal Gammu cannot name (a bare +CMS ERROR) is often the modem's state: no
+        network, a full SIM. Ask the modem, and name that when it has a problem."""
+        if exc.problem is not ModemProblem.OTHER or not self.modem.is_open:
+            return exc
+        try:
+            status = self.modem.status()
+        except ModemError:
+            return exc
+        if status.problem is ModemProblem.NONE:
+            return exc
+        return ModemError(status.problem, f"{exc.reason}; {status.reason}", uncertain=exc.uncertain)
 
     def _fail(self, exc: ModemError) -> None:
         log.warning("modem: %s", exc.reason)
