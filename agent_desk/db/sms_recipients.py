@@ -170,6 +170,7 @@ class Discharge:
     patient_id: uuid.UUID
     discharged_on: date
     department: str
+    department_code: str
     icd10: tuple[str, ...]
     name: str
     number: str | None
@@ -201,4 +202,6 @@ def discharged_on(session: Session, day: date) -> list[Discharge]:
             .order_by(EncounterDiagnosis.seq)
         ):
             codes.setdefault(encounter_id, []).append(code)
-    return [Discharge(r[0], r[1], day, r[3], tuple(codes.get(r[0], ())), r[5], r[6]) for r in rows]
+    return [
+        Discharge(r[0], r[1], day, r[3], r[4], tuple(codes.get(r[0], ())), r[5], r[6]) for r in rows
+    ]

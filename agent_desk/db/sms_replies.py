@@ -74,6 +74,10 @@ def is_listed(session: Session, number: str) -> bool:
     return session.get(SmsDoNotContact, number) is not None
 
 
+def listed_numbers(session: Session) -> set[str]:
+    return set(session.scalars(select(SmsDoNotContact.number)))
+
+
 def withdraw_consent(session: Session, patient_ids: list[uuid.UUID]) -> int:
     """consent_sms off for each patient (ORM updates: consent is synced)."""
     changed = 0

@@ -39,20 +39,22 @@ def signed(text: str, hospital: str) -> str:
     return body if signature and body.startswith(signature) else f"{signature}{body}"
 
 
-def check_template(template: str) -> None:
+def check_template(template: str, extra: tuple[str, ...] = ()) -> None:
+    """TemplateError when *template* is empty or names a placeholder not allowed."""
     if not template.strip():
         raise TemplateError("the template is empty")
-    unknown = sorted({name for name in _PLACEHOLDER.findall(template)} - set(PLACEHOLDERS))
+    known = (*PLACEHOLDERS, *extra)
+    unknown = sorted({name for name in _PLACEHOLDER.findall(template)} - set(known))
     if unknown:
-        allowed = " ".join(f"{{{p}}}" for p in PLACEHOLDERS)
+        allowed = " ".join(f"{{{p}}}" for p in known)
         raise TemplateError(
             f"unknown placeholder {', '.join('{' + u + '}' for u in unknown)}; use {allowed}"
         )
 
 
-def fill(template: str, fields: Mapping[str, str]) -> str:
+def fill(template: str, fields: Mapping[str, str], extra: tuple[str, ...] = ()) -> str:
     """The template with each {placeholder} replaced; a missing value leaves it blank."""
-    check_template(template)
+    check_template(template, extra)
     return _PLACEHOLDER.sub(lambda m: fields.get(m.group(1), ""), template)
 
 
