@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from agent_desk.db.models import FollowupRecord, Patient, PatientContact
 from agent_desk.db.sms_models import SmsDoNotContact, SmsReply
-from agent_desk.domain.enums import SmsReplyKind
+from agent_desk.domain.enums import ContactRelation, SmsReplyKind
 
 # Replies a person has to read and act on.
 NEEDS_A_PERSON = (SmsReplyKind.NEEDS_AGENT, SmsReplyKind.UNKNOWN_SENDER)
@@ -88,6 +88,26 @@ def withdraw_consent(session: Session, patient_ids: list[uuid.UUID]) -> int:
             changed += 1
     session.flush()
     return changed
+
+
+def record_patient(
+    session: Session, record_id: uuid.UUID
+) -> tuple[uuid.UUID, str, str | None] | None:
+    """The patient a follow-up record is about: id, name and own (or primary) number."""
+    row = session.execute(
+        select(Patient.id, Patient.name)
+        .join(FollowupRecord, FollowupRecord.patient_id == Patient.id)
+        .where(FollowupRecord.id == record_id)
+    ).first()
+    if row is None:
+        return None
+    number = session.scalar(
+        select(PatientContact.e164)
+        .where(PatientContact.patient_id == row.id, PatientContact.e164.is_not(None))
+        .order_by(PatientContact.relation != ContactRelation.SELF, PatientContact.is_primary.desc())
+        .limit(1)
+    )
+    return row.id, row.name, number
 
 
 def record_satisfaction(session: Session, record_id: uuid.UUID, score: int) -> bool:

@@ -131,6 +131,36 @@ class SmsService:
             )
         return message_id
 
+    def ask_satisfaction(self, principal: Principal, record_id: uuid.UUID) -> None:
+        """Ask the patient of a follow-up record to rate it by SMS (1 满意 2 一般 3 不满意);
+        their answer becomes that record's overall satisfaction (agent_desk.services.sms_inbox)."""
+        principal.require(Permission.SEND_SMS)
+        with self.db.write() as session:
+            target = sms_replies.record_patient(session, record_id)
+            if target is None:
+                raise SmsRefused(f"no follow-up record {record_id}")
+            patient_id, name, number = target
+            if number is None:
+                raise SmsRefused("the patient has no mobile number")
+            if not patient_visible(session, patient_id, principal.department_filter()):
+                raise SmsRefused("the patient is not in your departments")
+            text = f"{name}您好，感谢您配合本院随访。{sms_text.SATISFACTION_QUESTION}"
+            sms_outbox.queue(
+                session,
+                [
+                    sms_outbox.NewMessage(
+                        kind=SmsKind.SATISFACTION,
+                        number=number,
+                        text=sms_text.signed(text, signature(self.settings)),
+                        created_by=principal.username,
+                        patient_id=patient_id,
+                        record_id=record_id,
+                        dedupe_key=f"satisfaction:{record_id}",
+                    )
+                ],
+                self.clock(),
+            )
+
     def messages(
         self, principal: Principal, states: tuple[SmsState, ...], limit: int = 200
     ) -> list[MessageView]:
