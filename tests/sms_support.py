@@ -1,6 +1,6 @@
 """The two real peers of the SMS tests: a scripted AT modem on a socat PTY, Gammu's dummy phone.
 
-The scripted modem (tests/sms_at_modem.py) runs as its own process on the modem end of a
+The scripted modem (agent_desk/bench/sms_at_modem.py, which the benchmark drives too) runs as its own process on the modem end of a
 socat pair, so that it outlives a gateway a test kills; what it was sent is read back from
 its sent.jsonl and decoded with Gammu's own decoder.
 """
@@ -23,7 +23,6 @@ from agent_desk.sms.modem import ModemConfig
 from agent_desk.sms.pdu import Decoded, decode_submitted
 from tests.serial_pair import SocatPair
 
-MODEM_SCRIPT = Path(__file__).with_name("sms_at_modem.py")
 
 
 @dataclass
@@ -56,7 +55,7 @@ def scripted_modem(folder: Path, fault: str = "", delay_s: float = 0.0) -> Itera
     folder.mkdir(parents=True, exist_ok=True)
     pair = SocatPair(folder)
     pair.start()
-    args = [sys.executable, str(MODEM_SCRIPT), str(pair.modem_path), str(folder)]
+    args = [sys.executable, "-m", "agent_desk.bench.sms_at_modem", str(pair.modem_path), str(folder)]
     if fault:
         args += ["--fault", fault]
     if delay_s:

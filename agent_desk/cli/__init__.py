@@ -50,6 +50,7 @@ COMMAND_GROUPS = (
     "backup",
     "recordings",
     "forms",
+    "sms",
     "bench",
 )
 

@@ -10,17 +10,26 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import OperationalError
 
 from agent_desk import secrets
 from agent_desk.db import sms_lease, sms_outbox, sync_local
 from agent_desk.db.engine import Database
+from agent_desk.errors import UserError
 from agent_desk.paths import DataDir
+from agent_desk.plans.loader import load_plans
+from agent_desk.services.intake import plans_dir
 from agent_desk.services.sms import save_gateway_state, signature
 from agent_desk.services.sms_inbox import Inbox
 from agent_desk.services.sms_outbox import Clock, DatabaseOutbox, rules_from, utc_now
+from agent_desk.services.sms_reminders import (
+    ReminderSource,
+    default_sources,
+    load_greetings,
+    queue_due_messages,
+)
 from agent_desk.settings import Settings
 from agent_desk.sms.gateway import SmsGateway
 from agent_desk.sms.modem import GammuModem, ModemConfig, ModemStatus
@@ -99,6 +108,37 @@ def forward_queued(local: Database, central: Database) -> int:
     return len(rows)
 
 
+@dataclass
+class Calendar:
+    """The day's calendar messages, queued at most every *every* (dedupe keys make a second
+    run of the same day a no-op), and, with a central server, forwarding to its outbox."""
+
+    local: Database
+    sources: list[ReminderSource]
+    central: Database | None = None
+    clock: Clock = utc_now
+    every: timedelta = timedelta(minutes=10)
+    _last: datetime | None = field(default=None, init=False)
+
+    def __call__(self) -> None:
+        now = self.clock()
+        if self._last is not None and now - self._last < self.every:
+            return
+        self._last = now
+        try:
+            queue_due_messages(self.local, self.sources, now)
+            if self.central is not None:
+                forward_queued(self.local, self.central)
+        except (OperationalError, UserError) as exc:
+            log.warning("SMS calendar: %s", exc)  # tried again at the next turn's pace
+
+
+def calendar_sources(data_dir: DataDir, settings: Settings) -> list[ReminderSource]:
+    plans = load_plans(plans_dir(data_dir.root))
+    greetings = load_greetings(data_dir.root / "sms" / "greetings.json")
+    return default_sources(plans, signature(settings), greetings)
+
+
 def build_gateway(
     data_dir: DataDir,
     settings: Settings,
@@ -109,6 +149,7 @@ def build_gateway(
     on_status: Callable[[ModemStatus], None] = lambda _s: None,
     idle_s: float = 2.0,
     retry_s: float = 15.0,
+    tick: Callable[[], None] = lambda: None,
 ) -> SmsGateway:
     holder = workstation_id(local)
     send_db = central or local
@@ -135,4 +176,5 @@ def build_gateway(
         on_status=status,
         idle_s=idle_s,
         retry_s=retry_s,
+        tick=tick,
     )

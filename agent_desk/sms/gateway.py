@@ -89,8 +89,11 @@ class SmsGateway:
         on_status: StatusSink = lambda _status: None,
         idle_s: float = 2.0,
         retry_s: float = 15.0,
+        tick: Callable[[], None] = lambda: None,
     ) -> None:
         self.outbox, self.modem, self.lease = outbox, modem, lease or NoLease()
+        # Called once a turn (it keeps its own pace): the day's reminders, forwarding.
+        self.tick = tick
         self.on_status, self.idle_s, self.retry_s = on_status, idle_s, retry_s
         self._stop = threading.Event()
         self.last_status = ModemStatus(ModemProblem.NO_MODEM, "not started")
@@ -120,6 +123,7 @@ class SmsGateway:
     def step(self) -> bool:
         """One turn: make sure of the modem, take in what arrived, send one message.
         True when a message was sent (go on at once), False when there was nothing."""
+        self.tick()
         if not self.lease.hold():
             self._report(ModemStatus(ModemProblem.NONE, "another workstation is the gateway"))
             return False

@@ -1,7 +1,8 @@
-"""A scripted GSM modem for the tests: answers Gammu's AT commands on the modem end of a PTY.
+"""A scripted GSM modem: answers Gammu's AT commands on the modem end of a socat PTY.
 
-Run as its own process (``python tests/sms_at_modem.py PTY STATE_DIR [--fault KIND]``) so
-that it outlives a gateway a test kills. Every PDU the workstation sends with ``AT+CMGS``
+The peer of the SMS tests and of `agent-desk bench sms`. Run as its own process
+(``python -m agent_desk.bench.sms_at_modem PTY STATE_DIR [--fault KIND] [--delay S]``) so
+that it outlives a gateway that is killed. Every PDU the workstation sends with ``AT+CMGS``
 is appended to ``STATE_DIR/sent.jsonl`` (one JSON object a line: the hex PDU and its
 message reference) before the modem answers, so the test decodes what went over the line.
 ``STATE_DIR/commands.log`` keeps every command, for a failing test to show.
@@ -104,7 +105,7 @@ class ScriptedModem:
         time.sleep(self.delay_s)  # a real modem takes seconds to hand a part to the network
         self.reply(f"+CMGS: {self.reference}")
 
-    def _command(self, command: str) -> None:  # noqa: C901 - one table of answers
+    def _command(self, command: str) -> None:  # one table of answers, in the order Gammu asks
         upper = command.upper()
         if upper in ("AT", "ATZ", "AT&F") or upper.startswith(("AT&", "ATV", "ATQ", "ATX")):
             self.reply()
