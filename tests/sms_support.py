@@ -1,8 +1,8 @@
 """The two real peers of the SMS tests: a scripted AT modem on a socat PTY, Gammu's dummy phone.
 
-The scripted modem (agent_desk/bench/sms_at_modem.py, which the benchmark drives too) runs as its own process on the modem end of a
-socat pair, so that it outlives a gateway a test kills; what it was sent is read back from
-its sent.jsonl and decoded with Gammu's own decoder.
+The scripted modem (agent_desk/bench/sms_at_modem.py, which the benchmark drives too) runs
+as its own process on the modem end of a socat pair, so that it outlives a gateway a test
+kills; what it was sent is read back from its sent.jsonl and decoded with Gammu's decoder.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ import gammu  # type: ignore[import-untyped]
 from agent_desk.sms.modem import ModemConfig
 from agent_desk.sms.pdu import Decoded, decode_submitted
 from tests.serial_pair import SocatPair
-
 
 
 @dataclass
@@ -55,7 +54,13 @@ def scripted_modem(folder: Path, fault: str = "", delay_s: float = 0.0) -> Itera
     folder.mkdir(parents=True, exist_ok=True)
     pair = SocatPair(folder)
     pair.start()
-    args = [sys.executable, "-m", "agent_desk.bench.sms_at_modem", str(pair.modem_path), str(folder)]
+    args = [
+        sys.executable,
+        "-m",
+        "agent_desk.bench.sms_at_modem",
+        str(pair.modem_path),
+        str(folder),
+    ]
     if fault:
         args += ["--fault", fault]
     if delay_s:

@@ -162,9 +162,9 @@ class ScriptedModem:
         elif upper.startswith("AT+CMGS="):
             self.pdu_length = int(command.split("=", 1)[1])
             self.write("\r\n> ")
-        elif upper.startswith("AT+CMGL"):
-            self.reply()
-        elif upper.startswith(("AT+CMEE", "AT+CNMI", "AT+CFUN", "AT+CREG=", "AT+CGREG=", "AT+CSCS=", "AT+CCWA")):
+        elif upper.startswith("AT+CMGL") or upper.startswith(
+            ("AT+CMEE", "AT+CNMI", "AT+CFUN", "AT+CREG=", "AT+CGREG=", "AT+CSCS=", "AT+CCWA")
+        ):
             self.reply()
         else:
             self.reply(final="ERROR")  # what a plain modem says to a vendor's command
@@ -174,7 +174,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("pty")
     parser.add_argument("state", type=Path)
-    parser.add_argument("--fault", default="", choices=("", "pin", "no-network", "sim-full", "reject"))
+    parser.add_argument(
+        "--fault", default="", choices=("", "pin", "no-network", "sim-full", "reject")
+    )
     parser.add_argument("--delay", type=float, default=0.0)
     args = parser.parse_args()
     fd = os.open(args.pty, os.O_RDWR | os.O_NOCTTY)

@@ -44,6 +44,7 @@ ENTITY_SUBJECTS: Mapping[str, AuditSubject] = {
     "import_run": AuditSubject.IMPORT,
     "backup": AuditSubject.BACKUP,
     "setting": AuditSubject.SETTING,
+    "sms": AuditSubject.SMS,
 }
 # The rows that belong to one patient: an event about any of them is about the patient.
 _PATIENT_KINDS = frozenset(

@@ -544,5 +544,4 @@ class SyncClient(Base):
 
 # The recordings' tables live in their own module (models.py would outgrow its size);
 # imported here so that every table is on Base.metadata wherever the models are.
-from agent_desk.db import recording_models  # noqa: E402, F401
-from agent_desk.db import sms_models  # noqa: E402, F401
+from agent_desk.db import recording_models, sms_models  # noqa: E402, F401

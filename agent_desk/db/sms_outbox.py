@@ -11,9 +11,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
-from datetime import tzinfo
 
 from sqlalchemy import and_, case, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -120,7 +119,9 @@ def copy_rows(session: Session, rows: Iterable[Mapping[str, Any]]) -> int:
     rows = list(rows)
     if not rows:
         return 0
-    statement = _insert(session).on_conflict_do_nothing(index_elements=["id"])
+    # Any key: the same id (a resend after a crash) or the same dedupe key (two
+    # workstations queued the same reminder) is the same message.
+    statement = _insert(session).on_conflict_do_nothing()
     return len(session.execute(statement.returning(SmsMessage.id), rows).all())
 
 

@@ -7,8 +7,7 @@ transaction that claims a message); quiet hours and the caps are decided here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from datetime import tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from agent_desk.domain.enums import SmsKind
 

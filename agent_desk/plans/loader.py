@@ -172,7 +172,8 @@ def parse_plan(data: object, where: str, problems: list[str]) -> Plan | None:
 
 
 def _sms(raw: object, check: _Check) -> PlanSms:
-    """ "sms": {"reminder_days_before": 1, "reminder_text": "…", "care": [{"day": 1, "text": "…"}]}"""
+    """The plan's "sms" object: reminder_days_before (1; 0 for none), reminder_text, and
+    care, a list of {"day": N, "text": "…"} sent N days after the discharge."""
     if raw is None:
         return PlanSms()
     if not isinstance(raw, dict):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy.orm import Session
@@ -39,7 +39,7 @@ class Inbox:
     send_db: Database  # where the outbox, its parts and the do-not-contact list are
     local_db: Database  # where replies are stored and consent is changed (synced)
     signature: str
-    phone_plan: PhonePlan = PhonePlan()
+    phone_plan: PhonePlan = field(default_factory=PhonePlan)
     clock: Clock = utc_now
 
     def __call__(self, message: Inbound) -> None:

@@ -7,6 +7,7 @@ not shared. Every Gammu error becomes a ModemError naming the problem a person c
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -229,7 +230,6 @@ def _optional(call: Callable[[], dict[str, object]], default: dict[str, object])
 
 
 def _terminate(machine: gammu.StateMachine) -> None:
-    try:
+    # The device may already have gone away: there is nothing more to close then.
+    with contextlib.suppress(gammu.GSMError):
         machine.Terminate()
-    except gammu.GSMError:
-        pass  # the device already went away; nothing more to close

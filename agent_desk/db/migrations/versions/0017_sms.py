@@ -17,7 +17,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "0017"
 down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
