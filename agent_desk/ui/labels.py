@@ -86,38 +86,6 @@ _LABELS: dict[Enum, Any] = {
     TimelineKind.CALL: QT_TRANSLATE_NOOP("Labels", "Call"),
     TimelineKind.SMS_OUT: QT_TRANSLATE_NOOP("Labels", "SMS sent"),
     TimelineKind.SMS_IN: QT_TRANSLATE_NOOP("Labels", "SMS reply"),
-    SmsKind.REMINDER: QT_TRANSLATE_NOOP("Labels", "Reminder"),
-    SmsKind.CARE: QT_TRANSLATE_NOOP("Labels", "Care message"),
-    SmsKind.GREETING: QT_TRANSLATE_NOOP("Labels", "Greeting"),
-    SmsKind.CAMPAIGN: QT_TRANSLATE_NOOP("Labels", "Campaign"),
-    SmsKind.SATISFACTION: QT_TRANSLATE_NOOP("Labels", "Satisfaction survey"),
-    SmsKind.DIRECT: QT_TRANSLATE_NOOP("Labels", "Message"),
-    SmsKind.CONFIRMATION: QT_TRANSLATE_NOOP("Labels", "Unsubscribe confirmation"),
-    SmsState.QUEUED: QT_TRANSLATE_NOOP("Labels", "Queued"),
-    SmsState.FORWARDED: QT_TRANSLATE_NOOP("Labels", "Handed to the gateway"),
-    SmsState.SENDING: QT_TRANSLATE_NOOP("Labels", "Sending"),
-    SmsState.SENT: QT_TRANSLATE_NOOP("Labels", "Sent"),
-    SmsState.FAILED: QT_TRANSLATE_NOOP("Labels", "Failed"),
-    SmsState.UNCERTAIN: QT_TRANSLATE_NOOP("Labels", "May have been sent (not resent)"),
-    SmsState.WITHDRAWN: QT_TRANSLATE_NOOP("Labels", "Withdrawn"),
-    SmsState.BLOCKED: QT_TRANSLATE_NOOP("Labels", "Blocked by the contact rules"),
-    SmsDelivery.UNKNOWN: QT_TRANSLATE_NOOP("Labels", "No report yet"),
-    SmsDelivery.DELIVERED: QT_TRANSLATE_NOOP("Labels", "Delivered"),
-    SmsDelivery.FAILED: QT_TRANSLATE_NOOP("Labels", "Not delivered"),
-    SmsReplyKind.OPT_OUT: QT_TRANSLATE_NOOP("Labels", "Unsubscribed"),
-    SmsReplyKind.SATISFACTION: QT_TRANSLATE_NOOP("Labels", "Satisfaction answer"),
-    SmsReplyKind.NEEDS_AGENT: QT_TRANSLATE_NOOP("Labels", "Needs an agent"),
-    SmsReplyKind.UNKNOWN_SENDER: QT_TRANSLATE_NOOP("Labels", "Unknown sender"),
-    ModemProblem.NONE: QT_TRANSLATE_NOOP("Labels", "Modem ready"),
-    ModemProblem.NO_MODEM: QT_TRANSLATE_NOOP(
-        "Labels", "No SMS modem: check the cable and sms.port"
-    ),
-    ModemProblem.PIN_NEEDED: QT_TRANSLATE_NOOP(
-        "Labels", "The SIM needs its PIN: agent-desk secret set sms.pin"
-    ),
-    ModemProblem.NO_NETWORK: QT_TRANSLATE_NOOP("Labels", "SMS modem: no mobile network"),
-    ModemProblem.SIM_FULL: QT_TRANSLATE_NOOP("Labels", "SMS modem: the SIM card is full"),
-    ModemProblem.OTHER: QT_TRANSLATE_NOOP("Labels", "SMS modem error"),
     SyncIssueKind.CONFLICT: QT_TRANSLATE_NOOP("Labels", "Conflict"),
     SyncIssueKind.REJECTED: QT_TRANSLATE_NOOP("Labels", "Rejected"),
     SyncIssueKind.PULL_FAILED: QT_TRANSLATE_NOOP("Labels", "Could not download"),
@@ -176,6 +144,48 @@ _LABELS: dict[Enum, Any] = {
 # both "refused", and a StrEnum member is equal to its string, so one dict would keep one
 # of them): looked up by their type first. The 统计 screen's pickers and figures.
 _LABELS_OF: dict[type[Enum], dict[Enum, Any]] = {
+    SmsKind: {
+        SmsKind.REMINDER: QT_TRANSLATE_NOOP("Labels", "Reminder"),
+        SmsKind.CARE: QT_TRANSLATE_NOOP("Labels", "Care message"),
+        SmsKind.GREETING: QT_TRANSLATE_NOOP("Labels", "Greeting"),
+        SmsKind.CAMPAIGN: QT_TRANSLATE_NOOP("Labels", "Campaign"),
+        SmsKind.SATISFACTION: QT_TRANSLATE_NOOP("Labels", "Satisfaction survey"),
+        SmsKind.DIRECT: QT_TRANSLATE_NOOP("Labels", "Message"),
+        SmsKind.CONFIRMATION: QT_TRANSLATE_NOOP("Labels", "Unsubscribe confirmation"),
+    },
+    SmsState: {
+        SmsState.QUEUED: QT_TRANSLATE_NOOP("Labels", "Queued"),
+        SmsState.FORWARDED: QT_TRANSLATE_NOOP("Labels", "Handed to the gateway"),
+        SmsState.SENDING: QT_TRANSLATE_NOOP("Labels", "Sending"),
+        SmsState.SENT: QT_TRANSLATE_NOOP("Labels", "Sent"),
+        SmsState.FAILED: QT_TRANSLATE_NOOP("Labels", "Failed"),
+        SmsState.UNCERTAIN: QT_TRANSLATE_NOOP("Labels", "May have been sent (not resent)"),
+        SmsState.WITHDRAWN: QT_TRANSLATE_NOOP("Labels", "Withdrawn"),
+        SmsState.BLOCKED: QT_TRANSLATE_NOOP("Labels", "Blocked by the contact rules"),
+    },
+    SmsDelivery: {
+        SmsDelivery.UNKNOWN: QT_TRANSLATE_NOOP("Labels", "No report yet"),
+        SmsDelivery.DELIVERED: QT_TRANSLATE_NOOP("Labels", "Delivered"),
+        SmsDelivery.FAILED: QT_TRANSLATE_NOOP("Labels", "Not delivered"),
+    },
+    SmsReplyKind: {
+        SmsReplyKind.OPT_OUT: QT_TRANSLATE_NOOP("Labels", "Unsubscribed"),
+        SmsReplyKind.SATISFACTION: QT_TRANSLATE_NOOP("Labels", "Satisfaction answer"),
+        SmsReplyKind.NEEDS_AGENT: QT_TRANSLATE_NOOP("Labels", "Needs an agent"),
+        SmsReplyKind.UNKNOWN_SENDER: QT_TRANSLATE_NOOP("Labels", "Unknown sender"),
+    },
+    ModemProblem: {
+        ModemProblem.NONE: QT_TRANSLATE_NOOP("Labels", "Modem ready"),
+        ModemProblem.NO_MODEM: QT_TRANSLATE_NOOP(
+            "Labels", "No SMS modem: check the cable and sms.port"
+        ),
+        ModemProblem.PIN_NEEDED: QT_TRANSLATE_NOOP(
+            "Labels", "The SIM needs its PIN: agent-desk secret set sms.pin"
+        ),
+        ModemProblem.NO_NETWORK: QT_TRANSLATE_NOOP("Labels", "SMS modem: no mobile network"),
+        ModemProblem.SIM_FULL: QT_TRANSLATE_NOOP("Labels", "SMS modem: the SIM card is full"),
+        ModemProblem.OTHER: QT_TRANSLATE_NOOP("Labels", "SMS modem error"),
+    },
     PeriodKind: {
         PeriodKind.DAY: QT_TRANSLATE_NOOP("Labels", "Day"),
         PeriodKind.WEEK: QT_TRANSLATE_NOOP("Labels", "Week"),
