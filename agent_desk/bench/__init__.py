@@ -13,6 +13,7 @@ from agent_desk.bench.core import run_core
 from agent_desk.bench.governance import run_governance
 from agent_desk.bench.options import BenchOptions, BenchUnavailable, Group, SyncSizes
 from agent_desk.bench.report import run_report
+from agent_desk.bench.sms import run_sms
 from agent_desk.bench.sync import run_sync
 from agent_desk.bench.telephony import run_telephony
 
@@ -24,6 +25,7 @@ GROUPS: dict[str, Group] = {
     "telephony": run_telephony,
     "governance": run_governance,
     "report": run_report,
+    "sms": run_sms,
 }
 
 

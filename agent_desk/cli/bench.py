@@ -1,4 +1,5 @@
-"""`agent-desk bench`: measure the performance goals (sync, core, telephony, governance, report)."""
+"""`agent-desk bench`: measure the performance goals (sync, core, telephony, governance, report,
+sms)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
     bench.add_argument(
         "name",
         nargs="?",
-        help="one benchmark group: sync, core, telephony, governance or report (default: all)",
+        help="one benchmark group: sync, core, telephony, governance, report or sms (default: all)",
     )
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.add_argument(
