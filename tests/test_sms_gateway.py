@@ -139,3 +139,23 @@ def test_no_modem_on_the_port_is_said_so(
     assert gateway.step() is False
     assert gateway.last_status.problem is ModemProblem.NO_MODEM
     assert _states(db) == {SmsState.QUEUED: 1}
+
+
+def test_the_pin_from_the_keyring_unlocks_the_sim(
+    tmp_path: Path, data_dir: DataDir, db: Database, hospital: Hospital
+) -> None:
+    from agent_desk import secrets
+
+    secrets.set_secret("sms.pin", "1234")
+    try:
+        with scripted_modem(tmp_path / "modem", fault="pin") as modem:
+            gateway = build_gateway(data_dir, _settings(data_dir, modem), db, clock=lambda: DAYTIME)
+            _queue(db, hospital, "【某某市人民医院】明天上午随访，请留意接听。")
+            _step_until(gateway, lambda: _states(db).get(SmsState.SENT) == 1)
+            gateway.modem.close()
+        assert 'AT+CPIN="1234"' in modem.commands()
+        assert [m.text for m in modem.received()] == [
+            "【某某市人民医院】明天上午随访，请留意接听。"
+        ]
+    finally:
+        secrets.delete_secret("sms.pin")

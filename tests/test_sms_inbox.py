@@ -10,7 +10,9 @@ import pytest
 from agent_desk.db import sms_outbox, sms_views
 from agent_desk.db.engine import Database
 from agent_desk.db.models import FollowupRecord, Patient
+from agent_desk.db.patients import load_card
 from agent_desk.domain.enums import SmsDelivery, SmsKind, SmsReplyKind, SmsState
+from agent_desk.domain.views import TimelineKind
 from agent_desk.paths import DataDir
 from agent_desk.services.sms import SmsRefused, SmsService
 from agent_desk.services.sms_gateway import build_gateway
@@ -73,6 +75,10 @@ def test_a_long_reply_is_joined_stored_on_the_card_and_deleted_from_the_sim(
     service = SmsService(db, settings, lambda: DAYTIME)
     _sent, replies = service.of_patient(AGENT, hospital.patients["wang"])
     assert [(r.text, r.kind) for r in replies] == [(words, SmsReplyKind.NEEDS_AGENT)]
+    with db.read() as session:
+        card = load_card(session, hospital.patients["wang"])
+    assert card is not None
+    assert [e.detail for e in card.timeline if e.kind is TimelineKind.SMS_IN] == [words]
     (todo,) = service.unhandled_replies(AGENT)
     assert todo.text == words
     assert service.mark_reply_handled(AGENT, todo.reply_id)
