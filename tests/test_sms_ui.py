@@ -51,3 +51,29 @@ def test_sms_words_that_share_a_value_with_others_keep_their_own_labels(qtbot: Q
 
     assert label(SmsState.FAILED) != label(SmsDelivery.FAILED)
     assert label(ContactRelation.OTHER) != label(ModemProblem.OTHER)
+
+
+def test_a_campaign_is_previewed_then_sent_for_the_count_previewed(
+    qtbot: QtBot, db: Database, data_dir: DataDir, hospital: Hospital, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from agent_desk.db import sms_views
+    from agent_desk.domain.enums import SmsState
+    from agent_desk.services.sms_campaigns import CampaignService, load_templates
+    from agent_desk.ui.sms_campaign import CampaignDialog
+    from tests.builders import SUPERVISOR
+
+    service = CampaignService(db, Settings(data_dir.settings), lambda: DAYTIME)
+    dialog = CampaignDialog(service, load_templates(), SUPERVISOR, Background(Immediate()))
+    qtbot.addWidget(dialog)
+    dialog.names.setCurrentText("health_talk")
+    dialog.filter.setText("department=CARD")
+    assert not dialog.send_button.isEnabled()
+    dialog.preview()
+    assert dialog.summary.text().startswith("1 ")
+    assert dialog.samples.count() == 1 and "王秀英" in dialog.samples.item(0).text()
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.Yes)
+    dialog.send()
+    with db.read() as session:
+        assert sms_views.counts(session) == {SmsState.QUEUED: 1}

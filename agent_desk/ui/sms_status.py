@@ -20,6 +20,7 @@ from agent_desk.domain.enums import ModemProblem
 from agent_desk.domain.permissions import Permission, Principal
 from agent_desk.paths import DataDir
 from agent_desk.services.sms import SmsService
+from agent_desk.services.sms_campaigns import CampaignService, load_templates
 from agent_desk.services.sms_gateway import (
     Calendar,
     build_gateway,
@@ -113,6 +114,10 @@ def attach_sms(
 ) -> SmsHub | None:
     """The 短信 menu entry (for those who may send), and the gateway where this is one."""
     service = SmsService(db, settings)
+    campaigns = (
+        CampaignService(db, settings),
+        load_templates(data_dir.root / "sms" / "templates.json"),
+    )
     if principal.may(Permission.SEND_SMS):
         menu = window.menuBar().addMenu(QCoreApplication.translate("SmsWindow", "S&MS"))
         action = QAction(QCoreApplication.translate("SmsWindow", "Text messages…"), window)
@@ -121,7 +126,7 @@ def attach_sms(
         def open_dialog() -> None:
             from agent_desk.ui.sms_view import SmsDialog
 
-            dialog = SmsDialog(service, principal, background, window)
+            dialog = SmsDialog(service, principal, background, window, campaigns)
             dialog.show()
 
         action.triggered.connect(open_dialog)

@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
 from agent_desk.db.sms_replies import ReplyView
 from agent_desk.db.sms_views import MessageView
 from agent_desk.domain.masking import mask_phone
-from agent_desk.domain.permissions import Principal
+from agent_desk.domain.permissions import Permission, Principal
 from agent_desk.services.sms import FAILED_STATES, QUEUE_STATES, SENT_STATES, SmsService
+from agent_desk.services.sms_campaigns import CampaignService
 from agent_desk.ui.background import Background
 from agent_desk.ui.labels import format_datetime, label
 
@@ -56,10 +57,12 @@ class SmsDialog(QDialog):
         principal: Principal,
         background: Background,
         parent: QWidget | None = None,
+        campaigns: tuple[CampaignService, dict[str, str]] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.service, self.principal, self.background = service, principal, background
+        self.campaigns = campaigns
         self.setWindowTitle(self.tr("Text messages"))
         self.resize(980, 560)
         when, kind, number, patient, text = (
@@ -88,6 +91,10 @@ class SmsDialog(QDialog):
         buttons = QHBoxLayout()
         for button in (new, self.handled, refresh):
             buttons.addWidget(button)
+        if campaigns is not None and principal.may(Permission.SEND_CAMPAIGNS):
+            campaign = QPushButton(self.tr("Campaign…"))
+            campaign.clicked.connect(self.open_campaign)
+            buttons.insertWidget(1, campaign)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
@@ -160,6 +167,15 @@ class SmsDialog(QDialog):
             lambda _done: self.reload(),
             self._error,
         )
+
+    def open_campaign(self) -> None:
+        from agent_desk.ui.sms_campaign import CampaignDialog
+
+        assert self.campaigns is not None
+        service, templates = self.campaigns
+        dialog = CampaignDialog(service, templates, self.principal, self.background, self)
+        dialog.finished.connect(lambda _code: self.reload())
+        dialog.open()
 
     def _compose(self) -> None:
         dialog = ComposeDialog(self)
