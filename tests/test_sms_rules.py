@@ -121,3 +121,20 @@ def test_a_claimed_message_cannot_be_claimed_again(db: Database, hospital: Hospi
         assert sms_outbox.recover(session, "gw") == 1
     assert _claim(db) is None
     assert _states(db) == {SmsState.UNCERTAIN: 1}
+
+
+def test_the_rules_come_from_the_settings_and_bad_hours_are_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from agent_desk.services.sms_outbox import rules_from
+    from agent_desk.settings import SettingError, Settings
+
+    settings = Settings(tmp_path / "settings.json")
+    settings.set("sms.quiet_hours", "22:30-07:00")
+    settings.set("sms.per_day", "2")
+    rules = rules_from(settings)
+    assert rules.per_day == 2 and rules.per_month == 4
+    assert rules.is_quiet(datetime(2026, 11, 23, 22, 45, tzinfo=HOSPITAL_TZ))
+    assert not rules.is_quiet(datetime(2026, 11, 23, 22, 15, tzinfo=HOSPITAL_TZ))
+    with pytest.raises(SettingError):
+        settings.set("sms.quiet_hours", "9pm-8am")
