@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
 
 from agent_desk.db import sms_outbox, sms_replies, sms_views
 from agent_desk.db.engine import Database
@@ -123,8 +126,7 @@ def test_a_claimed_message_cannot_be_claimed_again(db: Database, hospital: Hospi
     assert _states(db) == {SmsState.UNCERTAIN: 1}
 
 
-def test_the_rules_come_from_the_settings_and_bad_hours_are_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    import pytest
+def test_the_rules_come_from_the_settings_and_bad_hours_are_refused(tmp_path: Path) -> None:
 
     from agent_desk.services.sms_outbox import rules_from
     from agent_desk.settings import SettingError, Settings
