@@ -53,6 +53,7 @@ class NewMessage:
     not_before: datetime | None = None
     state: SmsState = SmsState.QUEUED
     failure: str | None = None
+    message_id: uuid.UUID | None = None  # chosen by the caller, to name it (an audit event)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +83,7 @@ def queue(session: Session, messages: Sequence[NewMessage], now: datetime) -> in
         return 0
     rows = [
         {
-            "id": _new_id(),
+            "id": m.message_id or _new_id(),
             "kind": m.kind,
             "state": m.state,
             "patient_id": m.patient_id,

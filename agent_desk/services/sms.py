@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from agent_desk.db import audit, sms_outbox, sms_replies, sms_views
+from agent_desk.db.base import new_id
 from agent_desk.db.engine import Database
 from agent_desk.db.models import Patient
 from agent_desk.db.scope import patient_visible
@@ -105,7 +106,7 @@ class SmsService:
                 raise SmsRefused(f"{mask_phone(e164)}: the patient is not in your departments")
             if sms_replies.is_listed(session, e164):
                 raise SmsRefused(f"{mask_phone(e164)} is on the do-not-contact list")
-            message_id = uuid.uuid4()
+            message_id = new_id()
             sms_outbox.queue(
                 session,
                 [
@@ -115,7 +116,7 @@ class SmsService:
                         text=sms_text.signed(body, signature(self.settings)),
                         created_by=principal.username,
                         patient_id=patients[0] if patients else None,
-                        dedupe_key=f"direct:{message_id}",
+                        message_id=message_id,
                     )
                 ],
                 now,
