@@ -119,3 +119,20 @@ def test_a_gateway_killed_mid_campaign_sends_nothing_twice(
     assert counts.get(SmsState.SENT, 0) + counts.get(SmsState.UNCERTAIN, 0) == CAMPAIGN
     assert counts.get(SmsState.UNCERTAIN, 0) <= 1
     assert len(received) >= CAMPAIGN - 1
+
+
+def test_a_message_sent_by_hand_is_in_the_audit_log_masked(
+    data_dir: DataDir, db: Database, hospital: Hospital
+) -> None:
+    from agent_desk.db.audit_log import AuditFilter
+    from agent_desk.domain.enums import AuditAction
+    from agent_desk.services.audit_log import AuditLogService
+    from tests.builders import SUPERVISOR
+
+    add_account(data_dir)
+    assert run(data_dir, "sms", "send", "13800138000", "明天上午随访") == 0
+    entries = AuditLogService(db).page(SUPERVISOR, AuditFilter(action=AuditAction.SMS_SENT))
+    (sms,) = entries
+    assert "138****8000" in sms.about and "D000000001" in sms.about
+    assert "number=138****8000" in sms.detail
+    assert "13800138000" not in sms.about + sms.detail

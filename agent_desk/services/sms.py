@@ -127,7 +127,7 @@ class SmsService:
                 AuditAction.SMS_SENT,
                 AuditSubject.SMS,
                 message_id,
-                number=mask_phone(e164),
+                number=e164,  # masked where the audit log is shown
                 characters=len(body),
             )
         return message_id
