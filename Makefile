@@ -4,16 +4,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 DEMO_PATIENTS ?= 5000
-# The Debian packages the test suite drives: SIP peers, a serial line, a screen, fonts, PDF tools.
-DEBIAN_PACKAGES := sip-tester baresip socat xvfb fonts-wqy-microhei poppler-utils postgresql kamailio
+# What pip needs to build python-gammu from source (Gammu's headers, found through pkg-config).
+BUILD_PACKAGES := libgammu-dev pkg-config
+# The Debian packages the test suite drives: SIP peers, a serial line, a screen, fonts, PDF tools,
+# and Gammu for SMS.
+DEBIAN_PACKAGES := sip-tester baresip socat xvfb fonts-wqy-microhei poppler-utils postgresql kamailio \
+	$(BUILD_PACKAGES)
 # What Qt's xcb platform plugin loads on a desktop, and a Chinese font for the window.
 GUI_PACKAGES := libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 \
 	libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1 \
 	libdbus-1-3 fonts-wqy-microhei
 
-.PHONY: run test lint typecheck translations system-packages gui-packages clean
+.PHONY: run test lint typecheck translations system-packages build-packages gui-packages clean
 
-$(STAMP): pyproject.toml
+# Order-only: Gammu's headers must be there before pip builds python-gammu, but installing
+# them does not make the venv stale.
+$(STAMP): pyproject.toml | build-packages
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
@@ -60,6 +66,9 @@ endef
 
 system-packages:
 	$(call ensure_debian,$(DEBIAN_PACKAGES))
+
+build-packages:
+	$(call ensure_debian,$(BUILD_PACKAGES))
 
 gui-packages:
 	$(call ensure_debian,$(GUI_PACKAGES))

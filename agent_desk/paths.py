@@ -120,6 +120,11 @@ class DataDir:
     def window_lock(self) -> Path:
         return self.root / "window.lock"
 
+    @property
+    def sms_gateway_status(self) -> Path:
+        """The SMS gateway's last word on its modem, for `sms status` in another process."""
+        return self.root / "sms_gateway.json"
+
 
 def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> DataDir:
     """`--data-dir`, else $AGENT_DESK_HOME, else the platform's user data folder.

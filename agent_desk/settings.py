@@ -56,6 +56,23 @@ def _parse_area_code(raw: str) -> str:
     return digits
 
 
+def _parse_quiet_hours(raw: str) -> str:
+    text = raw.strip()
+    start, sep, end = text.partition("-")
+    try:
+        if not sep:
+            raise ValueError
+        for part in (start, end):
+            hours, colon, minutes = part.strip().partition(":")
+            if not (colon and hours.isdigit() and minutes.isdigit()):
+                raise ValueError
+            if not (0 <= int(hours) < 24 and 0 <= int(minutes) < 60):
+                raise ValueError
+    except ValueError:
+        raise SettingError(f"expected hours such as 21:00-08:00, got {raw!r}") from None
+    return f"{start.strip()}-{end.strip()}"
+
+
 _POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 _CENTRAL_URL_EXAMPLE = "postgresql://USER@HOST:5432/DATABASE"
 
@@ -229,6 +246,40 @@ REGISTRY: dict[str, Setting] = {
             115200,
             "Modem serial speed",
             parse=_whole_number(300, 4_000_000, "a serial speed in baud"),
+        ),
+        Setting("sms.port", "", "Serial port of the GSM modem for SMS (e.g. COM4, /dev/ttyUSB0)"),
+        Setting(
+            "sms.connection",
+            "at115200",
+            "Gammu connection of the SMS modem (at115200, at19200, …; none for a test phone)",
+        ),
+        Setting("sms.model", "", "Gammu model of the SMS modem (empty: found out; dummy: test)"),
+        Setting("sms.smsc", "", "SMS centre number (empty: the one on the SIM)"),
+        Setting(
+            "sms.gateway",
+            False,
+            "This workstation sends and receives the SMS (one gateway; with a central server, "
+            "the one holding the lease)",
+            parse=_parse_bool,
+        ),
+        Setting("sms.signature", "", "Signature in 【】 on every SMS (empty: hospital.name)"),
+        Setting(
+            "sms.per_day",
+            1,
+            "At most this many SMS a day to one patient (reminders, care, campaigns)",
+            parse=_whole_number(1, 20, "a number of messages"),
+        ),
+        Setting(
+            "sms.per_month",
+            4,
+            "At most this many SMS a month to one patient",
+            parse=_whole_number(1, 100, "a number of messages"),
+        ),
+        Setting(
+            "sms.quiet_hours",
+            "21:00-08:00",
+            "No SMS in these hours, hospital time (HH:MM-HH:MM; 00:00-00:00 for none)",
+            parse=_parse_quiet_hours,
         ),
         Setting(
             "central.url",

@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "agent_desk"
-BELOW_UI = ("db", "domain", "forms", "intake", "plans", "services", "sync", "telephony")
+BELOW_UI = ("db", "domain", "forms", "intake", "plans", "services", "sms", "sync", "telephony")
 # The modules at the top of agent_desk/ ("" is its __init__, with the version).
 SHARED = (
     "",
@@ -33,9 +33,20 @@ MAY_IMPORT: dict[str, tuple[str, ...]] = {
     "forms": ("domain", *SHARED),
     "intake": ("domain", "plans", *SHARED),
     "telephony": ("domain", *SHARED),
+    "sms": ("domain", *SHARED),
     "db": ("domain", "plans", "intake", *SHARED),
     "sync": ("domain", "plans", "db", *SHARED),
-    "services": ("domain", "plans", "forms", "intake", "telephony", "db", "sync", *SHARED),
+    "services": (
+        "domain",
+        "plans",
+        "forms",
+        "intake",
+        "telephony",
+        "sms",
+        "db",
+        "sync",
+        *SHARED,
+    ),
     "ui": (*BELOW_UI, *SHARED),
     "reports": ("domain", "services", *SHARED),
     "demo": (*BELOW_UI, *SHARED),

@@ -15,6 +15,7 @@ from agent_desk.bench.feedback import run_feedback
 from agent_desk.bench.governance import run_governance
 from agent_desk.bench.options import BenchOptions, BenchUnavailable, Group, SyncSizes
 from agent_desk.bench.report import run_report
+from agent_desk.bench.sms import run_sms
 from agent_desk.bench.sync import run_sync
 from agent_desk.bench.telephony import run_telephony
 
@@ -28,6 +29,7 @@ GROUPS: dict[str, Group] = {
     "report": run_report,
     "feedback": run_feedback,
     "appointments": run_appointments,
+    "sms": run_sms,
 }
 
 

@@ -53,6 +53,7 @@ COMMAND_GROUPS = (
     "tickets",
     "kb",
     "appointments",
+    "sms",
     "bench",
 )
 

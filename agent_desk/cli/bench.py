@@ -1,6 +1,6 @@
 """`agent-desk bench`: measure the performance goals (sync, core, telephony, governance, report,
 feedback,
-appointments)."""
+appointments, sms)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
     bench.add_argument(
         "name",
         nargs="?",
-        help="one benchmark group: sync, core, telephony, governance, report, feedback or "
-        "appointments (default: all)",
+        help="one benchmark group: sync, core, telephony, governance, report, feedback, "
+        "appointments or sms (default: all)",
     )
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.add_argument(

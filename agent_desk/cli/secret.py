@@ -7,7 +7,11 @@ import argparse
 from agent_desk.cli.context import EXIT_OK, Context, Subcommands, read_password
 from agent_desk.domain.permissions import Permission
 
-SECRET_NAMES = ("sip.password", "central.password")  # the names the keyring keeps them under
+SECRET_NAMES = (
+    "sip.password",
+    "central.password",
+    "sms.pin",
+)  # the names the keyring keeps them under
 
 
 def add_parser(commands: Subcommands) -> argparse.ArgumentParser:

@@ -26,6 +26,7 @@ from agent_desk.db.models import (
     Patient,
     StaffUser,
 )
+from agent_desk.db.sms_models import SmsCampaign, SmsMessage
 from agent_desk.domain.enums import AuditAction, AuditSubject
 
 # The entity types audit.record is given, by what they name. Events name a table's rows
@@ -44,6 +45,7 @@ ENTITY_SUBJECTS: Mapping[str, AuditSubject] = {
     "import_run": AuditSubject.IMPORT,
     "backup": AuditSubject.BACKUP,
     "setting": AuditSubject.SETTING,
+    "sms": AuditSubject.SMS,
 }
 # The rows that belong to one patient: an event about any of them is about the patient.
 _PATIENT_KINDS = frozenset(
@@ -278,6 +280,22 @@ def _imports(session: Session, texts: list[str]) -> dict[str, SubjectFacts]:
     }
 
 
+def _sms(session: Session, texts: list[str]) -> dict[str, SubjectFacts]:
+    """A message (its kind, time, number and patient) or a campaign (its template's name)."""
+    m = SmsMessage
+    found = _owned(
+        session, AuditSubject.SMS, texts, (m.id, m.patient_id, m.kind, m.created_at, m.number)
+    )
+    ids = _ids([text for text in texts if text not in found])
+    rows = session.execute(
+        select(SmsCampaign.id, SmsCampaign.name, SmsCampaign.created_at).where(
+            SmsCampaign.id.in_(ids)
+        )
+    )
+    found |= {ids[c]: SubjectFacts(AuditSubject.SMS, name, at) for c, name, at in rows}
+    return found
+
+
 def _named(kind: AuditSubject) -> Any:
     """Kinds whose id is already the name people know (a backup file, a setting's key)."""
     return lambda _session, texts: {text: SubjectFacts(kind, text) for text in texts}
@@ -294,4 +312,5 @@ _LOOKUPS: Mapping[AuditSubject, Any] = {
     AuditSubject.IMPORT: _imports,
     AuditSubject.BACKUP: _named(AuditSubject.BACKUP),
     AuditSubject.SETTING: _named(AuditSubject.SETTING),
+    AuditSubject.SMS: _sms,
 }

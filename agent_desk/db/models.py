@@ -543,7 +543,7 @@ class SyncClient(Base):
     last_seen: Mapped[datetime]
 
 
-# The recordings', tickets' and appointments' tables live in their own modules (models.py
-# would outgrow its size); imported here so that every table is on Base.metadata wherever
-# the models are.
-from agent_desk.db import appointment_models, recording_models, ticket_models  # noqa: E402, F401
+# Tables kept in modules of their own (models.py would outgrow its size), imported here so
+# that every table is on Base.metadata wherever the models are.
+from agent_desk.db import appointment_models, recording_models  # noqa: E402, F401, I001
+from agent_desk.db import sms_models, ticket_models  # noqa: E402, F401

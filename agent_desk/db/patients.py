@@ -23,7 +23,8 @@ from agent_desk.db.models import (
     StaffUser,
     Ward,
 )
-from agent_desk.domain.enums import ContactRelation, RecordingStatus, Sex, TaskStatus
+from agent_desk.db.sms_models import SmsMessage, SmsReply
+from agent_desk.domain.enums import ContactRelation, RecordingStatus, Sex, SmsState, TaskStatus
 from agent_desk.domain.masking import mask_phone
 from agent_desk.domain.views import (
     AttemptView,
@@ -235,8 +236,34 @@ def _timeline(
                 call.id if call.recorded else None,
             )
         )
+    entries.extend(_sms_entries(session, patient_id))
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return tuple(entries)
+
+
+_SMS_ON_CARD = 50  # the latest messages each way; the 短信 screen has the rest
+
+
+def _sms_entries(session: Session, patient_id: uuid.UUID) -> list[TimelineEntry]:
+    """Text messages sent to the patient, and their replies, on the card's history."""
+    sent = session.execute(
+        select(SmsMessage.sent_at, SmsMessage.kind, SmsMessage.text)
+        .where(SmsMessage.patient_id == patient_id, SmsMessage.state == SmsState.SENT)
+        .order_by(SmsMessage.sent_at.desc())
+        .limit(_SMS_ON_CARD)
+    )
+    replies = session.execute(
+        select(SmsReply.received_at, SmsReply.kind, SmsReply.text)
+        .where(SmsReply.patient_id == patient_id)
+        .order_by(SmsReply.received_at.desc())
+        .limit(_SMS_ON_CARD)
+    )
+    out = [
+        TimelineEntry(at, TimelineKind.SMS_OUT, kind, text)
+        for at, kind, text in sent
+        if at is not None  # a SENT message always has its time; the type allows None
+    ]
+    return out + [TimelineEntry(at, TimelineKind.SMS_IN, kind, text) for at, kind, text in replies]
 
 
 def count_patients(session: Session) -> int:

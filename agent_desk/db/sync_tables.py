@@ -98,6 +98,14 @@ LOCAL_ONLY_TABLES = frozenset(
         "recordings",
         "recording_blobs",
         "recording_chunks",
+        # SMS travel through their own outbox: queued here, handed to the central outbox,
+        # sent by the one gateway holding sms_gateway_lease (agent_desk/db/sms_outbox.py).
+        "sms_messages",
+        "sms_parts",
+        "sms_replies",
+        "sms_do_not_contact",
+        "sms_campaigns",
+        "sms_gateway_lease",
         # Derived by triggers from the synced facts, in every database (db/task_facts.py).
         "followup_task_facts",
         # The knowledge base's full-text index numbers its articles (db/knowledge_search.py).

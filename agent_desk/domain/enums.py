@@ -153,6 +153,8 @@ class AuditAction(StrEnum):
     APPOINTMENT_RESCHEDULED = "appointment_rescheduled"  # the detail names both slots
     APPOINTMENT_NO_SHOW = "appointment_no_show"  # 爽约, marked afterwards
     SCHEDULE_CHANGED = "schedule_changed"  # 出诊排班 imported or edited
+    SMS_SENT = "sms_sent"  # one message typed by a person (`sms send`); the detail holds it
+    SMS_CAMPAIGN = "sms_campaign"  # a campaign confirmed: template, filter and count
 
 
 class AuditSubject(StrEnum):
@@ -171,6 +173,7 @@ class AuditSubject(StrEnum):
     TICKET = "ticket"  # a feedback ticket (工单) and its dispute case record
     APPOINTMENT = "appointment"  # a revisit booking (复诊预约)
     SCHEDULE = "schedule"  # a department's or doctor's clinic hours
+    SMS = "sms"  # a text message or a campaign of them
 
 
 class UnmaskReason(StrEnum):
@@ -398,3 +401,58 @@ class SlotState(StrEnum):
     FREE = "free"  # nobody booked yet
     BOOKED = "booked"  # some places taken, some left
     FULL = "full"
+
+
+class SmsKind(StrEnum):
+    """Why a text message is sent; the contact rules treat some kinds differently."""
+
+    REMINDER = "reminder"  # the day before a follow-up call (or, later, a revisit)
+    CARE = "care"  # after discharge, per plan: guidance for the disease
+    GREETING = "greeting"  # on a chosen date (a festival, a birthday)
+    CAMPAIGN = "campaign"  # 群发: a template to a filtered group
+    SATISFACTION = "satisfaction"  # asks "1 满意 2 一般 3 不满意" about one follow-up record
+    DIRECT = "direct"  # typed by a person for one number
+    CONFIRMATION = "confirmation"  # the answer to an unsubscribe: always sent, at once
+
+
+class SmsState(StrEnum):
+    """Where an outgoing message stands in the outbox."""
+
+    QUEUED = "queued"  # waiting: for the modem, the end of quiet hours, or the cap's next day
+    FORWARDED = "forwarded"  # handed to the central server's queue, which the gateway sends
+    SENDING = "sending"  # claimed by the gateway, being handed to the modem
+    SENT = "sent"  # every part accepted by the modem
+    FAILED = "failed"  # the modem refused it; Gammu's reason is kept
+    # The gateway stopped (crash, pulled modem) while sending: it may or may not have gone
+    # out, so it is never sent again by itself; a person decides.
+    UNCERTAIN = "uncertain"
+    WITHDRAWN = "withdrawn"  # no longer wanted: the task was done or cancelled
+    BLOCKED = "blocked"  # a contact rule forbids it: no consent, do-not-contact, opted out
+
+
+class SmsDelivery(StrEnum):
+    """What the network's delivery reports say about a sent message."""
+
+    UNKNOWN = "unknown"  # no report yet
+    DELIVERED = "delivered"
+    FAILED = "failed"  # the network gave up on it
+
+
+class SmsReplyKind(StrEnum):
+    """What an incoming message was taken to mean."""
+
+    OPT_OUT = "opt_out"  # TD, 退订, N: unsubscribed at once, and told so
+    SATISFACTION = "satisfaction"  # 1, 2 or 3 to a satisfaction message
+    NEEDS_AGENT = "needs_agent"  # anything else: a person reads it and acts
+    UNKNOWN_SENDER = "unknown_sender"  # from a number no patient has
+
+
+class ModemProblem(StrEnum):
+    """Why the gateway cannot send now, as the window says it to a person."""
+
+    NONE = "none"
+    NO_MODEM = "no_modem"  # no port set, or no device on it
+    PIN_NEEDED = "pin_needed"  # the SIM asks for its PIN, and the keyring has none or a wrong one
+    NO_NETWORK = "no_network"  # not registered with the operator
+    SIM_FULL = "sim_full"  # the SIM's message store is full
+    OTHER = "other"  # anything else Gammu says; its text is kept

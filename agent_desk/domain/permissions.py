@@ -48,6 +48,9 @@ class Permission(StrEnum):
     MANAGE_TICKETS = "manage_tickets"  # reroute, rules, deadlines, calendar, escalation, disputes
     BOOK_APPOINTMENTS = "book_appointments"  # book, move, cancel revisits; callbacks at a time
     EDIT_SCHEDULES = "edit_schedules"  # clinic hours, slots and closed days (出诊排班)
+    SEND_SMS = "send_sms"  # one text message to one patient or number, replies dealt with
+    SEND_CAMPAIGNS = "send_campaigns"  # 群发: a template to a filtered group, audited
+    RUN_SMS_GATEWAY = "run_sms_gateway"  # the modem loop: reminders, care messages, replies
 
 
 _P = Permission
@@ -65,6 +68,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
             _P.VIEW_TICKETS,
             _P.OPEN_TICKETS,
             _P.CALL_BACK_TICKETS,
+            _P.SEND_SMS,
         }
     ),
     Role.NURSE: frozenset(
@@ -81,6 +85,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
             _P.VIEW_TICKETS,
             _P.OPEN_TICKETS,
             _P.REPLY_TICKETS,
+            _P.SEND_SMS,
         }
     ),
     Role.DOCTOR: frozenset(
@@ -97,6 +102,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
             _P.VIEW_TICKETS,
             _P.OPEN_TICKETS,
             _P.REPLY_TICKETS,
+            _P.SEND_SMS,
         }
     ),
     Role.SUPERVISOR: frozenset(
@@ -124,6 +130,9 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
             _P.REPLY_TICKETS,
             _P.CALL_BACK_TICKETS,
             _P.MANAGE_TICKETS,
+            _P.SEND_SMS,
+            _P.SEND_CAMPAIGNS,
+            _P.RUN_SMS_GATEWAY,
         }
     ),
     Role.ADMIN: frozenset(
@@ -135,6 +144,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
             _P.BACKUP,
             _P.REVIEW_SYNC,
             _P.SYNC,
+            _P.RUN_SMS_GATEWAY,
         }
     ),
     Role.INTEGRATION: frozenset({_P.IMPORT_PATIENTS}),

@@ -92,6 +92,8 @@ class TimelineKind(StrEnum):
     ATTEMPT = "attempt"
     RECORD = "record"
     CALL = "call"
+    SMS_OUT = "sms_out"  # a text message sent to the patient
+    SMS_IN = "sms_in"  # a text message the patient sent back
 
 
 @dataclass(frozen=True, slots=True)

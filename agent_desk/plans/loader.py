@@ -19,9 +19,11 @@ from agent_desk.domain.enums import Role
 from agent_desk.plans.model import (
     DISCHARGE_DEPARTMENT,
     Assignment,
+    CareMessage,
     Icd10Pattern,
     MatchRule,
     Plan,
+    PlanSms,
     Repeat,
     TaskSpec,
 )
@@ -36,6 +38,7 @@ _PLAN_KEYS = {"code", "version", "title", "description", "group", "precedence", 
     "match",
     "tasks",
     "recoveryThreshold",
+    "sms",
 }
 _TASK_KEYS = {"step", "title", "day", "window", "priority", "assign", "repeat"}
 
@@ -170,6 +173,7 @@ def parse_plan(data: object, where: str, problems: list[str]) -> Plan | None:
         or not 0 <= threshold <= 100
     ):
         check.fail("'recoveryThreshold' must be a number from 0 to 100")
+    sms = _sms(data.get("sms"), check)
     if check.failed:
         return None
     return Plan(
@@ -181,8 +185,40 @@ def parse_plan(data: object, where: str, problems: list[str]) -> Plan | None:
         bool(enabled),
         match,
         tasks,
-        None if threshold is None else float(threshold),
+        recovery_threshold=None if threshold is None else float(threshold),
+        sms=sms,
     )
+
+
+def _sms(raw: object, check: _Check) -> PlanSms:
+    """The plan's "sms" object: reminder_days_before (1; 0 for none), reminder_text, and
+    care, a list of {"day": N, "text": "…"} sent N days after the discharge."""
+    if raw is None:
+        return PlanSms()
+    if not isinstance(raw, dict):
+        check.fail("'sms' must be an object with reminder_days_before, reminder_text and care")
+        return PlanSms()
+    check.unknown_keys(raw, {"reminder_days_before", "reminder_text", "care"})
+    days = check.int_in(raw, "reminder_days_before", 0, 30, 1)
+    text = check.text(raw, "reminder_text", PlanSms().reminder_text)
+    care: list[CareMessage] = []
+    items = raw.get("care", [])
+    if not isinstance(items, list):
+        check.fail('\'care\' must be a list of {"day": N, "text": "…"}')
+        items = []
+    for index, item in enumerate(items):
+        item_check = _Check(f"{check.where}: sms.care[{index}]", check.problems)
+        if not isinstance(item, dict):
+            item_check.fail("a care message is an object with 'day' and 'text'")
+        else:
+            item_check.unknown_keys(item, {"day", "text"})
+            care.append(
+                CareMessage(
+                    item_check.int_in(item, "day", 0, MAX_DAY, 0), item_check.text(item, "text")
+                )
+            )
+        check.failed |= item_check.failed
+    return PlanSms(days, text, tuple(care))
 
 
 def _match_rules(raw: object, check: _Check) -> tuple[MatchRule, ...]:

@@ -85,6 +85,27 @@ class TaskSpec:
         return [f"{self.step}{n}" for n in range(1, self.repeat.times + 1)]
 
 
+# The day-before reminder's words unless a plan says otherwise ({随访日期}: the call's day).
+DEFAULT_REMINDER = "{姓名}您好，{科室}将于{随访日期}给您打随访电话，请留意接听。回复TD退订"
+
+
+@dataclass(frozen=True, slots=True)
+class CareMessage:
+    """A care message (关怀短信) some days after discharge, e.g. day 1 health guidance."""
+
+    day: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlanSms:
+    """What the plan sends by SMS: the reminder before each call, and care messages."""
+
+    reminder_days_before: int = 1  # 0: no reminder
+    reminder_text: str = DEFAULT_REMINDER
+    care: tuple[CareMessage, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Plan:
     code: str
@@ -97,6 +118,7 @@ class Plan:
     tasks: tuple[TaskSpec, ...]
     # A recovery score below it (0-100) on this plan's follow-up opens a red-flag ticket.
     recovery_threshold: float | None = None
+    sms: PlanSms = PlanSms()
 
     def matches(self, facts: EncounterFacts) -> bool:
         return not self.match or any(rule.matches(facts) for rule in self.match)

@@ -46,6 +46,7 @@ from agent_desk.ui.i18n import install_translators
 from agent_desk.ui.login_dialog import LoginDialog
 from agent_desk.ui.main_window import MainWindow
 from agent_desk.ui.quit_signals import QuitOnSignals
+from agent_desk.ui.sms_status import attach_sms
 from agent_desk.ui.sync_setup import prepare_sync
 from agent_desk.ui.sync_status import SyncHub
 from agent_desk.ui.telephony_setup import start_telephony
@@ -252,6 +253,7 @@ def _run_locked(
         settings_box.setInformativeText("\n\n".join(settings.problems))
         settings_box.open()
     telephony = start_telephony(window, db, settings, data_dir, staff, recordings)
+    sms = attach_sms(window, db, settings, data_dir, staff.principal, background)
     DailyBackup(window, background, db, data_dir, settings, staff.username).start()
 
     def leave_session() -> None:
@@ -284,6 +286,8 @@ def _run_locked(
     finally:
         if telephony is not None:
             telephony.stop()
+        if sms is not None:
+            sms.stop()
         background.shutdown()
         accounts.logout(staff)
         if sync is not None:

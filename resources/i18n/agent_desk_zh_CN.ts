@@ -521,6 +521,53 @@
     </message>
 </context>
 <context>
+    <name>CampaignDialog</name>
+    <message>
+        <source>SMS campaign</source>
+        <translation>短信群发</translation>
+    </message>
+    <message>
+        <source>Placeholders: {姓名} {科室} {出院日期} {复诊时间}</source>
+        <translation>可用占位符：{姓名} {科室} {出院日期} {复诊时间}</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message>
+        <source>Send…</source>
+        <translation>发送…</translation>
+    </message>
+    <message>
+        <source>Template:</source>
+        <translation>模板：</translation>
+    </message>
+    <message>
+        <source>Text:</source>
+        <translation>内容：</translation>
+    </message>
+    <message>
+        <source>Patients:</source>
+        <translation>患者范围：</translation>
+    </message>
+    <message>
+        <source>%1 patients, %2 message part(s) each.</source>
+        <translation>共 %1 位患者，每人 %2 条短信。</translation>
+    </message>
+    <message>
+        <source>Skipped: %1 no SMS consent, %2 no mobile number, %3 do not contact.</source>
+        <translation>跳过：%1 位未同意短信，%2 位无手机号，%3 位在免打扰名单。</translation>
+    </message>
+    <message>
+        <source>Send this message to %1 patients?</source>
+        <translation>确定向 %1 位患者发送此短信？</translation>
+    </message>
+    <message>
+        <source>%1 messages queued.</source>
+        <translation>已加入发送队列 %1 条。</translation>
+    </message>
+</context>
+<context>
     <name>CaseDialog</name>
     <message>
         <source>Dispute case record</source>
@@ -596,6 +643,25 @@
     <message>
         <source>Write what the caller said first.</source>
         <translation>请先填写来电者反映的内容。</translation>
+    </message>
+</context>
+<context>
+    <name>ComposeDialog</name>
+    <message>
+        <source>New text message</source>
+        <translation>新短信</translation>
+    </message>
+    <message>
+        <source>The hospital's signature is added to every message</source>
+        <translation>每条短信将自动加上医院签名</translation>
+    </message>
+    <message>
+        <source>Number:</source>
+        <translation>号码：</translation>
+    </message>
+    <message>
+        <source>Text:</source>
+        <translation>内容：</translation>
     </message>
 </context>
 <context>
@@ -1051,6 +1117,14 @@ Your saved work is safe. The details are in %2</source>
         <translation>通话</translation>
     </message>
     <message>
+        <source>SMS sent</source>
+        <translation>已发短信</translation>
+    </message>
+    <message>
+        <source>SMS reply</source>
+        <translation>短信回复</translation>
+    </message>
+    <message>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
@@ -1183,6 +1257,10 @@ Your saved work is safe. The details are in %2</source>
         <translation>设置项</translation>
     </message>
     <message>
+        <source>Text message</source>
+        <translation>短信</translation>
+    </message>
+    <message>
         <source>Recording deleted (retention)</source>
         <translation>录音已删除（保留期满）</translation>
     </message>
@@ -1245,6 +1323,10 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>Clinic schedule</source>
         <translation>出诊排班</translation>
+    </message>
+    <message>
+        <source>SMS campaign sent</source>
+        <translation>短信群发</translation>
     </message>
     <message>
         <source>On this workstation</source>
@@ -1409,6 +1491,118 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>Booked callback</source>
         <translation>预约回拨</translation>
+    </message>
+    <message>
+        <source>Reminder</source>
+        <translation>提醒</translation>
+    </message>
+    <message>
+        <source>Care message</source>
+        <translation>关怀短信</translation>
+    </message>
+    <message>
+        <source>Greeting</source>
+        <translation>节日问候</translation>
+    </message>
+    <message>
+        <source>Campaign</source>
+        <translation>群发</translation>
+    </message>
+    <message>
+        <source>Satisfaction survey</source>
+        <translation>满意度调查</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>短信</translation>
+    </message>
+    <message>
+        <source>Unsubscribe confirmation</source>
+        <translation>退订确认</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <source>Handed to the gateway</source>
+        <translation>已交短信网关</translation>
+    </message>
+    <message>
+        <source>Sending</source>
+        <translation>发送中</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>已发送</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>发送失败</translation>
+    </message>
+    <message>
+        <source>May have been sent (not resent)</source>
+        <translation>可能已发送（不重发）</translation>
+    </message>
+    <message>
+        <source>Withdrawn</source>
+        <translation>已撤回</translation>
+    </message>
+    <message>
+        <source>Blocked by the contact rules</source>
+        <translation>因联系规则未发送</translation>
+    </message>
+    <message>
+        <source>No report yet</source>
+        <translation>尚无回执</translation>
+    </message>
+    <message>
+        <source>Delivered</source>
+        <translation>已送达</translation>
+    </message>
+    <message>
+        <source>Not delivered</source>
+        <translation>未送达</translation>
+    </message>
+    <message>
+        <source>Unsubscribed</source>
+        <translation>已退订</translation>
+    </message>
+    <message>
+        <source>Satisfaction answer</source>
+        <translation>满意度回复</translation>
+    </message>
+    <message>
+        <source>Needs an agent</source>
+        <translation>需人工处理</translation>
+    </message>
+    <message>
+        <source>Unknown sender</source>
+        <translation>未知号码</translation>
+    </message>
+    <message>
+        <source>Modem ready</source>
+        <translation>短信猫就绪</translation>
+    </message>
+    <message>
+        <source>No SMS modem: check the cable and sms.port</source>
+        <translation>未连接短信猫：请检查连线和 sms.port</translation>
+    </message>
+    <message>
+        <source>The SIM needs its PIN: agent-desk secret set sms.pin</source>
+        <translation>SIM卡需要PIN码：agent-desk secret set sms.pin</translation>
+    </message>
+    <message>
+        <source>SMS modem: no mobile network</source>
+        <translation>短信猫：无移动网络</translation>
+    </message>
+    <message>
+        <source>SMS modem: the SIM card is full</source>
+        <translation>短信猫：SIM卡已满</translation>
+    </message>
+    <message>
+        <source>SMS modem error</source>
+        <translation>短信猫故障</translation>
     </message>
     <message>
         <source>Day</source>
@@ -2493,6 +2687,99 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>Password for this workstation's SIP account:</source>
         <translation>本工作站 SIP 账号的密码：</translation>
+    </message>
+</context>
+<context>
+    <name>SmsDialog</name>
+    <message>
+        <source>Text messages</source>
+        <translation>短信</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>号码</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>患者</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Delivery</source>
+        <translation>送达状态</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Handled by</source>
+        <translation>处理人</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>已发送</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Replies</source>
+        <translation>回复</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Mark reply handled</source>
+        <translation>标记已处理</translation>
+    </message>
+    <message>
+        <source>New message…</source>
+        <translation>新短信…</translation>
+    </message>
+    <message>
+        <source>Campaign…</source>
+        <translation>群发…</translation>
+    </message>
+</context>
+<context>
+    <name>SmsModemLabel</name>
+    <message>
+        <source>SMS modem: signal %1</source>
+        <translation>短信猫信号：%1</translation>
+    </message>
+</context>
+<context>
+    <name>SmsWindow</name>
+    <message>
+        <source>S&amp;MS</source>
+        <translation>短信(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Text messages…</source>
+        <translation>短信…</translation>
     </message>
 </context>
 <context>

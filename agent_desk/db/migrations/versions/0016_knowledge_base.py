@@ -1,7 +1,7 @@
 """knowledge base: articles, their versions, and a Chinese full-text index on SQLite
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-07 00:00:00.000000
 
 kb_articles holds each article as it reads now, kb_article_versions every version ever

@@ -1,7 +1,7 @@
 """revisit appointments: clinic schedules, closed days, time slots, bookings, SIU messages
 
 Revision ID: 0019
-Revises: 0014
+Revises: 0016
 Create Date: 2026-12-06 23:55:00.000000
 
 appointment_schedules, appointment_closures, appointment_slots and appointments are

@@ -1,0 +1,149 @@
+"""What the gateway does with each incoming message, before it is deleted from the SIM.
+
+- A delivery report is matched to the part it reports on (by reference and recipient).
+- TD / 退订 / N unsubscribes at once: the number goes on the do-not-contact list, the
+  patients with it lose their SMS consent, and a confirmation is queued.
+- 1 / 2 / 3 after a satisfaction message is that record's overall satisfaction.
+- Anything else waits for an agent (agent_desk.services.sms.SmsService.unhandled_replies).
+Every reply is stored on the patient's card.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from agent_desk.db import sms_outbox, sms_replies
+from agent_desk.db.engine import Database
+from agent_desk.db.sms_models import SmsReply
+from agent_desk.domain.enums import SmsKind, SmsReplyKind
+from agent_desk.domain.phones import PhonePlan, try_normalise
+from agent_desk.services.sms_outbox import Clock, utc_now
+from agent_desk.sms import text as sms_text
+from agent_desk.sms.modem import Inbound
+
+log = logging.getLogger(__name__)
+
+GATEWAY_ACTOR = "sms-gateway"
+OPT_OUT_CONFIRMATION = "您已成功退订本院短信，今后不再发送。如需恢复，请致电医院随访中心。"
+# A satisfaction reply counts for the latest satisfaction message sent this long ago at most.
+SATISFACTION_WINDOW = timedelta(days=7)
+
+
+@dataclass
+class Inbox:
+    send_db: Database  # where the outbox, its parts and the do-not-contact list are
+    local_db: Database  # where replies are stored and consent is changed (synced)
+    signature: str
+    phone_plan: PhonePlan = field(default_factory=PhonePlan)
+    clock: Clock = utc_now
+
+    def __call__(self, message: Inbound) -> None:
+        number = try_normalise(message.number, self.phone_plan) or message.number
+        if message.is_report:
+            self._report(number, message)
+            return
+        if sms_text.is_opt_out(message.text):
+            self._opt_out(number, message)
+        else:
+            self._reply(number, message)
+
+    def _report(self, number: str, message: Inbound) -> None:
+        with self.send_db.write() as session:
+            matched = sms_outbox.match_report(
+                session, number, message.reference or 0, message.delivered, self.clock()
+            )
+        if matched is None:
+            log.info("delivery report for reference %s matches no message sent", message.reference)
+
+    def _patients(self, number: str) -> list[uuid.UUID]:
+        with self.local_db.read() as session:
+            return sms_replies.patients_with_number(session, number)
+
+    def _opt_out(self, number: str, message: Inbound) -> None:
+        patients = self._patients(number)
+        now = self.clock()
+        with self.send_db.write() as session:
+            sms_replies.do_not_contact(
+                session,
+                number,
+                patients[0] if patients else None,
+                f"unsubscribed by SMS ({message.text.strip()[:20]})",
+                GATEWAY_ACTOR,
+                now,
+            )
+            sms_outbox.queue(
+                session,
+                [
+                    sms_outbox.NewMessage(
+                        kind=SmsKind.CONFIRMATION,
+                        number=number,
+                        text=sms_text.signed(OPT_OUT_CONFIRMATION, self.signature),
+                        created_by=GATEWAY_ACTOR,
+                        patient_id=patients[0] if patients else None,
+                    )
+                ],
+                now,
+            )
+        with self.local_db.write() as session:
+            if self.local_db is not self.send_db:
+                sms_replies.do_not_contact(
+                    session, number, None, "unsubscribed by SMS", GATEWAY_ACTOR, now
+                )
+            sms_replies.withdraw_consent(session, patients)
+            self._store(session, number, message, patients, SmsReplyKind.OPT_OUT)
+
+    def _reply(self, number: str, message: Inbound) -> None:
+        patients = self._patients(number)
+        score = sms_text.satisfaction_score(message.text)
+        asked = None
+        if score is not None:
+            with self.send_db.read() as session:
+                asked = sms_outbox.last_sent_to(session, number, [SmsKind.SATISFACTION])
+        with self.local_db.write() as session:
+            if (
+                asked is not None
+                and asked.record_id is not None
+                and sms_replies.record_satisfaction(session, asked.record_id, score or 0)
+            ):
+                self._store(
+                    session,
+                    number,
+                    message,
+                    patients,
+                    SmsReplyKind.SATISFACTION,
+                    record_id=asked.record_id,
+                    score=score,
+                )
+                return
+            kind = SmsReplyKind.NEEDS_AGENT if patients else SmsReplyKind.UNKNOWN_SENDER
+            self._store(session, number, message, patients, kind)
+
+    def _store(
+        self,
+        session: Session,
+        number: str,
+        message: Inbound,
+        patients: list[uuid.UUID],
+        kind: SmsReplyKind,
+        record_id: uuid.UUID | None = None,
+        score: int | None = None,
+    ) -> None:
+        sms_replies.store(
+            session,
+            SmsReply(
+                received_at=message.received_at,
+                number=number,
+                # A number shared by several patients (a family's phone): stored once, on
+                # the first; the agent's to-do shows the number to sort it out.
+                patient_id=patients[0] if patients else None,
+                text=message.text,
+                kind=kind,
+                record_id=record_id,
+                score=score,
+            ),
+        )

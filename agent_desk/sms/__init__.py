@@ -1,0 +1,1 @@
+"""SMS through a GSM modem with Gammu: no Qt here."""
