@@ -476,7 +476,11 @@ def insert_many(
     connection = session.connection()
     for model, rows in ((Ticket, tickets), (TicketEvent, events), (DisputeCase, cases or [])):
         if rows:
-            connection.execute(insert(model.__table__), rows)  # type: ignore[arg-type]
+            # An executemany takes its columns from the first row: a column that only later
+            # rows hold (a closed ticket's closed_by) is given to every row, empty where absent.
+            keys = {key for row in rows for key in row}
+            full = [{key: row.get(key) for key in keys} for row in rows]
+            connection.execute(insert(model.__table__), full)  # type: ignore[arg-type]
 
 
 def feedback_to_convert(
