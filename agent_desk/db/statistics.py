@@ -10,8 +10,9 @@ is exactly what was counted. A task counts once however many attempts it took.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
-from datetime import timedelta
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVarTuple
 
 from sqlalchemy import (
@@ -19,6 +20,7 @@ from sqlalchemy import (
     and_,
     case,
     func,
+    literal,
     or_,
     select,
 )
@@ -52,7 +54,9 @@ from agent_desk.domain.statistics import (
     ComplaintFigures,
     DimensionFigures,
     FollowupFigures,
+    Group,
     Grouping,
+    Period,
     TaskFigure,
 )
 from agent_desk.plans.calendar import local_start_of
@@ -87,11 +91,13 @@ def task_flags() -> dict[TaskFigure, ColumnElement[bool]]:
     }
 
 
-def _per_task(query: StatisticsQuery) -> Any:
-    """One row per cohort task: its group, its flags as 0/1, and the satisfaction scores of
-    its latest record (stored at submit, carried to the task's facts: no JSON is read)."""
+def _per_task(query: StatisticsQuery, key: Any = None) -> Any:
+    """One row per cohort task: its group (or *key*), its flags as 0/1, and the satisfaction
+    scores of its latest record (stored at submit, carried to the task's facts: no JSON is
+    read)."""
     flags = task_flags()
-    columns: list[Any] = [group_key(query.grouping).label("key")]
+    key = group_key(query.grouping) if key is None else key
+    columns: list[Any] = [key.label("key")]
     columns += [case((flags[f], 1), else_=0).label(f.value) for f in TaskFigure]
     for dimension in SatisfactionDimension:
         score = getattr(TaskFacts, satisfaction_column(dimension))
@@ -106,11 +112,12 @@ _Counts = dict[
 ]
 
 
-def _counts(session: Session, query: StatisticsQuery) -> _Counts:
-    """Per group: the task figures, the satisfaction of each dimension, and 失访 per reason
-    (None: lost before reasons were recorded), in one pass over the period's tasks. Rows
-    come per group and reason (fewer sums per task than one per reason), added up here."""
-    per_task = _per_task(query)
+def _counts(session: Session, query: StatisticsQuery, key: Any = None) -> _Counts:
+    """Per group (or *key*): the task figures, the satisfaction of each dimension, and 失访
+    per reason (None: lost before reasons were recorded), in one pass over the period's
+    tasks. Rows come per group and reason (fewer sums per task than one per reason), added
+    up here."""
+    per_task = _per_task(query, key)
     reached = per_task.c[TaskFigure.REACHED.value]
     columns: list[Any] = [per_task.c.key, per_task.c.lost_code]
     columns += [func.sum(per_task.c[f.value]) for f in TaskFigure]
@@ -148,15 +155,20 @@ def _counts(session: Session, query: StatisticsQuery) -> _Counts:
     return found
 
 
-def complaints(session: Session, query: StatisticsQuery) -> dict[str | None, ComplaintFigures]:
+def complaints(
+    session: Session, query: StatisticsQuery, key: Any = None
+) -> dict[str | None, ComplaintFigures]:
     """Complaints opened in the period, per group of the department they were routed to
-    (or their task's ward, plan, …): how many, how many are closed, how many overdue."""
+    (or their task's ward, plan, …; or *key*): how many, how many are closed, how many
+    overdue."""
     item = FeedbackEntry
     start, end = query.utc_range
     deadline = local_start_of(query.as_of - timedelta(days=COMPLAINT_DEADLINE_DAYS))
+    if key is None:
+        key = group_key(query.grouping, department=item.department_id)
     items = (
         select(
-            group_key(query.grouping, department=item.department_id).label("key"),
+            key.label("key"),
             case((item.status == FeedbackStatus.CLOSED, 1), else_=0).label("closed"),
             case(
                 (and_(item.status != FeedbackStatus.CLOSED, item.created_at < deadline), 1),
@@ -192,25 +204,73 @@ def followup_figures(session: Session, query: StatisticsQuery) -> list[FollowupF
     """Every row of the statistics table for *query*, ordered by the groups' names."""
     counts = _counts(session, query)
     complained = complaints(session, query)
-    rows = []
-    for group in group_labels(session, query.grouping, {*counts, *complained}):
-        tallies, dims, reasons = counts.get(group.key, ({f: 0 for f in TaskFigure}, [], {}))
-        rows.append(
-            FollowupFigures(
-                group=group,
-                due=tallies[TaskFigure.DUE],
-                attempted=tallies[TaskFigure.ATTEMPTED],
-                reached=tallies[TaskFigure.REACHED],
-                completed=tallies[TaskFigure.COMPLETED],
-                lost=tallies[TaskFigure.LOST],
-                praised=tallies[TaskFigure.PRAISED],
-                criticised=tallies[TaskFigure.CRITICISED],
-                lost_reasons=_ordered(reasons),
-                satisfaction=tuple(dims),
-                complaints=complained.get(group.key, ComplaintFigures()),
+    return [
+        _figures(group, counts.get(group.key), complained.get(group.key))
+        for group in group_labels(session, query.grouping, {*counts, *complained})
+    ]
+
+
+def period_totals(
+    session: Session, query: StatisticsQuery, periods: Sequence[Period]
+) -> list[FollowupFigures]:
+    """The whole of *query*'s scope in each of *periods* (a trend's months or weeks), in one
+    pass over their tasks and one over their complaints: each task's bucket is the period
+    its planned day falls in (the same ranges as a report of that period would count)."""
+    if not periods:
+        return []
+    span = replace(
+        query,
+        period=Period.between(min(p.start for p in periods), max(p.end for p in periods)),
+        grouping=Grouping.HOSPITAL,
+    )
+    planned = planned_due()
+    task_bucket = case(
+        *((planned.between(p.start, p.end), literal(str(i))) for i, p in enumerate(periods)),
+        else_=None,
+    )
+    created = FeedbackEntry.created_at
+    complaint_bucket = case(
+        *(
+            (
+                and_(created >= local_start_of(p.start), created < _day_after(p.end)),
+                literal(str(i)),
             )
-        )
-    return rows
+            for i, p in enumerate(periods)
+        ),
+        else_=None,
+    )
+    counts = _counts(session, span, task_bucket)
+    complained = complaints(session, span, complaint_bucket)
+    return [
+        _figures(Group(str(i), p.label), counts.get(str(i)), complained.get(str(i)))
+        for i, p in enumerate(periods)
+    ]
+
+
+def _day_after(day: date) -> datetime:
+    return local_start_of(day + timedelta(days=1))
+
+
+def _figures(
+    group: Group,
+    counted: tuple[dict[TaskFigure, int], list[DimensionFigures], dict[LostReason | None, int]]
+    | None,
+    complained: ComplaintFigures | None,
+) -> FollowupFigures:
+    tallies, dims, reasons = counted or ({f: 0 for f in TaskFigure}, [], {})
+    return FollowupFigures(
+        group=group,
+        due=tallies[TaskFigure.DUE],
+        attempted=tallies[TaskFigure.ATTEMPTED],
+        reached=tallies[TaskFigure.REACHED],
+        completed=tallies[TaskFigure.COMPLETED],
+        lost=tallies[TaskFigure.LOST],
+        praised=tallies[TaskFigure.PRAISED],
+        criticised=tallies[TaskFigure.CRITICISED],
+        lost_reasons=_ordered(reasons),
+        satisfaction=tuple(dims),
+        complaints=complained or ComplaintFigures(),
+    )
 
 
 def _ordered(

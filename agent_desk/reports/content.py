@@ -20,6 +20,7 @@ from agent_desk.domain.permissions import Principal
 from agent_desk.domain.statistics import (
     EffectComparison,
     FeedbackQuote,
+    FiguresSource,
     FollowupFigures,
     Grouping,
     Period,
@@ -27,9 +28,10 @@ from agent_desk.domain.statistics import (
     RecoveryRow,
     StatisticsReport,
     WorkloadRow,
+    offline_note,
 )
 from agent_desk.errors import UserError
-from agent_desk.services.statistics import LOCAL, StatisticsService
+from agent_desk.services.statistics import StatisticsService
 
 # The PDF quotes this many praises and complaints (newest first); the Excel file more.
 PDF_QUOTES = 60
@@ -71,7 +73,7 @@ class ReportContent:
     previous: Period
     last_year: Period
     as_of: date
-    source: str  # LOCAL or CENTRAL
+    source: FiguresSource
     current: StatisticsReport  # by department (hospital report) or by ward (department)
     previous_total: FollowupFigures
     last_year_total: FollowupFigures
@@ -81,6 +83,7 @@ class ReportContent:
     effects: tuple[EffectComparison, ...]
     praise: tuple[int, tuple[FeedbackQuote, ...]]  # how many in all, and the latest
     complaints: tuple[int, tuple[FeedbackQuote, ...]]
+    source_note: str = ""  # why not the central server's figures, when one is configured
 
     @property
     def title(self) -> str:
@@ -88,7 +91,7 @@ class ReportContent:
 
     @property
     def source_label(self) -> str:
-        return "本工作站数据（离线）" if self.source == LOCAL else "中心服务器（全院各工作站）"
+        return self.source.label
 
 
 def parse_period(kind: ReportKind, text: str) -> Period:
@@ -154,19 +157,26 @@ def gather(
     if period.kind not in (PeriodKind.WEEK, PeriodKind.MONTH, PeriodKind.QUARTER):
         raise UserError("a report is for a week, a month or a quarter")
     say = progress or (lambda _: None)
+    service = service.settled()  # every part from the same place: the server, or this copy
     grouping = Grouping.DEPARTMENT if scope.department_id is None else Grouping.WARD
     say("figures")
     current = service.report(principal, period, grouping, as_of=as_of)
-    totals: dict[Period, FollowupFigures] = {period: current.total}
+    say("comparison and trend")
+    previous, last_year = previous_of(kind, period), last_year_of(kind, period)
+    labelled = trend_periods(kind, period)
+    # The trend in one pass over its periods; the period before (when the trend's periods do
+    # not hold it: a quarter's are months) and a year back are each read on their own, as
+    # one pass over a year would read the months between them too.
+    trend_of = [p for _, p in labelled]
+    totals = dict(zip(trend_of, service.totals(principal, trend_of, as_of=as_of), strict=True))
+    totals[period] = current.total
 
     def total(of: Period) -> FollowupFigures:
         if of not in totals:
-            totals[of] = service.report(principal, of, Grouping.HOSPITAL, as_of=as_of).total
+            totals[of] = service.totals(principal, [of], as_of=as_of)[0]
         return totals[of]
 
-    say("comparison and trend")
-    previous, last_year = previous_of(kind, period), last_year_of(kind, period)
-    trend = tuple(TrendPoint(label, total(p)) for label, p in trend_periods(kind, period))
+    trend = tuple(TrendPoint(label, total(p)) for label, p in labelled)
     say("workload and recovery")
     workload = service.workload(principal, period, as_of=as_of)
     recovery = sorted(
@@ -188,7 +198,8 @@ def gather(
         previous=previous,
         last_year=last_year,
         as_of=current.as_of,
-        source=service.source,
+        source=current.source,
+        source_note=offline_note(current.note) if current.note else "",
         current=current,
         previous_total=total(previous),
         last_year_total=total(last_year),

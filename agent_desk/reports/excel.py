@@ -96,6 +96,7 @@ def render_xlsx(content: ReportContent) -> bytes:
         ("报告", content.title),
         ("期间", f"{content.period.label}（{content.period.start} 至 {content.period.end}）"),
         ("数据来源", content.source_label),
+        *([("说明", content.source_note)] if content.source_note else []),
         ("统计截至", content.as_of.isoformat()),
     ):
         label = WriteOnlyCell(about, name)

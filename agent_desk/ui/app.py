@@ -25,6 +25,7 @@ from agent_desk.services.recording_store import RecordingStore, open_store
 from agent_desk.services.recordings import RecordingLibrary
 from agent_desk.services.settings_change import SettingsService
 from agent_desk.services.statistics import StatisticsService
+from agent_desk.services.statistics_source import central_figures
 from agent_desk.services.worklist import WorklistService
 from agent_desk.settings import Settings
 from agent_desk.ui import excepthook
@@ -84,7 +85,7 @@ def build_main_window(
         recordings=None
         if recordings is None
         else RecordingLibrary(db, recordings, user.principal, user.username),
-        statistics=StatisticsService(db),
+        statistics=StatisticsService(db, central=central_figures(settings)),
     )
     if sync is not None:
         window.attach_sync(sync)

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_desk.domain.statistics import (
+    FiguresSource,
     FollowupFigures,
     Grouping,
     Period,
@@ -42,7 +43,7 @@ from agent_desk.domain.statistics import (
 )
 from agent_desk.domain.views import StaffView, WorklistRow
 from agent_desk.errors import UserError
-from agent_desk.services.statistics import CENTRAL, StatisticsService
+from agent_desk.services.statistics import StatisticsService
 from agent_desk.services.worklist import WorklistService
 from agent_desk.ui.background import Background
 from agent_desk.ui.labels import label
@@ -149,8 +150,12 @@ class StatisticsDialog(QDialog):
         self._pickers = QHBoxLayout()
         self._build_pickers(today)
         self._build_tabs()
+        self.note_label = QLabel()
+        self.note_label.setStyleSheet("color: #b3261e")
+        self.note_label.setVisible(False)
         layout = QVBoxLayout(self)
         layout.addLayout(self._pickers)
+        layout.addWidget(self.note_label)
         layout.addWidget(self.tabs, 1)
         self._date_pause = QTimer(self)
         self._date_pause.setSingleShot(True)
@@ -336,12 +341,21 @@ class StatisticsDialog(QDialog):
         self.pie_view.setChart(lost_pie(report.total.lost_reasons))
         source = (
             self.tr("Whole hospital (central server)")
-            if report.source == CENTRAL
-            else self.tr("This workstation's data")
+            if report.source is FiguresSource.CENTRAL
+            else self.tr("This workstation (offline)")
         )
         self.status_label.setText(
             self.tr("%1, as of %2").replace("%1", source).replace("%2", report.as_of.isoformat())
         )
+        # Why these are not the central server's figures, in the server's own words.
+        self.note_label.setText(
+            self.tr(
+                "The central server did not answer (%1): these are this workstation's figures."
+            ).replace("%1", report.note)
+            if report.note
+            else ""
+        )
+        self.note_label.setVisible(bool(report.note))
 
     def _show_rows(self, model: WorkloadModel | RecoveryModel, rows: list[Any], read: int) -> None:
         if read == self._reads:
