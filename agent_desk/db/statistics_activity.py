@@ -7,21 +7,24 @@ the one function the two databases spell differently.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, not_, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from agent_desk.db.models import (
     Call,
     Encounter,
+    EncounterDiagnosis,
     FollowupAttempt,
     FollowupRecord,
     FollowupTask,
     StaffUser,
 )
-from agent_desk.db.statistics import task_flags, with_facts
+from agent_desk.db.statistics import reached_flag
 from agent_desk.db.statistics_sql import (
     StatisticsQuery,
     cohort,
@@ -29,8 +32,10 @@ from agent_desk.db.statistics_sql import (
     group_labels,
     in_scope,
     key_text,
+    planned_due,
     seconds_between,
 )
+from agent_desk.db.task_facts import TaskFacts
 from agent_desk.domain.enums import EncounterKind
 from agent_desk.domain.statistics import (
     OUTCOME_WINDOW_DAYS,
@@ -41,7 +46,6 @@ from agent_desk.domain.statistics import (
     MonthlyMean,
     Ratio,
     RecoveryRow,
-    TaskFigure,
     WorkloadRow,
 )
 
@@ -161,63 +165,120 @@ def _within(later: Any, earlier: Any) -> ColumnElement[bool]:
     return and_(later > earlier, gap <= timedelta(days=OUTCOME_WINDOW_DAYS).total_seconds())
 
 
-def _effect_arm(session: Session, query: StatisticsQuery, followed_up: bool) -> EffectArm:
-    index = aliased(Encounter)  # the stay the task follows up
+def _effect_tasks(query: StatisticsQuery, prefixes: Sequence[str]) -> Any:
+    """The cohort's tasks of the diseases *prefixes* (by principal diagnosis; a task in the
+    first prefix it matches), one row each: which disease, whether the patient was reached,
+    and the stay it follows up (its discharge, its patient). One pass over the period's
+    tasks for every disease, where one query per disease and side read them each time."""
+    code = aliased(EncounterDiagnosis)  # the principal diagnosis of the task's stay
+    upper = func.upper(code.icd10)
+    disease = case(
+        *((upper.like(prefix.upper() + "%"), literal(str(i))) for i, prefix in enumerate(prefixes)),
+        else_=None,
+    )
+    # First the tasks of these diseases (a few in a hundred of the period's), from the
+    # tasks' and the diagnoses' covering indexes; only their stays and facts are then read.
+    # Materialised: else the planner reads every task's stay before its diagnosis.
+    picked = (
+        select(
+            disease.label("disease"),
+            FollowupTask.id.label("task_id"),
+            FollowupTask.patient_id.label("patient_id"),
+            FollowupTask.encounter_id.label("stay_id"),
+            FollowupTask.status.label("status"),
+            planned_due().label("day"),
+        )
+        .join(code, and_(code.encounter_id == FollowupTask.encounter_id, code.seq == 0))
+        .where(
+            cohort(replace(query, icd_prefix=None)),
+            or_(*(upper.like(prefix.upper() + "%") for prefix in prefixes)),
+        )
+        .cte("effect_tasks")
+        .prefix_with("MATERIALIZED")
+    )
+    reached = reached_flag(picked.c.status)
+    return (
+        select(
+            picked.c.disease,
+            case((reached, 1), else_=0).label("reached"),
+            picked.c.task_id,
+            picked.c.patient_id,
+            picked.c.stay_id,
+            Encounter.discharged_at.label("discharged_at"),
+        )
+        .select_from(picked)
+        .join(Encounter, Encounter.id == picked.c.stay_id)
+        .outerjoin(
+            TaskFacts,
+            and_(TaskFacts.day == picked.c.day, TaskFacts.task_id == picked.c.task_id),
+        )
+        .where(Encounter.discharged_at.is_not(None))
+        .subquery()
+    )
+
+
+def effects(
+    session: Session, query: StatisticsQuery, prefixes: Sequence[str]
+) -> list[EffectComparison]:
+    """效果统计 of each disease of *prefixes* (ICD-10 code prefixes): the tasks planned in
+    the period, those followed up (reached) against those never reached, in one read."""
+    if not prefixes:
+        return []
+    tasks = _effect_tasks(query, prefixes)
     later = aliased(Encounter)
-    score = aliased(FollowupRecord)
-    reached = task_flags()[TaskFigure.REACHED]
 
-    def came_back(kind: EncounterKind) -> ColumnElement[bool]:
-        return exists().where(
-            later.patient_id == FollowupTask.patient_id,
+    def came_back(kind: EncounterKind) -> Any:
+        found = exists().where(
+            later.patient_id == tasks.c.patient_id,
             later.kind == kind,
-            later.id != index.id,
-            _within(later.admitted_at, index.discharged_at),
+            later.id != tasks.c.stay_id,
+            _within(later.admitted_at, tasks.c.discharged_at),
+        )
+        return func.sum(case((found, 1), else_=0))
+
+    score = aliased(FollowupRecord)
+    later_scores = and_(
+        score.patient_id == tasks.c.patient_id,
+        or_(score.task_id.is_(None), score.task_id != tasks.c.task_id),
+        score.completed_at > tasks.c.discharged_at,
+        score.recovery_score.is_not(None),
+    )
+
+    def of_later_scores(aggregate: Any) -> Any:
+        return select(aggregate).where(later_scores).scalar_subquery()
+
+    # The later scores summed per task, then per side: their mean is the sum over the count,
+    # as if every later record of the side's patients were averaged at once.
+    outcomes = select(
+        tasks.c.disease,
+        tasks.c.reached,
+        func.count(),
+        came_back(EncounterKind.INPATIENT),
+        came_back(EncounterKind.OUTPATIENT),
+        func.sum(of_later_scores(func.count(score.recovery_score))),
+        func.sum(of_later_scores(func.sum(score.recovery_score))),
+    ).group_by(tasks.c.disease, tasks.c.reached)
+    counted = {
+        (disease, bool(reached)): figures
+        for disease, reached, *figures in session.execute(outcomes)
+    }
+
+    def arm(disease: str, reached: bool) -> EffectArm:
+        found = counted.get((disease, reached), [0, 0, 0, 0, None])
+        tasks_n, readmitted, revisited, later_n = (int(value or 0) for value in found[:4])
+        later_sum = found[4]
+        return EffectArm(
+            tasks_n,
+            Ratio(readmitted, tasks_n),
+            Ratio(revisited, tasks_n),
+            later_n,
+            float(later_sum) / later_n if later_n and later_sum is not None else None,
         )
 
-    in_arm = and_(
-        cohort(query),
-        index.discharged_at.is_not(None),
-        reached if followed_up else not_(reached),
-    )
-    counts = (
-        with_facts(
-            select(
-                func.count(),
-                func.sum(case((came_back(EncounterKind.INPATIENT), 1), else_=0)),
-                func.sum(case((came_back(EncounterKind.OUTPATIENT), 1), else_=0)),
-            ).select_from(FollowupTask)
-        )
-        .join(index, index.id == FollowupTask.encounter_id)
-        .where(in_arm)
-    )
-    tasks, readmitted, revisited = session.execute(counts).one()
-    scores = (
-        with_facts(
-            select(func.count(score.recovery_score), func.avg(score.recovery_score)).select_from(
-                FollowupTask
-            )
-        )
-        .join(index, index.id == FollowupTask.encounter_id)
-        .join(
-            score,
-            and_(
-                score.patient_id == FollowupTask.patient_id,
-                or_(score.task_id.is_(None), score.task_id != FollowupTask.id),
-                score.completed_at > index.discharged_at,
-            ),
-        )
-        .where(in_arm)
-    )
-    later_count, later_mean = session.execute(scores).one()
-    tasks, readmitted, revisited = int(tasks), int(readmitted or 0), int(revisited or 0)
-    return EffectArm(
-        tasks,
-        Ratio(readmitted, tasks),
-        Ratio(revisited, tasks),
-        int(later_count or 0),
-        None if later_mean is None else float(later_mean),
-    )
+    return [
+        EffectComparison(prefix.upper(), query.period, arm(str(i), True), arm(str(i), False))
+        for i, prefix in enumerate(prefixes)
+    ]
 
 
 def effect(session: Session, query: StatisticsQuery) -> EffectComparison:
@@ -225,9 +286,4 @@ def effect(session: Session, query: StatisticsQuery) -> EffectComparison:
     followed up (reached) against those never reached."""
     if not query.icd_prefix:
         raise ValueError("effect statistics are for one disease: give an ICD-10 prefix")
-    return EffectComparison(
-        query.icd_prefix.upper(),
-        query.period,
-        _effect_arm(session, query, followed_up=True),
-        _effect_arm(session, query, followed_up=False),
-    )
+    return effects(session, query, [query.icd_prefix])[0]

@@ -167,7 +167,7 @@ def gather(
     # The trend in one pass over its periods; the period before (when the trend's periods do
     # not hold it: a quarter's are months) and a year back are each read on their own, as
     # one pass over a year would read the months between them too.
-    trend_of = [p for _, p in labelled]
+    trend_of = [p for _, p in labelled if p != period]  # the period itself is current's
     totals = dict(zip(trend_of, service.totals(principal, trend_of, as_of=as_of), strict=True))
     totals[period] = current.total
 
@@ -183,10 +183,8 @@ def gather(
         service.recovery(principal, period, as_of=as_of), key=lambda row: -row.records
     )[:RECOVERY_DISEASES]
     say("effect statistics")
-    effects = tuple(
-        service.effect(principal, period, prefix, as_of=as_of)
-        for prefix in _frequent_diseases(recovery)
-    )
+    diseases = _frequent_diseases(recovery)
+    effects = tuple(service.effects(principal, period, diseases, as_of=as_of) if diseases else ())
     say("praise and criticism")
     praise = service.feedback(principal, period, FeedbackKind.PRAISE, limit=quotes, as_of=as_of)
     blame = service.feedback(principal, period, FeedbackKind.COMPLAINT, limit=quotes, as_of=as_of)

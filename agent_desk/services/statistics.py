@@ -259,8 +259,20 @@ class StatisticsService:
         self, principal: Principal, period: Period, icd_prefix: str, *, as_of: date | None = None
     ) -> EffectComparison:
         """效果统计 of one disease (an ICD-10 code prefix such as I63)."""
-        if not icd_prefix.strip():
+        return self.effects(principal, period, [icd_prefix], as_of=as_of)[0]
+
+    def effects(
+        self,
+        principal: Principal,
+        period: Period,
+        icd_prefixes: Sequence[str],
+        *,
+        as_of: date | None = None,
+    ) -> list[EffectComparison]:
+        """效果统计 of several diseases at once (one read of the period's tasks)."""
+        prefixes = [prefix.strip() for prefix in icd_prefixes]
+        if not prefixes or not all(prefixes):
             raise UserError("effect statistics are for one disease: give an ICD-10 code prefix")
-        query = self._query(principal, period, Grouping.HOSPITAL, as_of, icd_prefix.strip())
+        query = self._query(principal, period, Grouping.HOSPITAL, as_of)
         with self._read() as (session, _where):
-            return statistics_activity.effect(session, query)
+            return statistics_activity.effects(session, query, prefixes)
