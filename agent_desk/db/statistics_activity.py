@@ -48,6 +48,7 @@ from agent_desk.domain.statistics import (
     RecoveryRow,
     WorkloadRow,
 )
+from agent_desk.plans.calendar import local_start_of
 
 
 def _staff_in_scope(query: StatisticsQuery, staff_id: Any) -> Any:
@@ -88,6 +89,8 @@ def workload(session: Session, query: StatisticsQuery) -> list[WorkloadRow]:
         .where(
             Call.started_at >= start,
             Call.started_at < end,
+            # Made after the hang-up, so after the start too: the period's records only.
+            FollowupRecord.completed_at >= start,
             answered,
             Call.ended_at.is_not(None),
             Call.staff_id == FollowupRecord.staff_id,
@@ -117,47 +120,66 @@ def workload(session: Session, query: StatisticsQuery) -> list[WorkloadRow]:
     ]
 
 
-def _recovery_means(
-    session: Session, query: StatisticsQuery, start: Any, end: Any
-) -> dict[str | None, tuple[int, float | None]]:
+def recovery(session: Session, query: StatisticsQuery) -> list[RecoveryRow]:
+    """康复评分 per group (by disease: DISEASE or CHAPTER) of the records submitted in the
+    period, with the mean of each calendar month the period touches: one read, by group
+    and month, the period's mean made of the months' sums."""
+    months = list(query.period.months())
+    completed = FollowupRecord.completed_at
+    month_of = case(
+        *(
+            (
+                and_(
+                    completed >= local_start_of(month.start),
+                    completed < local_start_of(month.end + timedelta(days=1)),
+                ),
+                literal(str(i)),
+            )
+            for i, month in enumerate(months)
+        ),
+        else_=None,
+    )
+    start, end = query.utc_range
     per_record = (
-        select(group_key(query.grouping).label("key"), FollowupRecord.recovery_score.label("score"))
+        select(
+            group_key(query.grouping).label("key"),
+            month_of.label("month"),
+            FollowupRecord.recovery_score.label("score"),
+        )
         .select_from(FollowupRecord)
         .outerjoin(FollowupTask, FollowupTask.id == FollowupRecord.task_id)
         .where(
-            FollowupRecord.completed_at >= start,
-            FollowupRecord.completed_at < end,
+            completed >= start,
+            completed < end,
             FollowupRecord.recovery_score.is_not(None),
             in_scope(query, FollowupTask.department_id),
         )
         .subquery()
     )
     stmt = select(
-        per_record.c.key, func.count(per_record.c.score), func.avg(per_record.c.score)
-    ).group_by(per_record.c.key)
-    return {
-        key_text(key): (int(count), None if mean is None else float(mean))
-        for key, count, mean in session.execute(stmt)
-    }
-
-
-def recovery(session: Session, query: StatisticsQuery) -> list[RecoveryRow]:
-    """康复评分 per group (by disease: DISEASE or CHAPTER) of the records submitted in the
-    period, with the mean of each calendar month the period touches."""
-    whole = _recovery_means(session, query, *query.utc_range)
-    months = []
-    for month in query.period.months():
-        part = StatisticsQuery(month, query.grouping, query.as_of, query.departments)
-        months.append((month.start, _recovery_means(session, part, *part.utc_range)))
+        per_record.c.key,
+        per_record.c.month,
+        func.count(per_record.c.score),
+        func.sum(per_record.c.score),
+    ).group_by(per_record.c.key, per_record.c.month)
+    sums: dict[str | None, dict[int, tuple[int, float]]] = {}
+    for key, month, count, total in session.execute(stmt):
+        sums.setdefault(key_text(key), {})[int(month)] = (int(count), float(total or 0))
     rows = []
-    for group in group_labels(session, query.grouping, whole):
-        count, mean = whole[group.key]
+    for group in group_labels(session, query.grouping, sums):
+        by_month = sums[group.key]
+        count = sum(n for n, _ in by_month.values())
+        total = sum(t for _, t in by_month.values())
         trend = tuple(
-            MonthlyMean(f"{first:%Y-%m}", *found.get(group.key, (0, None)))
-            for first, found in months
+            MonthlyMean(f"{month.start:%Y-%m}", *_mean(*by_month.get(i, (0, 0.0))))
+            for i, month in enumerate(months)
         )
-        rows.append(RecoveryRow(group, count, mean, trend))
+        rows.append(RecoveryRow(group, count, total / count if count else None, trend))
     return rows
+
+
+def _mean(count: int, total: float) -> tuple[int, float | None]:
+    return count, (total / count if count else None)
 
 
 def _within(later: Any, earlier: Any) -> ColumnElement[bool]:

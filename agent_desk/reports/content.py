@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -151,43 +150,31 @@ def gather(
     hospital: str = "",
     as_of: date | None = None,
     quotes: int = PDF_QUOTES,
-    progress: Callable[[str], None] | None = None,
 ) -> ReportContent:
     """Everything the report shows; *service* keeps to *scope*'s department when it has one."""
     if period.kind not in (PeriodKind.WEEK, PeriodKind.MONTH, PeriodKind.QUARTER):
         raise UserError("a report is for a week, a month or a quarter")
-    say = progress or (lambda _: None)
     service = service.settled()  # every part from the same place: the server, or this copy
     grouping = Grouping.DEPARTMENT if scope.department_id is None else Grouping.WARD
-    say("figures")
-    current = service.report(principal, period, grouping, as_of=as_of)
-    say("comparison and trend")
     previous, last_year = previous_of(kind, period), last_year_of(kind, period)
     labelled = trend_periods(kind, period)
-    # The trend in one pass over its periods; the period before (when the trend's periods do
-    # not hold it: a quarter's are months) and a year back are each read on their own, as
-    # one pass over a year would read the months between them too.
-    trend_of = [p for _, p in labelled if p != period]  # the period itself is current's
+    # The trend in one pass over its periods (the period itself is the report's own); the
+    # period before (when the trend's periods do not hold it: a quarter's are months) and a
+    # year back each on their own, as one pass over a year would read the months between.
+    trend_of = [p for _, p in labelled if p != period]
+    alone = [p for p in dict.fromkeys((previous, last_year)) if p not in trend_of]
+    report = service.report(principal, period, grouping, as_of=as_of)
     totals = dict(zip(trend_of, service.totals(principal, trend_of, as_of=as_of), strict=True))
-    totals[period] = current.total
-
-    def total(of: Period) -> FollowupFigures:
-        if of not in totals:
-            totals[of] = service.totals(principal, [of], as_of=as_of)[0]
-        return totals[of]
-
-    trend = tuple(TrendPoint(label, total(p)) for label, p in labelled)
-    say("workload and recovery")
+    totals.update(zip(alone, service.totals(principal, alone, as_of=as_of), strict=True))
+    totals[period] = report.total
     workload = service.workload(principal, period, as_of=as_of)
     recovery = sorted(
         service.recovery(principal, period, as_of=as_of), key=lambda row: -row.records
     )[:RECOVERY_DISEASES]
-    say("effect statistics")
     diseases = _frequent_diseases(recovery)
-    effects = tuple(service.effects(principal, period, diseases, as_of=as_of) if diseases else ())
-    say("praise and criticism")
-    praise = service.feedback(principal, period, FeedbackKind.PRAISE, limit=quotes, as_of=as_of)
-    blame = service.feedback(principal, period, FeedbackKind.COMPLAINT, limit=quotes, as_of=as_of)
+    effects = service.effects(principal, period, diseases, as_of=as_of) if diseases else []
+    heard = service.feedback(principal, period, FeedbackKind.PRAISE, limit=quotes, as_of=as_of)
+    blamed = service.feedback(principal, period, FeedbackKind.COMPLAINT, limit=quotes, as_of=as_of)
     return ReportContent(
         kind=kind,
         hospital=hospital,
@@ -195,18 +182,18 @@ def gather(
         period=period,
         previous=previous,
         last_year=last_year,
-        as_of=current.as_of,
-        source=current.source,
-        source_note=offline_note(current.note) if current.note else "",
-        current=current,
-        previous_total=total(previous),
-        last_year_total=total(last_year),
-        trend=trend,
+        as_of=report.as_of,
+        source=report.source,
+        source_note=offline_note(report.note) if report.note else "",
+        current=report,
+        previous_total=totals[previous],
+        last_year_total=totals[last_year],
+        trend=tuple(TrendPoint(label, totals[p]) for label, p in labelled),
         workload=tuple(sorted(workload, key=lambda row: -row.records)),
         recovery=tuple(recovery),
-        effects=effects,
-        praise=(praise[0], tuple(praise[1])),
-        complaints=(blame[0], tuple(blame[1])),
+        effects=tuple(effects),
+        praise=(heard[0], tuple(heard[1])),
+        complaints=(blamed[0], tuple(blamed[1])),
     )
 
 

@@ -288,15 +288,9 @@ class StatisticsDialog(QDialog):
         )
 
         def trend() -> list[tuple[str, FollowupFigures]]:
-            return [
-                (
-                    f"{month.start:%Y-%m}",
-                    service.report(
-                        principal, month, Grouping.HOSPITAL, icd_prefix=prefix, as_of=as_of
-                    ).total,
-                )
-                for month in trend_months(period)
-            ]
+            months = trend_months(period)
+            totals = service.totals(principal, months, icd_prefix=prefix, as_of=as_of)
+            return [(f"{m.start:%Y-%m}", total) for m, total in zip(months, totals, strict=True)]
 
         self._background.run(
             self,
