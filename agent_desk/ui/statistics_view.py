@@ -161,6 +161,7 @@ class StatisticsDialog(QDialog):
         self._build_tabs()
         self.note_label = QLabel()
         self.note_label.setStyleSheet("color: #b3261e")
+        self.note_label.setWordWrap(True)  # a long server message must not widen the window
         self.note_label.setVisible(False)
         layout = QVBoxLayout(self)
         layout.addLayout(self._pickers)
