@@ -172,9 +172,6 @@ class EncounterDiagnosis(IdMixin, Base):
     """An ICD-10 code on an encounter; own rows so that plans can match by code prefix."""
 
     __tablename__ = "encounter_diagnoses"
-    # A stay's principal diagnosis (seq 0) found in the index, for the statistics by
-    # disease and the effect comparison: no row read per task (migration 0018).
-    __table_args__ = (Index("ix_encounter_diagnoses_principal", "encounter_id", "seq", "icd10"),)
 
     encounter_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("encounters.id"), index=True)
     seq: Mapped[int] = mapped_column(Integer)  # 0 is the principal diagnosis
@@ -254,16 +251,7 @@ class FollowupRecord(IdMixin, Base):
     """An insert-only fact: a completed form with its answers and scores."""
 
     __tablename__ = "followup_records"
-    __table_args__ = (
-        Index("ix_followup_records_task_latest", "task_id", "completed_at", "id"),
-        # A period's records for workload and recovery scores, read from the index alone
-        # (the answers JSON beside them is most of a row); a call's record by its attempt,
-        # for the after-call work: migration 0018.
-        Index(
-            "ix_followup_records_completed", "completed_at", "staff_id", "task_id", "recovery_score"
-        ),
-        Index("ix_followup_records_attempt", "attempt_id", "staff_id", "completed_at"),
-    )
+    __table_args__ = (Index("ix_followup_records_task_latest", "task_id", "completed_at", "id"),)
 
     task_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("followup_tasks.id"), index=True)
     patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)
@@ -285,12 +273,8 @@ class FollowupRecord(IdMixin, Base):
 
 class Call(IdMixin, Base):
     __tablename__ = "calls"
-    __table_args__ = (
-        # The recordings library's keyset order: recorded calls, newest first (0012).
-        Index("ix_calls_recorded", "recording_status", "started_at", "id"),
-        # A period's calls per staff member and their talk time, from the index (0018).
-        Index("ix_calls_workload", "started_at", "staff_id", "answered_at", "ended_at", "id"),
-    )
+    # The recordings library's keyset order: recorded calls, newest first (migration 0012).
+    __table_args__ = (Index("ix_calls_recorded", "recording_status", "started_at", "id"),)
 
     direction: Mapped[CallDirection] = mapped_column(_enum(CallDirection))
     local_number: Mapped[str | None] = mapped_column(String(64))
@@ -558,6 +542,7 @@ class SyncClient(Base):
     last_seen: Mapped[datetime]
 
 
-# The recordings' tables live in their own module (models.py would outgrow its size);
-# imported here so that every table is on Base.metadata wherever the models are.
-from agent_desk.db import recording_models  # noqa: E402, F401
+# The recordings' tables and the statistics' indexes live in their own modules (models.py
+# would outgrow its size); imported here so that all are on Base.metadata wherever the
+# models are.
+from agent_desk.db import recording_models, statistics_indexes  # noqa: E402, F401
