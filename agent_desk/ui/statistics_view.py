@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -133,6 +134,23 @@ def _chart_view() -> QChartView:
     return view
 
 
+@dataclass
+class _Trend:
+    """The trend being read: its months' labels, and its figures as they arrive."""
+
+    labels: list[str]
+    last_is_table: bool  # the last month's figures are the table's total
+    read: list[FollowupFigures] | None = None
+    table_total: FollowupFigures | None = None
+
+    def figures(self) -> list[FollowupFigures] | None:
+        if self.read is None:
+            return None
+        if not self.last_is_table:
+            return self.read
+        return None if self.table_total is None else [*self.read, self.table_total]
+
+
 class StatisticsDialog(QDialog):
     def __init__(
         self,
@@ -154,6 +172,7 @@ class StatisticsDialog(QDialog):
         self._tabs_read: set[QWidget] = set()  # the side tabs read for the current choice
         self._asked_prefix: str | None = None  # the ICD-10 prefix of the latest read
         self._shown_prefix: str | None = None  # the one of the report on screen
+        self._trend = _Trend([], False)
         self.setWindowTitle(self.tr("Statistics"))
         self.resize(1280, 720)
         self._pickers = QHBoxLayout()
@@ -320,6 +339,10 @@ class StatisticsDialog(QDialog):
             self.effect_box.setText(prefix)  # the disease asked about, ready to compare
         self.period_label.setText(period.label)
         self.status_label.setText(self.tr("Loading…"))
+        # The trend's last month is the table's period when that is a calendar month: its
+        # figures are then the table's total, not read twice (a third of the trend's work).
+        months = trend_months(period)
+        self._trend = _Trend([f"{m.start:%Y-%m}" for m in months], months[-1] == period)
         service, principal, as_of = self._service, self._principal, self._today
         self._reads.run(
             lambda: service.report(principal, period, grouping, icd_prefix=prefix, as_of=as_of),
@@ -327,12 +350,12 @@ class StatisticsDialog(QDialog):
             self._failed,
         )
 
-        def trend() -> list[tuple[str, FollowupFigures]]:
-            months = trend_months(period)
-            totals = service.totals(principal, months, icd_prefix=prefix, as_of=as_of)
-            return [(f"{m.start:%Y-%m}", total) for m, total in zip(months, totals, strict=True)]
-
-        self._reads.run(trend, self._show_trend, self._failed)
+        read = months[:-1] if self._trend.last_is_table else months
+        self._reads.run(
+            lambda: service.totals(principal, read, icd_prefix=prefix, as_of=as_of),
+            self._show_trend,
+            self._failed,
+        )
         self._read_side_tab()
 
     def _read_side_tab(self) -> None:
@@ -399,6 +422,8 @@ class StatisticsDialog(QDialog):
     def _show_report(self, report: StatisticsReport, prefix: str | None) -> None:
         self._shown_prefix = prefix
         self.model.set_report(report)
+        self._trend.table_total = report.total
+        self._draw_trend()
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.bars_view.setChart(group_bars(report.rows, self.model.name_of))
         self.pie_view.setChart(lost_pie(report.total.lost_reasons))
@@ -420,8 +445,16 @@ class StatisticsDialog(QDialog):
         )
         self.note_label.setVisible(bool(report.note))
 
-    def _show_trend(self, months: list[tuple[str, FollowupFigures]]) -> None:
-        self.trend_view.setChart(trend_chart(months))
+    def _show_trend(self, totals: list[FollowupFigures]) -> None:
+        self._trend.read = totals
+        self._draw_trend()
+
+    def _draw_trend(self) -> None:
+        figures = self._trend.figures()
+        if figures is not None:
+            self.trend_view.setChart(
+                trend_chart(list(zip(self._trend.labels, figures, strict=True)))
+            )
 
     def _failed(self, problem: Exception) -> None:
         if not isinstance(problem, UserError):
