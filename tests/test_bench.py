@@ -95,3 +95,14 @@ def test_bench_options_take_what_the_command_line_gives_and_keep_the_rest(tmp_pa
     options = BenchOptions.from_arguments(args, tmp_path, None)
     assert options.sync == SyncSizes(records=50)
     assert (options.audit_events, options.patients, options.folder) == (9, 1_000_000, tmp_path)
+
+
+def test_a_changed_demo_generator_makes_a_new_cached_hospital(tmp_path: Path, monkeypatch) -> None:
+    from agent_desk.bench import core
+
+    first, db = core.prepare(tmp_path, 0)
+    db.dispose()
+    monkeypatch.setattr(core, "GENERATOR_VERSION", core.GENERATOR_VERSION + 1)
+    second, db = core.prepare(tmp_path, 0)
+    db.dispose()
+    assert first != second and first.parent == second.parent == tmp_path
