@@ -9,7 +9,6 @@ server does not answer, the figures are this workstation's, with a note saying w
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -46,8 +45,6 @@ from agent_desk.plans.calendar import local_date
 if TYPE_CHECKING:
     from agent_desk.services.statistics_source import CentralFigures
 
-log = logging.getLogger(__name__)
-
 
 @dataclass(frozen=True, slots=True)
 class Provenance:
@@ -55,10 +52,6 @@ class Provenance:
 
     source: FiguresSource
     note: str = ""  # why not the central server: its error, one line
-
-    @property
-    def label(self) -> str:
-        return self.source.label
 
 
 class StatisticsService:
@@ -115,11 +108,6 @@ class StatisticsService:
             lost = explain_central(error.orig or error, central.config.where)
             central.failed(lost)
             raise lost from error
-
-    @property
-    def provenance(self) -> Provenance:
-        """Where the figures come from now (asks the central server, if there is one)."""
-        return self._where()[1]
 
     def settled(self) -> StatisticsService:
         """This service bound to where the figures come from now, so that the parts of one
