@@ -242,7 +242,7 @@ class FollowupAttempt(IdMixin, Base):
     outcome: Mapped[AttemptOutcome] = mapped_column(_enum(AttemptOutcome))
     note: Mapped[str | None] = mapped_column(Text)
     # Indexed for the recordings library, which shows each recorded call's outcome.
-    call_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("calls.id"), index=True)
+    call_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("calls.id"))  # indexed: 0018
     # The E.164 number tried: a wrong number is only final once every number was tried.
     number: Mapped[str | None] = mapped_column(String(20))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import Index
 
-from agent_desk.db.models import Call, EncounterDiagnosis, FollowupRecord
+from agent_desk.db.models import Call, EncounterDiagnosis, FollowupAttempt, FollowupRecord
 
 # A stay's principal diagnosis (seq 0) from the index alone: the figures by disease and the
 # effect comparison look it up for every task of a period.
@@ -41,3 +41,7 @@ CALLS_WORKLOAD = Index(
     Call.ended_at,
     Call.id,
 )
+# A call's attempts, their ids in the index: the way from a call to the record made on it
+# (the workload's after-call work; the recordings' call to its task) without reading the
+# attempt. It replaced ix_followup_attempts_call_id (call_id alone).
+ATTEMPTS_BY_CALL = Index("ix_followup_attempts_call", FollowupAttempt.call_id, FollowupAttempt.id)

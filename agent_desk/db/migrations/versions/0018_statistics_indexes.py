@@ -12,7 +12,9 @@ Create Date: 2026-12-07 00:00:00.000000
 - ix_followup_records_attempt (attempt_id, staff_id, completed_at): the record made on a
   call's attempt, for the after-call work of the workload;
 - ix_calls_workload (started_at, staff_id, answered_at, ended_at, id): a period's calls
-  per staff member, their talk time, and the way to their attempts, from the index.
+  per staff member, their talk time, and the way to their attempts, from the index;
+- ix_followup_attempts_call (call_id, id) in place of ix_followup_attempts_call_id: a
+  call's attempts with their ids, from the index (the after-call work of the workload).
 """
 
 from collections.abc import Sequence
@@ -39,8 +41,12 @@ _INDEXES = (
 def upgrade() -> None:
     for name, table, columns in _INDEXES:
         op.create_index(name, table, columns, unique=False)
+    op.drop_index("ix_followup_attempts_call_id", table_name="followup_attempts")
+    op.create_index("ix_followup_attempts_call", "followup_attempts", ["call_id", "id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_followup_attempts_call", table_name="followup_attempts")
+    op.create_index("ix_followup_attempts_call_id", "followup_attempts", ["call_id"])
     for name, table, _columns in reversed(_INDEXES):
         op.drop_index(name, table_name=table)
