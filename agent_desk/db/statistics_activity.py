@@ -65,48 +65,48 @@ def workload(session: Session, query: StatisticsQuery) -> list[WorkloadRow]:
     time, the records they submitted, and the after-call work on the calls that made one."""
     start, end = query.utc_range
     answered = Call.answered_at.is_not(None)
-    talk = case(
-        (
-            and_(answered, Call.ended_at.is_not(None)),
-            seconds_between(Call.ended_at, Call.answered_at),
-        ),
-        else_=0,
+    finished = and_(answered, Call.ended_at.is_not(None))
+    talk = case((finished, seconds_between(Call.ended_at, Call.answered_at)), else_=0)
+    # The after-call work of one call: its records (through its attempts) submitted by the
+    # same person within the limit after the hang-up; read for the finished calls only, in
+    # the same pass over the period's calls.
+    wrap = seconds_between(FollowupRecord.completed_at, Call.ended_at)
+    wrap_of_call = (
+        select(func.sum(wrap))
+        .select_from(FollowupAttempt)
+        .join(FollowupRecord, FollowupRecord.attempt_id == FollowupAttempt.id)
+        .where(
+            FollowupAttempt.call_id == Call.id,
+            FollowupRecord.staff_id == Call.staff_id,
+            # Made after the hang-up, so after the start too: the period's records only.
+            FollowupRecord.completed_at >= start,
+            wrap >= 0,
+            wrap <= WRAP_UP_LIMIT_SECONDS,
+        )
+        .scalar_subquery()
     )
     calls = select(
-        Call.staff_id, func.count(), func.sum(case((answered, 1), else_=0)), func.sum(talk)
+        Call.staff_id,
+        func.count(),
+        func.sum(case((answered, 1), else_=0)),
+        func.sum(talk),
+        func.sum(case((finished, wrap_of_call), else_=None)),
     ).where(Call.started_at >= start, Call.started_at < end, _staff_in_scope(query, Call.staff_id))
     records = select(FollowupRecord.staff_id, func.count()).where(
         FollowupRecord.completed_at >= start,
         FollowupRecord.completed_at < end,
         _staff_in_scope(query, FollowupRecord.staff_id),
     )
-    wrap = seconds_between(FollowupRecord.completed_at, Call.ended_at)
-    wraps = (
-        select(Call.staff_id, func.sum(wrap))
-        .select_from(FollowupRecord)
-        .join(FollowupAttempt, FollowupAttempt.id == FollowupRecord.attempt_id)
-        .join(Call, Call.id == FollowupAttempt.call_id)
-        .where(
-            Call.started_at >= start,
-            Call.started_at < end,
-            # Made after the hang-up, so after the start too: the period's records only.
-            FollowupRecord.completed_at >= start,
-            answered,
-            Call.ended_at.is_not(None),
-            Call.staff_id == FollowupRecord.staff_id,
-            wrap >= 0,
-            wrap <= WRAP_UP_LIMIT_SECONDS,
-            _staff_in_scope(query, Call.staff_id),
-        )
-    )
     tally: dict[str | None, dict[str, float]] = {}
-    for staff, count, picked_up, seconds in session.execute(calls.group_by(Call.staff_id)):
-        row = tally.setdefault(key_text(staff), {})
-        row.update(calls=count, answered=picked_up or 0, talk_seconds=float(seconds or 0))
+    for staff, count, picked_up, seconds, wrapped in session.execute(calls.group_by(Call.staff_id)):
+        tally.setdefault(key_text(staff), {}).update(
+            calls=count,
+            answered=picked_up or 0,
+            talk_seconds=float(seconds or 0),
+            wrap_seconds=float(wrapped or 0),
+        )
     for staff, count in session.execute(records.group_by(FollowupRecord.staff_id)):
         tally.setdefault(key_text(staff), {})["records"] = count
-    for staff, seconds in session.execute(wraps.group_by(Call.staff_id)):
-        tally.setdefault(key_text(staff), {})["wrap_seconds"] = float(seconds or 0)
     return [
         WorkloadRow(
             group,
