@@ -32,7 +32,9 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def _width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    """Columns *text* takes, counted no further than MAX_WIDTH needs: a quote of thousands
+    of characters is as wide as any beyond it (every character takes at least one)."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text[: MAX_WIDTH + 1])
 
 
 def _value(cell: Cell) -> tuple[Any, str | None]:
