@@ -22,8 +22,11 @@ t5's record is an NRS form (no satisfaction) with a complaint, closed, 28 Nov.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from agent_desk.db.engine import Database
 from agent_desk.db.models import (
@@ -51,6 +54,8 @@ from agent_desk.domain.enums import (
     TaskStatus,
 )
 from agent_desk.domain.enums import SatisfactionDimension as Dim
+from agent_desk.services.statistics_source import CentralFigures
+from tests.test_sync_support import central_database, settle, workstation
 
 AS_OF = date(2026, 12, 10)
 
@@ -304,3 +309,19 @@ def build_month(db: Database) -> Month:
         feedback("r2", "CARD", FeedbackKind.SUGGESTION, FeedbackStatus.OPEN, at(11, 10))
         feedback("r5", "ORTH", FeedbackKind.COMPLAINT, FeedbackStatus.CLOSED, at(11, 28))
     return m
+
+
+@contextmanager
+def synced_month(folder: Path) -> Iterator[tuple[Database, CentralFigures, Month]]:
+    """The month made on a workstation and synced to a scratch central server (the facts
+    table filled there by its own triggers, as sync applies the rows)."""
+    with central_database() as config:
+        db = workstation(folder, "ward")
+        month = build_month(db)
+        settle(db, config)
+        central = CentralFigures(config)
+        try:
+            yield db, central, month
+        finally:
+            central.dispose()
+            db.dispose()

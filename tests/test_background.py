@@ -10,8 +10,9 @@ import shiboken6
 
 from PySide6.QtCore import QObject
 
-from agent_desk.ui.background import Background
-from tests.executors import Immediate
+from agent_desk.errors import UserError
+from agent_desk.ui.background import Background, LatestOnly
+from tests.executors import Held, Immediate
 
 pytestmark = pytest.mark.usefixtures("qapp")
 
@@ -59,3 +60,36 @@ def test_nothing_arrives_once_the_owner_is_gone(qtbot) -> None:
     qtbot.waitUntil(lambda: got != [])
     assert got == ["next"]
     pool.shutdown()
+
+
+def _latest() -> tuple[LatestOnly, Held, QObject]:
+    held, owner = Held(), QObject()
+    return LatestOnly(Background(held), owner), held, owner
+
+
+def test_only_the_latest_questions_answer_arrives() -> None:
+    reads, held, _owner = _latest()
+    got: list[str] = []
+    reads.ask()
+    reads.run(lambda: "old", got.append, pytest.fail)
+    reads.ask()
+    reads.run(lambda: "new", got.append, pytest.fail)
+    held.release(newest_first=True)  # the old answer comes last, and is dropped
+    assert got == ["new"]
+
+
+def test_a_stale_refusal_is_dropped_but_a_stale_bug_is_not() -> None:
+    reads, held, _owner = _latest()
+    errors: list[Exception] = []
+
+    def refused() -> None:
+        raise UserError("no longer asked")
+
+    def bug() -> None:
+        raise KeyError("a bug")
+
+    reads.run(refused, pytest.fail, errors.append)
+    reads.run(bug, pytest.fail, errors.append)
+    reads.ask()
+    held.release()
+    assert [type(e) for e in errors] == [KeyError]

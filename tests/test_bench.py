@@ -128,3 +128,14 @@ def test_the_knowledge_base_bench_searches_a_small_corpus(tmp_path: Path) -> Non
     assert figures["kb_characters"] == 60_000
     assert figures["kb_search_queries_with_hits"] == 400  # every query finds articles
     assert figures["kb_search_p95_ms"] > 0
+
+
+def test_a_changed_demo_generator_makes_a_new_cached_hospital(tmp_path: Path, monkeypatch) -> None:
+    from agent_desk.bench import core
+
+    first, db = core.prepare(tmp_path, 0)
+    db.dispose()
+    monkeypatch.setattr(core, "GENERATOR_VERSION", core.GENERATOR_VERSION + 1)
+    second, db = core.prepare(tmp_path, 0)
+    db.dispose()
+    assert first != second and first.parent == second.parent == tmp_path

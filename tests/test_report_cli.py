@@ -9,6 +9,7 @@ import pytest
 
 from agent_desk.db.open import open_local
 from agent_desk.paths import DataDir
+from agent_desk.settings import Settings
 from tests.cli_login import ADMIN, add_account, run
 from tests.statistics_data import build_month
 
@@ -89,3 +90,20 @@ def test_an_agent_may_not_write_a_report(month_dir: DataDir, tmp_path, capsys) -
     assert run(month_dir, "report", "monthly", *args, user="agent1") == 1
     assert "agent1 is not allowed to view statistics" in capsys.readouterr().err
     assert not (tmp_path / "m.pdf").exists()
+
+
+def test_the_figures_say_they_are_this_workstations(month_dir: DataDir, capsys) -> None:
+    assert stats(month_dir, "--json") == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["source"], report["source_label"]) == ("local", "本工作站（离线）")
+
+
+def test_an_unreachable_server_is_one_line_and_the_local_figures(
+    month_dir: DataDir, capsys
+) -> None:
+    Settings(month_dir.settings).set("central.url", "postgresql://u@127.0.0.1:9/agent_desk")
+    assert stats(month_dir, "--json") == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["total"]["attempted"] == 6
+    notes = [line for line in err.splitlines() if line.startswith("中心库无法连接")]
+    assert len(notes) == 1 and "127.0.0.1:9" in notes[0]

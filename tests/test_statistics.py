@@ -4,6 +4,7 @@ tests/statistics_data.py, on SQLite and on the real PostgreSQL (the same express
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 
@@ -16,13 +17,13 @@ from agent_desk.domain.permissions import PermissionDenied, Principal
 from agent_desk.domain.statistics import FollowupFigures, Grouping, Period, Ratio, TaskFigure
 from agent_desk.services.statistics import StatisticsService
 from tests.pg import scratch_database
-from tests.statistics_data import AS_OF, Month, build_month
+from tests.statistics_data import AS_OF, Month, build_month, synced_month
 
 NOVEMBER = Period.month(2026, 11)
 BOSS = Principal.of("boss", [Role.SUPERVISOR])
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="module", params=["sqlite", "postgresql", "central"])
 def month(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[StatisticsService, Month]]:
@@ -30,6 +31,11 @@ def month(
         db = open_local(tmp_path_factory.mktemp("stats") / "agent_desk.sqlite3")
         yield StatisticsService(db), build_month(db)
         db.dispose()
+        return
+    if request.param == "central":
+        # Made on a workstation, synced up, counted on the central server as configured.
+        with synced_month(tmp_path_factory.mktemp("central")) as (workstation, central, ids):
+            yield StatisticsService(workstation, central=central), ids
         return
     with scratch_database() as url:
         engine = make_engine(url)
@@ -189,3 +195,18 @@ def test_a_department_supervisor_sees_only_their_departments(month) -> None:
 def test_a_nurse_may_not_read_statistics(month) -> None:
     with pytest.raises(PermissionDenied):
         month[0].report(Principal.of("n", [Role.NURSE]), NOVEMBER, Grouping.HOSPITAL)
+
+
+def test_a_trend_is_each_periods_total_in_one_read(month) -> None:
+    # October: t7; November: the 7 above (t9 planned in November, due in December);
+    # December: t10. Complaints: both of November's (10 Nov, 28 Nov).
+    service = month[0]
+    periods = [Period.month(2026, m) for m in (10, 11, 12)]
+    october, november, december = service.totals(BOSS, periods, as_of=AS_OF)
+    assert (october.due, november.due, december.due) == (1, 7, 1)
+    assert (november.attempted, november.reached, november.lost) == (6, 3, 2)
+    assert (november.complaints.opened, october.complaints.opened) == (2, 0)
+    assert november == replace(
+        service.report(BOSS, NOVEMBER, Grouping.HOSPITAL, as_of=AS_OF).total,
+        group=november.group,
+    )

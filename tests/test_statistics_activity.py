@@ -100,3 +100,13 @@ def test_effect_says_it_is_observational(month) -> None:  # noqa: F811
 def test_effect_needs_a_disease(month) -> None:  # noqa: F811
     with pytest.raises(UserError):
         month[0].effect(BOSS, NOVEMBER, " ")
+
+
+def test_effects_of_several_diseases_in_one_read(month) -> None:  # noqa: F811
+    # I10: t2 reached (P2 revisits), t3 not reached (P3 readmitted); I21: t1 reached (P1
+    # readmitted), none unreached.
+    i10, i21 = month[0].effects(BOSS, NOVEMBER, ["I10", "i21"], as_of=AS_OF)
+    arms = (i10.followed_up, i10.not_reached, i21.followed_up, i21.not_reached)
+    assert [arm.tasks for arm in arms] == [1, 1, 1, 0]
+    assert (i10.followed_up.revisited, i10.not_reached.readmitted) == (Ratio(1, 1), Ratio(1, 1))
+    assert (i21.icd_prefix, i21.followed_up.readmitted) == ("I21", Ratio(1, 1))

@@ -8,9 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from agent_desk.domain.statistics import FiguresSource, Grouping
+from agent_desk.services.statistics import StatisticsService
+from agent_desk.services.statistics_source import CentralFigures
 from agent_desk.sync.central import central_init, central_status
 from agent_desk.sync.cycle import sync_once
 from agent_desk.sync.errors import CentralRefused
+from tests.statistics_data import AS_OF, build_month
+from tests.test_statistics import BOSS, NOVEMBER
 from tests.test_sync_support import (
     Cluster,
     TlsFiles,
@@ -68,3 +73,19 @@ def test_a_server_certificate_from_another_authority_is_refused(
     options = _tls_options(tls) | {"sslrootcert": str(stranger.ca)}
     with pytest.raises(CentralRefused, match="TLS with the central server"):
         central_init(central.__class__(url=central.url, password=central.password, **options))
+
+
+def test_hospital_wide_figures_are_read_over_tls_with_the_password(
+    tmp_path: Path, cluster: Cluster, tls: TlsFiles
+) -> None:
+    # The statistics' engine on the server takes the same password, certificate and keys.
+    central = cluster.create_database("figures_over_tls", **_tls_options(tls))
+    central_init(central)
+    ward = workstation(tmp_path, "ward")
+    build_month(ward)
+    service = StatisticsService(workstation(tmp_path, "desk"), central=CentralFigures(central))
+    before = service.report(BOSS, NOVEMBER, Grouping.HOSPITAL, as_of=AS_OF)
+    sync_once(ward, central)  # the ward's month goes up
+    after = service.report(BOSS, NOVEMBER, Grouping.HOSPITAL, as_of=AS_OF)
+    assert (before.source, before.total.due) == (FiguresSource.CENTRAL, 0)
+    assert (after.source, after.total.due) == (FiguresSource.CENTRAL, 7)

@@ -21,6 +21,7 @@ from agent_desk.db.open import open_local
 from agent_desk.db.patients import count_patients
 from agent_desk.db.phone_index import PhoneIndex
 from agent_desk.db.worklist import WorklistFilter
+from agent_desk.demo import GENERATOR_VERSION
 from agent_desk.demo.writer import generate
 from agent_desk.domain.enums import Role, WorklistView
 from agent_desk.domain.permissions import Principal
@@ -37,8 +38,9 @@ PAGE = 200
 
 
 def prepare(folder: Path, patients: int, name: str = "core") -> tuple[Path, Database]:
-    """A data folder holding a demo hospital of *patients* patients, made once and kept."""
-    data = folder / f"{name}-{patients}"
+    """A data folder holding a demo hospital of *patients* patients, made once and kept
+    (per version of the generator: a changed generator makes a new one)."""
+    data = folder / f"{name}-{patients}-g{GENERATOR_VERSION}"
     data.mkdir(parents=True, exist_ok=True)
     (data / "logs").mkdir(exist_ok=True)
     db = open_local(data / "agent_desk.sqlite3")

@@ -5,7 +5,7 @@ The workstation's window is up first (a supervisor's); first paint is timed from
 entry's action (window.open_statistics, which imports the screen on demand) to the first
 paint of a widget of the dialog, with its pickers and its loading state; the
 figures are read off the GUI thread and arrive later, timed separately: the table (one
-report), then the trend (one report per month drawn).
+report), then the trend (the months drawn, in one read).
 """
 
 from __future__ import annotations

@@ -104,9 +104,9 @@ def run_central_audit_verify(config: CentralConfig, out: TextIO) -> int:
     """`agent-desk central audit-verify`: each workstation's chain as uploaded, one line
     each; the server keeps no head, so a tail that never arrived is not a break."""
     from agent_desk.db import audit_verify
-    from agent_desk.db.engine import make_engine
+    from agent_desk.sync.central import central_database
 
-    central = Database(make_engine(config.url))
+    central = central_database(config)
     try:
         with central.read() as session:
             reports = [

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import uuid
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,7 @@ from agent_desk.cli.context import EXIT_OK, CliError, Context, Subcommands
 
 if TYPE_CHECKING:
     from agent_desk.domain.statistics import FollowupFigures, Ratio, StatisticsReport
+    from agent_desk.services.statistics import StatisticsService
 
 GROUPINGS = ("hospital", "department", "ward", "staff", "plan", "disease", "chapter")
 
@@ -46,25 +48,35 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     if args.action in PERIODS:
         return _handle_periodic(ctx, args)
     from agent_desk.domain.permissions import Permission
-    from agent_desk.domain.statistics import BadPeriod, Grouping, Period
-    from agent_desk.services.statistics import StatisticsService
+    from agent_desk.domain.statistics import BadPeriod, Grouping, Period, offline_note
 
     try:
         period = Period.between(_day("--from", args.start), _day("--to", args.end))
     except BadPeriod as exc:
         raise CliError(str(exc)) from None
-    service = StatisticsService(ctx.db)
+    service = statistics_service(ctx)
     report = service.report(
         ctx.principal(Permission.VIEW_STATISTICS),
         period,
         Grouping(args.by),
         icd_prefix=args.icd_prefix,
     )
+    if report.note:
+        print(offline_note(report.note), file=sys.stderr)
     if args.json:
         print(json.dumps(report_json(report), ensure_ascii=False))
     else:
         print_table(report)
     return EXIT_OK
+
+
+def statistics_service(ctx: Context, department: uuid.UUID | None = None) -> StatisticsService:
+    """The figures of the central server when one is configured (every workstation's work),
+    else, or when it does not answer, this workstation's: the report says which."""
+    from agent_desk.services.statistics import StatisticsService
+    from agent_desk.services.statistics_source import central_figures
+
+    return StatisticsService(ctx.db, central=central_figures(ctx.settings), department=department)
 
 
 def _ratio(ratio: Ratio) -> dict[str, Any]:
@@ -108,7 +120,9 @@ def report_json(report: StatisticsReport) -> dict[str, Any]:
         "to": report.period.end.isoformat(),
         "by": report.grouping.value,
         "as_of": report.as_of.isoformat(),
-        "source": report.source,
+        "source": report.source.value,
+        "source_label": report.source.label,
+        **({"note": report.note} if report.note else {}),
         "rows": [_row_json(row) for row in report.rows],
         "total": _row_json(report.total),
     }
@@ -125,8 +139,7 @@ def print_table(report: StatisticsReport, out: Any = None) -> None:
     from agent_desk.domain.enums import SatisfactionDimension
 
     out = out or sys.stdout
-    source = "本工作站数据" if report.source == "local" else "中心服务器"
-    print(f"{report.period.label}  ({source}, as of {report.as_of})", file=out)
+    print(f"{report.period.label}  ({report.source.label}, as of {report.as_of})", file=out)
     lines = [("", *_COLUMNS)]
     for row in (*report.rows, report.total):
         overall = row.dimension(SatisfactionDimension.OVERALL)
@@ -195,7 +208,6 @@ def _handle_periodic(ctx: Context, args: argparse.Namespace) -> int:
         gather,
         parse_period,
     )
-    from agent_desk.services.statistics import StatisticsService
 
     if args.pdf is None and args.xlsx is None:
         raise CliError("say where to write the report: --pdf FILE and/or --xlsx FILE")
@@ -210,7 +222,7 @@ def _handle_periodic(ctx: Context, args: argparse.Namespace) -> int:
         with ctx.db.read() as session:
             department = department_by_code(session, args.department)
             scope = Scope(department.name, department.id)
-    service = StatisticsService(ctx.db, department=scope.department_id)
+    service = statistics_service(ctx, scope.department_id)
     files = [str(path) for path in (args.pdf, args.xlsx) if path is not None]
     # The Excel file lists more quotes than the PDF: gathered once, with the larger limit.
     content = gather(
@@ -222,6 +234,8 @@ def _handle_periodic(ctx: Context, args: argparse.Namespace) -> int:
         hospital=str(ctx.settings.get("hospital.name") or ""),
         quotes=EXCEL_QUOTES if args.xlsx is not None else PDF_QUOTES,
     )
+    if content.source_note:
+        print(content.source_note, file=sys.stderr)  # the PDF's and workbook's words
     service.audit_report(principal, f"{kind.value} {scope.label}", period, files)
     if args.pdf is not None:
         from datetime import UTC, datetime

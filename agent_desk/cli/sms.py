@@ -116,14 +116,14 @@ def _status(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _gateway(ctx: Context, args: argparse.Namespace) -> int:
-    from agent_desk.db.engine import Database, make_engine
     from agent_desk.domain.permissions import Permission
     from agent_desk.services.sms_gateway import Calendar, build_gateway, calendar_sources
+    from agent_desk.sync.central import central_database
 
     ctx.principal(Permission.RUN_SMS_GATEWAY)
     central = None
     if ctx.settings.get("central.url"):
-        central = Database(make_engine(ctx.central_config().engine_url(), pool_size=2))
+        central = central_database(ctx.central_config(), pool_size=2)
     db = ctx.db
     calendar = Calendar(db, calendar_sources(ctx.data_dir, ctx.settings), central)
     gateway = build_gateway(

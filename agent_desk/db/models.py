@@ -243,7 +243,7 @@ class FollowupAttempt(IdMixin, Base):
     outcome: Mapped[AttemptOutcome] = mapped_column(_enum(AttemptOutcome))
     note: Mapped[str | None] = mapped_column(Text)
     # Indexed for the recordings library, which shows each recorded call's outcome.
-    call_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("calls.id"), index=True)
+    call_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("calls.id"))  # indexed: 0021
     # The E.164 number tried: a wrong number is only final once every number was tried.
     number: Mapped[str | None] = mapped_column(String(20))
 
@@ -543,7 +543,7 @@ class SyncClient(Base):
     last_seen: Mapped[datetime]
 
 
-# Tables kept in modules of their own (models.py would outgrow its size), imported here so
-# that every table is on Base.metadata wherever the models are.
-from agent_desk.db import appointment_models, recording_models  # noqa: E402, F401, I001
-from agent_desk.db import sms_models, ticket_models  # noqa: E402, F401
+# Tables (and the statistics' indexes) kept in modules of their own (models.py would outgrow
+# its size), imported here so that all are on Base.metadata wherever the models are.
+from agent_desk.db import appointment_models, recording_models, sms_models  # noqa: E402, F401, I001
+from agent_desk.db import statistics_indexes, ticket_models  # noqa: E402, F401

@@ -7,21 +7,24 @@ the one function the two databases spell differently.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, not_, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from agent_desk.db.models import (
     Call,
     Encounter,
+    EncounterDiagnosis,
     FollowupAttempt,
     FollowupRecord,
     FollowupTask,
     StaffUser,
 )
-from agent_desk.db.statistics import task_flags, with_facts
+from agent_desk.db.statistics import reached_flag
 from agent_desk.db.statistics_sql import (
     StatisticsQuery,
     cohort,
@@ -29,8 +32,10 @@ from agent_desk.db.statistics_sql import (
     group_labels,
     in_scope,
     key_text,
+    planned_due,
     seconds_between,
 )
+from agent_desk.db.task_facts import TaskFacts
 from agent_desk.domain.enums import EncounterKind
 from agent_desk.domain.statistics import (
     OUTCOME_WINDOW_DAYS,
@@ -41,9 +46,9 @@ from agent_desk.domain.statistics import (
     MonthlyMean,
     Ratio,
     RecoveryRow,
-    TaskFigure,
     WorkloadRow,
 )
+from agent_desk.plans.calendar import local_start_of
 
 
 def _staff_in_scope(query: StatisticsQuery, staff_id: Any) -> Any:
@@ -60,46 +65,48 @@ def workload(session: Session, query: StatisticsQuery) -> list[WorkloadRow]:
     time, the records they submitted, and the after-call work on the calls that made one."""
     start, end = query.utc_range
     answered = Call.answered_at.is_not(None)
-    talk = case(
-        (
-            and_(answered, Call.ended_at.is_not(None)),
-            seconds_between(Call.ended_at, Call.answered_at),
-        ),
-        else_=0,
+    finished = and_(answered, Call.ended_at.is_not(None))
+    talk = case((finished, seconds_between(Call.ended_at, Call.answered_at)), else_=0)
+    # The after-call work of one call: its records (through its attempts) submitted by the
+    # same person within the limit after the hang-up; read for the finished calls only, in
+    # the same pass over the period's calls.
+    wrap = seconds_between(FollowupRecord.completed_at, Call.ended_at)
+    wrap_of_call = (
+        select(func.sum(wrap))
+        .select_from(FollowupAttempt)
+        .join(FollowupRecord, FollowupRecord.attempt_id == FollowupAttempt.id)
+        .where(
+            FollowupAttempt.call_id == Call.id,
+            FollowupRecord.staff_id == Call.staff_id,
+            # Made after the hang-up, so after the start too: the period's records only.
+            FollowupRecord.completed_at >= start,
+            wrap >= 0,
+            wrap <= WRAP_UP_LIMIT_SECONDS,
+        )
+        .scalar_subquery()
     )
     calls = select(
-        Call.staff_id, func.count(), func.sum(case((answered, 1), else_=0)), func.sum(talk)
+        Call.staff_id,
+        func.count(),
+        func.sum(case((answered, 1), else_=0)),
+        func.sum(talk),
+        func.sum(case((finished, wrap_of_call), else_=None)),
     ).where(Call.started_at >= start, Call.started_at < end, _staff_in_scope(query, Call.staff_id))
     records = select(FollowupRecord.staff_id, func.count()).where(
         FollowupRecord.completed_at >= start,
         FollowupRecord.completed_at < end,
         _staff_in_scope(query, FollowupRecord.staff_id),
     )
-    wrap = seconds_between(FollowupRecord.completed_at, Call.ended_at)
-    wraps = (
-        select(Call.staff_id, func.sum(wrap))
-        .select_from(FollowupRecord)
-        .join(FollowupAttempt, FollowupAttempt.id == FollowupRecord.attempt_id)
-        .join(Call, Call.id == FollowupAttempt.call_id)
-        .where(
-            Call.started_at >= start,
-            Call.started_at < end,
-            answered,
-            Call.ended_at.is_not(None),
-            Call.staff_id == FollowupRecord.staff_id,
-            wrap >= 0,
-            wrap <= WRAP_UP_LIMIT_SECONDS,
-            _staff_in_scope(query, Call.staff_id),
-        )
-    )
     tally: dict[str | None, dict[str, float]] = {}
-    for staff, count, picked_up, seconds in session.execute(calls.group_by(Call.staff_id)):
-        row = tally.setdefault(key_text(staff), {})
-        row.update(calls=count, answered=picked_up or 0, talk_seconds=float(seconds or 0))
+    for staff, count, picked_up, seconds, wrapped in session.execute(calls.group_by(Call.staff_id)):
+        tally.setdefault(key_text(staff), {}).update(
+            calls=count,
+            answered=picked_up or 0,
+            talk_seconds=float(seconds or 0),
+            wrap_seconds=float(wrapped or 0),
+        )
     for staff, count in session.execute(records.group_by(FollowupRecord.staff_id)):
         tally.setdefault(key_text(staff), {})["records"] = count
-    for staff, seconds in session.execute(wraps.group_by(Call.staff_id)):
-        tally.setdefault(key_text(staff), {})["wrap_seconds"] = float(seconds or 0)
     return [
         WorkloadRow(
             group,
@@ -113,47 +120,66 @@ def workload(session: Session, query: StatisticsQuery) -> list[WorkloadRow]:
     ]
 
 
-def _recovery_means(
-    session: Session, query: StatisticsQuery, start: Any, end: Any
-) -> dict[str | None, tuple[int, float | None]]:
+def recovery(session: Session, query: StatisticsQuery) -> list[RecoveryRow]:
+    """康复评分 per group (by disease: DISEASE or CHAPTER) of the records submitted in the
+    period, with the mean of each calendar month the period touches: one read, by group
+    and month, the period's mean made of the months' sums."""
+    months = list(query.period.months())
+    completed = FollowupRecord.completed_at
+    month_of = case(
+        *(
+            (
+                and_(
+                    completed >= local_start_of(month.start),
+                    completed < local_start_of(month.end + timedelta(days=1)),
+                ),
+                literal(str(i)),
+            )
+            for i, month in enumerate(months)
+        ),
+        else_=None,
+    )
+    start, end = query.utc_range
     per_record = (
-        select(group_key(query.grouping).label("key"), FollowupRecord.recovery_score.label("score"))
+        select(
+            group_key(query.grouping).label("key"),
+            month_of.label("month"),
+            FollowupRecord.recovery_score.label("score"),
+        )
         .select_from(FollowupRecord)
         .outerjoin(FollowupTask, FollowupTask.id == FollowupRecord.task_id)
         .where(
-            FollowupRecord.completed_at >= start,
-            FollowupRecord.completed_at < end,
+            completed >= start,
+            completed < end,
             FollowupRecord.recovery_score.is_not(None),
             in_scope(query, FollowupTask.department_id),
         )
         .subquery()
     )
     stmt = select(
-        per_record.c.key, func.count(per_record.c.score), func.avg(per_record.c.score)
-    ).group_by(per_record.c.key)
-    return {
-        key_text(key): (int(count), None if mean is None else float(mean))
-        for key, count, mean in session.execute(stmt)
-    }
-
-
-def recovery(session: Session, query: StatisticsQuery) -> list[RecoveryRow]:
-    """康复评分 per group (by disease: DISEASE or CHAPTER) of the records submitted in the
-    period, with the mean of each calendar month the period touches."""
-    whole = _recovery_means(session, query, *query.utc_range)
-    months = []
-    for month in query.period.months():
-        part = StatisticsQuery(month, query.grouping, query.as_of, query.departments)
-        months.append((month.start, _recovery_means(session, part, *part.utc_range)))
+        per_record.c.key,
+        per_record.c.month,
+        func.count(per_record.c.score),
+        func.sum(per_record.c.score),
+    ).group_by(per_record.c.key, per_record.c.month)
+    sums: dict[str | None, dict[int, tuple[int, float]]] = {}
+    for key, month, count, total in session.execute(stmt):
+        sums.setdefault(key_text(key), {})[int(month)] = (int(count), float(total or 0))
     rows = []
-    for group in group_labels(session, query.grouping, whole):
-        count, mean = whole[group.key]
+    for group in group_labels(session, query.grouping, sums):
+        by_month = sums[group.key]
+        count = sum(n for n, _ in by_month.values())
+        total = sum(t for _, t in by_month.values())
         trend = tuple(
-            MonthlyMean(f"{first:%Y-%m}", *found.get(group.key, (0, None)))
-            for first, found in months
+            MonthlyMean(f"{month.start:%Y-%m}", *_mean(*by_month.get(i, (0, 0.0))))
+            for i, month in enumerate(months)
         )
-        rows.append(RecoveryRow(group, count, mean, trend))
+        rows.append(RecoveryRow(group, count, total / count if count else None, trend))
     return rows
+
+
+def _mean(count: int, total: float) -> tuple[int, float | None]:
+    return count, (total / count if count else None)
 
 
 def _within(later: Any, earlier: Any) -> ColumnElement[bool]:
@@ -161,63 +187,120 @@ def _within(later: Any, earlier: Any) -> ColumnElement[bool]:
     return and_(later > earlier, gap <= timedelta(days=OUTCOME_WINDOW_DAYS).total_seconds())
 
 
-def _effect_arm(session: Session, query: StatisticsQuery, followed_up: bool) -> EffectArm:
-    index = aliased(Encounter)  # the stay the task follows up
+def _effect_tasks(query: StatisticsQuery, prefixes: Sequence[str]) -> Any:
+    """The cohort's tasks of the diseases *prefixes* (by principal diagnosis; a task in the
+    first prefix it matches), one row each: which disease, whether the patient was reached,
+    and the stay it follows up (its discharge, its patient). One pass over the period's
+    tasks for every disease, where one query per disease and side read them each time."""
+    code = aliased(EncounterDiagnosis)  # the principal diagnosis of the task's stay
+    upper = func.upper(code.icd10)
+    disease = case(
+        *((upper.like(prefix.upper() + "%"), literal(str(i))) for i, prefix in enumerate(prefixes)),
+        else_=None,
+    )
+    # First the tasks of these diseases (a few in a hundred of the period's), from the
+    # tasks' and the diagnoses' covering indexes; only their stays and facts are then read.
+    # Materialised: else the planner reads every task's stay before its diagnosis.
+    picked = (
+        select(
+            disease.label("disease"),
+            FollowupTask.id.label("task_id"),
+            FollowupTask.patient_id.label("patient_id"),
+            FollowupTask.encounter_id.label("stay_id"),
+            FollowupTask.status.label("status"),
+            planned_due().label("day"),
+        )
+        .join(code, and_(code.encounter_id == FollowupTask.encounter_id, code.seq == 0))
+        .where(
+            cohort(replace(query, icd_prefix=None)),
+            or_(*(upper.like(prefix.upper() + "%") for prefix in prefixes)),
+        )
+        .cte("effect_tasks")
+        .prefix_with("MATERIALIZED")
+    )
+    reached = reached_flag(picked.c.status)
+    return (
+        select(
+            picked.c.disease,
+            case((reached, 1), else_=0).label("reached"),
+            picked.c.task_id,
+            picked.c.patient_id,
+            picked.c.stay_id,
+            Encounter.discharged_at.label("discharged_at"),
+        )
+        .select_from(picked)
+        .join(Encounter, Encounter.id == picked.c.stay_id)
+        .outerjoin(
+            TaskFacts,
+            and_(TaskFacts.day == picked.c.day, TaskFacts.task_id == picked.c.task_id),
+        )
+        .where(Encounter.discharged_at.is_not(None))
+        .subquery()
+    )
+
+
+def effects(
+    session: Session, query: StatisticsQuery, prefixes: Sequence[str]
+) -> list[EffectComparison]:
+    """效果统计 of each disease of *prefixes* (ICD-10 code prefixes): the tasks planned in
+    the period, those followed up (reached) against those never reached, in one read."""
+    if not prefixes:
+        return []
+    tasks = _effect_tasks(query, prefixes)
     later = aliased(Encounter)
-    score = aliased(FollowupRecord)
-    reached = task_flags()[TaskFigure.REACHED]
 
-    def came_back(kind: EncounterKind) -> ColumnElement[bool]:
-        return exists().where(
-            later.patient_id == FollowupTask.patient_id,
+    def came_back(kind: EncounterKind) -> Any:
+        found = exists().where(
+            later.patient_id == tasks.c.patient_id,
             later.kind == kind,
-            later.id != index.id,
-            _within(later.admitted_at, index.discharged_at),
+            later.id != tasks.c.stay_id,
+            _within(later.admitted_at, tasks.c.discharged_at),
+        )
+        return func.sum(case((found, 1), else_=0))
+
+    score = aliased(FollowupRecord)
+    later_scores = and_(
+        score.patient_id == tasks.c.patient_id,
+        or_(score.task_id.is_(None), score.task_id != tasks.c.task_id),
+        score.completed_at > tasks.c.discharged_at,
+        score.recovery_score.is_not(None),
+    )
+
+    def of_later_scores(aggregate: Any) -> Any:
+        return select(aggregate).where(later_scores).scalar_subquery()
+
+    # The later scores summed per task, then per side: their mean is the sum over the count,
+    # as if every later record of the side's patients were averaged at once.
+    outcomes = select(
+        tasks.c.disease,
+        tasks.c.reached,
+        func.count(),
+        came_back(EncounterKind.INPATIENT),
+        came_back(EncounterKind.OUTPATIENT),
+        func.sum(of_later_scores(func.count(score.recovery_score))),
+        func.sum(of_later_scores(func.sum(score.recovery_score))),
+    ).group_by(tasks.c.disease, tasks.c.reached)
+    counted = {
+        (disease, bool(reached)): figures
+        for disease, reached, *figures in session.execute(outcomes)
+    }
+
+    def arm(disease: str, reached: bool) -> EffectArm:
+        found = counted.get((disease, reached), [0, 0, 0, 0, None])
+        tasks_n, readmitted, revisited, later_n = (int(value or 0) for value in found[:4])
+        later_sum = found[4]
+        return EffectArm(
+            tasks_n,
+            Ratio(readmitted, tasks_n),
+            Ratio(revisited, tasks_n),
+            later_n,
+            float(later_sum) / later_n if later_n and later_sum is not None else None,
         )
 
-    in_arm = and_(
-        cohort(query),
-        index.discharged_at.is_not(None),
-        reached if followed_up else not_(reached),
-    )
-    counts = (
-        with_facts(
-            select(
-                func.count(),
-                func.sum(case((came_back(EncounterKind.INPATIENT), 1), else_=0)),
-                func.sum(case((came_back(EncounterKind.OUTPATIENT), 1), else_=0)),
-            ).select_from(FollowupTask)
-        )
-        .join(index, index.id == FollowupTask.encounter_id)
-        .where(in_arm)
-    )
-    tasks, readmitted, revisited = session.execute(counts).one()
-    scores = (
-        with_facts(
-            select(func.count(score.recovery_score), func.avg(score.recovery_score)).select_from(
-                FollowupTask
-            )
-        )
-        .join(index, index.id == FollowupTask.encounter_id)
-        .join(
-            score,
-            and_(
-                score.patient_id == FollowupTask.patient_id,
-                or_(score.task_id.is_(None), score.task_id != FollowupTask.id),
-                score.completed_at > index.discharged_at,
-            ),
-        )
-        .where(in_arm)
-    )
-    later_count, later_mean = session.execute(scores).one()
-    tasks, readmitted, revisited = int(tasks), int(readmitted or 0), int(revisited or 0)
-    return EffectArm(
-        tasks,
-        Ratio(readmitted, tasks),
-        Ratio(revisited, tasks),
-        int(later_count or 0),
-        None if later_mean is None else float(later_mean),
-    )
+    return [
+        EffectComparison(prefix.upper(), query.period, arm(str(i), True), arm(str(i), False))
+        for i, prefix in enumerate(prefixes)
+    ]
 
 
 def effect(session: Session, query: StatisticsQuery) -> EffectComparison:
@@ -225,9 +308,4 @@ def effect(session: Session, query: StatisticsQuery) -> EffectComparison:
     followed up (reached) against those never reached."""
     if not query.icd_prefix:
         raise ValueError("effect statistics are for one disease: give an ICD-10 prefix")
-    return EffectComparison(
-        query.icd_prefix.upper(),
-        query.period,
-        _effect_arm(session, query, followed_up=True),
-        _effect_arm(session, query, followed_up=False),
-    )
+    return effects(session, query, [query.icd_prefix])[0]

@@ -284,14 +284,33 @@ class FollowupFigures:
         return found or DimensionFigures(dimension, self.reached, 0, 0, 0.0)
 
 
+class FiguresSource(StrEnum):
+    """Where figures were computed: what a report says its numbers cover."""
+
+    CENTRAL = "central"  # the central PostgreSQL: every workstation's work
+    LOCAL = "local"  # this workstation's own copy (no server, or none reachable)
+
+    @property
+    def label(self) -> str:
+        return "全院（中心库）" if self is FiguresSource.CENTRAL else "本工作站（离线）"
+
+
+def offline_note(reason: str) -> str:
+    """The line a report prints when the central server did not answer."""
+    return f"中心库无法连接，以下为本工作站的数据：{reason}"
+
+
 @dataclass(frozen=True, slots=True)
 class StatisticsReport:
     period: Period
     grouping: Grouping
     as_of: date  # tasks planned after this day are not due yet
-    source: str  # "local" (this workstation's copy) or "central"
+    source: FiguresSource
     rows: tuple[FollowupFigures, ...]
     total: FollowupFigures
+    # Why these are not the central server's figures when one is configured: its error, in
+    # one line (offline_note says it in a sentence); empty otherwise.
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)

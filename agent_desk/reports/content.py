@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -20,6 +19,7 @@ from agent_desk.domain.permissions import Principal
 from agent_desk.domain.statistics import (
     EffectComparison,
     FeedbackQuote,
+    FiguresSource,
     FollowupFigures,
     Grouping,
     Period,
@@ -27,9 +27,10 @@ from agent_desk.domain.statistics import (
     RecoveryRow,
     StatisticsReport,
     WorkloadRow,
+    offline_note,
 )
 from agent_desk.errors import UserError
-from agent_desk.services.statistics import LOCAL, StatisticsService
+from agent_desk.services.statistics import StatisticsService
 
 # The PDF quotes this many praises and complaints (newest first); the Excel file more.
 PDF_QUOTES = 60
@@ -71,7 +72,7 @@ class ReportContent:
     previous: Period
     last_year: Period
     as_of: date
-    source: str  # LOCAL or CENTRAL
+    source: FiguresSource
     current: StatisticsReport  # by department (hospital report) or by ward (department)
     previous_total: FollowupFigures
     last_year_total: FollowupFigures
@@ -81,6 +82,7 @@ class ReportContent:
     effects: tuple[EffectComparison, ...]
     praise: tuple[int, tuple[FeedbackQuote, ...]]  # how many in all, and the latest
     complaints: tuple[int, tuple[FeedbackQuote, ...]]
+    source_note: str = ""  # why not the central server's figures, when one is configured
 
     @property
     def title(self) -> str:
@@ -88,7 +90,7 @@ class ReportContent:
 
     @property
     def source_label(self) -> str:
-        return "本工作站数据（离线）" if self.source == LOCAL else "中心服务器（全院各工作站）"
+        return self.source.label
 
 
 def parse_period(kind: ReportKind, text: str) -> Period:
@@ -148,38 +150,31 @@ def gather(
     hospital: str = "",
     as_of: date | None = None,
     quotes: int = PDF_QUOTES,
-    progress: Callable[[str], None] | None = None,
 ) -> ReportContent:
     """Everything the report shows; *service* keeps to *scope*'s department when it has one."""
     if period.kind not in (PeriodKind.WEEK, PeriodKind.MONTH, PeriodKind.QUARTER):
         raise UserError("a report is for a week, a month or a quarter")
-    say = progress or (lambda _: None)
+    service = service.settled()  # every part from the same place: the server, or this copy
     grouping = Grouping.DEPARTMENT if scope.department_id is None else Grouping.WARD
-    say("figures")
-    current = service.report(principal, period, grouping, as_of=as_of)
-    totals: dict[Period, FollowupFigures] = {period: current.total}
-
-    def total(of: Period) -> FollowupFigures:
-        if of not in totals:
-            totals[of] = service.report(principal, of, Grouping.HOSPITAL, as_of=as_of).total
-        return totals[of]
-
-    say("comparison and trend")
     previous, last_year = previous_of(kind, period), last_year_of(kind, period)
-    trend = tuple(TrendPoint(label, total(p)) for label, p in trend_periods(kind, period))
-    say("workload and recovery")
+    labelled = trend_periods(kind, period)
+    # The trend in one pass over its periods (the period itself is the report's own); the
+    # period before (when the trend's periods do not hold it: a quarter's are months) and a
+    # year back each on their own, as one pass over a year would read the months between.
+    trend_of = [p for _, p in labelled if p != period]
+    alone = [p for p in dict.fromkeys((previous, last_year)) if p not in trend_of]
+    report = service.report(principal, period, grouping, as_of=as_of)
+    totals = dict(zip(trend_of, service.totals(principal, trend_of, as_of=as_of), strict=True))
+    totals.update(zip(alone, service.totals(principal, alone, as_of=as_of), strict=True))
+    totals[period] = report.total
     workload = service.workload(principal, period, as_of=as_of)
     recovery = sorted(
         service.recovery(principal, period, as_of=as_of), key=lambda row: -row.records
     )[:RECOVERY_DISEASES]
-    say("effect statistics")
-    effects = tuple(
-        service.effect(principal, period, prefix, as_of=as_of)
-        for prefix in _frequent_diseases(recovery)
-    )
-    say("praise and criticism")
-    praise = service.feedback(principal, period, FeedbackKind.PRAISE, limit=quotes, as_of=as_of)
-    blame = service.feedback(principal, period, FeedbackKind.COMPLAINT, limit=quotes, as_of=as_of)
+    diseases = _frequent_diseases(recovery)
+    effects = service.effects(principal, period, diseases, as_of=as_of) if diseases else []
+    heard = service.feedback(principal, period, FeedbackKind.PRAISE, limit=quotes, as_of=as_of)
+    blamed = service.feedback(principal, period, FeedbackKind.COMPLAINT, limit=quotes, as_of=as_of)
     return ReportContent(
         kind=kind,
         hospital=hospital,
@@ -187,17 +182,18 @@ def gather(
         period=period,
         previous=previous,
         last_year=last_year,
-        as_of=current.as_of,
-        source=service.source,
-        current=current,
-        previous_total=total(previous),
-        last_year_total=total(last_year),
-        trend=trend,
+        as_of=report.as_of,
+        source=report.source,
+        source_note=offline_note(report.note) if report.note else "",
+        current=report,
+        previous_total=totals[previous],
+        last_year_total=totals[last_year],
+        trend=tuple(TrendPoint(label, totals[p]) for label, p in labelled),
         workload=tuple(sorted(workload, key=lambda row: -row.records)),
         recovery=tuple(recovery),
-        effects=effects,
-        praise=(praise[0], tuple(praise[1])),
-        complaints=(blame[0], tuple(blame[1])),
+        effects=tuple(effects),
+        praise=(heard[0], tuple(heard[1])),
+        complaints=(blamed[0], tuple(blamed[1])),
     )
 
 

@@ -32,7 +32,9 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def _width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    """Columns *text* takes, counted no further than MAX_WIDTH needs: a quote of thousands
+    of characters is as wide as any beyond it (every character takes at least one)."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text[: MAX_WIDTH + 1])
 
 
 def _value(cell: Cell) -> tuple[Any, str | None]:
@@ -96,6 +98,7 @@ def render_xlsx(content: ReportContent) -> bytes:
         ("报告", content.title),
         ("期间", f"{content.period.label}（{content.period.start} 至 {content.period.end}）"),
         ("数据来源", content.source_label),
+        *([("说明", content.source_note)] if content.source_note else []),
         ("统计截至", content.as_of.isoformat()),
     ):
         label = WriteOnlyCell(about, name)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from functools import partial
 from typing import Any
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -124,6 +125,11 @@ def _cover(content: ReportContent, styles: dict[str, ParagraphStyle], today: dat
             f"数据来源：{content.source_label}；统计截至 {content.as_of.isoformat()}；"
             f"生成于 {today.isoformat()}",
             styles["subtitle"],
+        ),
+        *(
+            [Paragraph(escape(content.source_note), styles["subtitle"])]
+            if content.source_note
+            else []
         ),
         Spacer(1, 4 * mm),
     ]

@@ -458,8 +458,7 @@ def open_central(get: Callable[[str], Any]) -> Database | None:
     without one. No connection is made until a booking needs it."""
     if not get("central.url"):
         return None
-    from agent_desk.db.engine import make_engine
-    from agent_desk.sync.central import config_from_settings
+    from agent_desk.sync.central import central_database, config_from_settings
 
     config = config_from_settings(get)
-    return Database(make_engine(config.engine_url(), pool_size=2, max_overflow=2))
+    return central_database(config, pool_size=2, max_overflow=2)

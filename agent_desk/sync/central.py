@@ -21,7 +21,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from agent_desk.db import sync_central
-from agent_desk.db.engine import make_engine
+from agent_desk.db.engine import Database, make_engine
 from agent_desk.db.migrate import MIGRATIONS_DIR, SCHEMA_HEAD, SchemaTooNew, ensure_schema
 from agent_desk.db.sync_central import ClientSeen, PgConnection, ServerInfo
 from agent_desk.db.sync_local import FeedCursor
@@ -164,6 +164,22 @@ def connect(config: CentralConfig, *, autocommit: bool = True) -> PgConnection:
         raise explain_central(exc, config.where) from exc
 
 
+def central_database(config: CentralConfig, **engine_options: Any) -> Database:
+    """The central database as SQLAlchemy sees it (migrations, the work queue, the audit
+    check, the hospital-wide statistics), with the keyring's password, the TLS options and
+    the connect timeout of *config*; no connection is made until needed; dispose() it."""
+    engine = make_engine(
+        config.parsed_url.set(drivername="postgresql+psycopg"),
+        connect_args={
+            k: v
+            for k, v in config.connect_kwargs().items()
+            if k not in ("host", "port", "dbname", "user")
+        },
+        **engine_options,
+    )
+    return Database(engine)
+
+
 @cache
 def known_revisions() -> frozenset[str]:
     from alembic.config import Config
@@ -228,14 +244,7 @@ def central_init(config: CentralConfig) -> InitReport:
                 f"{conn.info.server_version // 10000}; agent_desk needs 13 or newer"
             )
         before = sync_central.schema_revision(conn)
-    engine = make_engine(
-        config.parsed_url.set(drivername="postgresql+psycopg"),
-        connect_args={
-            k: v
-            for k, v in config.connect_kwargs().items()
-            if k not in ("host", "port", "dbname", "user")
-        },
-    )
+    engine = central_database(config).engine
     try:
         ensure_schema(engine)
     except SchemaTooNew as exc:
@@ -326,6 +335,7 @@ __all__ = [
     "CentralStatus",
     "InitReport",
     "SyncError",
+    "central_database",
     "central_init",
     "central_status",
     "check_schema",

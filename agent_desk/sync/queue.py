@@ -48,12 +48,12 @@ from sqlalchemy.orm import Session
 
 from agent_desk.db import leases
 from agent_desk.db.base import new_id, utcnow
-from agent_desk.db.engine import Database, make_engine
+from agent_desk.db.engine import Database
 from agent_desk.db.followup import AttemptMade, AttemptResult, TaskNotOpen
 from agent_desk.db.leases import CompletionOutcome, FenceRule, Lease, LeaseLost
 from agent_desk.domain.enums import AttemptOutcome, Channel
 from agent_desk.plans.retry import RetryPolicy
-from agent_desk.sync.central import CentralConfig
+from agent_desk.sync.central import CentralConfig, central_database
 from agent_desk.sync.errors import first_line, sqlstate
 from agent_desk.sync.queue_errors import CompletionRefused, NotHeld, Offline, is_unreachable
 from agent_desk.sync.queue_journal import QueueJournal
@@ -130,9 +130,7 @@ class WorkQueue:
         """The workstation's queue on the configured central server (password, TLS files
         and connect timeout as sync uses them; no connection is made until needed)."""
         return cls(
-            Database(
-                make_engine(config.engine_url(), pool_size=2, max_overflow=2, pool_pre_ping=False)
-            ),
+            central_database(config, pool_size=2, max_overflow=2, pool_pre_ping=False),
             journal_path,
             holder=holder,
             staff_id=staff_id,

@@ -31,6 +31,7 @@ from agent_desk.services.recording_store import RecordingStore, open_store
 from agent_desk.services.recordings import RecordingLibrary
 from agent_desk.services.settings_change import SettingsService
 from agent_desk.services.statistics import StatisticsService
+from agent_desk.services.statistics_source import central_figures
 from agent_desk.services.tickets import TicketService
 from agent_desk.services.todo import TodoService, default_sources
 from agent_desk.services.worklist import WorklistService
@@ -102,7 +103,7 @@ def build_main_window(
         recordings=None
         if recordings is None
         else RecordingLibrary(db, recordings, user.principal, user.username),
-        statistics=StatisticsService(db),
+        statistics=StatisticsService(db, central=central_figures(settings)),
         today=today,
     )
     tickets = TicketService(db, office=lambda: str(settings.get("tickets.office")))

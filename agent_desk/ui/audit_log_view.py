@@ -11,13 +11,7 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QDate,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -39,10 +33,10 @@ from agent_desk.domain.enums import AuditAction
 from agent_desk.domain.views import StaffView
 from agent_desk.errors import UserError
 from agent_desk.services.audit_log import AuditEntry, AuditLogService
-from agent_desk.ui.background import Background
+from agent_desk.ui.background import Background, LatestOnly
 from agent_desk.ui.labels import format_datetime, label
+from agent_desk.ui.table_model import INDEX, RowsModel
 
-_INDEX = QModelIndex | QPersistentModelIndex
 DEFAULT_DAYS = 7  # what the screen shows when it opens: the last week
 
 
@@ -54,41 +48,19 @@ class Column(IntEnum):
     DETAIL = 4
 
 
-class AuditLogModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[AuditEntry] = []
+class AuditLogModel(RowsModel[AuditEntry]):
+    columns = Column
 
-    def set_rows(self, rows: list[AuditEntry]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
+    def headers(self) -> list[str]:
+        return [
+            self.tr("Time"),
+            self.tr("User"),
+            self.tr("Action"),
+            self.tr("About"),
+            self.tr("Detail"),
+        ]
 
-    def add_rows(self, rows: list[AuditEntry]) -> None:
-        if not rows:
-            return
-        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(rows) - 1)
-        self.rows.extend(rows)
-        self.endInsertRows()
-
-    def rowCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return [
-                self.tr("Time"),
-                self.tr("User"),
-                self.tr("Action"),
-                self.tr("About"),
-                self.tr("Detail"),
-            ][section]
-        return None
-
-    def data(self, index: _INDEX, role: int = 0) -> Any:
+    def data(self, index: INDEX, role: int = 0) -> Any:
         if role != Qt.ItemDataRole.DisplayRole or not index.isValid():
             return None
         entry = self.rows[index.row()]
@@ -127,7 +99,7 @@ class AuditLogDialog(QDialog):
         self._service, self._user, self._background = service, user, background
         self._filter = AuditFilter()
         self._page = 0
-        self._searches = 0  # a page that arrives after a newer search began is dropped
+        self._pages = LatestOnly(background, self)  # a page for an older search is dropped
         self.setWindowTitle(self.tr("Audit log"))
         self.resize(1000, 600)
         self.user_box = QLineEdit()
@@ -195,7 +167,7 @@ class AuditLogDialog(QDialog):
     # background helper, so the window stays responsive; results arrive on the GUI thread.
     def search(self) -> None:
         self._filter, self._page = self.current_filter(), 0
-        self._searches += 1
+        self._pages.ask()
         self._load(replace=True)
 
     def show_more(self) -> None:
@@ -220,23 +192,14 @@ class AuditLogDialog(QDialog):
             self.export_to(Path(name))
 
     def _load(self, replace: bool) -> None:
-        service, user, flt, page, search = (
-            self._service,
-            self._user,
-            self._filter,
-            self._page,
-            self._searches,
-        )
-        self._background.run(
-            self,
+        service, user, flt, page = self._service, self._user, self._filter, self._page
+        self._pages.run(
             lambda: service.page(user.principal, flt, page),
-            lambda entries: self._show(entries, replace, search),
+            lambda entries: self._show(entries, replace),
             self._refused,
         )
 
-    def _show(self, entries: list[AuditEntry], replace: bool, search: int) -> None:
-        if search != self._searches:
-            return  # the filter changed while this page was read
+    def _show(self, entries: list[AuditEntry], replace: bool) -> None:
         if replace:
             self.model.set_rows(entries)
         else:

@@ -20,6 +20,8 @@ import shiboken6
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from agent_desk.errors import UserError
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -92,3 +94,39 @@ class Background:
     def shutdown(self) -> None:
         """At closing time: work not started is dropped; work under way is not waited for."""
         self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+class LatestOnly:
+    """Background reads of which only the answer to the latest question counts.
+
+    A screen asks again (ask()) whenever its filter changes; an answer to an earlier
+    question that arrives later is dropped, as is its refusal (a UserError). Any other
+    exception is a bug and is delivered whatever its age."""
+
+    def __init__(self, background: Background, owner: QObject) -> None:
+        self._background = background
+        self._owner = owner
+        self.question = 0
+
+    def ask(self) -> None:
+        """A new question: answers to the earlier ones are stale from now on."""
+        self.question += 1
+
+    def run(
+        self,
+        work: Callable[[], T],
+        on_result: Callable[[T], None],
+        on_error: Callable[[Exception], None],
+    ) -> None:
+        """Background.run for the current question."""
+        asked = self.question
+
+        def result(value: T) -> None:
+            if asked == self.question:
+                on_result(value)
+
+        def error(problem: Exception) -> None:
+            if asked == self.question or not isinstance(problem, UserError):
+                on_error(problem)
+
+        self._background.run(self._owner, work, result, error)

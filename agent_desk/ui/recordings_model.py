@@ -5,12 +5,11 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from agent_desk.services.recordings import LibraryRow
 from agent_desk.ui.labels import format_datetime, label
-
-_INDEX = QModelIndex | QPersistentModelIndex
+from agent_desk.ui.table_model import INDEX, RowsModel
 
 
 class Column(IntEnum):
@@ -31,44 +30,22 @@ def _length(seconds: float | None) -> str:
     return f"{whole // 60}:{whole % 60:02d}"
 
 
-class RecordingsModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[LibraryRow] = []
+class RecordingsModel(RowsModel[LibraryRow]):
+    columns = Column
 
-    def set_rows(self, rows: list[LibraryRow]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
+    def headers(self) -> list[str]:
+        return [
+            self.tr("Time"),
+            self.tr("Direction"),
+            self.tr("Patient"),
+            self.tr("Department"),
+            self.tr("Agent"),
+            self.tr("Outcome"),
+            self.tr("Length"),
+            self.tr("Recording"),
+        ]
 
-    def add_rows(self, rows: list[LibraryRow]) -> None:
-        if not rows:
-            return
-        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(rows) - 1)
-        self.rows.extend(rows)
-        self.endInsertRows()
-
-    def rowCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return [
-                self.tr("Time"),
-                self.tr("Direction"),
-                self.tr("Patient"),
-                self.tr("Department"),
-                self.tr("Agent"),
-                self.tr("Outcome"),
-                self.tr("Length"),
-                self.tr("Recording"),
-            ][section]
-        return None
-
-    def data(self, index: _INDEX, role: int = 0) -> Any:
+    def data(self, index: INDEX, role: int = 0) -> Any:
         if role != Qt.ItemDataRole.DisplayRole or not index.isValid():
             return None
         row = self.rows[index.row()]

@@ -39,7 +39,7 @@ from agent_desk.services.recordings import (
     RecordingLibrary,
     RecordingPage,
 )
-from agent_desk.ui.background import Background
+from agent_desk.ui.background import Background, LatestOnly
 from agent_desk.ui.labels import format_datetime, label
 from agent_desk.ui.recording_player import RecordingPlayer
 from agent_desk.ui.recordings_model import RecordingsModel
@@ -67,7 +67,7 @@ class RecordingsDialog(QDialog):
         self._library, self._background = library, background
         self._filter = LibraryFilter()
         self._next: LibraryCursor | None = None
-        self._searches = 0  # a page that arrives after a newer search began is dropped
+        self._pages = LatestOnly(background, self)  # a page for an older search is dropped
         self._playback: Playback | None = None
         self.setWindowTitle(self.tr("Recordings"))
         self.resize(1100, 640)
@@ -169,7 +169,7 @@ class RecordingsDialog(QDialog):
 
     def search(self) -> None:
         self._filter, self._next = self.current_filter(), None
-        self._searches += 1
+        self._pages.ask()
         self._load(replace=True)
 
     def show_more(self) -> None:
@@ -177,17 +177,14 @@ class RecordingsDialog(QDialog):
             self._load(replace=False)
 
     def _load(self, replace: bool) -> None:
-        library, flt, after, search = self._library, self._filter, self._next, self._searches
-        self._background.run(
-            self,
+        library, flt, after = self._library, self._filter, self._next
+        self._pages.run(
             lambda: library.page(flt, after),
-            lambda page: self._show(page, replace, search),
+            lambda page: self._show(page, replace),
             self._refused,
         )
 
-    def _show(self, page: RecordingPage, replace: bool, search: int) -> None:
-        if search != self._searches:
-            return  # the filter changed while this page was read
+    def _show(self, page: RecordingPage, replace: bool) -> None:
         if replace:
             self.model.set_rows(list(page.rows))
         else:

@@ -15,7 +15,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
-from agent_desk.db.engine import Database, make_engine
+from agent_desk.db.engine import Database
 from agent_desk.domain.enums import ModemProblem
 from agent_desk.domain.permissions import Permission, Principal
 from agent_desk.paths import DataDir
@@ -30,7 +30,7 @@ from agent_desk.services.sms_gateway import (
 from agent_desk.settings import Settings
 from agent_desk.sms.gateway import SmsGateway
 from agent_desk.sms.modem import ModemStatus
-from agent_desk.sync.central import config_from_settings
+from agent_desk.sync.central import central_database, config_from_settings
 from agent_desk.ui.background import Background
 from agent_desk.ui.labels import label
 
@@ -134,7 +134,7 @@ def attach_sms(
     central = None
     if settings.get("central.url"):
         config = config_from_settings(settings.get)
-        central = Database(make_engine(config.engine_url(), pool_size=2, max_overflow=1))
+        central = central_database(config, pool_size=2, max_overflow=1)
     if not settings.get("sms.gateway"):
         if central is not None:
             _forward_every_minute(window, db, central, background)

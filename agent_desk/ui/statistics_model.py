@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from agent_desk.domain.enums import SatisfactionDimension
 from agent_desk.domain.statistics import (
     HOSPITAL_GROUP,
+    EffectArm,
+    EffectComparison,
     FollowupFigures,
     Group,
     Grouping,
@@ -27,8 +29,8 @@ from agent_desk.domain.statistics import (
     WorkloadRow,
 )
 from agent_desk.ui.labels import plan_label
+from agent_desk.ui.table_model import INDEX, RowsModel
 
-_INDEX = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _LINK = QColor("#0b57d0")  # a number that lists its tasks when clicked
 PERCENT_DIGITS = 1
@@ -98,21 +100,22 @@ def _ratio(row: FollowupFigures, column: Column) -> Ratio | None:
     }.get(column)
 
 
-class FiguresModel(QAbstractTableModel):
+class FiguresModel(RowsModel[FollowupFigures]):
+    columns = Column
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.report: StatisticsReport | None = None
-        self.rows: list[FollowupFigures] = []
 
     def set_report(self, report: StatisticsReport | None) -> None:
-        self.beginResetModel()
         self.report = report
-        self.rows = []
+        rows: list[FollowupFigures] = []
         if report is not None:
-            self.rows = list(report.rows)
+            rows = list(report.rows)
             if report.grouping is not Grouping.HOSPITAL:
-                self.rows.append(report.total)  # one hospital row is its own total
-        self.endResetModel()
+                rows.append(report.total)  # one hospital row is its own total
+        self.pinned_last = int(report is not None and report.grouping is not Grouping.HOSPITAL)
+        self.set_rows(rows)
 
     def is_total(self, row: int) -> bool:
         report = self.report
@@ -122,7 +125,7 @@ class FiguresModel(QAbstractTableModel):
             and (row == len(self.rows) - 1)
         )
 
-    def behind(self, index: _INDEX) -> Behind | None:
+    def behind(self, index: INDEX) -> Behind | None:
         """The tasks the number at *index* counts, or None where it is no set of tasks."""
         if not index.isValid() or self.report is None:
             return None
@@ -153,22 +156,7 @@ class FiguresModel(QAbstractTableModel):
             return plan_label(group.key)
         return group.label
 
-    def rowCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation is not Qt.Orientation.Horizontal:
-            return None
-        if role == _DISPLAY:
-            return self._headers()[section]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._header_tips().get(Column(section))
-        return None
-
-    def _headers(self) -> list[str]:
+    def headers(self) -> list[str]:
         return [
             self.tr("Group"),
             self.tr("Due"),
@@ -187,7 +175,7 @@ class FiguresModel(QAbstractTableModel):
             self.tr("Closed"),
         ]
 
-    def _header_tips(self) -> dict[Column, str]:
+    def header_tip(self, column: int) -> str | None:
         return {
             Column.ATTEMPT_RATE: self.tr("Attempted ÷ due"),
             Column.SUCCESS_RATE: self.tr("Reached ÷ attempted"),
@@ -200,9 +188,17 @@ class FiguresModel(QAbstractTableModel):
             Column.COMPLAINTS: self.tr("Complaints opened in the period"),
             Column.COMPLAINTS_OVERDUE: self.tr("Complaints still open after 7 days"),
             Column.COMPLAINTS_CLOSED: self.tr("Complaints closed"),
-        }
+        }.get(Column(column))
 
-    def data(self, index: _INDEX, role: int = 0) -> Any:
+    def sort_key(self, row: FollowupFigures, column: int) -> Any:
+        if Column(column) is Column.GROUP:
+            return self.name_of(row.group)
+        ratio = _ratio(row, Column(column))
+        if ratio is not None:
+            return ratio.value
+        return int(self._text(row, Column(column)))
+
+    def data(self, index: INDEX, role: int = 0) -> Any:
         if not index.isValid():
             return None
         row = self.rows[index.row()]
@@ -257,35 +253,34 @@ class WorkloadColumn(IntEnum):
     HANDLING = 5
 
 
-class WorkloadModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[WorkloadRow] = []
+class WorkloadModel(RowsModel[WorkloadRow]):
+    columns = WorkloadColumn
 
-    def set_rows(self, rows: list[WorkloadRow]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
+    def headers(self) -> list[str]:
+        return [
+            self.tr("Staff member"),
+            self.tr("Calls"),
+            self.tr("Answered"),
+            self.tr("Talk minutes"),
+            self.tr("Records"),
+            self.tr("Average handling time"),
+        ]
 
-    def rowCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
+    def sort_key(self, row: WorkloadRow, column: int) -> Any:
+        match WorkloadColumn(column):
+            case WorkloadColumn.STAFF:
+                return row.group.label
+            case WorkloadColumn.CALLS:
+                return row.calls
+            case WorkloadColumn.ANSWERED:
+                return row.answered
+            case WorkloadColumn.TALK_MINUTES:
+                return row.talk_seconds
+            case WorkloadColumn.RECORDS:
+                return row.records
+        return row.average_handling_seconds
 
-    def columnCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(WorkloadColumn)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation is Qt.Orientation.Horizontal and role == _DISPLAY:
-            return [
-                self.tr("Staff member"),
-                self.tr("Calls"),
-                self.tr("Answered"),
-                self.tr("Talk minutes"),
-                self.tr("Records"),
-                self.tr("Average handling time"),
-            ][section]
-        return None
-
-    def data(self, index: _INDEX, role: int = 0) -> Any:
+    def data(self, index: INDEX, role: int = 0) -> Any:
         if not index.isValid():
             return None
         column = WorkloadColumn(index.column())
@@ -317,33 +312,28 @@ class RecoveryColumn(IntEnum):
     TREND = 3
 
 
-class RecoveryModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[RecoveryRow] = []
+class RecoveryModel(RowsModel[RecoveryRow]):
+    columns = RecoveryColumn
 
-    def set_rows(self, rows: list[RecoveryRow]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
+    def headers(self) -> list[str]:
+        return [
+            self.tr("Disease"),
+            self.tr("Records"),
+            self.tr("Mean recovery score"),
+            self.tr("By month"),
+        ]
 
-    def rowCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
+    def sort_key(self, row: RecoveryRow, column: int) -> Any:
+        match RecoveryColumn(column):
+            case RecoveryColumn.DISEASE:
+                return row.group.label
+            case RecoveryColumn.RECORDS:
+                return row.records
+            case RecoveryColumn.MEAN:
+                return row.mean
+        return None  # the months side by side: no one order
 
-    def columnCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(RecoveryColumn)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation is Qt.Orientation.Horizontal and role == _DISPLAY:
-            return [
-                self.tr("Disease"),
-                self.tr("Records"),
-                self.tr("Mean recovery score"),
-                self.tr("By month"),
-            ][section]
-        return None
-
-    def data(self, index: _INDEX, role: int = 0) -> Any:
+    def data(self, index: INDEX, role: int = 0) -> Any:
         if not index.isValid() or role != _DISPLAY:
             return None
         row = self.rows[index.row()]
@@ -359,3 +349,87 @@ class RecoveryModel(QAbstractTableModel):
                     f"{m.month}: {'—' if m.mean is None else f'{m.mean:.1f}'}" for m in row.trend
                 )
         return None
+
+
+class EffectColumn(IntEnum):
+    ARM = 0
+    TASKS = 1
+    READMITTED = 2
+    REVISITED = 3
+    LATER_SCORES = 4
+    LATER_MEAN = 5
+
+
+class EffectModel(RowsModel[tuple[bool, EffectArm]]):
+    """效果统计: one row per side, the followed-up patients and those never reached."""
+
+    columns = EffectColumn
+
+    def set_comparison(self, comparison: EffectComparison | None) -> None:
+        if comparison is None:
+            self.set_rows([])
+        else:
+            self.set_rows([(True, comparison.followed_up), (False, comparison.not_reached)])
+
+    def headers(self) -> list[str]:
+        return [
+            self.tr("Patients"),
+            self.tr("Tasks"),
+            self.tr("Readmitted within 30 days"),
+            self.tr("Revisited within 30 days"),
+            self.tr("Later recovery scores"),
+            self.tr("Mean later recovery score"),
+        ]
+
+    def header_tip(self, column: int) -> str | None:
+        return {
+            EffectColumn.READMITTED: self.tr("An inpatient stay within 30 days of the discharge"),
+            EffectColumn.REVISITED: self.tr("An outpatient visit within 30 days of the discharge"),
+            EffectColumn.LATER_SCORES: self.tr("Recovery scores recorded after the discharge"),
+        }.get(EffectColumn(column))
+
+    def arm_label(self, followed_up: bool) -> str:
+        return self.tr("Followed up") if followed_up else self.tr("Not reached")
+
+    def sort_key(self, row: tuple[bool, EffectArm], column: int) -> Any:
+        followed_up, arm = row
+        match EffectColumn(column):
+            case EffectColumn.ARM:
+                return self.arm_label(followed_up)
+            case EffectColumn.TASKS:
+                return arm.tasks
+            case EffectColumn.READMITTED:
+                return arm.readmitted.value
+            case EffectColumn.REVISITED:
+                return arm.revisited.value
+            case EffectColumn.LATER_SCORES:
+                return arm.later_scores
+        return arm.later_mean
+
+    def data(self, index: INDEX, role: int = 0) -> Any:
+        if not index.isValid():
+            return None
+        followed_up, arm = self.rows[index.row()]
+        column = EffectColumn(index.column())
+        if role == Qt.ItemDataRole.TextAlignmentRole and column is not EffectColumn.ARM:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and column in (
+            EffectColumn.READMITTED,
+            EffectColumn.REVISITED,
+        ):
+            ratio = arm.readmitted if column is EffectColumn.READMITTED else arm.revisited
+            return f"{ratio.numerator}/{ratio.denominator}"
+        if role != _DISPLAY:
+            return None
+        match column:
+            case EffectColumn.ARM:
+                return self.arm_label(followed_up)
+            case EffectColumn.TASKS:
+                return str(arm.tasks)
+            case EffectColumn.READMITTED:
+                return arm.readmitted.percent(PERCENT_DIGITS)
+            case EffectColumn.REVISITED:
+                return arm.revisited.percent(PERCENT_DIGITS)
+            case EffectColumn.LATER_SCORES:
+                return str(arm.later_scores)
+        return "—" if arm.later_mean is None else f"{arm.later_mean:.1f}"

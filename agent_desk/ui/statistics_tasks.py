@@ -8,7 +8,7 @@ from collections.abc import Callable
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -20,13 +20,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from agent_desk.domain.masking import mask_name, mask_phone
+from agent_desk.domain.masking import mask_name
 from agent_desk.domain.views import WorklistRow
 from agent_desk.errors import UserError
 from agent_desk.ui.background import Background
-from agent_desk.ui.labels import format_date, label, plan_label
-
-_INDEX = QModelIndex | QPersistentModelIndex
+from agent_desk.ui.table_model import INDEX, RowsModel
+from agent_desk.ui.worklist_model import Column as WorklistColumn
+from agent_desk.ui.worklist_model import cell_text
 
 
 class TaskColumn(IntEnum):
@@ -40,58 +40,52 @@ class TaskColumn(IntEnum):
     ATTEMPTS = 7
 
 
-class TaskListModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[WorklistRow] = []
+# Each column as the worklist shows it (the patient's name masked here: see cell()).
+_AS_WORKLIST = {
+    TaskColumn.PATIENT: WorklistColumn.NAME,
+    TaskColumn.RECORD_NO: WorklistColumn.RECORD_NO,
+    TaskColumn.PHONE: WorklistColumn.PHONE,
+    TaskColumn.DEPARTMENT: WorklistColumn.DEPARTMENT,
+    TaskColumn.PLAN: WorklistColumn.PLAN,
+    TaskColumn.DUE: WorklistColumn.DUE,
+    TaskColumn.STATUS: WorklistColumn.STATUS,
+    TaskColumn.ATTEMPTS: WorklistColumn.ATTEMPTS,
+}
 
-    def set_rows(self, rows: list[WorklistRow]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
 
-    def rowCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
+class TaskListModel(RowsModel[WorklistRow]):
+    columns = TaskColumn
 
-    def columnCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(TaskColumn)
+    def headers(self) -> list[str]:
+        return [
+            self.tr("Patient"),
+            self.tr("Record number"),
+            self.tr("Phone"),
+            self.tr("Department"),
+            self.tr("Plan"),
+            self.tr("Due"),
+            self.tr("Status"),
+            self.tr("Attempts"),
+        ]
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return [
-                self.tr("Patient"),
-                self.tr("Record number"),
-                self.tr("Phone"),
-                self.tr("Department"),
-                self.tr("Plan"),
-                self.tr("Due"),
-                self.tr("Status"),
-                self.tr("Attempts"),
-            ][section]
-        return None
+    def cell(self, row: WorklistRow, column: TaskColumn) -> str:
+        # A supervisor's list of many patients: names masked, as the phones are everywhere.
+        if column is TaskColumn.PATIENT:
+            return mask_name(row.patient_name)
+        return cell_text(row, _AS_WORKLIST[column])
 
-    def data(self, index: _INDEX, role: int = 0) -> Any:
+    def sort_key(self, row: WorklistRow, column: int) -> Any:
+        match TaskColumn(column):
+            case TaskColumn.DUE:
+                return row.due_date
+            case TaskColumn.ATTEMPTS:
+                return row.attempts
+        return self.cell(row, TaskColumn(column))
+
+    def data(self, index: INDEX, role: int = 0) -> Any:
         if role != Qt.ItemDataRole.DisplayRole or not index.isValid():
             return None
-        row = self.rows[index.row()]
-        match TaskColumn(index.column()):
-            case TaskColumn.PATIENT:
-                return mask_name(row.patient_name)
-            case TaskColumn.RECORD_NO:
-                return row.record_no
-            case TaskColumn.PHONE:
-                return mask_phone(row.primary_phone) if row.primary_phone else ""
-            case TaskColumn.DEPARTMENT:
-                return row.department_name or ""
-            case TaskColumn.PLAN:
-                return plan_label(row.plan_code)
-            case TaskColumn.DUE:
-                return format_date(row.due_date)
-            case TaskColumn.STATUS:
-                return label(row.status)
-            case TaskColumn.ATTEMPTS:
-                return str(row.attempts)
-        return None
+        return self.cell(self.rows[index.row()], TaskColumn(index.column()))
 
 
 class TasksBehindDialog(QDialog):
@@ -121,6 +115,8 @@ class TasksBehindDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        self.table.setSortingEnabled(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the service's order at first
         self.count_label = QLabel(self.tr("Loading…"))
         self.open_button = QPushButton(self.tr("Open patient"))
         self.open_button.setVisible(open_patient is not None)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -34,6 +36,8 @@ from PySide6.QtWidgets import (
 )
 
 from agent_desk.domain.statistics import (
+    EffectComparison,
+    FiguresSource,
     FollowupFigures,
     Grouping,
     Period,
@@ -42,18 +46,20 @@ from agent_desk.domain.statistics import (
 )
 from agent_desk.domain.views import StaffView, WorklistRow
 from agent_desk.errors import UserError
-from agent_desk.services.statistics import CENTRAL, StatisticsService
+from agent_desk.services.statistics import StatisticsService
 from agent_desk.services.worklist import WorklistService
-from agent_desk.ui.background import Background
+from agent_desk.ui.background import Background, LatestOnly
 from agent_desk.ui.labels import label
 from agent_desk.ui.statistics_charts import group_bars, lost_pie, trend_chart
 from agent_desk.ui.statistics_model import (
     Behind,
+    EffectModel,
     FiguresModel,
     RecoveryModel,
     WorkloadModel,
 )
 from agent_desk.ui.statistics_tasks import TasksBehindDialog
+from agent_desk.ui.table_model import RowsModel
 
 # A period of one month or less is drawn in the trend with the months before it.
 TREND_MONTHS = 6
@@ -106,14 +112,18 @@ def trend_months(period: Period) -> list[Period]:
     return found[::-1]
 
 
-def _table() -> QTableView:
+def _table(model: RowsModel[Any]) -> QTableView:
+    """A table of figures, sorted by a click on a column's header (the total stays last)."""
     table = QTableView()
+    table.setModel(model)
     table.setSelectionBehavior(QTableView.SelectionBehavior.SelectItems)
     table.verticalHeader().hide()
     table.setAlternatingRowColors(True)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setStretchLastSection(False)  # numbers stay beside their names
+    table.setSortingEnabled(True)
+    header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the service's order at first
     return table
 
 
@@ -122,6 +132,23 @@ def _chart_view() -> QChartView:
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
     view.setMinimumSize(300, 220)
     return view
+
+
+@dataclass
+class _Trend:
+    """The trend being read: its months' labels, and its figures as they arrive."""
+
+    labels: list[str]
+    last_is_table: bool  # the last month's figures are the table's total
+    read: list[FollowupFigures] | None = None
+    table_total: FollowupFigures | None = None
+
+    def figures(self) -> list[FollowupFigures] | None:
+        if self.read is None:
+            return None
+        if not self.last_is_table:
+            return self.read
+        return None if self.table_total is None else [*self.read, self.table_total]
 
 
 class StatisticsDialog(QDialog):
@@ -140,17 +167,24 @@ class StatisticsDialog(QDialog):
         self._principal = user.principal
         self._today = today
         self._open_patient = open_patient
-        self._reads = 0  # an answer that arrives after a newer choice was made is dropped
+        self._reads = LatestOnly(background, self)  # an answer for an older choice is dropped
+        self._effect_reads = LatestOnly(background, self)  # and one for an older disease
         self._tabs_read: set[QWidget] = set()  # the side tabs read for the current choice
         self._asked_prefix: str | None = None  # the ICD-10 prefix of the latest read
         self._shown_prefix: str | None = None  # the one of the report on screen
+        self._trend = _Trend([], False)
         self.setWindowTitle(self.tr("Statistics"))
         self.resize(1280, 720)
         self._pickers = QHBoxLayout()
         self._build_pickers(today)
         self._build_tabs()
+        self.note_label = QLabel()
+        self.note_label.setStyleSheet("color: #b3261e")
+        self.note_label.setWordWrap(True)  # a long server message must not widen the window
+        self.note_label.setVisible(False)
         layout = QVBoxLayout(self)
         layout.addLayout(self._pickers)
+        layout.addWidget(self.note_label)
         layout.addWidget(self.tabs, 1)
         self._date_pause = QTimer(self)
         self._date_pause.setSingleShot(True)
@@ -201,8 +235,7 @@ class StatisticsDialog(QDialog):
 
     def _build_tabs(self) -> None:
         self.model = FiguresModel(self)
-        self.table = _table()
-        self.table.setModel(self.model)
+        self.table = _table(self.model)
         self.table.clicked.connect(self.list_tasks)
         self.trend_view, self.bars_view, self.pie_view = (_chart_view() for _ in range(3))
         charts = QWidget()
@@ -216,16 +249,45 @@ class StatisticsDialog(QDialog):
         self.figures_tab.addWidget(charts)
         self.figures_tab.setSizes([260, 400])
         self.workload_model = WorkloadModel(self)
-        self.workload_table = _table()
-        self.workload_table.setModel(self.workload_model)
+        self.workload_table = _table(self.workload_model)
         self.recovery_model = RecoveryModel(self)
-        self.recovery_table = _table()
-        self.recovery_table.setModel(self.recovery_model)
+        self.recovery_table = _table(self.recovery_model)
+        self._build_effect_tab()
         self.tabs = QTabWidget()
         self.tabs.addTab(self.figures_tab, self.tr("Follow-up"))
         self.tabs.addTab(self.workload_table, self.tr("Workload"))
         self.tabs.addTab(self.recovery_table, self.tr("Recovery by disease"))
+        self.tabs.addTab(self.effect_tab, self.tr("Effect"))
         self.tabs.currentChanged.connect(lambda _index: self._read_side_tab())
+
+    def _build_effect_tab(self) -> None:
+        """效果统计: one disease, its followed-up patients against those never reached."""
+        self.effect_box = QLineEdit()
+        self.effect_box.setPlaceholderText(self.tr("ICD-10, e.g. I63"))
+        self.effect_box.setMaximumWidth(140)
+        self.effect_box.returnPressed.connect(self.read_effect)
+        compare = QPushButton(self.tr("Compare"))
+        compare.clicked.connect(self.read_effect)
+        self.effect_status = QLabel(self.tr("Enter a disease (ICD-10 code prefix) to compare."))
+        self.effect_model = EffectModel(self)
+        self.effect_table = _table(self.effect_model)
+        self.effect_note = QLabel(
+            self.tr(
+                "Observational comparison: patients who were not reached may differ from those "
+                "followed up; a difference does not prove that follow-up caused it."
+            )
+        )
+        self.effect_note.setWordWrap(True)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(self.tr("Disease")))
+        bar.addWidget(self.effect_box)
+        bar.addWidget(compare)
+        bar.addWidget(self.effect_status, 1)
+        self.effect_tab = QWidget()
+        layout = QVBoxLayout(self.effect_tab)
+        layout.addLayout(bar)
+        layout.addWidget(self.effect_table, 1)
+        layout.addWidget(self.effect_note)
 
     # --- the choice ----------------------------------------------------------------------
 
@@ -263,7 +325,8 @@ class StatisticsDialog(QDialog):
     def reload(self) -> None:
         """Read the figures for the pickers' choice; what is on screen stays until they come."""
         self._date_pause.stop()
-        self._reads += 1
+        self._reads.ask()
+        self._effect_reads.ask()
         self._tabs_read.clear()
         try:
             period = self.current_period()
@@ -272,90 +335,131 @@ class StatisticsDialog(QDialog):
             return
         grouping, prefix = self.current_grouping(), self._icd_prefix()
         self._asked_prefix = prefix
+        if prefix and not self.effect_box.text().strip():
+            self.effect_box.setText(prefix)  # the disease asked about, ready to compare
         self.period_label.setText(period.label)
         self.status_label.setText(self.tr("Loading…"))
-        service, principal, as_of, read = self._service, self._principal, self._today, self._reads
-        self._background.run(
-            self,
+        # The trend's last month is the table's period when that is a calendar month: its
+        # figures are then the table's total, not read twice (a third of the trend's work).
+        months = trend_months(period)
+        self._trend = _Trend([f"{m.start:%Y-%m}" for m in months], months[-1] == period)
+        service, principal, as_of = self._service, self._principal, self._today
+        self._reads.run(
             lambda: service.report(principal, period, grouping, icd_prefix=prefix, as_of=as_of),
-            lambda report: self._show_report(report, prefix, read),
-            lambda problem: self._failed(problem, read),
+            lambda report: self._show_report(report, prefix),
+            self._failed,
         )
 
-        def trend() -> list[tuple[str, FollowupFigures]]:
-            return [
-                (
-                    f"{month.start:%Y-%m}",
-                    service.report(
-                        principal, month, Grouping.HOSPITAL, icd_prefix=prefix, as_of=as_of
-                    ).total,
-                )
-                for month in trend_months(period)
-            ]
-
-        self._background.run(
-            self,
-            trend,
-            lambda months: self._show_trend(months, read),
-            lambda problem: self._failed(problem, read),
+        read = months[:-1] if self._trend.last_is_table else months
+        self._reads.run(
+            lambda: service.totals(principal, read, icd_prefix=prefix, as_of=as_of),
+            self._show_trend,
+            self._failed,
         )
         self._read_side_tab()
 
     def _read_side_tab(self) -> None:
-        """Workload and recovery are read when their tab is first shown for a choice."""
+        """Workload, recovery and effect are read when their tab is first shown for a choice."""
         tab = self.tabs.currentWidget()
         if tab is self.figures_tab or tab in self._tabs_read:
             return
         self._tabs_read.add(tab)
+        if tab is self.effect_tab:
+            self.read_effect()
+            return
         try:
             period = self.current_period()
         except UserError:
             return
-        service, principal, as_of, read = self._service, self._principal, self._today, self._reads
+        service, principal, as_of = self._service, self._principal, self._today
         if tab is self.workload_table:
-            self._background.run(
-                self,
+            self._reads.run(
                 lambda: service.workload(principal, period, as_of=as_of),
-                lambda rows: self._show_rows(self.workload_model, rows, read),
-                lambda problem: self._failed(problem, read),
+                self.workload_model.set_rows,
+                self._failed,
             )
         else:
-            self._background.run(
-                self,
+            self._reads.run(
                 lambda: service.recovery(principal, period, as_of=as_of),
-                lambda rows: self._show_rows(self.recovery_model, rows, read),
-                lambda problem: self._failed(problem, read),
+                self.recovery_model.set_rows,
+                self._failed,
             )
 
-    def _show_report(self, report: StatisticsReport, prefix: str | None, read: int) -> None:
-        if read != self._reads:
-            return  # the choice changed while this was read
+    def read_effect(self) -> None:
+        """效果统计 of the disease in the effect tab's box, for the period chosen."""
+        prefix = self.effect_box.text().strip().upper()
+        self._effect_reads.ask()
+        self.effect_model.set_comparison(None)
+        if not prefix:
+            self.effect_status.setText(self.tr("Enter a disease (ICD-10 code prefix) to compare."))
+            return
+        try:
+            period = self.current_period()
+        except UserError as problem:
+            self.effect_status.setText(str(problem))
+            return
+        self.effect_status.setText(self.tr("Loading…"))
+        service, principal, as_of = self._service, self._principal, self._today
+        self._effect_reads.run(
+            lambda: service.effect(principal, period, prefix, as_of=as_of),
+            self._show_effect,
+            self._effect_failed,
+        )
+
+    def _show_effect(self, comparison: EffectComparison) -> None:
+        self.effect_model.set_comparison(comparison)
+        self.effect_status.setText(
+            self.tr("%1, %2")
+            .replace("%1", comparison.icd_prefix)
+            .replace("%2", comparison.period.label)
+        )
+
+    def _effect_failed(self, problem: Exception) -> None:
+        if not isinstance(problem, UserError):
+            raise problem  # a bug: the window's exception hook shows and logs it
+        self.effect_status.setText(str(problem))
+
+    def _show_report(self, report: StatisticsReport, prefix: str | None) -> None:
         self._shown_prefix = prefix
         self.model.set_report(report)
+        self._trend.table_total = report.total
+        self._draw_trend()
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.bars_view.setChart(group_bars(report.rows, self.model.name_of))
         self.pie_view.setChart(lost_pie(report.total.lost_reasons))
         source = (
             self.tr("Whole hospital (central server)")
-            if report.source == CENTRAL
-            else self.tr("This workstation's data")
+            if report.source is FiguresSource.CENTRAL
+            else self.tr("This workstation (offline)")
         )
         self.status_label.setText(
             self.tr("%1, as of %2").replace("%1", source).replace("%2", report.as_of.isoformat())
         )
+        # Why these are not the central server's figures, in the server's own words.
+        self.note_label.setText(
+            self.tr(
+                "The central server did not answer (%1): these are this workstation's figures."
+            ).replace("%1", report.note)
+            if report.note
+            else ""
+        )
+        self.note_label.setVisible(bool(report.note))
 
-    def _show_rows(self, model: WorkloadModel | RecoveryModel, rows: list[Any], read: int) -> None:
-        if read == self._reads:
-            model.set_rows(rows)
+    def _show_trend(self, totals: list[FollowupFigures]) -> None:
+        self._trend.read = totals
+        self._draw_trend()
 
-    def _show_trend(self, months: list[tuple[str, FollowupFigures]], read: int) -> None:
-        if read == self._reads:
-            self.trend_view.setChart(trend_chart(months))
+    def _draw_trend(self) -> None:
+        figures = self._trend.figures()
+        if figures is not None:
+            self.trend_view.setChart(
+                trend_chart(list(zip(self._trend.labels, figures, strict=True)))
+            )
 
-    def _failed(self, problem: Exception, read: int) -> None:
+    def _failed(self, problem: Exception) -> None:
         if not isinstance(problem, UserError):
             raise problem  # a bug: the window's exception hook shows and logs it
-        if read == self._reads:
-            self.status_label.setText(str(problem))
+        self.status_label.setText(str(problem))
 
     # --- what a number counts ------------------------------------------------------------
 

@@ -40,6 +40,30 @@ class Column(IntEnum):
     STATUS = 8
 
 
+def cell_text(row: WorklistRow, column: Column) -> str:
+    """A task's cell as every list of tasks shows it (the phone masked), for the columns that
+    read the same in all of them (the worklist adds its overdue and draft marks)."""
+    match column:
+        case Column.PRIORITY:
+            return str(row.priority)
+        case Column.DUE:
+            return format_date(row.due_date)
+        case Column.NAME:
+            return row.patient_name
+        case Column.RECORD_NO:
+            return row.record_no
+        case Column.PHONE:
+            return mask_phone(row.primary_phone) if row.primary_phone else ""
+        case Column.DEPARTMENT:
+            return row.department_name or ""
+        case Column.PLAN:
+            return plan_label(row.plan_code)
+        case Column.ATTEMPTS:
+            return str(row.attempts)
+        case Column.STATUS:
+            return label(row.status)
+
+
 class WorklistModel(QAbstractTableModel):
     def __init__(self, source: WorklistService, page_size: int = 200, parent: Any = None) -> None:
         super().__init__(parent)
@@ -140,8 +164,6 @@ class WorklistModel(QAbstractTableModel):
 
     def _display(self, row: WorklistRow, column: Column) -> str:
         match column:
-            case Column.PRIORITY:
-                return str(row.priority)
             case Column.DUE:
                 days = self.days_overdue(row)
                 due = format_date(row.due_date)
@@ -154,18 +176,7 @@ class WorklistModel(QAbstractTableModel):
                     return row.patient_name
                 draft = self.tr("Draft")
                 return f"{row.patient_name} · {draft}"
-            case Column.RECORD_NO:
-                return row.record_no
-            case Column.PHONE:
-                return mask_phone(row.primary_phone) if row.primary_phone else ""
-            case Column.DEPARTMENT:
-                return row.department_name or ""
-            case Column.PLAN:
-                return plan_label(row.plan_code)
-            case Column.ATTEMPTS:
-                return str(row.attempts)
-            case Column.STATUS:
-                return label(row.status)
+        return cell_text(row, column)
 
     def _today(self) -> date:
         return self._filter.today if self._filter else date.today()

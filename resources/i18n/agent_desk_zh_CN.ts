@@ -689,6 +689,53 @@ Your saved work is safe. The details are in %2</source>
     </message>
 </context>
 <context>
+    <name>EffectModel</name>
+    <message>
+        <source>Patients</source>
+        <translation>患者</translation>
+    </message>
+    <message>
+        <source>Tasks</source>
+        <translation>任务数</translation>
+    </message>
+    <message>
+        <source>Readmitted within 30 days</source>
+        <translation>30天再入院率</translation>
+    </message>
+    <message>
+        <source>Revisited within 30 days</source>
+        <translation>30天复诊率</translation>
+    </message>
+    <message>
+        <source>Later recovery scores</source>
+        <translation>后续康复评分数</translation>
+    </message>
+    <message>
+        <source>Mean later recovery score</source>
+        <translation>后续康复评分均值</translation>
+    </message>
+    <message>
+        <source>An inpatient stay within 30 days of the discharge</source>
+        <translation>出院后30天内再次住院</translation>
+    </message>
+    <message>
+        <source>An outpatient visit within 30 days of the discharge</source>
+        <translation>出院后30天内门诊复诊</translation>
+    </message>
+    <message>
+        <source>Recovery scores recorded after the discharge</source>
+        <translation>出院后记录的康复评分</translation>
+    </message>
+    <message>
+        <source>Followed up</source>
+        <translation>已回访</translation>
+    </message>
+    <message>
+        <source>Not reached</source>
+        <translation>未接通</translation>
+    </message>
+</context>
+<context>
     <name>FiguresModel</name>
     <message>
         <source>Total</source>
@@ -2848,16 +2895,44 @@ Your saved work is safe. The details are in %2</source>
         <translation>病种康复评分</translation>
     </message>
     <message>
+        <source>Effect</source>
+        <translation>效果统计</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>比较</translation>
+    </message>
+    <message>
+        <source>Enter a disease (ICD-10 code prefix) to compare.</source>
+        <translation>请输入疾病（ICD-10 编码前缀）进行比较。</translation>
+    </message>
+    <message>
+        <source>Observational comparison: patients who were not reached may differ from those followed up; a difference does not prove that follow-up caused it.</source>
+        <translation>观察性比较：未接通的患者与接受回访的患者本身可能不同，差异不能直接归因于回访。</translation>
+    </message>
+    <message>
+        <source>Disease</source>
+        <translation>疾病</translation>
+    </message>
+    <message>
         <source>Loading…</source>
         <translation>正在读取…</translation>
     </message>
     <message>
-        <source>Whole hospital (central server)</source>
-        <translation>全院数据（中心服务器）</translation>
+        <source>%1, %2</source>
+        <translation>%1，%2</translation>
     </message>
     <message>
-        <source>This workstation's data</source>
-        <translation>本工作站数据</translation>
+        <source>Whole hospital (central server)</source>
+        <translation>全院（中心库）</translation>
+    </message>
+    <message>
+        <source>This workstation (offline)</source>
+        <translation>本工作站（离线）</translation>
+    </message>
+    <message>
+        <source>The central server did not answer (%1): these are this workstation's figures.</source>
+        <translation>中心库无法连接（%1），以下为本工作站的数据。</translation>
     </message>
     <message>
         <source>%1, as of %2</source>
