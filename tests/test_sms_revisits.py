@@ -236,7 +236,8 @@ def test_a_campaign_fills_in_the_next_revisit(
     data_dir: DataDir, db: Database, booked: dict[str, AppointmentView]
 ) -> None:
     campaigns = CampaignService(db, _settings(data_dir, ""), lambda: BOOKED_AT)
-    preview = campaigns.preview(SUPERVISOR, "{姓名}：复诊时间{复诊时间}", parse_filter("department=CARD"))
+    wanted = parse_filter("department=CARD")
+    preview = campaigns.preview(SUPERVISOR, "{姓名}：复诊时间{复诊时间}", wanted)
     (sample,) = preview.samples
     starts = booked["far"].starts_at.astimezone(HOSPITAL_TZ)
     assert sample.text == f"【{SIGN}】王秀英：复诊时间1月29日 {starts:%H:%M}"

@@ -25,7 +25,6 @@ from agent_desk.settings import Settings
 from tests.builders import AGENT, SUPERVISOR, Hospital, nurse_of
 from tests.conftest import TODAY
 
-
 # Reading replies needs no setting: a settings file that is never written.
 NO_SETTINGS = Settings(Path(__file__).parent / "data" / "no-settings-here.json")
 
@@ -178,6 +177,7 @@ def test_an_sms_reply_only_a_person_can_answer_is_on_the_agents_list_until_handl
     assert [(i.title, i.detail, i.at, i.patient_id) for i in items] == [
         ("王秀英", "我下周出差，能否改到月底随访？", received, hospital.patients["wang"])
     ]
-    assert not [i for i in todo(db, nurse_of(hospital.orthopaedics)) if i.kind is TodoKind.SMS_REPLY]
+    orthopaedics = nurse_of(hospital.orthopaedics)  # not her department's patient
+    assert not [i for i in todo(db, orthopaedics) if i.kind is TodoKind.SMS_REPLY]
     SmsService(db, NO_SETTINGS).mark_reply_handled(AGENT, items[0].subject_id)
     assert not [i for i in todo(db, AGENT) if i.kind is TodoKind.SMS_REPLY]

@@ -267,7 +267,8 @@ def _verdict(
         # withdrawn here too; the new booking gets its own reminder if it qualifies.
         if revisit is None or revisit.status not in HOLDING:
             return {"state": SmsState.WITHDRAWN, "failure": "the revisit was cancelled or moved"}
-        if row.about_date is not None and revisit.starts_at.astimezone(zone).date() != row.about_date:
+        day = revisit.starts_at.astimezone(zone).date()
+        if row.about_date is not None and day != row.about_date:
             return {"state": SmsState.WITHDRAWN, "failure": "the revisit moved to another day"}
     if row.kind not in UNCAPPED_KINDS and row.patient_id is not None:
         today, month = _counts(session, row.patient_id, local, zone)

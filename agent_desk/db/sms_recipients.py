@@ -57,13 +57,10 @@ def _local_midnight(day: date) -> datetime:
 
 
 def _next_revisit(after: datetime) -> Select[datetime]:
-    return (
-        select(func.min(Appointment.starts_at))
-        .where(
-            Appointment.patient_id == Patient.id,
-            Appointment.starts_at > after,
-            Appointment.status.in_(sorted(HOLDING)),
-        )
+    return select(func.min(Appointment.starts_at)).where(
+        Appointment.patient_id == Patient.id,
+        Appointment.starts_at > after,
+        Appointment.status.in_(sorted(HOLDING)),
     )
 
 

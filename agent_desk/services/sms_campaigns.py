@@ -112,12 +112,13 @@ class CampaignService:
             if person.number in blocked:
                 listed += 1
                 continue
+            revisit = person.next_revisit
             fields = {
                 "姓名": person.name,
                 "科室": person.department,
                 "出院日期": person.discharged_on.isoformat() if person.discharged_on else "",
                 # The next booking holding a place; blank when the patient has none.
-                "复诊时间": sms_text.revisit_time(person.next_revisit) if person.next_revisit else "",
+                "复诊时间": sms_text.revisit_time(revisit) if revisit else "",
             }
             text = sms_text.signed(sms_text.fill(template, fields), sign)
             messages.append(

@@ -20,18 +20,18 @@ from agent_desk.db.engine import Database
 from agent_desk.errors import UserError
 from agent_desk.paths import DataDir
 from agent_desk.plans.loader import load_plans
+from agent_desk.services.appointments import AppointmentService
 from agent_desk.services.intake import plans_dir
 from agent_desk.services.sms import save_gateway_state, signature
 from agent_desk.services.sms_inbox import Inbox
 from agent_desk.services.sms_outbox import Clock, DatabaseOutbox, rules_from, utc_now
-from agent_desk.services.sms_revisits import GATEWAY_PRINCIPAL, RevisitAnswers
-from agent_desk.services.appointments import AppointmentService
 from agent_desk.services.sms_reminders import (
     ReminderSource,
     default_sources,
     load_greetings,
     queue_due_messages,
 )
+from agent_desk.services.sms_revisits import GATEWAY_PRINCIPAL, RevisitAnswers
 from agent_desk.settings import Settings
 from agent_desk.sms.gateway import SmsGateway
 from agent_desk.sms.modem import GammuModem, ModemConfig, ModemStatus
