@@ -5,7 +5,8 @@ doctors (a blood-pressure crisis), and only those."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, time
+from datetime import UTC, date, datetime, time
+from pathlib import Path
 
 import pytest
 
@@ -17,15 +18,20 @@ from agent_desk.domain.permissions import Principal
 from agent_desk.errors import UserError
 from agent_desk.plans.calendar import at_local
 from agent_desk.services.alerts import AlertService
+from agent_desk.services.sms import SmsService
 from agent_desk.services.tickets import TicketService
 from agent_desk.services.todo import TodoItem, TodoService, default_sources
+from agent_desk.settings import Settings
 from tests.builders import AGENT, SUPERVISOR, Hospital, nurse_of
 from tests.conftest import TODAY
+
+# Reading replies needs no setting: a settings file that is never written.
+NO_SETTINGS = Settings(Path(__file__).parent / "data" / "no-settings-here.json")
 
 
 def todo(db: Database, principal: Principal, extra: tuple[object, ...] = ()) -> list[TodoItem]:
     alerts = AlertService(db)
-    sources = [*default_sources(db, alerts), *extra]
+    sources = [*default_sources(db, alerts, SmsService(db, NO_SETTINGS)), *extra]
     return list(TodoService(sources, lambda: TODAY).items(principal).items)  # type: ignore[arg-type]
 
 
@@ -142,3 +148,36 @@ def test_a_complaint_for_her_department_is_on_the_nurses_list_and_opens_the_card
     assert all(
         item.kind is not TodoKind.TICKET for item in todo(db, nurse_of(hospital.orthopaedics))
     )
+
+
+def test_an_sms_reply_only_a_person_can_answer_is_on_the_agents_list_until_handled(
+    db: Database, hospital: Hospital
+) -> None:
+    from agent_desk.db import sms_replies
+    from agent_desk.db.sms_models import SmsReply
+    from agent_desk.domain.enums import SmsReplyKind
+
+    received = datetime(2026, 11, 23, 1, 30, tzinfo=UTC)
+    with db.write() as session:
+        for kind, text in [
+            (SmsReplyKind.NEEDS_AGENT, "我下周出差，能否改到月底随访？"),
+            (SmsReplyKind.REVISIT_CONFIRMED, "确认"),  # acted on already: not a to-do
+        ]:
+            sms_replies.store(
+                session,
+                SmsReply(
+                    received_at=received,
+                    number="+8613800138000",
+                    patient_id=hospital.patients["wang"],
+                    text=text,
+                    kind=kind,
+                ),
+            )
+    items = [item for item in todo(db, AGENT) if item.kind is TodoKind.SMS_REPLY]
+    assert [(i.title, i.detail, i.at, i.patient_id) for i in items] == [
+        ("王秀英", "我下周出差，能否改到月底随访？", received, hospital.patients["wang"])
+    ]
+    orthopaedics = nurse_of(hospital.orthopaedics)  # not her department's patient
+    assert not [i for i in todo(db, orthopaedics) if i.kind is TodoKind.SMS_REPLY]
+    SmsService(db, NO_SETTINGS).mark_reply_handled(AGENT, items[0].subject_id)
+    assert not [i for i in todo(db, AGENT) if i.kind is TodoKind.SMS_REPLY]

@@ -37,9 +37,10 @@ class SmsMessage(IdMixin, Base):
     patient_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("patients.id"))
     number: Mapped[str] = mapped_column(String(32))  # E.164 where it could be read
     text: Mapped[str] = mapped_column(Text)
-    # What the message is about: a reminder's task and the day it announces, a
-    # satisfaction message's record, a campaign.
+    # What the message is about: a reminder's task or revisit and the day it announces,
+    # a satisfaction message's record, a campaign.
     task_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("followup_tasks.id"))
+    appointment_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("appointments.id"))
     about_date: Mapped[date | None] = mapped_column(Date)
     record_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("followup_records.id"))
     campaign_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("sms_campaigns.id"))
@@ -91,6 +92,8 @@ class SmsReply(IdMixin, Base):
     kind: Mapped[SmsReplyKind] = mapped_column(_enum(SmsReplyKind))
     message_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("sms_messages.id"))
     record_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("followup_records.id"))
+    # The revisit a 确认 or 改期 answered (the reminder is message_id).
+    appointment_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("appointments.id"))
     score: Mapped[int | None] = mapped_column(Integer)  # a satisfaction reply's 5/3/1
     handled_at: Mapped[datetime | None]
     handled_by: Mapped[str | None] = mapped_column(String(64))

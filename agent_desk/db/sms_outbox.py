@@ -19,8 +19,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from agent_desk.db.appointment_models import Appointment
 from agent_desk.db.models import FollowupTask, Patient
 from agent_desk.db.sms_models import SmsDoNotContact, SmsGatewayLease, SmsMessage, SmsPart
+from agent_desk.domain.appointments import HOLDING
 from agent_desk.domain.enums import SmsDelivery, SmsKind, SmsState, TaskStatus
 from agent_desk.domain.sms_rules import (
     UNCAPPED_KINDS,
@@ -46,6 +48,7 @@ class NewMessage:
     created_by: str
     patient_id: uuid.UUID | None = None
     task_id: uuid.UUID | None = None
+    appointment_id: uuid.UUID | None = None  # a revisit reminder's booking
     about_date: Any = None  # a date: the day a reminder announces
     record_id: uuid.UUID | None = None
     campaign_id: uuid.UUID | None = None
@@ -90,6 +93,7 @@ def queue(session: Session, messages: Sequence[NewMessage], now: datetime) -> in
             "number": m.number,
             "text": m.text,
             "task_id": m.task_id,
+            "appointment_id": m.appointment_id,
             "about_date": m.about_date,
             "record_id": m.record_id,
             "campaign_id": m.campaign_id,
@@ -167,7 +171,7 @@ def claim_next(
     """The next due message the rules allow, marked SENDING, or None.
 
     On the way, messages the rules forbid are settled: BLOCKED without consent or on the
-    do-not-contact list, WITHDRAWN when their task is done, cancelled or moved, pushed to
+    do-not-contact list, WITHDRAWN when their task or revisit is done, cancelled or moved, pushed to
     tomorrow morning when the patient's cap for today or this month is reached."""
     local = now.astimezone(zone)
     due = [SmsMessage.state == SmsState.QUEUED, SmsMessage.not_before <= now]
@@ -181,6 +185,7 @@ def claim_next(
             SmsMessage.number,
             SmsMessage.text,
             SmsMessage.task_id,
+            SmsMessage.appointment_id,
             SmsMessage.about_date,
         )
         .where(*due)
@@ -252,6 +257,19 @@ def _verdict(
             return {"state": SmsState.WITHDRAWN, "failure": "the task is no longer open"}
         if row.about_date is not None and task.due_date != row.about_date:
             return {"state": SmsState.WITHDRAWN, "failure": "the task moved to another day"}
+    if row.appointment_id is not None:
+        revisit = session.execute(
+            select(Appointment.status, Appointment.starts_at).where(
+                Appointment.id == row.appointment_id
+            )
+        ).one_or_none()
+        # Moving a booking closes it (RESCHEDULED) and books anew, so a moved revisit is
+        # withdrawn here too; the new booking gets its own reminder if it qualifies.
+        if revisit is None or revisit.status not in HOLDING:
+            return {"state": SmsState.WITHDRAWN, "failure": "the revisit was cancelled or moved"}
+        day = revisit.starts_at.astimezone(zone).date()
+        if row.about_date is not None and day != row.about_date:
+            return {"state": SmsState.WITHDRAWN, "failure": "the revisit moved to another day"}
     if row.kind not in UNCAPPED_KINDS and row.patient_id is not None:
         today, month = _counts(session, row.patient_id, local, zone)
         if rules.cap_reached(today, month):
@@ -296,12 +314,17 @@ def part_sent(
     )
 
 
-def mark_sent(session: Session, message_id: uuid.UUID, parts: int, now: datetime) -> None:
-    session.execute(
+def mark_sent(
+    session: Session, message_id: uuid.UUID, parts: int, now: datetime
+) -> uuid.UUID | None:
+    """The message went out; the revisit it reminds of, if it is a revisit reminder."""
+    appointment_id: uuid.UUID | None = session.execute(
         update(SmsMessage)
         .where(SmsMessage.id == message_id)
         .values(state=SmsState.SENT, parts=parts, sent_at=now, failure=None)
-    )
+        .returning(SmsMessage.appointment_id)
+    ).scalar()
+    return appointment_id
 
 
 def mark_not_sent(
@@ -367,6 +390,22 @@ def last_sent_to(session: Session, number: str, kinds: Iterable[SmsKind]) -> Any
         select(SmsMessage.id, SmsMessage.kind, SmsMessage.record_id, SmsMessage.patient_id)
         .where(SmsMessage.number == number, SmsMessage.kind.in_(list(kinds)))
         .where(SmsMessage.state == SmsState.SENT)
+        .order_by(SmsMessage.sent_at.desc())
+        .limit(1)
+    ).first()
+
+
+def last_revisit_reminder_to(session: Session, number: str) -> Any:
+    """The latest revisit reminder sent to *number* (its id and appointment): what a
+    确认 or 改期 answers."""
+    return session.execute(
+        select(SmsMessage.id, SmsMessage.appointment_id, SmsMessage.patient_id)
+        .where(
+            SmsMessage.number == number,
+            SmsMessage.kind == SmsKind.REMINDER,
+            SmsMessage.appointment_id.is_not(None),
+            SmsMessage.state == SmsState.SENT,
+        )
         .order_by(SmsMessage.sent_at.desc())
         .limit(1)
     ).first()

@@ -13,6 +13,8 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from agent_desk.db import appointments as appointment_sql
+from agent_desk.db.appointment_models import Appointment
 from agent_desk.db.models import (
     Department,
     Encounter,
@@ -22,6 +24,7 @@ from agent_desk.db.models import (
     PatientContact,
 )
 from agent_desk.db.scope import Scope, patients_in_scope
+from agent_desk.domain.appointments import HOLDING
 from agent_desk.domain.enums import ContactRelation, TaskStatus
 from agent_desk.domain.sms_filter import CampaignFilter
 from agent_desk.plans.calendar import HOSPITAL_TZ
@@ -35,6 +38,7 @@ class Recipient:
     discharged_on: date | None
     number: str | None  # E.164, None when the patient has no usable number
     consent_sms: bool
+    next_revisit: datetime | None = None  # the next booking holding a place: {复诊时间}
 
 
 def _number() -> Select[str | None]:
@@ -52,9 +56,23 @@ def _local_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), HOSPITAL_TZ)
 
 
+def _next_revisit(after: datetime) -> Select[datetime]:
+    return select(func.min(Appointment.starts_at)).where(
+        Appointment.patient_id == Patient.id,
+        Appointment.starts_at > after,
+        Appointment.status.in_(sorted(HOLDING)),
+    )
+
+
 def campaign_recipients(
-    session: Session, wanted: CampaignFilter, scope: Scope, today: date, limit: int | None = None
+    session: Session,
+    wanted: CampaignFilter,
+    scope: Scope,
+    today: date,
+    limit: int | None = None,
+    now: datetime | None = None,
 ) -> list[Recipient]:
+    """The filter's patients; *now* (default: today's start) is where next_revisit looks on."""
     encounter = Encounter
     conditions: list[ColumnElement[bool]] = [encounter.discharged_at.is_not(None)]
     if wanted.departments:
@@ -101,6 +119,7 @@ def campaign_recipients(
             latest.c.discharged_at,
             _number().scalar_subquery(),
             Patient.consent_sms,
+            _next_revisit(now or _local_midnight(today)).scalar_subquery(),
         )
         .join(latest, latest.c.patient_id == Patient.id)
         .where(patients_in_scope(scope))
@@ -121,6 +140,7 @@ def campaign_recipients(
             None if row[3] is None else row[3].astimezone(HOSPITAL_TZ).date(),
             row[4],
             bool(row[5]),
+            row[6],
         )
         for row in session.execute(query)
     ]
@@ -205,3 +225,41 @@ def discharged_on(session: Session, day: date) -> list[Discharge]:
     return [
         Discharge(r[0], r[1], day, r[3], r[4], tuple(codes.get(r[0], ())), r[5], r[6]) for r in rows
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class DueRevisit:
+    appointment_id: uuid.UUID
+    patient_id: uuid.UUID
+    starts_at: datetime
+    department: str
+    name: str
+    number: str | None
+
+
+def revisits_due(session: Session, day: date, days_ahead: int) -> list[DueRevisit]:
+    """Revisits of the day after *day* that get a reminder on *day* (the SQL behind
+    AppointmentService.reminders_due): still holding their place, not reminded yet, and
+    booked more than *days_ahead* days ahead."""
+    wanted = [
+        a.id
+        for a in appointment_sql.reminder_candidates(session, day)
+        if appointment_sql.booked_days_ahead(a) > days_ahead
+    ]
+    if not wanted:
+        return []
+    rows = session.execute(
+        select(
+            Appointment.id,
+            Appointment.patient_id,
+            Appointment.starts_at,
+            Department.name,
+            Patient.name,
+            _number().scalar_subquery(),
+        )
+        .join(Patient, Patient.id == Appointment.patient_id)
+        .join(Department, Department.id == Appointment.department_id)
+        .where(Appointment.id.in_(wanted))
+        .order_by(Appointment.starts_at, Appointment.id)
+    )
+    return [DueRevisit(*row) for row in rows]

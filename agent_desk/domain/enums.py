@@ -310,6 +310,7 @@ class TodoKind(StrEnum):
     TASK = "task"  # a follow-up task due today
     CALLBACK = "callback"  # a callback booked for a time today (the retry policy's slot)
     TICKET = "ticket"  # a feedback ticket assigned to the person or overdue
+    SMS_REPLY = "sms_reply"  # a patient's text message that only a person can answer
 
 
 class AlertSeverity(StrEnum):
@@ -406,7 +407,7 @@ class SlotState(StrEnum):
 class SmsKind(StrEnum):
     """Why a text message is sent; the contact rules treat some kinds differently."""
 
-    REMINDER = "reminder"  # the day before a follow-up call (or, later, a revisit)
+    REMINDER = "reminder"  # the day before a follow-up call or a revisit (appointment_id)
     CARE = "care"  # after discharge, per plan: guidance for the disease
     GREETING = "greeting"  # on a chosen date (a festival, a birthday)
     CAMPAIGN = "campaign"  # 群发: a template to a filtered group
@@ -443,6 +444,8 @@ class SmsReplyKind(StrEnum):
 
     OPT_OUT = "opt_out"  # TD, 退订, N: unsubscribed at once, and told so
     SATISFACTION = "satisfaction"  # 1, 2 or 3 to a satisfaction message
+    REVISIT_CONFIRMED = "revisit_confirmed"  # 确认 to a revisit reminder: the booking confirmed
+    REVISIT_RESCHEDULE = "revisit_reschedule"  # 改期 to a revisit reminder: a callback task
     NEEDS_AGENT = "needs_agent"  # anything else: a person reads it and acts
     UNKNOWN_SENDER = "unknown_sender"  # from a number no patient has
 

@@ -179,8 +179,9 @@ class SmsService:
             return self._visible(session, principal, sms_replies.recent(session, limit))
 
     def unhandled_replies(self, principal: Principal, limit: int = 200) -> list[ReplyView]:
-        """Replies that need a person (anything but an unsubscribe or a satisfaction
-        score), oldest first, within the principal's departments: the agents' to-do."""
+        """Replies that need a person (anything but an unsubscribe, a satisfaction score
+        or a revisit's 确认/改期), oldest first, within the principal's departments: the
+        agents' to-do (agent_desk.services.todo.SmsReplyTodos)."""
         principal.require(Permission.SEND_SMS)
         with self.db.read() as session:
             return self._visible(session, principal, sms_replies.unhandled(session, limit))

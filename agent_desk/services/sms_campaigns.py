@@ -96,7 +96,7 @@ class CampaignService:
         sign = signature(self.settings)
         with self.db.read() as session:
             people = sms_recipients.campaign_recipients(
-                session, wanted, principal.department_filter(), self._today()
+                session, wanted, principal.department_filter(), self._today(), now=self.clock()
             )
             blocked = sms_replies.listed_numbers(session)
         messages: list[sms_outbox.NewMessage] = []
@@ -112,11 +112,13 @@ class CampaignService:
             if person.number in blocked:
                 listed += 1
                 continue
+            revisit = person.next_revisit
             fields = {
                 "姓名": person.name,
                 "科室": person.department,
                 "出院日期": person.discharged_on.isoformat() if person.discharged_on else "",
-                "复诊时间": "",  # revisit appointments are not kept yet
+                # The next booking holding a place; blank when the patient has none.
+                "复诊时间": sms_text.revisit_time(revisit) if revisit else "",
             }
             text = sms_text.signed(sms_text.fill(template, fields), sign)
             messages.append(

@@ -20,6 +20,7 @@ from agent_desk.db.engine import Database
 from agent_desk.errors import UserError
 from agent_desk.paths import DataDir
 from agent_desk.plans.loader import load_plans
+from agent_desk.services.appointments import AppointmentService
 from agent_desk.services.intake import plans_dir
 from agent_desk.services.sms import save_gateway_state, signature
 from agent_desk.services.sms_inbox import Inbox
@@ -30,6 +31,7 @@ from agent_desk.services.sms_reminders import (
     load_greetings,
     queue_due_messages,
 )
+from agent_desk.services.sms_revisits import GATEWAY_PRINCIPAL, RevisitAnswers
 from agent_desk.settings import Settings
 from agent_desk.sms.gateway import SmsGateway
 from agent_desk.sms.modem import GammuModem, ModemConfig, ModemStatus
@@ -136,7 +138,8 @@ class Calendar:
 def calendar_sources(data_dir: DataDir, settings: Settings) -> list[ReminderSource]:
     plans = load_plans(plans_dir(data_dir.root))
     greetings = load_greetings(data_dir.root / "sms" / "greetings.json")
-    return default_sources(plans, signature(settings), greetings)
+    days_ahead = int(settings.get("appointments.reminder_days_ahead"))
+    return default_sources(plans, signature(settings), greetings, days_ahead)
 
 
 def build_gateway(
@@ -154,7 +157,11 @@ def build_gateway(
     holder = workstation_id(local)
     send_db = central or local
     lease = CentralLease(central, holder) if central is not None else None
-    inbox = Inbox(send_db, local, signature(settings), settings.phone_plan, clock)
+    # Bookings are decided where the window books them: centrally when there is a server.
+    revisits = RevisitAnswers(
+        AppointmentService(local, GATEWAY_PRINCIPAL, central=central, clock=clock)
+    )
+    inbox = Inbox(send_db, local, signature(settings), settings.phone_plan, clock, revisits)
     outbox = DatabaseOutbox(
         send_db,
         local,
@@ -163,6 +170,7 @@ def build_gateway(
         inbox,
         fence=lease.current if lease is not None else lambda: None,
         clock=clock,
+        on_revisit_reminded=revisits.reminded,
     )
 
     def status(state: ModemStatus) -> None:

@@ -4,6 +4,9 @@
 - TD / 退订 / N unsubscribes at once: the number goes on the do-not-contact list, the
   patients with it lose their SMS consent, and a confirmation is queued.
 - 1 / 2 / 3 after a satisfaction message is that record's overall satisfaction.
+- 确认 / 改期 after a revisit reminder confirms that booking or asks for a callback to move
+  it (agent_desk.services.sms_revisits). Like a satisfaction answer it is not answered by
+  SMS: only an unsubscribe is confirmed to the patient.
 - Anything else waits for an agent (agent_desk.services.sms.SmsService.unhandled_replies).
 Every reply is stored on the patient's card.
 """
@@ -23,6 +26,7 @@ from agent_desk.db.sms_models import SmsReply
 from agent_desk.domain.enums import SmsKind, SmsReplyKind
 from agent_desk.domain.phones import PhonePlan, try_normalise
 from agent_desk.services.sms_outbox import Clock, utc_now
+from agent_desk.services.sms_revisits import RevisitAnswers
 from agent_desk.sms import text as sms_text
 from agent_desk.sms.modem import Inbound
 
@@ -41,6 +45,7 @@ class Inbox:
     signature: str
     phone_plan: PhonePlan = field(default_factory=PhonePlan)
     clock: Clock = utc_now
+    revisits: RevisitAnswers | None = None
 
     def __call__(self, message: Inbound) -> None:
         number = try_normalise(message.number, self.phone_plan) or message.number
@@ -97,8 +102,25 @@ class Inbox:
             sms_replies.withdraw_consent(session, patients)
             self._store(session, number, message, patients, SmsReplyKind.OPT_OUT)
 
+    def _revisit_answer(self, number: str, message: Inbound, patients: list[uuid.UUID]) -> bool:
+        """确认 or 改期 to the latest revisit reminder sent to *number*, applied and stored."""
+        kind = sms_text.revisit_answer(message.text)
+        if kind is None or self.revisits is None:
+            return False
+        with self.send_db.read() as session:
+            reminder = sms_outbox.last_revisit_reminder_to(session, number)
+        if reminder is None or not self.revisits.answer(reminder.appointment_id, kind):
+            return False
+        with self.local_db.write() as session:
+            self._store(
+                session, number, message, patients, kind, appointment_id=reminder.appointment_id
+            )
+        return True
+
     def _reply(self, number: str, message: Inbound) -> None:
         patients = self._patients(number)
+        if self._revisit_answer(number, message, patients):
+            return
         score = sms_text.satisfaction_score(message.text)
         asked = None
         if score is not None:
@@ -132,6 +154,7 @@ class Inbox:
         kind: SmsReplyKind,
         record_id: uuid.UUID | None = None,
         score: int | None = None,
+        appointment_id: uuid.UUID | None = None,
     ) -> None:
         sms_replies.store(
             session,
@@ -144,6 +167,7 @@ class Inbox:
                 text=message.text,
                 kind=kind,
                 record_id=record_id,
+                appointment_id=appointment_id,
                 score=score,
             ),
         )

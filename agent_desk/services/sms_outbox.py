@@ -57,6 +57,8 @@ class DatabaseOutbox:
     on_inbound: Callable[[Inbound], None]  # agent_desk.services.sms_inbox, bound
     fence: Callable[[], sms_outbox.GatewayFence | None] = lambda: None
     clock: Clock = utc_now
+    # A revisit reminder went out: its booking is marked reminded (AppointmentService).
+    on_revisit_reminded: Callable[[uuid.UUID, datetime], None] = lambda _a, _at: None
     _numbers: dict[uuid.UUID, str] = field(default_factory=dict)
 
     def recover(self) -> int:
@@ -80,9 +82,12 @@ class DatabaseOutbox:
             )
 
     def sent(self, message_id: uuid.UUID, parts: int) -> None:
+        now = self.clock()
         with self.send_db.write() as session:
-            sms_outbox.mark_sent(session, message_id, parts, self.clock())
+            appointment_id = sms_outbox.mark_sent(session, message_id, parts, now)
         self._numbers.pop(message_id, None)
+        if appointment_id is not None:
+            self.on_revisit_reminded(appointment_id, now)
 
     def not_sent(self, message_id: uuid.UUID, error: ModemError) -> None:
         self._numbers.pop(message_id, None)

@@ -3,11 +3,11 @@
 Each kind is a ReminderSource: given a day, the messages it wants queued that day. A
 message carries a dedupe key (``reminder:TASK:DAY``), so running the sources twice a day,
 or after a crash, queues nothing twice. What a reminder announces is checked again when
-it is sent (agent_desk.db.sms_outbox.claim_next): a task done, cancelled or moved in the
-meantime withdraws it.
+it is sent (agent_desk.db.sms_outbox.claim_next): a task done, cancelled or moved, or a
+revisit cancelled or moved, in the meantime withdraws it.
 
-A later source plugs in by implementing ReminderSource (for instance revisit appointments:
-``due`` lists the visits booked more than 10 days ahead that fall on today + 1, keyed
+A source plugs in by implementing ReminderSource (RevisitReminders: the revisits booked more
+than appointments.reminder_days_ahead days ahead that fall on today + 1, keyed
 ``revisit:APPOINTMENT:DAY``) and being added to default_sources(); queue_due_messages runs
 every source alike.
 """
@@ -31,6 +31,7 @@ from agent_desk.domain.sms_filter import CampaignFilter, parse_filter
 from agent_desk.plans.calendar import HOSPITAL_TZ, at_local
 from agent_desk.plans.model import EncounterFacts, PlanSms
 from agent_desk.plans.scheduler import PlanSet
+from agent_desk.services.appointments import REMINDER_DAYS_AHEAD
 from agent_desk.sms import text as sms_text
 
 log = logging.getLogger(__name__)
@@ -153,6 +154,47 @@ class CareMessages:
 
 
 @dataclass(frozen=True)
+class RevisitReminders:
+    """The day before a revisit booked more than *days_ahead* days ahead (S4's rule; the
+    setting appointments.reminder_days_ahead: appointments belong to no plan). The patient
+    answers 确认 or 改期 (agent_desk.services.sms_inbox)."""
+
+    signature: str
+    days_ahead: int = REMINDER_DAYS_AHEAD
+    text: str = sms_text.REVISIT_REMINDER
+    name: str = "revisit"
+
+    def due(self, session: Session, today: date) -> list[sms_outbox.NewMessage]:
+        messages = []
+        for revisit in sms_recipients.revisits_due(session, today, self.days_ahead):
+            if revisit.number is None:
+                continue
+            text = sms_text.fill(
+                self.text,
+                {
+                    "姓名": revisit.name,
+                    "科室": revisit.department,
+                    "复诊时间": sms_text.revisit_time(revisit.starts_at),
+                },
+            )
+            day = revisit.starts_at.astimezone(HOSPITAL_TZ).date()
+            messages.append(
+                sms_outbox.NewMessage(
+                    kind=SmsKind.REMINDER,
+                    number=revisit.number,
+                    text=sms_text.signed(text, self.signature),
+                    created_by=REMINDER_ACTOR,
+                    patient_id=revisit.patient_id,
+                    appointment_id=revisit.appointment_id,
+                    about_date=day,
+                    dedupe_key=f"revisit:{revisit.appointment_id}:{day.isoformat()}",
+                    not_before=_when(today),
+                )
+            )
+        return messages
+
+
+@dataclass(frozen=True)
 class Greeting:
     month_day: str  # "MM-DD"
     text: str
@@ -223,11 +265,15 @@ def load_greetings(override: Path | None = None) -> list[Greeting]:
 
 
 def default_sources(
-    plans: PlanSet, signature: str, greetings: Sequence[Greeting]
+    plans: PlanSet,
+    signature: str,
+    greetings: Sequence[Greeting],
+    revisit_days_ahead: int = REMINDER_DAYS_AHEAD,
 ) -> list[ReminderSource]:
     """Every source the gateway runs each day; a new kind of reminder is added here."""
     return [
         FollowupCallReminders(plans, signature),
+        RevisitReminders(signature, revisit_days_ahead),
         CareMessages(plans, signature),
         Greetings(greetings, signature),
     ]

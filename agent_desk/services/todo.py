@@ -2,7 +2,7 @@
 
 A source is any callable (principal, today) → sequence of TodoItem that returns nothing
 for a role it does not concern (it must not raise PermissionDenied). default_sources()
-lists them: alerts, tickets, tasks due today.
+lists them: alerts, tickets, tasks due today, SMS replies that need a person.
 """
 
 from __future__ import annotations
@@ -15,9 +15,11 @@ from datetime import date, datetime
 from agent_desk.db import todo as todo_db
 from agent_desk.db.engine import Database
 from agent_desk.domain.enums import AlertSeverity, TodoKind
+from agent_desk.domain.masking import mask_phone
 from agent_desk.domain.permissions import Permission, Principal
 from agent_desk.plans.calendar import local_date
 from agent_desk.services.alerts import AlertService
+from agent_desk.services.sms import SmsService
 from agent_desk.services.tickets import TicketService
 
 TASK_LIMIT = 200  # more are in the worklist; a to-do list is read, not paged
@@ -26,7 +28,7 @@ TASK_LIMIT = 200  # more are in the worklist; a to-do list is read, not paged
 @dataclass(frozen=True, slots=True)
 class TodoItem:
     kind: TodoKind
-    subject_id: uuid.UUID  # the alert, the task, the ticket
+    subject_id: uuid.UUID  # the alert, the task, the ticket, the SMS reply
     title: str  # the patient's name, or what it is about
     detail: str  # the alert's text, the department, the ticket's kind
     at: datetime | None = None  # when: raised, booked for, due by (UTC)
@@ -138,11 +140,36 @@ class TicketTodos:
         ]
 
 
-def default_sources(db: Database, alerts: AlertService) -> list[TodoSource]:
+class SmsReplyTodos:
+    """Text messages from patients that no rule could act on (anything but an unsubscribe,
+    a satisfaction score, or 确认/改期 to a revisit reminder), in scope, until someone marks
+    them handled in the 短信 window; oldest first."""
+
+    def __init__(self, sms: SmsService) -> None:
+        self._sms = sms
+
+    def __call__(self, principal: Principal, today: date) -> list[TodoItem]:
+        if not principal.may(Permission.SEND_SMS):
+            return []
+        return [
+            TodoItem(
+                TodoKind.SMS_REPLY,
+                row.reply_id,
+                row.patient_name or mask_phone(row.number),
+                row.text,
+                row.received_at,
+                row.patient_id,
+            )
+            for row in self._sms.unhandled_replies(principal)
+        ]
+
+
+def default_sources(db: Database, alerts: AlertService, sms: SmsService) -> list[TodoSource]:
     return [
         AlertTodos(alerts),
         TicketTodos(TicketService(db)),
         TaskTodos(db),
+        SmsReplyTodos(sms),
     ]
 
 

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import datetime
 
+from agent_desk.domain.enums import SmsReplyKind
 from agent_desk.errors import UserError
+from agent_desk.plans.calendar import HOSPITAL_TZ
 
 # The placeholders a campaign template may use; each is filled from the patient's data.
 PLACEHOLDERS = ("姓名", "科室", "出院日期", "复诊时间")
@@ -26,6 +29,16 @@ SATISFACTION_SCORES: Mapping[str, int] = {
     "不满意": 1,
 }
 SATISFACTION_QUESTION = "请回复数字评价本次服务：1 满意 2 一般 3 不满意"
+# The day before a revisit (S4); one part with the signature, and it asks for the words below.
+REVISIT_REMINDER = (
+    "您预约了{复诊时间} {科室}复诊，回复“确认”确认，回复“改期”我们将致电为您改约。回复TD退订"
+)
+REVISIT_ANSWERS: Mapping[str, SmsReplyKind] = {
+    "确认": SmsReplyKind.REVISIT_CONFIRMED,
+    "确定": SmsReplyKind.REVISIT_CONFIRMED,
+    "改期": SmsReplyKind.REVISIT_RESCHEDULE,
+    "改约": SmsReplyKind.REVISIT_RESCHEDULE,
+}
 
 
 class TemplateError(UserError):
@@ -69,3 +82,14 @@ def is_opt_out(text: str) -> bool:
 def satisfaction_score(text: str) -> int | None:
     """5, 3 or 1 for a reply of 1/2/3 (or the words); None for anything else."""
     return SATISFACTION_SCORES.get(_bare(text))
+
+
+def revisit_answer(text: str) -> SmsReplyKind | None:
+    """REVISIT_CONFIRMED for 确认, REVISIT_RESCHEDULE for 改期; None for anything else."""
+    return REVISIT_ANSWERS.get(_bare(text))
+
+
+def revisit_time(starts_at: datetime) -> str:
+    """{复诊时间} as the patient reads it: 12月17日 09:30, hospital time."""
+    local = starts_at.astimezone(HOSPITAL_TZ)
+    return f"{local.month}月{local.day}日 {local:%H:%M}"

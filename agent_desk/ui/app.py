@@ -30,6 +30,7 @@ from agent_desk.services.patients import PatientService
 from agent_desk.services.recording_store import RecordingStore, open_store
 from agent_desk.services.recordings import RecordingLibrary
 from agent_desk.services.settings_change import SettingsService
+from agent_desk.services.sms import SmsService
 from agent_desk.services.statistics import StatisticsService
 from agent_desk.services.statistics_source import central_figures
 from agent_desk.services.tickets import TicketService
@@ -114,7 +115,7 @@ def build_main_window(
     if sync is not None:
         window.attach_sync(sync)
     window.knowledge = attach_knowledge(window, KnowledgeService(db), window.background)
-    todo_sources = default_sources(db, alerts)
+    todo_sources = default_sources(db, alerts, SmsService(db, settings))
     todos = TodoService(todo_sources, today)
     window.todos = attach_todos(window, todos, alerts, window.background)
     if db.local is not None and not db.local.encrypted:

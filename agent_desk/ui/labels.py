@@ -232,6 +232,7 @@ _LABELS_OF: dict[type[Enum], dict[Enum, Any]] = {
         TodoKind.TASK: QT_TRANSLATE_NOOP("Labels", "Due today"),
         TodoKind.CALLBACK: QT_TRANSLATE_NOOP("Labels", "Booked callback"),
         TodoKind.TICKET: QT_TRANSLATE_NOOP("Labels", "Ticket"),
+        TodoKind.SMS_REPLY: QT_TRANSLATE_NOOP("Labels", "SMS reply"),
     },
     SmsKind: {
         SmsKind.REMINDER: QT_TRANSLATE_NOOP("Labels", "Reminder"),
@@ -260,6 +261,8 @@ _LABELS_OF: dict[type[Enum], dict[Enum, Any]] = {
     SmsReplyKind: {
         SmsReplyKind.OPT_OUT: QT_TRANSLATE_NOOP("Labels", "Unsubscribed"),
         SmsReplyKind.SATISFACTION: QT_TRANSLATE_NOOP("Labels", "Satisfaction answer"),
+        SmsReplyKind.REVISIT_CONFIRMED: QT_TRANSLATE_NOOP("Labels", "Revisit confirmed"),
+        SmsReplyKind.REVISIT_RESCHEDULE: QT_TRANSLATE_NOOP("Labels", "Revisit: wants another day"),
         SmsReplyKind.NEEDS_AGENT: QT_TRANSLATE_NOOP("Labels", "Needs an agent"),
         SmsReplyKind.UNKNOWN_SENDER: QT_TRANSLATE_NOOP("Labels", "Unknown sender"),
     },

@@ -96,6 +96,7 @@ def upgrade() -> None:
         sa.Column("number", sa.String(length=32), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("task_id", sa.Uuid(), nullable=True),
+        sa.Column("appointment_id", sa.Uuid(), nullable=True),
         sa.Column("about_date", sa.Date(), nullable=True),
         sa.Column("record_id", sa.Uuid(), nullable=True),
         sa.Column("campaign_id", sa.Uuid(), nullable=True),
@@ -118,6 +119,11 @@ def upgrade() -> None:
         ),
         sa.Column("delivered_at", sa.DateTime(), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["appointment_id"],
+            ["appointments.id"],
+            name=op.f("fk_sms_messages_appointment_id_appointments"),
+        ),
         sa.ForeignKeyConstraint(
             ["campaign_id"],
             ["sms_campaigns.id"],
@@ -179,6 +185,8 @@ def upgrade() -> None:
             sa.Enum(
                 "opt_out",
                 "satisfaction",
+                "revisit_confirmed",
+                "revisit_reschedule",
                 "needs_agent",
                 "unknown_sender",
                 name="smsreplykind",
@@ -189,10 +197,16 @@ def upgrade() -> None:
         ),
         sa.Column("message_id", sa.Uuid(), nullable=True),
         sa.Column("record_id", sa.Uuid(), nullable=True),
+        sa.Column("appointment_id", sa.Uuid(), nullable=True),
         sa.Column("score", sa.Integer(), nullable=True),
         sa.Column("handled_at", sa.DateTime(), nullable=True),
         sa.Column("handled_by", sa.String(length=64), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["appointment_id"],
+            ["appointments.id"],
+            name=op.f("fk_sms_replies_appointment_id_appointments"),
+        ),
         sa.ForeignKeyConstraint(
             ["message_id"], ["sms_messages.id"], name=op.f("fk_sms_replies_message_id_sms_messages")
         ),
