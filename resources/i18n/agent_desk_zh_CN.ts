@@ -1620,6 +1620,14 @@ Your saved work is safe. The details are in %2</source>
         <translation>满意度回复</translation>
     </message>
     <message>
+        <source>Revisit confirmed</source>
+        <translation>已确认复诊</translation>
+    </message>
+    <message>
+        <source>Revisit: wants another day</source>
+        <translation>复诊改期申请</translation>
+    </message>
+    <message>
         <source>Needs an agent</source>
         <translation>需人工处理</translation>
     </message>
