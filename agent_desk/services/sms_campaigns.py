@@ -118,7 +118,7 @@ class CampaignService:
                 "科室": person.department,
                 "出院日期": person.discharged_on.isoformat() if person.discharged_on else "",
                 # The next booking holding a place; blank when the patient has none.
-                "复诊时间": sms_text.revisit_time(revisit) if revisit else "",
+                "复诊时间": sms_text.revisit_time(revisit, HOSPITAL_TZ) if revisit else "",
             }
             text = sms_text.signed(sms_text.fill(template, fields), sign)
             messages.append(

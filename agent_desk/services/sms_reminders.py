@@ -174,7 +174,7 @@ class RevisitReminders:
                 {
                     "姓名": revisit.name,
                     "科室": revisit.department,
-                    "复诊时间": sms_text.revisit_time(revisit.starts_at),
+                    "复诊时间": sms_text.revisit_time(revisit.starts_at, HOSPITAL_TZ),
                 },
             )
             day = revisit.starts_at.astimezone(HOSPITAL_TZ).date()

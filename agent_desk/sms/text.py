@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from agent_desk.domain.enums import SmsReplyKind
 from agent_desk.errors import UserError
-from agent_desk.plans.calendar import HOSPITAL_TZ
 
 # The placeholders a campaign template may use; each is filled from the patient's data.
 PLACEHOLDERS = ("姓名", "科室", "出院日期", "复诊时间")
@@ -89,7 +88,7 @@ def revisit_answer(text: str) -> SmsReplyKind | None:
     return REVISIT_ANSWERS.get(_bare(text))
 
 
-def revisit_time(starts_at: datetime) -> str:
-    """{复诊时间} as the patient reads it: 12月17日 09:30, hospital time."""
-    local = starts_at.astimezone(HOSPITAL_TZ)
+def revisit_time(starts_at: datetime, zone: tzinfo) -> str:
+    """{复诊时间} as the patient reads it: 12月17日 09:30 in *zone* (the hospital's)."""
+    local = starts_at.astimezone(zone)
     return f"{local.month}月{local.day}日 {local:%H:%M}"
