@@ -7,8 +7,11 @@ test that runs `agent-desk` in a subprocess selects this one through the environ
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from keyring.backend import KeyringBackend
@@ -48,20 +51,36 @@ class FileKeyring(KeyringBackend):
             return {}
 
     def _save(self, store: dict[str, str]) -> None:
-        temporary = self._path.with_suffix(".tmp")
+        # A temporary file of this process's own: several workstation processes may save at
+        # once (each new database makes its key), and one shared name was moved from under
+        # another's replace.
+        temporary = self._path.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_text(json.dumps(store), encoding="utf-8")
         temporary.replace(self._path)  # a reader never sees half a file
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """One change at a time across processes: read, change and save as a whole, so that
+        two processes adding a secret each keep both."""
+        with open(self._path.with_suffix(".lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
 
     def get_password(self, service: str, username: str) -> str | None:
         return self._load().get(f"{service}/{username}")
 
     def set_password(self, service: str, username: str, password: str) -> None:
-        store = self._load()
-        store[f"{service}/{username}"] = password
-        self._save(store)
+        with self._locked():
+            store = self._load()
+            store[f"{service}/{username}"] = password
+            self._save(store)
 
     def delete_password(self, service: str, username: str) -> None:
-        store = self._load()
-        if store.pop(f"{service}/{username}", None) is None:
-            raise PasswordDeleteError(username)
-        self._save(store)
+        with self._locked():
+            store = self._load()
+            if store.pop(f"{service}/{username}", None) is None:
+                raise PasswordDeleteError(username)
+            self._save(store)

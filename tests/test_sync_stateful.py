@@ -232,6 +232,7 @@ class TwoWorkstations(RuleBasedStateMachine):
         assert_converged(self.server, *self.ws.values())
         applied = applied_mutations(self.server)
         edits: Counter[str] = Counter()
+        names: dict[str, set[object]] = {}
         issues = 0
         for db in self.ws.values():
             with db.read() as session:
@@ -248,6 +249,7 @@ class TwoWorkstations(RuleBasedStateMachine):
                     and row.op is SyncOp.UPDATE
                 ):
                     edits[str(row.row_id)] += 1
+                    names.setdefault(str(row.row_id), set()).add((row.payload or {}).get("name"))
                 if verdict in ("conflict", "rejected"):
                     issues -= 1
         assert issues == 0  # every refused change is on a review list, once
@@ -256,8 +258,14 @@ class TwoWorkstations(RuleBasedStateMachine):
                 pid: v for pid, v in connection.execute(select(Patient.id, Patient.version))
             }
             on_server = set(connection.scalars(select(FollowupAttempt.id)))
-        for patient_id in self.patients:
-            assert versions[patient_id] == 1 + edits[str(patient_id)]  # each edit once
+        for n, patient_id in enumerate(self.patients):
+            # No edit applied twice: each applied edit moved the version once at most (an
+            # edit that found the server's row already as it would make it, made on the other
+            # station, is applied without a move).
+            assert versions[patient_id] <= 1 + edits[str(patient_id)]
+            # None lost: every name an applied edit wrote was a change of its own.
+            written = names.get(str(patient_id), set()) - {f"患者{n}"}
+            assert versions[patient_id] >= 1 + len(written)
         assert self.typed_attempts <= on_server  # nothing typed is lost
 
 
