@@ -443,9 +443,13 @@ class SipEngine:
                 self._pump(lambda: len(book) == 0, 2.0)
                 book.abandon_all()
                 book.set_source(None)
+            if self._bridge is not None:
+                # Retired like a replaced port: pjmedia disconnects it asynchronously, and
+                # freed at once its Python side was gone while the clock still called it.
+                self._retired.append((0.0, self._bridge))
             self._bridge = None
             self._bridged_stream = None
-            self._pump(lambda: False, 0.1 if self._retired else 0.0)
+            self._pump(lambda: False, 0.2 if self._retired else 0.0)
             self._retired.clear()
             if self._account is not None:
                 self._unregister()
