@@ -38,14 +38,15 @@ from agent_desk.sms.modem import GammuModem, ModemConfig, ModemStatus
 
 log = logging.getLogger(__name__)
 
-PIN_SECRET = "sms.pin"
+# The keyring entry the SIM's PIN is kept under (its name, not the PIN), as central.password is.
+PIN_KEYRING_ENTRY = "sms.pin"
 LEASE_TTL = timedelta(seconds=60)
 _FORWARD_BATCH = 1000
 
 
 def modem_config(settings: Settings) -> ModemConfig:
     try:
-        pin = secrets.get_secret(PIN_SECRET)
+        pin = secrets.get_secret(PIN_KEYRING_ENTRY)
     except secrets.SecretStoreUnavailable:
         pin = None  # said as "PIN needed" if the SIM asks for one
     return ModemConfig(
