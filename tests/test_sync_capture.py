@@ -138,16 +138,19 @@ def test_the_migration_triggers_cover_exactly_the_synced_tables() -> None:
     tickets = import_module("agent_desk.db.migrations.versions.0015_tickets")
     knowledge = import_module("agent_desk.db.migrations.versions.0016_knowledge_base")
     appointments = import_module("agent_desk.db.migrations.versions.0019_appointments")
+    sms = import_module("agent_desk.db.migrations.versions.0022_sms_replies_sync")
     versioned = (
         set(migration._VERSIONED)
         | set(tickets._VERSIONED)
         | {t for t, v in knowledge._FEED_TABLES.items() if v}
         | set(appointments._SYNCED)
+        | {t for t, v in sms._FEED_TABLES.items() if v}
     )
     facts = (
         set(migration._FACTS)
         | set(tickets._FACTS)
         | {t for t, v in knowledge._FEED_TABLES.items() if not v}
+        | {t for t, v in sms._FEED_TABLES.items() if not v}
     )
     assert versioned == {t.name for t in synced_tables().values() if t.versioned}
     assert facts == {t.name for t in synced_tables().values() if not t.versioned}

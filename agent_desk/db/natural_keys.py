@@ -95,3 +95,9 @@ def dispute_case_id(ticket: uuid.UUID) -> uuid.UUID:
 def knowledge_article_id(key: str) -> uuid.UUID:
     """A knowledge-base article by its key (an imported file's name)."""
     return _natural_id("kb_articles", key)
+
+
+def do_not_contact_id(number: str) -> uuid.UUID:
+    """A number on the SMS do-not-contact list (E.164): an unsubscribe at the gateway and
+    staff listing the same number elsewhere make one row."""
+    return _natural_id("sms_do_not_contact", number)

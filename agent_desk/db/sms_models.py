@@ -1,10 +1,12 @@
 """The SMS tables (migration 0020): the outbox, parts and their delivery reports, replies,
 the do-not-contact list, campaigns, and the gateway's lease on the central server.
 
-Every table exists on both kinds of database (one chain of migrations builds both) and none
-is synced row by row: a workstation queues in its own outbox first, then, when there is a
-central server, hands its queued messages to the central outbox, which the one gateway
-holding the lease sends from (agent_desk/services/sms_gateway.py).
+Every table exists on both kinds of database (one chain of migrations builds both). The
+outbox is not synced row by row: a workstation queues in its own outbox first, then, when
+there is a central server, hands its queued messages to the central outbox, which the one
+gateway holding the lease sends from (agent_desk/services/sms_gateway.py). Replies and the
+do-not-contact list are synced (migration 0022; see agent_desk/db/sync_tables.py): every
+workstation's cards, to-do lists and senders need them, not only the gateway's.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from agent_desk.db.base import Base, IdMixin, utcnow
+from agent_desk.db.base import Base, IdMixin, VersionedMixin, utcnow
 from agent_desk.db.models import _enum
 from agent_desk.domain.enums import SmsDelivery, SmsKind, SmsReplyKind, SmsState
 
@@ -76,8 +78,12 @@ class SmsPart(Base):
     reported_at: Mapped[datetime | None]
 
 
-class SmsReply(IdMixin, Base):
-    """An incoming message, its parts joined, stored before it is deleted from the SIM."""
+class SmsReply(IdMixin, VersionedMixin, Base):
+    """An incoming message, its parts joined, stored before it is deleted from the SIM.
+
+    Synced and versioned: the gateway inserts it, and whoever deals with it on any
+    workstation marks it handled (an update on the version it saw, so two people handling
+    the same reply go to the review, as two closing one task do)."""
 
     __tablename__ = "sms_replies"
     __table_args__ = (
@@ -90,7 +96,10 @@ class SmsReply(IdMixin, Base):
     patient_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("patients.id"))
     text: Mapped[str] = mapped_column(Text)
     kind: Mapped[SmsReplyKind] = mapped_column(_enum(SmsReplyKind))
-    message_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("sms_messages.id"))
+    # The message it answers (a satisfaction question, a revisit reminder), by id only: the
+    # outbox is not synced, and the message is in the central outbox or the gateway's, so
+    # a foreign key would refuse the reply on every other workstation.
+    message_id: Mapped[uuid.UUID | None]
     record_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("followup_records.id"))
     # The revisit a 确认 or 改期 answered (the reminder is message_id).
     appointment_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("appointments.id"))
@@ -99,12 +108,15 @@ class SmsReply(IdMixin, Base):
     handled_by: Mapped[str | None] = mapped_column(String(64))
 
 
-class SmsDoNotContact(Base):
-    """A number no sender may text: an unsubscribe, or an entry made by staff."""
+class SmsDoNotContact(IdMixin, Base):
+    """A number no sender may text: an unsubscribe, or an entry made by staff.
+
+    Synced, a fact keyed by its number (natural_keys.do_not_contact_id): the same number
+    listed on two workstations is one row, and every workstation's senders see it."""
 
     __tablename__ = "sms_do_not_contact"
 
-    number: Mapped[str] = mapped_column(String(32), primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
     patient_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("patients.id"))
     reason: Mapped[str] = mapped_column(String(255))
     added_at: Mapped[datetime] = mapped_column(default=utcnow)

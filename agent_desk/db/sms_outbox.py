@@ -246,9 +246,11 @@ def _verdict(
             )
             if not consent:
                 return {"state": SmsState.BLOCKED, "failure": "no SMS consent"}
-        listed = session.get(SmsDoNotContact, row.number)
+        listed = session.scalar(
+            select(SmsDoNotContact.reason).where(SmsDoNotContact.number == row.number)
+        )
         if listed is not None:
-            return {"state": SmsState.BLOCKED, "failure": f"do not contact: {listed.reason}"}
+            return {"state": SmsState.BLOCKED, "failure": f"do not contact: {listed}"}
     if row.task_id is not None:
         task = session.execute(
             select(FollowupTask.status, FollowupTask.due_date).where(FollowupTask.id == row.task_id)

@@ -1,7 +1,7 @@
 """The SQL of what patients send back: replies, unsubscribes, satisfaction, the to-do list.
 
-Consent and records are synced rows, so they change through the ORM (the sync capture
-sees them); the SMS tables are the gateway's own.
+Consent, records, replies and the do-not-contact list are synced rows, so on a workstation
+they change through the ORM (the sync capture sees them; a bulk statement would be refused).
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from agent_desk.db import natural_keys
 from agent_desk.db.models import FollowupRecord, Patient, PatientContact
 from agent_desk.db.sms_models import SmsDoNotContact, SmsReply
 from agent_desk.domain.enums import ContactRelation, SmsReplyKind
@@ -54,24 +54,41 @@ def store(session: Session, reply: SmsReply) -> None:
 def do_not_contact(
     session: Session, number: str, patient_id: uuid.UUID | None, reason: str, by: str, now: datetime
 ) -> None:
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(
-        insert(SmsDoNotContact)
-        .values(number=number, patient_id=patient_id, reason=reason, added_at=now, added_by=by)
-        .on_conflict_do_nothing(index_elements=["number"])
-    )
+    """List *number* (already listed: nothing changes). Its id comes from the number, so the
+    row written on the central server and the one written here are the same row."""
+    values = {
+        "id": natural_keys.do_not_contact_id(number),
+        "number": number,
+        "patient_id": patient_id,
+        "reason": reason,
+        "added_at": now,
+        "added_by": by,
+    }
+    if session.get_bind().dialect.name == "postgresql":
+        # The central server, written by the gateway directly (no capture there): one
+        # statement, so an upload of the same number racing it leaves one row.
+        session.execute(pg_insert(SmsDoNotContact).values(**values).on_conflict_do_nothing())
+        return
+    if _listed(session, number) is None:
+        session.add(SmsDoNotContact(**values))  # through the unit of work: it syncs
+        session.flush()
+
+
+def _listed(session: Session, number: str) -> SmsDoNotContact | None:
+    return session.scalars(select(SmsDoNotContact).where(SmsDoNotContact.number == number)).first()
 
 
 def allow_contact(session: Session, number: str) -> bool:
-    row = session.get(SmsDoNotContact, number)
+    row = _listed(session, number)
     if row is None:
         return False
     session.delete(row)
+    session.flush()
     return True
 
 
 def is_listed(session: Session, number: str) -> bool:
-    return session.get(SmsDoNotContact, number) is not None
+    return _listed(session, number) is not None
 
 
 def listed_numbers(session: Session) -> set[str]:
@@ -168,10 +185,10 @@ def of_patient(session: Session, patient_id: uuid.UUID, limit: int = 50) -> list
 
 
 def mark_handled(session: Session, reply_id: uuid.UUID, by: str, now: datetime) -> bool:
-    result = session.execute(
-        update(SmsReply)
-        .where(SmsReply.id == reply_id, SmsReply.handled_at.is_(None))
-        .values(handled_at=now, handled_by=by)
-        .returning(SmsReply.id)
-    )
-    return result.first() is not None
+    """Through the unit of work: the change syncs, on the version this workstation saw."""
+    reply = session.get(SmsReply, reply_id)
+    if reply is None or reply.handled_at is not None:
+        return False
+    reply.handled_at, reply.handled_by = now, by
+    session.flush()
+    return True

@@ -33,6 +33,28 @@ knowledge_article_id: two workstations importing one folder make one article); e
 version is a fact. The full-text index over them (kb_search_rows and the FTS5 tables) is
 derived by triggers in every workstation's database, like followup_task_facts.
 
+SMS: the outbox stays out of row-by-row sync (sms_messages, sms_parts, sms_campaigns and
+the gateway's lease: a workstation queues in its own outbox and hands its messages to the
+central outbox, which the one gateway holding the lease sends from; see
+agent_desk/db/sms_outbox.py). What the other workstations must see does sync:
+- sms_replies, versioned. The gateway stores each reply (after acting on it: a consent
+  withdrawn, a satisfaction score, a revisit confirmed), and the row carries all its card
+  and to-do list need: the patient, the number (masked wherever it is shown), the text,
+  the kind, when it came, the record, revisit and message it answers, and who handled it
+  when. The message is named by id without a foreign key: it is in the central or the
+  gateway's outbox, which other workstations do not have, and a foreign key would refuse
+  the pulled reply there. Marking a reply handled is an update on the version seen, like
+  closing a task: two agents who dealt with the same reply did the work twice (the patient
+  called back twice, perhaps told two things), which the review list must show; last
+  writer wins would hide it and keep only one handler.
+- sms_do_not_contact, a fact keyed by its number (natural_keys.do_not_contact_id). Every
+  sender obeys it: the gateway's claim on the central outbox, and each workstation's
+  direct send, campaign preview and reminders. An unsubscribe is written on the central
+  server by the gateway at once (its next claim must see it) and in its own database,
+  whose upload then finds the row there; the feed brings it to every other workstation.
+  One listed by staff on any workstation travels up with its sync. Listing a number twice
+  (two workstations, or the gateway and staff) is one row; taking it off is a delete.
+
 Local bookkeeping stays local: hl7_messages and import_runs record what this
 workstation's intake did; login_failures counts the failed logins typed at this
 workstation and locks a name here only (the failures reach the server as audit events);
@@ -49,7 +71,7 @@ from functools import cache
 
 from sqlalchemy import Column, Table
 
-from agent_desk.db import appointment_models, knowledge_models, models, ticket_models
+from agent_desk.db import appointment_models, knowledge_models, models, sms_models, ticket_models
 from agent_desk.db.base import Base
 
 SYNCED_MODELS: tuple[type[Base], ...] = (
@@ -79,6 +101,8 @@ SYNCED_MODELS: tuple[type[Base], ...] = (
     appointment_models.AppointmentClosure,
     appointment_models.AppointmentSlot,
     appointment_models.Appointment,
+    sms_models.SmsDoNotContact,
+    sms_models.SmsReply,
 )
 
 LOCAL_ONLY_TABLES = frozenset(
@@ -100,10 +124,9 @@ LOCAL_ONLY_TABLES = frozenset(
         "recording_chunks",
         # SMS travel through their own outbox: queued here, handed to the central outbox,
         # sent by the one gateway holding sms_gateway_lease (agent_desk/db/sms_outbox.py).
+        # Replies and the do-not-contact list sync (above).
         "sms_messages",
         "sms_parts",
-        "sms_replies",
-        "sms_do_not_contact",
         "sms_campaigns",
         "sms_gateway_lease",
         # Derived by triggers from the synced facts, in every database (db/task_facts.py).
@@ -145,6 +168,8 @@ NATURAL_KEYED = frozenset(
         "appointment_schedules",
         "appointment_closures",
         "appointment_slots",
+        # A number listed twice (an unsubscribe, and staff on another workstation) is one row.
+        "sms_do_not_contact",
     }
 )
 
@@ -166,6 +191,7 @@ IMPORTED = (
         "dispute_cases",
         "ticket_events",
         "appointment_slots",  # a slot's booked count is the server's to change
+        "sms_do_not_contact",  # never updated: listed, or taken off
     }
 ) | {"tickets"}
 

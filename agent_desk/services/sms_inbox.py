@@ -71,16 +71,11 @@ class Inbox:
 
     def _opt_out(self, number: str, message: Inbound) -> None:
         patients = self._patients(number)
+        patient = patients[0] if patients else None
+        reason = f"unsubscribed by SMS ({message.text.strip()[:20]})"
         now = self.clock()
         with self.send_db.write() as session:
-            sms_replies.do_not_contact(
-                session,
-                number,
-                patients[0] if patients else None,
-                f"unsubscribed by SMS ({message.text.strip()[:20]})",
-                GATEWAY_ACTOR,
-                now,
-            )
+            sms_replies.do_not_contact(session, number, patient, reason, GATEWAY_ACTOR, now)
             sms_outbox.queue(
                 session,
                 [
@@ -89,16 +84,18 @@ class Inbox:
                         number=number,
                         text=sms_text.signed(OPT_OUT_CONFIRMATION, self.signature),
                         created_by=GATEWAY_ACTOR,
-                        patient_id=patients[0] if patients else None,
+                        patient_id=patient,
                     )
                 ],
                 now,
             )
         with self.local_db.write() as session:
             if self.local_db is not self.send_db:
-                sms_replies.do_not_contact(
-                    session, number, None, "unsubscribed by SMS", GATEWAY_ACTOR, now
-                )
+                # The same row (its id is the number's) as on the central server above,
+                # where the gateway's next claim sees it at once; this copy is for this
+                # workstation's senders until the sync brings the server's, and for every
+                # other workstation through its upload when the server missed it.
+                sms_replies.do_not_contact(session, number, patient, reason, GATEWAY_ACTOR, now)
             sms_replies.withdraw_consent(session, patients)
             self._store(session, number, message, patients, SmsReplyKind.OPT_OUT)
 
@@ -113,7 +110,13 @@ class Inbox:
             return False
         with self.local_db.write() as session:
             self._store(
-                session, number, message, patients, kind, appointment_id=reminder.appointment_id
+                session,
+                number,
+                message,
+                patients,
+                kind,
+                message_id=reminder.id,
+                appointment_id=reminder.appointment_id,
             )
         return True
 
@@ -138,6 +141,7 @@ class Inbox:
                     message,
                     patients,
                     SmsReplyKind.SATISFACTION,
+                    message_id=asked.id,
                     record_id=asked.record_id,
                     score=score,
                 )
@@ -152,6 +156,7 @@ class Inbox:
         message: Inbound,
         patients: list[uuid.UUID],
         kind: SmsReplyKind,
+        message_id: uuid.UUID | None = None,
         record_id: uuid.UUID | None = None,
         score: int | None = None,
         appointment_id: uuid.UUID | None = None,
@@ -166,6 +171,7 @@ class Inbox:
                 patient_id=patients[0] if patients else None,
                 text=message.text,
                 kind=kind,
+                message_id=message_id,
                 record_id=record_id,
                 appointment_id=appointment_id,
                 score=score,
