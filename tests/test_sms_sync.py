@@ -13,10 +13,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from agent_desk.db import sms_outbox, sms_replies, sms_views
 from agent_desk.db.engine import Database
+from agent_desk.db.migrate import downgrade, ensure_schema
 from agent_desk.db.models import PatientContact
 from agent_desk.db.patients import load_card
 from agent_desk.domain.enums import (
@@ -213,3 +214,40 @@ def test_a_number_listed_on_another_desk_is_obeyed_by_the_gateway(
     assert blocked.failure == "do not contact: 家属要求不要发短信"
     with desks.a.read() as session:
         assert sms_replies.is_listed(session, WANG)
+
+
+def test_replies_and_unsubscribes_kept_before_they_synced_go_up_with_the_next_sync(
+    tmp_path: Path, central: CentralConfig
+) -> None:
+    """A gateway that held replies and its list locally (before migration 0022) uploads
+    them after it: else no other desk would ever see them, and a resync would delete them."""
+    a, b = workstation(tmp_path, "a"), workstation(tmp_path, "b")
+    wang = build_small_hospital(a, TODAY).patients["wang"]
+    settle(a, central)
+    settle(b, central)
+    downgrade(a.engine, "0021")
+    with a.engine.begin() as connection:  # as the gateway stored them then
+        connection.execute(
+            text(
+                "INSERT INTO sms_replies (id, received_at, number, patient_id, text, kind) "
+                "VALUES (:id, '2026-11-22 09:30:00.000000', :number, :patient, '我想改到下周', "
+                "'needs_agent')"
+            ),
+            {"id": uuid.uuid4().hex, "number": WANG, "patient": wang.hex},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO sms_do_not_contact (number, reason, added_at, added_by) "
+                "VALUES (:number, 'unsubscribed by SMS', '2026-11-22 09:00:00.000000', "
+                "'sms-gateway')"
+            ),
+            {"number": NEW_NUMBER},
+        )
+    ensure_schema(a.engine)
+    settle(a, central)
+    settle(b, central)
+    [reply] = SmsService(b, Settings(tmp_path / "b.json")).unhandled_replies(AGENT_B)
+    assert (reply.patient_id, reply.text) == (wang, "我想改到下周")
+    assert reply.received_at == datetime(2026, 11, 22, 9, 30, tzinfo=UTC)
+    with b.read() as session:
+        assert sms_replies.is_listed(session, NEW_NUMBER)
