@@ -48,8 +48,9 @@ agent_desk/db/sms_outbox.py). What the other workstations must see does sync:
   called back twice, perhaps told two things), which the review list must show; last
   writer wins would hide it and keep only one handler.
 - sms_do_not_contact, a fact keyed by its number (natural_keys.do_not_contact_id). Every
-  sender obeys it: the gateway's claim on the central outbox, and each workstation's
-  direct send, campaign preview and reminders. An unsubscribe is written on the central
+  sender obeys it: the gateway's claim (every message, reminders included, whichever
+  workstation queued it), and each workstation's direct send and campaign, which refuse
+  or skip a listed number before anything is queued. An unsubscribe is written on the central
   server by the gateway at once (its next claim must see it) and in its own database,
   whose upload then finds the row there; the feed brings it to every other workstation.
   One listed by staff on any workstation travels up with its sync. Listing a number twice

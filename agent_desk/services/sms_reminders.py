@@ -15,11 +15,11 @@ every source alike.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -59,6 +59,25 @@ def _day_words(day: date, today: date) -> str:
     return "明天" if day == today + timedelta(days=1) else f"{day.month}月{day.day}日"
 
 
+class _Textable(Protocol):
+    @property
+    def number(self) -> str | None: ...
+
+
+_Row = TypeVar("_Row", bound=_Textable)
+
+
+def _by_offset(
+    offsets: Iterable[int], rows_on: Callable[[int], Sequence[_Row]]
+) -> Iterator[tuple[int, _Row, str]]:
+    """The rows of each offset that have a number to text, offsets in order: the one loop
+    of the sources whose plans name days (before a call, after a discharge), one query a day."""
+    for offset in sorted(offsets):
+        for row in rows_on(offset):
+            if row.number is not None:
+                yield offset, row, row.number
+
+
 @dataclass(frozen=True)
 class FollowupCallReminders:
     """The day before a follow-up call (per plan: sms.reminder_days_before, 0 for none)."""
@@ -74,34 +93,35 @@ class FollowupCallReminders:
     def due(self, session: Session, today: date) -> list[sms_outbox.NewMessage]:
         leads = {plan.sms.reminder_days_before for plan in self.plans.plans} | {1}
         messages = []
-        for lead in sorted(lead for lead in leads if lead > 0):
-            day = today + timedelta(days=lead)
-            for task in sms_recipients.tasks_due_on(session, day):
-                sms = self._sms(task.plan_code)
-                if sms.reminder_days_before != lead or task.number is None:
-                    continue
-                text = sms_text.fill(
-                    sms.reminder_text,
-                    {
-                        "姓名": task.name,
-                        "科室": task.department,
-                        "随访日期": _day_words(day, today),
-                    },
-                    extra=("随访日期",),
+        for lead, task, number in _by_offset(
+            (lead for lead in leads if lead > 0),
+            lambda lead: sms_recipients.tasks_due_on(session, today + timedelta(days=lead)),
+        ):
+            sms = self._sms(task.plan_code)
+            if sms.reminder_days_before != lead:
+                continue
+            text = sms_text.fill(
+                sms.reminder_text,
+                {
+                    "姓名": task.name,
+                    "科室": task.department,
+                    "随访日期": _day_words(task.due_date, today),  # the day it was due on
+                },
+                extra=("随访日期",),
+            )
+            messages.append(
+                sms_outbox.NewMessage(
+                    kind=SmsKind.REMINDER,
+                    number=number,
+                    text=sms_text.signed(text, self.signature),
+                    created_by=REMINDER_ACTOR,
+                    patient_id=task.patient_id,
+                    task_id=task.task_id,
+                    about_date=task.due_date,
+                    dedupe_key=f"reminder:{task.task_id}:{task.due_date.isoformat()}",
+                    not_before=_when(today),
                 )
-                messages.append(
-                    sms_outbox.NewMessage(
-                        kind=SmsKind.REMINDER,
-                        number=task.number,
-                        text=sms_text.signed(text, self.signature),
-                        created_by=REMINDER_ACTOR,
-                        patient_id=task.patient_id,
-                        task_id=task.task_id,
-                        about_date=task.due_date,
-                        dedupe_key=f"reminder:{task.task_id}:{task.due_date.isoformat()}",
-                        not_before=_when(today),
-                    )
-                )
+            )
         return messages
 
 
@@ -116,40 +136,38 @@ class CareMessages:
     def due(self, session: Session, today: date) -> list[sms_outbox.NewMessage]:
         messages = []
         days = {care.day for plan in self.plans.plans for care in plan.sms.care}
-        for after in sorted(days):
-            for discharge in sms_recipients.discharged_on(session, today - timedelta(days=after)):
-                if discharge.number is None:
-                    continue
-                facts = EncounterFacts(
-                    discharge.department_code,
-                    discharge.department,
-                    discharge.icd10,
-                    discharge.discharged_on,
-                )
-                for plan in self.plans.select(facts):
-                    for index, care in enumerate(plan.sms.care):
-                        if care.day != after:
-                            continue
-                        text = sms_text.fill(
-                            care.text,
-                            {
-                                "姓名": discharge.name,
-                                "科室": discharge.department,
-                                "出院日期": discharge.discharged_on.isoformat(),
-                            },
+        for after, discharge, number in _by_offset(
+            days, lambda after: sms_recipients.discharged_on(session, today - timedelta(days=after))
+        ):
+            facts = EncounterFacts(
+                discharge.department_code,
+                discharge.department,
+                discharge.icd10,
+                discharge.discharged_on,
+            )
+            for plan in self.plans.select(facts):
+                for index, care in enumerate(plan.sms.care):
+                    if care.day != after:
+                        continue
+                    text = sms_text.fill(
+                        care.text,
+                        {
+                            "姓名": discharge.name,
+                            "科室": discharge.department,
+                            "出院日期": discharge.discharged_on.isoformat(),
+                        },
+                    )
+                    messages.append(
+                        sms_outbox.NewMessage(
+                            kind=SmsKind.CARE,
+                            number=number,
+                            text=sms_text.signed(text, self.signature),
+                            created_by=REMINDER_ACTOR,
+                            patient_id=discharge.patient_id,
+                            dedupe_key=f"care:{discharge.encounter_id}:{plan.code}:{index}",
+                            not_before=_when(today),
                         )
-                        key = f"care:{discharge.encounter_id}:{plan.code}:{index}"
-                        messages.append(
-                            sms_outbox.NewMessage(
-                                kind=SmsKind.CARE,
-                                number=discharge.number,
-                                text=sms_text.signed(text, self.signature),
-                                created_by=REMINDER_ACTOR,
-                                patient_id=discharge.patient_id,
-                                dedupe_key=key,
-                                not_before=_when(today),
-                            )
-                        )
+                    )
         return messages
 
 

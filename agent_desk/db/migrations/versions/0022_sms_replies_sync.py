@@ -23,7 +23,7 @@ was not known to the others (agent_desk/db/sync_tables.py says how they sync now
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -93,8 +93,9 @@ def _create_do_not_contact(with_id: bool) -> None:
     )
 
 
-def _rebuild_do_not_contact(with_id: bool, before_rows: Any = None) -> None:
-    """Read the list, make the table anew (with or without its id), put the list back."""
+def _rebuild_do_not_contact(with_id: bool, before_rows: Callable[[], None] | None = None) -> None:
+    """Read the list, make the table anew (with or without its id), put the list back;
+    *before_rows* runs between the two (the feed triggers, on PostgreSQL)."""
     bind = op.get_bind()
     rows = bind.execute(
         sa.text("SELECT number, patient_id, reason, added_at, added_by FROM sms_do_not_contact")
