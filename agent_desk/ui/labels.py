@@ -371,6 +371,8 @@ _TABLES: dict[str, Any] = {
     "dispute_cases": QT_TRANSLATE_NOOP("Labels", "Dispute case record"),
     "kb_articles": QT_TRANSLATE_NOOP("Labels", "Knowledge article"),
     "kb_article_versions": QT_TRANSLATE_NOOP("Labels", "Knowledge article version"),
+    "sms_replies": QT_TRANSLATE_NOOP("Labels", "SMS reply"),
+    "sms_do_not_contact": QT_TRANSLATE_NOOP("Labels", "Do-not-contact number"),
 }
 
 
