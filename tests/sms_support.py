@@ -67,7 +67,8 @@ def scripted_modem(folder: Path, fault: str = "", delay_s: float = 0.0) -> Itera
         args += ["--delay", str(delay_s)]
     process = subprocess.Popen(args)
     try:
-        deadline = time.monotonic() + 10
+        # A wait for readiness, not a timing check: a loaded machine imports slowly.
+        deadline = time.monotonic() + 90
         while not (folder / "ready").exists():
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("the scripted modem did not start")
