@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -24,15 +25,11 @@ from agent_desk.services.accounts import AccountLocked, AccountService
 from agent_desk.services.alerts import AlertService
 from agent_desk.services.audit_log import AuditLogService
 from agent_desk.services.followup import FollowupService
-from agent_desk.services.intake import load_plan_set
 from agent_desk.services.knowledge import KnowledgeService
 from agent_desk.services.patients import PatientService
 from agent_desk.services.recording_store import RecordingStore, open_store
 from agent_desk.services.recordings import RecordingLibrary
 from agent_desk.services.settings_change import SettingsService
-from agent_desk.services.sms import SmsService
-from agent_desk.services.statistics import StatisticsService
-from agent_desk.services.statistics_source import central_figures
 from agent_desk.services.tickets import TicketService
 from agent_desk.services.todo import TodoService, default_sources
 from agent_desk.services.worklist import WorklistService
@@ -54,6 +51,10 @@ from agent_desk.ui.sync_status import SyncHub
 from agent_desk.ui.telephony_setup import start_telephony
 from agent_desk.ui.window_tickets import WindowTickets
 from agent_desk.window_lock import FolderInUse, LockMode, WindowLock
+
+if TYPE_CHECKING:
+    from agent_desk.services.sms import SmsService
+    from agent_desk.services.statistics import StatisticsService
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +105,7 @@ def build_main_window(
         recordings=None
         if recordings is None
         else RecordingLibrary(db, recordings, user.principal, user.username),
-        statistics=StatisticsService(db, central=central_figures(settings)),
+        statistics=lambda: _statistics(db, settings),
         today=today,
     )
     tickets = TicketService(db, office=lambda: str(settings.get("tickets.office")))
@@ -115,7 +116,7 @@ def build_main_window(
     if sync is not None:
         window.attach_sync(sync)
     window.knowledge = attach_knowledge(window, KnowledgeService(db), window.background)
-    todo_sources = default_sources(db, alerts, SmsService(db, settings))
+    todo_sources = default_sources(db, alerts, lambda: _sms_service(db, settings))
     todos = TodoService(todo_sources, today)
     window.todos = attach_todos(window, todos, alerts, window.background)
     if db.local is not None and not db.local.encrypted:
@@ -123,14 +124,41 @@ def build_main_window(
     return window
 
 
+# The screens and services the first window does not show are made when first used: their
+# modules (the statistics' queries, SMS with its modem library) load then, not at start-up.
+
+
+def _statistics(db: Database, settings: Settings) -> StatisticsService:
+    from agent_desk.services.statistics import StatisticsService
+    from agent_desk.services.statistics_source import central_figures
+
+    return StatisticsService(db, central=central_figures(settings))
+
+
+def _sms_service(db: Database, settings: Settings) -> SmsService:
+    from agent_desk.services.sms import SmsService
+
+    return SmsService(db, settings)
+
+
 def _recovery_thresholds(data_root: Path) -> Callable[[str], float | None]:
-    """Each plan's recoveryThreshold; plans that do not load (the import reports them)
-    open no red flags for low scores."""
-    try:
-        return load_plan_set(data_root).recovery_threshold
-    except UserError as exc:
-        log.warning("plans not loaded, no recovery thresholds: %s", exc)
-        return lambda _plan: None
+    """Each plan's recoveryThreshold, the plans read when a form is first submitted (the
+    import's modules load then); plans that do not load (the import reports them) open no
+    red flags for low scores."""
+    loaded: list[Callable[[str], float | None]] = []
+
+    def threshold(plan: str) -> float | None:
+        if not loaded:
+            from agent_desk.services.intake import load_plan_set
+
+            try:
+                loaded.append(load_plan_set(data_root).recovery_threshold)
+            except UserError as exc:
+                log.warning("plans not loaded, no recovery thresholds: %s", exc)
+                loaded.append(lambda _plan: None)
+        return loaded[0](plan)
+
+    return threshold
 
 
 # Qt's warnings are about Qt (no sound server, an offscreen plugin): the log is their place.

@@ -25,9 +25,9 @@ from agent_desk.services.callbacks import CallbackService
 from agent_desk.services.worklist import WorklistService
 from agent_desk.settings import Settings
 from agent_desk.sync.errors import SyncError
-from agent_desk.ui.booking_dialog import BookingDialog
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the booking screen's modules load when it first opens
+    from agent_desk.ui.booking_dialog import BookingDialog
     from agent_desk.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -120,6 +120,8 @@ def open_booking(window: MainWindow, tools: AppointmentTools) -> BookingDialog |
             QCoreApplication.translate("MainWindow", "Open a patient's card first."), 5000
         )
         return None
+    from agent_desk.ui.booking_dialog import BookingDialog
+
     dialog = BookingDialog(
         tools.appointments, tools.callbacks, window.background, card.id, card.name, parent=window
     )
