@@ -14,14 +14,14 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from agent_desk import __version__
 from agent_desk.db.engine import Database
-from agent_desk.db.open import DatabaseUnavailable, open_local
+from agent_desk.db.open import DatabaseUnavailable
 from agent_desk.db.phone_index import PhoneIndex
 from agent_desk.domain.views import StaffView
 from agent_desk.errors import UserError
 from agent_desk.forms import DraftStore, default_library
 from agent_desk.logs import LOG_NAME
 from agent_desk.paths import DataDir
-from agent_desk.services.accounts import AccountLocked, AccountService
+from agent_desk.services.accounts import AccountLocked
 from agent_desk.services.alerts import AlertService
 from agent_desk.services.audit_log import AuditLogService
 from agent_desk.services.followup import FollowupService
@@ -33,6 +33,7 @@ from agent_desk.services.settings_change import SettingsService
 from agent_desk.services.tickets import TicketService
 from agent_desk.services.todo import TodoService, default_sources
 from agent_desk.services.worklist import WorklistService
+from agent_desk.services.workstation_open import Opened, OpenWorkstation
 from agent_desk.settings import Settings
 from agent_desk.ui import excepthook
 from agent_desk.ui.appointment_actions import AppointmentTools
@@ -50,7 +51,7 @@ from agent_desk.ui.sync_setup import prepare_sync
 from agent_desk.ui.sync_status import SyncHub
 from agent_desk.ui.telephony_setup import start_telephony
 from agent_desk.ui.window_tickets import WindowTickets
-from agent_desk.window_lock import FolderInUse, LockMode, WindowLock
+from agent_desk.window_lock import FolderInUse
 
 if TYPE_CHECKING:
     from agent_desk.services.sms import SmsService
@@ -184,11 +185,13 @@ def log_qt_messages() -> None:
 def run_workstation(
     data_dir: DataDir,
     settings: Settings,
+    opening: OpenWorkstation,
     *,
     user: str | None = None,
-    password: str | None = None,
     quit_when_ready: bool = False,
 ) -> int:
+    """The window, once *opening* (started before Qt was loaded) has the lock, the database
+    and, for *user* named on the command line, the login."""
     log_qt_messages()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -199,9 +202,10 @@ def run_workstation(
     # SIGTERM/SIGINT/SIGHUP leave the event loop, so that the clean-up below runs.
     quit_on_signals = QuitOnSignals(app.quit)
     try:
-        return _run(app, data_dir, settings, user, password, quit_when_ready)
+        return _run(app, data_dir, settings, opening, user, quit_when_ready)
     finally:
         quit_on_signals.uninstall()
+        opening.release()
         del translators  # kept alive until here: Qt does not own them
 
 
@@ -209,51 +213,44 @@ def _run(
     app: QApplication,
     data_dir: DataDir,
     settings: Settings,
+    opening: OpenWorkstation,
     user: str | None,
-    password: str | None,
     quit_when_ready: bool,
 ) -> int:
-    # Held until the process ends: a restore is refused while the window runs.
-    window_lock = WindowLock(data_dir.window_lock, LockMode.SHARED)
     try:
-        window_lock.acquire()
+        opened = opening.result()
     except FolderInUse:
         message = app.translate("App", "A backup is being restored into this data folder.")
         print(f"agent-desk: {message}", file=sys.stderr)
         if user is None:
             QMessageBox.critical(None, app.translate("App", "Cannot open the database"), message)
         return 1
-    try:
-        return _run_locked(app, data_dir, settings, user, password, quit_when_ready)
-    finally:
-        window_lock.release()
-
-
-def _run_locked(
-    app: QApplication,
-    data_dir: DataDir,
-    settings: Settings,
-    user: str | None,
-    password: str | None,
-    quit_when_ready: bool,
-) -> int:
-    try:
-        db = open_local(data_dir.database)
     except DatabaseUnavailable as exc:
         print(f"agent-desk: {exc}", file=sys.stderr)
         if user is None:  # someone is at the screen; an unattended station has only the log
             QMessageBox.critical(None, app.translate("App", "Cannot open the database"), str(exc))
         return 1
-    accounts = AccountService(db)
+    except AccountLocked as locked:
+        print(f"agent-desk: {locked}", file=sys.stderr)
+        return 1
+    return _run_opened(app, data_dir, settings, opened, user, quit_when_ready)
+
+
+def _run_opened(
+    app: QApplication,
+    data_dir: DataDir,
+    settings: Settings,
+    opened: Opened,
+    user: str | None,
+    quit_when_ready: bool,
+) -> int:
+    db, accounts = opened.db, opened.accounts
+    assert db is not None and accounts is not None
     if user is not None:
-        try:
-            staff = accounts.login(user, password or "")
-        except AccountLocked as locked:
-            print(f"agent-desk: {locked}", file=sys.stderr)
-            return 1
-        if staff is None:
+        if opened.user is None:
             print(f"agent-desk: wrong user name or password for {user!r}", file=sys.stderr)
             return 1
+        staff = opened.user
     else:
         dialog = LoginDialog(accounts)
         if dialog.exec() != LoginDialog.DialogCode.Accepted or dialog.user is None:
