@@ -172,6 +172,31 @@ def test_a_callback_at_a_set_time_comes_due_in_the_status_bar(
     assert "王秀英" in window.callbacks_label.toolTip()
 
 
+def test_the_callbacks_due_are_counted_off_the_gui_thread(
+    qtbot, db: Database, tmp_path: Path
+) -> None:
+    # At a million patients the count reads the open tasks for seconds: every minute, the
+    # window (and a ringing line) must not wait for it.
+    import threading
+
+    from agent_desk.ui.appointment_actions import show_callbacks_due
+
+    win = build_main_window(db, Settings(tmp_path / "settings.json"), _admin(db))
+    qtbot.addWidget(win)
+    tools = win.appointment_tools
+    counted_on: list[threading.Thread] = []
+    count = tools.callbacks.callbacks_due
+
+    def counting() -> list[object]:
+        counted_on.append(threading.current_thread())
+        return count()  # type: ignore[return-value]
+
+    tools.callbacks.callbacks_due = counting
+    show_callbacks_due(win, tools)
+    qtbot.waitUntil(lambda: bool(counted_on))
+    assert counted_on[0] is not threading.main_thread()
+
+
 def test_a_supervisor_edits_the_schedule_in_the_window(
     qtbot, window: MainWindow, hospital: Hospital
 ) -> None:

@@ -31,7 +31,7 @@ NO_SETTINGS = Settings(Path(__file__).parent / "data" / "no-settings-here.json")
 
 def todo(db: Database, principal: Principal, extra: tuple[object, ...] = ()) -> list[TodoItem]:
     alerts = AlertService(db)
-    sources = [*default_sources(db, alerts, SmsService(db, NO_SETTINGS)), *extra]
+    sources = [*default_sources(db, alerts, lambda: SmsService(db, NO_SETTINGS)), *extra]
     return list(TodoService(sources, lambda: TODAY).items(principal).items)  # type: ignore[arg-type]
 
 

@@ -1,4 +1,6 @@
-"""What `agent-desk bench` hands each benchmark group; each group reads only what it needs."""
+"""What `agent-desk bench` hands each benchmark group (each reads only what it needs), and the
+command line's flags that set it. Imported by every start of `agent-desk` (the parser is
+built whole): this module stays light, and no benchmark group is imported here."""
 
 from __future__ import annotations
 
@@ -44,6 +46,54 @@ class BenchOptions:
         if args.audit_events is None:
             return options
         return replace(options, audit_events=args.audit_events)
+
+
+def add_arguments(bench: argparse.ArgumentParser, positive: Callable[[str], int]) -> None:
+    """The flags of `agent-desk bench` (*positive*: the command line's whole-number type)."""
+    bench.add_argument(
+        "name",
+        nargs="?",
+        help="one benchmark group: sync, core, telephony, governance, report, feedback, "
+        "appointments or sms (default: all)",
+    )
+    bench.add_argument("--json", action="store_true", help="print one JSON object")
+    bench.add_argument(
+        "--patients",
+        type=positive,
+        default=1_000_000,
+        metavar="N",
+        help="patients of the benchmark hospital, and of the first download (1,000,000)",
+    )
+    bench.add_argument(
+        "--audit-events",
+        type=positive,
+        metavar="N",
+        help="audit events in the chain `bench governance` verifies "
+        f"({BenchOptions.audit_events:,})",
+    )
+    bench.add_argument(
+        "--bench-dir",
+        metavar="DIR",
+        help="where the benchmark databases are kept (default: a cache folder)",
+    )
+    bench.add_argument(
+        "--url",
+        metavar="URL",
+        help="the central PostgreSQL server to measure against (default: the central.url "
+        "setting if set)",
+    )
+    # Not given is None: from_arguments keeps SyncSizes' own defaults then.
+    sync_sizes = bench.add_argument_group(
+        "sync sizes (default: the sizes BENCHMARKS.md states the goals at)"
+    )
+    for flag, meaning in (
+        ("--records", "follow-up records pushed per round"),
+        ("--changes", "changes timed from one workstation to another"),
+        ("--agents", "concurrent agent processes claiming tasks"),
+        ("--tasks", "tasks in the queue the agents empty"),
+    ):
+        default = getattr(SyncSizes, flag.removeprefix("--"))
+        sync_sizes.add_argument(flag, type=positive, metavar="N", help=f"{meaning} ({default:,})")
 
 
 class BenchUnavailable(UserError):

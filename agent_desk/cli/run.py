@@ -24,7 +24,7 @@ def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
 
 
 def handle(ctx: Context, args: argparse.Namespace) -> int:
-    from agent_desk.ui.app import run_workstation  # Qt is loaded only for the window
+    from agent_desk.services.workstation_open import OpenWorkstation
 
     user: str | None
     password: str | None
@@ -35,10 +35,13 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         password = read_password(True, False) if args.password_stdin else None
         if args.password_stdin and not args.user:
             raise CliError("--password-stdin needs --user NAME")
+    # The lock, the database and the login go on while Qt and the window's modules load.
+    opening = OpenWorkstation(ctx.data_dir, user, password)
+    try:
+        from agent_desk.ui.app import run_workstation  # Qt is loaded only for the window
+    except BaseException:
+        opening.release()
+        raise
     return run_workstation(
-        ctx.data_dir,
-        ctx.settings,
-        user=user,
-        password=password,
-        quit_when_ready=args.quit_when_ready,
+        ctx.data_dir, ctx.settings, opening, user=user, quit_when_ready=args.quit_when_ready
     )

@@ -12,9 +12,12 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from agent_desk.db.sync_central import PgConnection
 from agent_desk.domain.enums import RecordingCodec
+
+if TYPE_CHECKING:  # psycopg loads where a central server is used, not for every window
+    from agent_desk.db.sync_central import PgConnection
 
 
 @dataclass(frozen=True, slots=True)

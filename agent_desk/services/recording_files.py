@@ -16,14 +16,13 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-import soundfile  # type: ignore[import-untyped]
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
 from agent_desk.data_key import data_key
 from agent_desk.errors import UserError
 from agent_desk.paths import DataDir
 from agent_desk.secrets import SecretStoreUnavailable
+
+# soundfile (with numpy) and cryptography are imported where a recording is encoded or
+# sealed, never at start-up: the window opens without them (tests/test_startup_imports.py).
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +53,8 @@ def sha256_hex(data: bytes) -> str:
 def encode_flac(wav: Path) -> EncodedRecording:
     """The WAV's audio as FLAC, sample for sample (raises soundfile.LibsndfileError or
     OSError for a file that cannot be read)."""
+    import soundfile  # type: ignore[import-untyped]
+
     out = io.BytesIO()
     with soundfile.SoundFile(wav) as source:
         rate, channels, frames = source.samplerate, source.channels, source.frames
@@ -67,6 +68,8 @@ def encode_flac(wav: Path) -> EncodedRecording:
 
 def flac_seconds(flac: bytes) -> float:
     """How long a FLAC plays (raises CorruptRecording when it is not one)."""
+    import soundfile
+
     try:
         info = soundfile.info(io.BytesIO(flac))
     except (soundfile.LibsndfileError, RuntimeError) as error:
@@ -75,11 +78,16 @@ def flac_seconds(flac: bytes) -> float:
 
 
 def seal(key: bytes, call_id: uuid.UUID, flac: bytes) -> bytes:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     nonce = os.urandom(NONCE_BYTES)
     return MAGIC + nonce + AESGCM(key).encrypt(nonce, flac, call_id.bytes)
 
 
 def unseal(key: bytes, call_id: uuid.UUID, sealed: bytes) -> bytes:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     if not sealed.startswith(MAGIC) or len(sealed) < len(MAGIC) + NONCE_BYTES + 16:
         raise CorruptRecording(f"the recording of call {call_id} is not a sealed recording")
     nonce = sealed[len(MAGIC) : len(MAGIC) + NONCE_BYTES]

@@ -15,15 +15,12 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-import psycopg
-import soundfile  # type: ignore[import-untyped]
+from typing import TYPE_CHECKING
 
 from agent_desk.db import recording_blobs
 from agent_desk.db import recordings as held_recordings
 from agent_desk.db.engine import Database
 from agent_desk.db.recordings import HeldRecording
-from agent_desk.db.sync_central import PgConnection
 from agent_desk.domain.enums import RecordingCodec, RecordingLocation, RecordingStatus
 from agent_desk.errors import UserError
 from agent_desk.paths import DataDir, private_folder, write_atomically
@@ -37,8 +34,11 @@ from agent_desk.services.recording_files import (
     workstation_key,
 )
 from agent_desk.settings import Settings
-from agent_desk.sync.central import CentralConfig, config_from_settings, connect
 from agent_desk.sync.errors import SyncError, explain_central
+
+if TYPE_CHECKING:  # the central stack (psycopg) loads only where a server is configured
+    from agent_desk.db.sync_central import PgConnection
+    from agent_desk.sync.central import CentralConfig
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +78,8 @@ class RecordingStore:
         if facts is None:
             log.error("recording %s kept as WAV: no call %s in the call log", wav, call_id)
             return None
+        import soundfile  # type: ignore[import-untyped]  # with numpy: not at start-up
+
         try:
             encoded = encode_flac(wav)
         except (soundfile.LibsndfileError, RuntimeError, OSError) as error:
@@ -186,6 +188,10 @@ class RecordingStore:
                 "this recording was made on another workstation, and no central server is "
                 "configured to fetch it from"
             )
+        import psycopg  # here: a workstation without a central server never loads it
+
+        from agent_desk.sync.central import connect
+
         where = self.central.where
         with connect(self.central) as conn:
             try:
@@ -241,6 +247,8 @@ def open_store(db: Database, data_dir: DataDir, settings: Settings) -> Recording
     (a central setting that is wrong leaves the store local, logged)."""
     central: CentralConfig | None = None
     if settings.get("central.url"):
+        from agent_desk.sync.central import config_from_settings
+
         try:
             central = config_from_settings(settings.get)
         except SyncError as error:

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from agent_desk.db import todo as todo_db
 from agent_desk.db.engine import Database
@@ -19,8 +20,10 @@ from agent_desk.domain.masking import mask_phone
 from agent_desk.domain.permissions import Permission, Principal
 from agent_desk.plans.calendar import local_date
 from agent_desk.services.alerts import AlertService
-from agent_desk.services.sms import SmsService
 from agent_desk.services.tickets import TicketService
+
+if TYPE_CHECKING:
+    from agent_desk.services.sms import SmsService
 
 TASK_LIMIT = 200  # more are in the worklist; a to-do list is read, not paged
 
@@ -145,12 +148,17 @@ class SmsReplyTodos:
     a satisfaction score, or 确认/改期 to a revisit reminder), in scope, until someone marks
     them handled in the 短信 window; oldest first."""
 
-    def __init__(self, sms: SmsService) -> None:
-        self._sms = sms
+    def __init__(self, sms: Callable[[], SmsService]) -> None:
+        # Made at the first read, off the GUI thread: the SMS modules (and the modem
+        # library) are not loaded while the window opens.
+        self._make_sms = sms
+        self._sms: SmsService | None = None
 
     def __call__(self, principal: Principal, today: date) -> list[TodoItem]:
         if not principal.may(Permission.SEND_SMS):
             return []
+        if self._sms is None:
+            self._sms = self._make_sms()
         return [
             TodoItem(
                 TodoKind.SMS_REPLY,
@@ -164,7 +172,9 @@ class SmsReplyTodos:
         ]
 
 
-def default_sources(db: Database, alerts: AlertService, sms: SmsService) -> list[TodoSource]:
+def default_sources(
+    db: Database, alerts: AlertService, sms: Callable[[], SmsService]
+) -> list[TodoSource]:
     return [
         AlertTodos(alerts),
         TicketTodos(TicketService(db)),

@@ -8,7 +8,8 @@ that fixing the cause is enough.
 
 from __future__ import annotations
 
-import psycopg
+import sys
+
 from sqlalchemy.exc import OperationalError as SAOperationalError
 
 from agent_desk.db.sqlcipher import driver
@@ -74,15 +75,23 @@ def sqlstate(exc: BaseException | None) -> str:
     return getattr(exc, "sqlstate", None) or ""
 
 
+def _psycopg_error(exc: BaseException) -> bool:
+    # psycopg is not imported for this: every module holding SyncError would load it at
+    # start-up. An exception of psycopg's can only exist once psycopg has been imported.
+    psycopg = sys.modules.get("psycopg")
+    return psycopg is not None and isinstance(exc, psycopg.Error)
+
+
 def is_rejection(exc: BaseException) -> bool:
     """A database error that refuses one change for good (not the connection, not the server)."""
-    return isinstance(exc, psycopg.Error) and sqlstate(exc)[:2] in _REJECTING_CLASSES
+    return _psycopg_error(exc) and sqlstate(exc)[:2] in _REJECTING_CLASSES
 
 
 def is_transient(exc: BaseException) -> bool:
-    if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
+    psycopg = sys.modules.get("psycopg")
+    if psycopg is not None and isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
         return True
-    return isinstance(exc, psycopg.Error) and sqlstate(exc)[:2] in _TRANSIENT_CLASSES
+    return _psycopg_error(exc) and sqlstate(exc)[:2] in _TRANSIENT_CLASSES
 
 
 def first_line(exc: BaseException) -> str:

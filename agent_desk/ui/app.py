@@ -7,35 +7,33 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from agent_desk import __version__
 from agent_desk.db.engine import Database
-from agent_desk.db.open import DatabaseUnavailable, open_local
+from agent_desk.db.open import DatabaseUnavailable
 from agent_desk.db.phone_index import PhoneIndex
 from agent_desk.domain.views import StaffView
 from agent_desk.errors import UserError
 from agent_desk.forms import DraftStore, default_library
 from agent_desk.logs import LOG_NAME
 from agent_desk.paths import DataDir
-from agent_desk.services.accounts import AccountLocked, AccountService
+from agent_desk.services.accounts import AccountLocked
 from agent_desk.services.alerts import AlertService
 from agent_desk.services.audit_log import AuditLogService
 from agent_desk.services.followup import FollowupService
-from agent_desk.services.intake import load_plan_set
 from agent_desk.services.knowledge import KnowledgeService
 from agent_desk.services.patients import PatientService
 from agent_desk.services.recording_store import RecordingStore, open_store
 from agent_desk.services.recordings import RecordingLibrary
 from agent_desk.services.settings_change import SettingsService
-from agent_desk.services.sms import SmsService
-from agent_desk.services.statistics import StatisticsService
-from agent_desk.services.statistics_source import central_figures
 from agent_desk.services.tickets import TicketService
 from agent_desk.services.todo import TodoService, default_sources
 from agent_desk.services.worklist import WorklistService
+from agent_desk.services.workstation_open import Opened, OpenWorkstation
 from agent_desk.settings import Settings
 from agent_desk.ui import excepthook
 from agent_desk.ui.appointment_actions import AppointmentTools
@@ -53,7 +51,11 @@ from agent_desk.ui.sync_setup import prepare_sync
 from agent_desk.ui.sync_status import SyncHub
 from agent_desk.ui.telephony_setup import start_telephony
 from agent_desk.ui.window_tickets import WindowTickets
-from agent_desk.window_lock import FolderInUse, LockMode, WindowLock
+from agent_desk.window_lock import FolderInUse
+
+if TYPE_CHECKING:
+    from agent_desk.services.sms import SmsService
+    from agent_desk.services.statistics import StatisticsService
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +106,7 @@ def build_main_window(
         recordings=None
         if recordings is None
         else RecordingLibrary(db, recordings, user.principal, user.username),
-        statistics=StatisticsService(db, central=central_figures(settings)),
+        statistics=lambda: _statistics(db, settings),
         today=today,
     )
     tickets = TicketService(db, office=lambda: str(settings.get("tickets.office")))
@@ -115,7 +117,7 @@ def build_main_window(
     if sync is not None:
         window.attach_sync(sync)
     window.knowledge = attach_knowledge(window, KnowledgeService(db), window.background)
-    todo_sources = default_sources(db, alerts, SmsService(db, settings))
+    todo_sources = default_sources(db, alerts, lambda: _sms_service(db, settings))
     todos = TodoService(todo_sources, today)
     window.todos = attach_todos(window, todos, alerts, window.background)
     if db.local is not None and not db.local.encrypted:
@@ -123,14 +125,41 @@ def build_main_window(
     return window
 
 
+# The screens and services the first window does not show are made when first used: their
+# modules (the statistics' queries, SMS with its modem library) load then, not at start-up.
+
+
+def _statistics(db: Database, settings: Settings) -> StatisticsService:
+    from agent_desk.services.statistics import StatisticsService
+    from agent_desk.services.statistics_source import central_figures
+
+    return StatisticsService(db, central=central_figures(settings))
+
+
+def _sms_service(db: Database, settings: Settings) -> SmsService:
+    from agent_desk.services.sms import SmsService
+
+    return SmsService(db, settings)
+
+
 def _recovery_thresholds(data_root: Path) -> Callable[[str], float | None]:
-    """Each plan's recoveryThreshold; plans that do not load (the import reports them)
-    open no red flags for low scores."""
-    try:
-        return load_plan_set(data_root).recovery_threshold
-    except UserError as exc:
-        log.warning("plans not loaded, no recovery thresholds: %s", exc)
-        return lambda _plan: None
+    """Each plan's recoveryThreshold, the plans read when a form is first submitted (the
+    import's modules load then); plans that do not load (the import reports them) open no
+    red flags for low scores."""
+    loaded: list[Callable[[str], float | None]] = []
+
+    def threshold(plan: str) -> float | None:
+        if not loaded:
+            from agent_desk.services.intake import load_plan_set
+
+            try:
+                loaded.append(load_plan_set(data_root).recovery_threshold)
+            except UserError as exc:
+                log.warning("plans not loaded, no recovery thresholds: %s", exc)
+                loaded.append(lambda _plan: None)
+        return loaded[0](plan)
+
+    return threshold
 
 
 # Qt's warnings are about Qt (no sound server, an offscreen plugin): the log is their place.
@@ -156,11 +185,13 @@ def log_qt_messages() -> None:
 def run_workstation(
     data_dir: DataDir,
     settings: Settings,
+    opening: OpenWorkstation,
     *,
     user: str | None = None,
-    password: str | None = None,
     quit_when_ready: bool = False,
 ) -> int:
+    """The window, once *opening* (started before Qt was loaded) has the lock, the database
+    and, for *user* named on the command line, the login."""
     log_qt_messages()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -171,9 +202,10 @@ def run_workstation(
     # SIGTERM/SIGINT/SIGHUP leave the event loop, so that the clean-up below runs.
     quit_on_signals = QuitOnSignals(app.quit)
     try:
-        return _run(app, data_dir, settings, user, password, quit_when_ready)
+        return _run(app, data_dir, settings, opening, user, quit_when_ready)
     finally:
         quit_on_signals.uninstall()
+        opening.release()
         del translators  # kept alive until here: Qt does not own them
 
 
@@ -181,51 +213,44 @@ def _run(
     app: QApplication,
     data_dir: DataDir,
     settings: Settings,
+    opening: OpenWorkstation,
     user: str | None,
-    password: str | None,
     quit_when_ready: bool,
 ) -> int:
-    # Held until the process ends: a restore is refused while the window runs.
-    window_lock = WindowLock(data_dir.window_lock, LockMode.SHARED)
     try:
-        window_lock.acquire()
+        opened = opening.result()
     except FolderInUse:
         message = app.translate("App", "A backup is being restored into this data folder.")
         print(f"agent-desk: {message}", file=sys.stderr)
         if user is None:
             QMessageBox.critical(None, app.translate("App", "Cannot open the database"), message)
         return 1
-    try:
-        return _run_locked(app, data_dir, settings, user, password, quit_when_ready)
-    finally:
-        window_lock.release()
-
-
-def _run_locked(
-    app: QApplication,
-    data_dir: DataDir,
-    settings: Settings,
-    user: str | None,
-    password: str | None,
-    quit_when_ready: bool,
-) -> int:
-    try:
-        db = open_local(data_dir.database)
     except DatabaseUnavailable as exc:
         print(f"agent-desk: {exc}", file=sys.stderr)
         if user is None:  # someone is at the screen; an unattended station has only the log
             QMessageBox.critical(None, app.translate("App", "Cannot open the database"), str(exc))
         return 1
-    accounts = AccountService(db)
+    except AccountLocked as locked:
+        print(f"agent-desk: {locked}", file=sys.stderr)
+        return 1
+    return _run_opened(app, data_dir, settings, opened, user, quit_when_ready)
+
+
+def _run_opened(
+    app: QApplication,
+    data_dir: DataDir,
+    settings: Settings,
+    opened: Opened,
+    user: str | None,
+    quit_when_ready: bool,
+) -> int:
+    db, accounts = opened.db, opened.accounts
+    assert db is not None and accounts is not None
     if user is not None:
-        try:
-            staff = accounts.login(user, password or "")
-        except AccountLocked as locked:
-            print(f"agent-desk: {locked}", file=sys.stderr)
-            return 1
-        if staff is None:
+        if opened.user is None:
             print(f"agent-desk: wrong user name or password for {user!r}", file=sys.stderr)
             return 1
+        staff = opened.user
     else:
         dialog = LoginDialog(accounts)
         if dialog.exec() != LoginDialog.DialogCode.Accepted or dialog.user is None:

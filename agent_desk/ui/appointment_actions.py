@@ -25,14 +25,18 @@ from agent_desk.services.callbacks import CallbackService
 from agent_desk.services.worklist import WorklistService
 from agent_desk.settings import Settings
 from agent_desk.sync.errors import SyncError
-from agent_desk.ui.booking_dialog import BookingDialog
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the booking screen's modules load when it first opens
+    from agent_desk.db.callbacks import CallbackView
+    from agent_desk.ui.booking_dialog import BookingDialog
     from agent_desk.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
 CALLBACKS_EVERY_MS = 60_000  # a callback's time comes by the minute
+# The first count once the window is up, not while it is built: the query reads the open
+# tasks (seconds at a million patients, off the GUI thread), and the count is by the minute.
+CALLBACKS_FIRST_MS = 1_000
 
 
 @dataclass
@@ -89,11 +93,20 @@ def install(window: MainWindow, tools: AppointmentTools) -> None:
     timer = QTimer(window)
     timer.timeout.connect(lambda: show_callbacks_due(window, tools))
     timer.start(CALLBACKS_EVERY_MS)
-    show_callbacks_due(window, tools)
+    QTimer.singleShot(CALLBACKS_FIRST_MS, window, lambda: show_callbacks_due(window, tools))
 
 
 def show_callbacks_due(window: MainWindow, tools: AppointmentTools) -> None:
-    due = tools.callbacks.callbacks_due()
+    """Counted off the GUI thread: the window (and a ringing line) never waits for it."""
+    window.background.run(
+        window,
+        tools.callbacks.callbacks_due,
+        lambda due: _show_callbacks(window, due),
+        lambda error: log.warning("callbacks due not counted: %s", error),
+    )
+
+
+def _show_callbacks(window: MainWindow, due: list[CallbackView]) -> None:
     window.callbacks_label.setText(
         QCoreApplication.translate("MainWindow", "Callbacks due: %1").replace("%1", str(len(due)))
         if due
@@ -120,6 +133,8 @@ def open_booking(window: MainWindow, tools: AppointmentTools) -> BookingDialog |
             QCoreApplication.translate("MainWindow", "Open a patient's card first."), 5000
         )
         return None
+    from agent_desk.ui.booking_dialog import BookingDialog
+
     dialog = BookingDialog(
         tools.appointments, tools.callbacks, window.background, card.id, card.name, parent=window
     )

@@ -6,6 +6,7 @@ Kept apart from main_window.py, which attaches them through these two functions.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -20,20 +21,51 @@ from agent_desk.services.knowledge import KnowledgeService
 from agent_desk.services.todo import TodoService
 from agent_desk.sync.state import SyncStatus
 from agent_desk.ui.background import Background
-from agent_desk.ui.knowledge_dialog import KnowledgeDialog
 from agent_desk.ui.knowledge_panel import KnowledgeSuggestions
 from agent_desk.ui.todo_view import TodoButton, TodoDialog, TodoHub, TodoTray
 
 if TYPE_CHECKING:
+    from agent_desk.ui.knowledge_dialog import KnowledgeDialog
     from agent_desk.ui.main_window import MainWindow
 
 
-@dataclass
 class KnowledgeAids:
-    dialog: KnowledgeDialog
-    suggestions: KnowledgeSuggestions
-    dock: QDockWidget
-    action: QAction  # F1
+    """The F1 action and the related articles beside the card; the search dialog is built
+    when first opened (F1, or an article read from the dock), not with the window."""
+
+    def __init__(
+        self, window: MainWindow, service: KnowledgeService, background: Background
+    ) -> None:
+        self._window = window
+        self._service = service
+        self._background = background
+        self._dialog: KnowledgeDialog | None = None
+        self.suggestions = KnowledgeSuggestions(
+            service, window.user.principal, background, self.read
+        )
+        self.dock = QDockWidget(
+            QCoreApplication.translate("MainWindow", "Related articles"), window
+        )
+        self.action = QAction(QCoreApplication.translate("MainWindow", "Knowledge base…"), window)
+
+    @property
+    def dialog(self) -> KnowledgeDialog:
+        if self._dialog is None:
+            from agent_desk.ui.knowledge_dialog import KnowledgeDialog
+
+            self._dialog = KnowledgeDialog(
+                self._service, self._window.user.principal, self._background, self._window
+            )
+        return self._dialog
+
+    def open_search(self) -> None:
+        self.dialog.open_search()
+
+    def read(self, article_id: uuid.UUID) -> None:
+        dialog = self.dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.show_article(article_id)
 
 
 @dataclass
@@ -47,27 +79,18 @@ class TodoAids:
 def attach_knowledge(
     window: MainWindow, service: KnowledgeService, background: Background
 ) -> KnowledgeAids | None:
-    principal = window.user.principal
-    if not principal.may(Permission.READ_KNOWLEDGE):
+    if not window.user.principal.may(Permission.READ_KNOWLEDGE):
         return None
-    dialog = KnowledgeDialog(service, principal, background, window)
-    action = QAction(QCoreApplication.translate("MainWindow", "Knowledge base…"), window)
+    aids = KnowledgeAids(window, service, background)
+    action, suggestions, dock = aids.action, aids.suggestions, aids.dock
     action.setObjectName("knowledge_action")
     action.setShortcut(QKeySequence("F1"))
     # From any of the workstation's windows: the card, the form, a statistics screen.
     action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-    action.triggered.connect(dialog.open_search)
+    action.triggered.connect(aids.open_search)
     window.addAction(action)
     help_menu = window.menuBar().addMenu(QCoreApplication.translate("MainWindow", "&Help"))
     help_menu.addAction(action)
-
-    def read(article_id: object) -> None:
-        dialog.show()
-        dialog.raise_()
-        dialog.show_article(article_id)  # type: ignore[arg-type]
-
-    suggestions = KnowledgeSuggestions(service, principal, background, read)
-    dock = QDockWidget(QCoreApplication.translate("MainWindow", "Related articles"), window)
     dock.setObjectName("knowledge_dock")
     dock.setWidget(suggestions)
     dock.setFeatures(
@@ -78,7 +101,7 @@ def attach_knowledge(
     window.resizeDocks([dock], [240], Qt.Orientation.Horizontal)
     window.card.card_shown.connect(lambda card: suggestions.show_for(card.id))
     window.card.cleared.connect(lambda: suggestions.show_for(None))
-    return KnowledgeAids(dialog, suggestions, dock, action)
+    return aids
 
 
 def attach_todos(

@@ -33,10 +33,8 @@ from agent_desk.services.audit_log import AuditLogService
 from agent_desk.services.patients import PatientService, SearchProblem
 from agent_desk.services.recordings import RecordingLibrary
 from agent_desk.services.settings_change import SettingsService
-from agent_desk.services.statistics import StatisticsService
 from agent_desk.services.worklist import WorklistService
 from agent_desk.settings import Settings
-from agent_desk.sync.call_check import CallRefused
 from agent_desk.sync.state import SyncStatus
 from agent_desk.ui.alerts_dialog import AlertsDialog
 from agent_desk.ui.audit_log_view import AuditLogDialog
@@ -48,7 +46,6 @@ from agent_desk.ui.labels import label
 from agent_desk.ui.patient_card import PatientCardView
 from agent_desk.ui.patient_chooser import PatientChooser
 from agent_desk.ui.sip_status import SipLineStatus
-from agent_desk.ui.sync_review import SyncReviewDialog
 from agent_desk.ui.sync_status import SyncHub, SyncStatusLabel, refusal_text
 from agent_desk.ui.unmask_dialog import UnmaskReasonDialog
 from agent_desk.ui.window_menus import build_menus
@@ -56,6 +53,8 @@ from agent_desk.ui.worklist_model import WorklistModel
 from agent_desk.ui.worklist_pane import WorklistFilterBar, WorklistTable
 
 if TYPE_CHECKING:  # Qt Multimedia loads when the screen first opens, not at start-up
+    from agent_desk.services.statistics import StatisticsService
+    from agent_desk.sync.call_check import CallRefused
     from agent_desk.ui.desk_aids import KnowledgeAids, TodoAids
     from agent_desk.ui.recordings_view import RecordingsDialog
     from agent_desk.ui.statistics_view import StatisticsDialog
@@ -79,11 +78,12 @@ class MainWindow(QMainWindow):
         alerts: AlertService | None = None,
         parent: Any = None,
         recordings: RecordingLibrary | None = None,
-        statistics: StatisticsService | None = None,
+        statistics: Callable[[], StatisticsService] | None = None,  # made when first opened
     ) -> None:
         super().__init__(parent)
         self.user = user
         self.statistics = statistics
+        self._statistics_service: StatisticsService | None = None
         self.audit_log = audit_log
         self.recordings = recordings
         self.patients = patients
@@ -480,6 +480,8 @@ class MainWindow(QMainWindow):
         for other roles the status bar only counts it."""
         if self.sync is None or not self.user.principal.may(Permission.REVIEW_SYNC):
             return
+        from agent_desk.ui.sync_review import SyncReviewDialog
+
         dialog = SyncReviewDialog(self.sync.db, self.user.principal, self)
         dialog.resolved.connect(self.sync.runner.sync_now)
         dialog.exec()
@@ -524,9 +526,11 @@ class MainWindow(QMainWindow):
             return None
         from agent_desk.ui.statistics_view import StatisticsDialog  # QtCharts loads on demand
 
+        if self._statistics_service is None:
+            self._statistics_service = self.statistics()
         may_open = self.user.principal.may(Permission.VIEW_RECORDS)
         dialog = StatisticsDialog(
-            self.statistics,
+            self._statistics_service,
             self._worklist,
             self.user,
             self._today(),

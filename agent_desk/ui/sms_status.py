@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtGui import QAction
@@ -18,21 +19,17 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 from agent_desk.db.engine import Database
 from agent_desk.domain.enums import ModemProblem
 from agent_desk.domain.permissions import Permission, Principal
+from agent_desk.errors import UserError
 from agent_desk.paths import DataDir
-from agent_desk.services.sms import SmsService
-from agent_desk.services.sms_campaigns import CampaignService, load_templates
-from agent_desk.services.sms_gateway import (
-    Calendar,
-    build_gateway,
-    calendar_sources,
-    forward_queued,
-)
 from agent_desk.settings import Settings
-from agent_desk.sms.gateway import SmsGateway
-from agent_desk.sms.modem import ModemStatus
-from agent_desk.sync.central import central_database, config_from_settings
 from agent_desk.ui.background import Background
 from agent_desk.ui.labels import label
+
+# The SMS services, the modem library (gammu) and the central server's driver load when
+# the screen first opens or where this workstation is the gateway, not with every window.
+if TYPE_CHECKING:
+    from agent_desk.sms.gateway import SmsGateway
+    from agent_desk.sms.modem import ModemStatus
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +53,8 @@ class SmsHub(QObject):
         self._thread.start()
 
     def _run(self) -> None:
+        from agent_desk.sms.modem import ModemStatus
+
         try:
             self.gateway.run()
         except Exception:  # logged, and said in the status bar; the window goes on
@@ -72,6 +71,8 @@ class SmsModemLabel(QLabel):
     """Signal strength and network, or what is wrong with the modem."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        from agent_desk.sms.modem import ModemStatus
+
         super().__init__(parent)
         self.show_status(ModemStatus(ModemProblem.NO_MODEM, ""))
 
@@ -91,6 +92,8 @@ def _forward_every_minute(
 ) -> None:
     """A workstation that is not the gateway hands its queued messages to the central
     outbox, which the gateway sends from."""
+    from agent_desk.services.sms_gateway import forward_queued
+
     timer = QTimer(window)
     timer.setInterval(60_000)
     timer.timeout.connect(
@@ -113,32 +116,40 @@ def attach_sms(
     background: Background,
 ) -> SmsHub | None:
     """The 短信 menu entry (for those who may send), and the gateway where this is one."""
-    service = SmsService(db, settings)
-    campaigns = (
-        CampaignService(db, settings),
-        load_templates(data_dir.root / "sms" / "templates.json"),
-    )
     if principal.may(Permission.SEND_SMS):
         menu = window.menuBar().addMenu(QCoreApplication.translate("SmsWindow", "S&MS"))
         action = QAction(QCoreApplication.translate("SmsWindow", "Text messages…"), window)
         action.setObjectName("sms_action")
 
         def open_dialog() -> None:
+            from agent_desk.services.sms import SmsService
+            from agent_desk.services.sms_campaigns import CampaignService, load_templates
             from agent_desk.ui.sms_view import SmsDialog
 
-            dialog = SmsDialog(service, principal, background, window, campaigns)
+            try:  # read as the screen opens: an edited file is taken without a restart
+                templates = load_templates(data_dir.root / "sms" / "templates.json")
+            except UserError as exc:
+                log.warning("SMS templates of the data folder not read: %s", exc)
+                window.statusBar().showMessage(str(exc), 15000)
+                templates = load_templates()  # the built-in ones
+            campaigns = (CampaignService(db, settings), templates)
+            dialog = SmsDialog(SmsService(db, settings), principal, background, window, campaigns)
             dialog.show()
 
         action.triggered.connect(open_dialog)
         menu.addAction(action)
     central = None
     if settings.get("central.url"):
+        from agent_desk.sync.central import central_database, config_from_settings
+
         config = config_from_settings(settings.get)
         central = central_database(config, pool_size=2, max_overflow=1)
     if not settings.get("sms.gateway"):
         if central is not None:
             _forward_every_minute(window, db, central, background)
         return None
+    from agent_desk.services.sms_gateway import Calendar, build_gateway, calendar_sources
+
     modem_label = SmsModemLabel(window)
     window.statusBar().insertPermanentWidget(0, modem_label)
     calendar = Calendar(db, calendar_sources(data_dir, settings), central)

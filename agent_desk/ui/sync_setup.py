@@ -4,21 +4,21 @@ composition root). Without central.url the workstation is local only, as before.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 
 from agent_desk.db.engine import Database
 from agent_desk.domain.views import StaffView
 from agent_desk.paths import DataDir
-from agent_desk.services.recording_courier import RecordingCourier
 from agent_desk.services.recording_store import RecordingStore
 from agent_desk.settings import Settings
-from agent_desk.sync.central import config_from_settings, workstation_name
-from agent_desk.sync.cycle import client_id
 from agent_desk.sync.errors import SyncError
-from agent_desk.sync.queue import WorkQueue
 from agent_desk.sync.queue_errors import JournalDamaged
 from agent_desk.ui.sync_status import SyncHub
+
+if TYPE_CHECKING:
+    from agent_desk.sync.queue import WorkQueue
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,12 @@ def prepare_sync(
     up; local work goes on in every case."""
     if not settings.get("central.url"):
         return None, None
+    # Only now: a workstation without a central server never loads the sync machinery.
+    from agent_desk.services.recording_courier import RecordingCourier
+    from agent_desk.sync.central import config_from_settings, workstation_name
+    from agent_desk.sync.cycle import client_id
+    from agent_desk.sync.queue import WorkQueue
+
     try:
         config = config_from_settings(settings.get)
     except SyncError as exc:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QDateTime, QObject, Qt, Signal
 from PySide6.QtGui import QMouseEvent
@@ -20,12 +20,14 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from agent_desk.db.engine import Database
 from agent_desk.domain.enums import SyncConnection, SyncProblem
-from agent_desk.sync.call_check import CallBlock, CallRefused, may_start_call
-from agent_desk.sync.capture import install_capture
-from agent_desk.sync.central import CentralConfig
-from agent_desk.sync.queue import WorkQueue
-from agent_desk.sync.runner import SyncRunner
 from agent_desk.sync.state import SyncStatus
+
+# The sync machinery (and psycopg under it) loads where a central server is set up, when
+# the hub is made: every window imports this module for the status label.
+if TYPE_CHECKING:
+    from agent_desk.sync.call_check import CallRefused
+    from agent_desk.sync.central import CentralConfig
+    from agent_desk.sync.queue import WorkQueue
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,9 @@ class SyncHub(QObject):
         parent: QObject | None = None,
         **runner_options: Any,
     ) -> None:
+        from agent_desk.sync.capture import install_capture
+        from agent_desk.sync.runner import SyncRunner
+
         super().__init__(parent)
         self.db = db
         self.queue = queue
@@ -84,6 +89,8 @@ class SyncHub(QObject):
     def may_call(self, task_id: uuid.UUID) -> CallRefused | None:
         """Claim the task if needed and check the lease: None when the call may start.
         Waits on the central server: run it through Background, never on the GUI thread."""
+        from agent_desk.sync.call_check import may_start_call
+
         if self.queue is None:
             return None
         return may_start_call(self.queue, task_id)
@@ -91,6 +98,8 @@ class SyncHub(QObject):
 
 def refusal_text(refused: CallRefused) -> str:
     """Why the call was not started, in the user's language."""
+    from agent_desk.sync.call_check import CallBlock
+
     match refused.block:
         case CallBlock.OFFLINE:
             return QCoreApplication.translate(

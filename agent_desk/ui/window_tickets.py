@@ -17,11 +17,11 @@ from agent_desk.domain.permissions import Permission
 from agent_desk.errors import UserError
 from agent_desk.services.tickets import EscalationReport, TicketService
 from agent_desk.settings import Settings
-from agent_desk.ui.ticket_dialogs import ComplaintDialog
-from agent_desk.ui.tickets_view import TicketsDialog
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the screens' modules load when one first opens, not with the window
     from agent_desk.ui.main_window import MainWindow
+    from agent_desk.ui.ticket_dialogs import ComplaintDialog
+    from agent_desk.ui.tickets_view import TicketsDialog
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,8 @@ class WindowTickets:
             self.timer.start()
 
     def open_tickets(self) -> TicketsDialog:
+        from agent_desk.ui.tickets_view import TicketsDialog
+
         window = self.window
         dialog = TicketsDialog(self.service, window.user.principal, window.background, window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -64,6 +66,8 @@ class WindowTickets:
         principal = window.user.principal
         if not principal.may(Permission.OPEN_TICKETS):
             return None
+        from agent_desk.ui.ticket_dialogs import ComplaintDialog
+
         card = window.card.card
         departments = [(d, name) for d, _code, name in self.service.departments(principal)]
         dialog = ComplaintDialog(departments, card.name if card is not None else None, window)

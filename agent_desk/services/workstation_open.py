@@ -1,0 +1,68 @@
+"""The workstation's first steps before its window, on a thread of their own: the data
+folder's window lock, the database (its key from the OS keyring) and, when the command
+line names the user, the login.
+
+They wait mostly outside Python (the keyring's look-up, SQLite, the password hash, which
+takes a tenth of a second by design), so they run while the GUI thread loads Qt and the
+window's modules: `agent-desk run` starts them before that import, the window takes the
+result (`Opened.result()`), and says any failure in its own way.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from agent_desk.db.engine import Database
+from agent_desk.db.open import open_local
+from agent_desk.domain.views import StaffView
+from agent_desk.paths import DataDir
+from agent_desk.services.accounts import AccountService
+from agent_desk.window_lock import LockMode, WindowLock
+
+
+@dataclass
+class Opened:
+    """What the thread left: the lock (held), the database, and the user when logged in
+    (None with no user named, or a wrong password). An exception the thread met (the
+    folder in use, the database unavailable, the account locked) is raised by result()."""
+
+    lock: WindowLock
+    db: Database | None = None
+    accounts: AccountService | None = None
+    user: StaffView | None = None
+
+
+class OpenWorkstation:
+    def __init__(self, data_dir: DataDir, user: str | None, password: str | None) -> None:
+        self._opened = Opened(WindowLock(data_dir.window_lock, LockMode.SHARED))
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(data_dir.database, user, password), name="open-workstation"
+        )
+        self._thread.start()
+
+    def _run(self, database: Path, user: str | None, password: str | None) -> None:
+        opened = self._opened
+        try:
+            # Held until the process ends: a restore is refused while the window runs.
+            opened.lock.acquire()
+            opened.db = open_local(database)
+            opened.accounts = AccountService(opened.db)
+            if user is not None:
+                opened.user = opened.accounts.login(user, password or "")
+        except BaseException as exc:  # handed to the GUI thread, which says it
+            self._error = exc
+
+    def result(self) -> Opened:
+        """Wait for the thread; raises what it raised (the lock is then released by the
+        caller's release(), as for a successful start)."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._opened
+
+    def release(self) -> None:
+        self._thread.join()
+        self._opened.lock.release()
