@@ -149,7 +149,8 @@ def _detail_text(stored: str | None, cache: dict[str, str]) -> str:
 
 
 def _sqlite_rows(session: Session, workstation: uuid.UUID) -> Iterator[ChainRow]:
-    # SQLite keeps UUIDs as 32 hex digits and times as "YYYY-MM-DD HH:MM:SS.ffffff" (UTC).
+    # SQLite keeps UUIDs as their 16 bytes (db.base.Id) and times as
+    # "YYYY-MM-DD HH:MM:SS.ffffff" (UTC).
     cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
     details: dict[str, str] = {}
     try:
@@ -160,12 +161,12 @@ def _sqlite_rows(session: Session, workstation: uuid.UUID) -> Iterator[ChainRow]
             # a million rows (a third of the verify's time); rows without a number (none
             # are written so) come first and break the chain there, as before.
             "ORDER BY chain_seq",
-            (workstation.hex,),
+            (workstation.bytes,),
         )
         while batch := cursor.fetchmany(_BATCH):
             for event_id, seq, at, actor, action, kind, entity, detail, prev, digest in batch:
                 yield (
-                    _hyphenated(str(event_id)),
+                    _hyphenated(event_id.hex()),
                     seq,
                     str(at).replace(" ", "T", 1),
                     actor,
