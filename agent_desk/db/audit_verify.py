@@ -123,6 +123,11 @@ def _break(row: ChainRow, reason: str) -> ChainBreak:
     return ChainBreak(row[0], row[2], row[4], seq, reason)
 
 
+def _hex(stored: object) -> str:
+    # An id as written (16 bytes), or whatever a hand edit put there, to be named.
+    return stored.hex() if isinstance(stored, bytes) else str(stored)
+
+
 def _hyphenated(hex32: str) -> str:
     return f"{hex32[:8]}-{hex32[8:12]}-{hex32[12:16]}-{hex32[16:20]}-{hex32[20:]}"
 
@@ -166,7 +171,7 @@ def _sqlite_rows(session: Session, workstation: uuid.UUID) -> Iterator[ChainRow]
         while batch := cursor.fetchmany(_BATCH):
             for event_id, seq, at, actor, action, kind, entity, detail, prev, digest in batch:
                 yield (
-                    _hyphenated(event_id.hex()),
+                    _hyphenated(_hex(event_id)),
                     seq,
                     str(at).replace(" ", "T", 1),
                     actor,

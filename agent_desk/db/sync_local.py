@@ -357,7 +357,8 @@ def storage_marks(table: SyncedTable) -> str:
 def storage_select_list(table: SyncedTable) -> str:
     """*table*'s columns read in the sync's storage form (ids as 32 hex digits)."""
     return ", ".join(
-        f'lower(hex("{column.name}"))' if is_id(column) else f'"{column.name}"'
+        # hex(NULL) is '': nullif keeps a missing reference NULL.
+        f"nullif(lower(hex(\"{column.name}\")), '')" if is_id(column) else f'"{column.name}"'
         for column in table.columns
     )
 
