@@ -6,6 +6,7 @@ from agent_desk.domain.phones import (
     display_national,
     looks_like_phone,
     normalise,
+    try_normalise,
 )
 
 
@@ -74,3 +75,32 @@ def test_dialable_digits_for_the_pbx() -> None:
     assert dialable("+861062345678") == "01062345678"
     assert dialable("+861062345678", prefix="9") == "901062345678"
     assert dialable("+85221234567") == "0085221234567"
+
+
+def _slow_normalise(digits: str) -> str | None:
+    # What the parser alone makes of a number, without the fast path for mobiles.
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse(digits, "CN")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def test_the_mobile_fast_path_agrees_with_the_parser_on_every_prefix() -> None:
+    # Every four-digit start of an 11-digit number beginning with 1, and a few endings
+    # each: the fast path must accept exactly what phonenumbers accepts, as the same E.164.
+    for prefix in range(1000, 2000):
+        for ending in ("0000000", "1234567", "9999999", "5038261"):
+            digits = f"{prefix}{ending}"
+            assert try_normalise(digits) == _slow_normalise(digits), digits
+            spaced = f"{digits[:3]} {digits[3:7]} {digits[7:]}"
+            assert try_normalise(spaced) == _slow_normalise(digits), spaced
+
+
+def test_full_width_digits_are_not_taken_for_a_mobile() -> None:
+    # The pattern is matched over ASCII digits only; other digits go through the parser.
+    assert try_normalise("１３８００１３８０００") == _slow_normalise("１３８００１３８０００")

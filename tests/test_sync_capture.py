@@ -16,7 +16,7 @@ from agent_desk.db.models import (
     PatientContact,
     SyncOutbox,
 )
-from agent_desk.db.sync_codec import to_sqlite, to_wire
+from agent_desk.db.sync_codec import is_id, to_sqlite, to_wire
 from agent_desk.db.sync_tables import LOCAL_ONLY_TABLES, synced_table, synced_tables
 from agent_desk.domain.enums import ContactRelation, OutboxStatus, Sex, SyncOp
 from agent_desk.sync.capture import APPLYING, BypassesOutbox, capture_of, install_capture
@@ -165,10 +165,13 @@ def test_a_row_written_from_the_wire_is_stored_as_the_orm_stores_it(ws: Database
             obj = session.scalars(select(model)).first()
             stored = (
                 session.connection()
-                .exec_driver_sql(f"SELECT * FROM {name} WHERE id = ?", (obj.id.hex,))
+                .exec_driver_sql(f"SELECT * FROM {name} WHERE id = ?", (obj.id.bytes,))
                 .one()
             )
             raw = dict(zip(stored._fields, stored, strict=True))
             rebuilt = to_sqlite(table, to_wire(table, obj))
-        for column, value in zip(table.column_names, rebuilt, strict=True):
-            assert value == raw[column], f"{name}.{column}"
+        for column, value in zip(table.columns, rebuilt, strict=True):
+            if is_id(column) and value is not None:
+                # Ids travel as 32 hex digits; the upsert stores them with unhex().
+                value = bytes.fromhex(value)
+            assert value == raw[column.name], f"{name}.{column.name}"

@@ -110,7 +110,7 @@ def _built(folder: Path, characters: int) -> Path:
     return path
 
 
-def _articles(rng: random.Random, characters: int) -> list[tuple[str, str, str, str, str, str]]:
+def _articles(rng: random.Random, characters: int) -> list[tuple[bytes, str, str, str, str, str]]:
     # Zipf weights: the first words of the vocabulary are the common ones.
     weights = [1 / (rank + 1) for rank in range(len(_WORDS))]
     rows = []
@@ -121,7 +121,7 @@ def _articles(rng: random.Random, characters: int) -> list[tuple[str, str, str, 
         title = "".join(rng.choices(_WORDS, weights, k=3))
         tags = ",".join(rng.sample(_WORDS[:40], 2))
         kind = rng.choice(list(KnowledgeKind)).value
-        rows.append((uuid.uuid4().hex, f"bench-{n}", kind, title, tags, body))
+        rows.append((uuid.uuid4().bytes, f"bench-{n}", kind, title, tags, body))
         written += len(body)
         n += 1
     return rows

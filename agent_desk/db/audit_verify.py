@@ -123,6 +123,11 @@ def _break(row: ChainRow, reason: str) -> ChainBreak:
     return ChainBreak(row[0], row[2], row[4], seq, reason)
 
 
+def _hex(stored: object) -> str:
+    # An id as written (16 bytes), or whatever a hand edit put there, to be named.
+    return stored.hex() if isinstance(stored, bytes) else str(stored)
+
+
 def _hyphenated(hex32: str) -> str:
     return f"{hex32[:8]}-{hex32[8:12]}-{hex32[12:16]}-{hex32[16:20]}-{hex32[20:]}"
 
@@ -149,7 +154,8 @@ def _detail_text(stored: str | None, cache: dict[str, str]) -> str:
 
 
 def _sqlite_rows(session: Session, workstation: uuid.UUID) -> Iterator[ChainRow]:
-    # SQLite keeps UUIDs as 32 hex digits and times as "YYYY-MM-DD HH:MM:SS.ffffff" (UTC).
+    # SQLite keeps UUIDs as their 16 bytes (db.base.Id) and times as
+    # "YYYY-MM-DD HH:MM:SS.ffffff" (UTC).
     cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
     details: dict[str, str] = {}
     try:
@@ -160,12 +166,12 @@ def _sqlite_rows(session: Session, workstation: uuid.UUID) -> Iterator[ChainRow]
             # a million rows (a third of the verify's time); rows without a number (none
             # are written so) come first and break the chain there, as before.
             "ORDER BY chain_seq",
-            (workstation.hex,),
+            (workstation.bytes,),
         )
         while batch := cursor.fetchmany(_BATCH):
             for event_id, seq, at, actor, action, kind, entity, detail, prev, digest in batch:
                 yield (
-                    _hyphenated(str(event_id)),
+                    _hyphenated(_hex(event_id)),
                     seq,
                     str(at).replace(" ", "T", 1),
                     actor,

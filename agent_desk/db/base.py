@@ -49,9 +49,53 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC)
 
 
+class Id(Uuid[uuid.UUID]):
+    """A UUID column: PostgreSQL's native uuid, and in SQLite the 16 bytes themselves.
+
+    SQLAlchemy's Uuid keeps 32 hex digits in SQLite; ids and the references to them were
+    a third of a workstation's database. 16 raw bytes order as the hex did (UUIDv7 keeps
+    inserts at the right edge of each index), and a TEXT-affinity column (the CHAR(32) the
+    migrations declare) stores a BLOB as it is given, so the declared types stay.
+    Raw SQL on SQLite passes and reads ids as `uuid.bytes` / `UUID(bytes=…)`; the sync
+    keeps 32 hex digits and converts at its statements (db/sync_local.storage_id).
+    """
+
+    cache_ok = True
+
+    def __init__(self) -> None:
+        super().__init__(as_uuid=True, native_uuid=True)
+
+    def bind_processor(self, dialect: Dialect) -> Any:
+        if dialect.name != "sqlite":
+            return super().bind_processor(dialect)
+
+        def process(value: uuid.UUID | None) -> bytes | None:
+            return None if value is None else value.bytes
+
+        return process
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> Any:
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)  # type: ignore[no-untyped-call]
+
+        def process(value: bytes | None) -> uuid.UUID | None:
+            return None if value is None else uuid.UUID(bytes=value)
+
+        return process
+
+    def literal_processor(self, dialect: Dialect) -> Any:
+        if dialect.name != "sqlite":
+            return super().literal_processor(dialect)  # type: ignore[no-untyped-call]
+
+        def process(value: uuid.UUID) -> str:
+            return f"X'{value.hex}'"
+
+        return process
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime(), uuid.UUID: Uuid()}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime(), uuid.UUID: Id()}
 
 
 class IdMixin:

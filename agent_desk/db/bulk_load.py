@@ -3,7 +3,8 @@
 Rows go in through the raw SQLCipher connection with executemany, one transaction per
 batch, because the ORM's unit of work would take hours for a million patients. Values
 are therefore given in exactly the storage format that SQLAlchemy uses on SQLite, so
-that the ORM reads them back as if it had written them: UUIDs as 32 hex digits,
+that the ORM reads them back as if it had written them: UUIDs as 32 hex digits (which
+the INSERT turns into the 16 bytes db.base.Id stores, with SQLite's unhex()),
 datetimes as naive UTC text with microseconds, dates as ISO text, booleans as 0/1, JSON
 as text and enums as their values. Each row is a tuple in the order of its table's
 COLUMNS. Raw SQL bypasses the outbox (see sync/capture.py), so this is for demo data.
@@ -107,7 +108,7 @@ class BulkLoad:
     def ids_by_key(self, table: str) -> dict[str, str]:
         """The ids of a reference table's rows by their natural key (code or username)."""
         key = _NATURAL_KEYS[table]
-        return dict(self._conn.execute(f"SELECT {key}, id FROM {table}").fetchall())
+        return dict(self._conn.execute(f"SELECT {key}, lower(hex(id)) FROM {table}").fetchall())
 
     def highest_record_no(self, prefix: str, digits: int) -> str | None:
         """The highest record number made of *prefix* and then *digits* digits, if any."""
@@ -146,8 +147,14 @@ class BulkLoad:
         self._conn.execute("ANALYZE")
 
 
+def _is_id(column: str) -> bool:
+    return column == "id" or column.endswith("_id")
+
+
 def _insert_sql(table: str, columns: str, stamp: str) -> str:
-    placeholders = ", ".join("?" * (columns.count(",") + 1))
+    placeholders = ", ".join(
+        "unhex(?)" if _is_id(column.strip()) else "?" for column in columns.split(",")
+    )
     if table not in _VERSIONED:
         return f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
     # The stamp is our own formatted clock reading, inlined so that no row binds it.

@@ -94,7 +94,7 @@ def search_ids(
         where = ""
     else:
         where = "WHERE r.department_id IS NULL OR r.department_id = :department"
-        params["department"] = department_id.hex
+        params["department"] = department_id.bytes
     sql = (
         f"{with_}SELECT r.article_id, h.score FROM ({ranked}) h "
         f"JOIN kb_search_rows r ON r.id = h.row {where} ORDER BY h.score LIMIT :limit"
@@ -104,6 +104,8 @@ def search_ids(
 
 
 def _uuid(value: object) -> uuid.UUID:
+    if isinstance(value, bytes):
+        return uuid.UUID(bytes=value)
     return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 

@@ -34,7 +34,6 @@ from sqlalchemy import (
     Interval,
     Select,
     String,
-    Uuid,
     bindparam,
     delete,
     exists,
@@ -51,7 +50,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
-from agent_desk.db.base import UTCDateTime
+from agent_desk.db.base import Id, UTCDateTime
 from agent_desk.db.followup import AttemptResult, record_attempt
 from agent_desk.db.models import FollowupTask, SyncAppliedMutation, TaskLease
 from agent_desk.domain.enums import AttemptOutcome, Channel, MutationOutcome, TaskStatus
@@ -236,7 +235,7 @@ def _claim_next_statement(by_department: bool) -> Select[Any]:
         ~live_lease,
     ]
     if by_department:
-        conditions.append(task.department_id == bindparam("department_id", type_=Uuid()))
+        conditions.append(task.department_id == bindparam("department_id", type_=Id()))
     candidate = (
         select(task.id)
         .where(*conditions)
@@ -249,7 +248,7 @@ def _claim_next_statement(by_department: bool) -> Select[Any]:
         select(
             candidate.c.id,
             bindparam("holder", type_=String()),
-            bindparam("staff_id", type_=Uuid()),
+            bindparam("staff_id", type_=Id()),
             func.nextval(FENCE_SEQUENCE),
             now,
             _server_expiry(bindparam("ttl", type_=Interval())),

@@ -6,6 +6,8 @@ costs a fifth of a second, which every start of the workstation would otherwise 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +20,7 @@ if TYPE_CHECKING:
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # The newest revision in migrations/versions; tests/test_schema.py keeps the two in step.
-SCHEMA_HEAD = "0022"
+SCHEMA_HEAD = "0024"
 _VERSION_TABLE = "alembic_version"
 
 
@@ -68,9 +70,28 @@ def ensure_schema(engine: Engine) -> bool:
 
     if current is not None and not _knows(_script(), current):
         raise SchemaTooNew(current)
-    with engine.begin() as connection:
+    with engine.connect() as connection, _foreign_keys_off(connection), connection.begin():
         command.upgrade(_config(connection), "head")
     return True
+
+
+@contextmanager
+def _foreign_keys_off(connection: Connection) -> Iterator[None]:
+    """SQLite's foreign keys off while migrations run, as its own procedure for schema
+    changes asks: otherwise every changed key (0024 rewrites them all) looks for the rows
+    that refer to it, a scan of each unindexed referring column. A migration that changes
+    keys checks them itself (PRAGMA foreign_key_check). Set on the connection outside any
+    transaction, where SQLite takes it; the engine's connections have them on."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
 
 
 def knows_revision(revision: str) -> bool:
@@ -90,5 +111,5 @@ def _knows(script: ScriptDirectory, revision: str) -> bool:
 def downgrade(engine: Engine, revision: str) -> None:
     from alembic import command
 
-    with engine.begin() as connection:
+    with engine.connect() as connection, _foreign_keys_off(connection), connection.begin():
         command.downgrade(_config(connection), revision)

@@ -174,7 +174,7 @@ class EncounterDiagnosis(IdMixin, Base):
 
     __tablename__ = "encounter_diagnoses"
 
-    encounter_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("encounters.id"), index=True)
+    encounter_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("encounters.id"))
     seq: Mapped[int] = mapped_column(Integer)  # 0 is the principal diagnosis
     icd10: Mapped[str] = mapped_column(String(16), index=True)
     name: Mapped[str] = mapped_column(String(128))
@@ -235,7 +235,7 @@ class FollowupAttempt(IdMixin, Base):
     __tablename__ = "followup_attempts"
     __table_args__ = (Index("ix_followup_attempts_task_outcome", "task_id", "outcome"),)  # 0014
 
-    task_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("followup_tasks.id"), index=True)
+    task_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("followup_tasks.id"))
     patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)
     attempted_at: Mapped[datetime] = mapped_column(default=utcnow)
     channel: Mapped[Channel] = mapped_column(_enum(Channel))
@@ -254,7 +254,7 @@ class FollowupRecord(IdMixin, Base):
     __tablename__ = "followup_records"
     __table_args__ = (Index("ix_followup_records_task_latest", "task_id", "completed_at", "id"),)
 
-    task_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("followup_tasks.id"), index=True)
+    task_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("followup_tasks.id"))
     patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)
     attempt_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("followup_attempts.id"))
     template_code: Mapped[str] = mapped_column(String(64))
@@ -282,7 +282,7 @@ class Call(IdMixin, Base):
     remote_number: Mapped[str] = mapped_column(String(64))
     remote_e164: Mapped[str | None] = mapped_column(String(20), index=True)
     display_name: Mapped[str | None] = mapped_column(String(128))
-    started_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
     answered_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
     staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_users.id"))
@@ -371,7 +371,7 @@ class FeedbackEntry(IdMixin, VersionedMixin, Base):
         Index("ix_feedback_items_kind_created", "kind", "created_at"),
     )
 
-    record_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("followup_records.id"), index=True)
+    record_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("followup_records.id"))
     patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)
     department_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("departments.id"), index=True

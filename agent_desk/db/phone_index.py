@@ -22,6 +22,8 @@ FROM patient_contacts AS c JOIN patients AS p ON p.id = c.patient_id
 WHERE c.e164 = ?
 ORDER BY p.record_no
 """
+_SEXES = {member.value: member for member in Sex}
+_RELATIONS = {member.value: member for member in ContactRelation}
 
 
 class PhoneIndex:
@@ -42,17 +44,18 @@ class PhoneIndex:
         """Every patient reachable on this number (a family can share one), once each."""
         with self._lock:
             rows = self._connection.execute(_BY_PHONE, (e164,)).fetchall()
-        hits: dict[str, PatientHit] = {}
+        # The screen-pop's Python share: enum members by dict cost a tenth of Enum() calls.
+        hits: dict[bytes, PatientHit] = {}
         for pid, record_no, name, sex, birth, number, relation, consent in rows:
             if pid not in hits:
                 hits[pid] = PatientHit(
-                    uuid.UUID(hex=pid),
+                    uuid.UUID(bytes=pid),
                     record_no,
                     name,
-                    Sex(sex),
+                    _SEXES[sex],
                     date.fromisoformat(birth) if birth else None,
                     number,
-                    ContactRelation(relation),
+                    _RELATIONS[relation],
                     bool(consent),
                 )
         return list(hits.values())
@@ -68,7 +71,7 @@ class PhoneIndex:
                 "ix_patient_contacts_lookup WHERE e164 > ''"
             ).fetchone()
             # The patients' id index, then their rows: the two reads left after the number.
-            connection.execute("SELECT count(*) FROM patients WHERE id > ''").fetchone()
+            connection.execute("SELECT count(*) FROM patients WHERE id > x''").fetchone()
             connection.execute("SELECT max(length(sex)) FROM patients").fetchone()
         finally:
             connection.close()

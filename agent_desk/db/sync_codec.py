@@ -9,7 +9,9 @@ Three conversions hang off each column type:
 - python → wire, when a local change is captured;
 - wire → SQLite storage, when a pulled row is written locally. It goes through
   SQLAlchemy's own bind processors, so a pulled row is stored byte for byte as if the
-  ORM had written it;
+  ORM had written it, but for ids: those stay 32 hex digits, the form PostgreSQL renders
+  them in for the download, and the statements of db/sync_local.py turn them into the
+  16 bytes SQLite keeps (db.base.Id) with unhex();
 - wire → PostgreSQL parameter, when an upload is applied centrally (text that the server
   casts by the column's type; JSON columns serialised).
 Plus the reverse of the second for the initial download: SQL expressions that make
@@ -108,6 +110,9 @@ def to_wire(table: SyncedTable, row: Any) -> Wire:
 def _storers(table: SyncedTable) -> tuple[tuple[str, Convert], ...]:
     storers = []
     for column in table.columns:
+        if is_id(column):
+            storers.append((column.name, _nullable(_uuid_hex)))
+            continue
         to_python = _wire_to_python(column)
         process = column.type.dialect_impl(_SQLITE).bind_processor(_SQLITE)
         if process is None:
@@ -115,6 +120,15 @@ def _storers(table: SyncedTable) -> tuple[tuple[str, Convert], ...]:
         else:
             storers.append((column.name, _compose(to_python, process)))
     return tuple(storers)
+
+
+def is_id(column: Column[Any]) -> bool:
+    """Whether *column* holds a UUID (32 hex digits in the sync's storage form)."""
+    return isinstance(column.type, Uuid)
+
+
+def _uuid_hex(value: Any) -> str:
+    return uuid.UUID(value).hex
 
 
 def _compose(first: Convert, second: Convert) -> Convert:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from agent_desk.db.base import new_id, utcnow
 from agent_desk.db.models import SyncConflict, SyncOutbox, SyncState
-from agent_desk.db.sync_codec import Wire
+from agent_desk.db.sync_codec import Wire, is_id
 from agent_desk.db.sync_tables import SyncedTable
 from agent_desk.domain.enums import OutboxStatus, SyncIssueKind, SyncOp
 
@@ -59,7 +59,7 @@ class CapturedChange:
 
 @dataclass(frozen=True, slots=True)
 class Mutation:
-    """One outbox row on its way up. Ids stay as SQLite stores them (32 hex digits, which
+    """One outbox row on its way up. Ids as 32 hex digits (the sync's storage form, which
     PostgreSQL reads as UUIDs) and the payload as JSON text until someone needs a dict:
     inserts go to the server as that text, untouched. This is the upload's hot path."""
 
@@ -146,7 +146,8 @@ def pending_mutations(session: Session, limit: int, after_seq: int = 0) -> list[
     """The oldest pending changes after *after_seq*, in order. Raw SQL: this is the
     upload's hot path, and the payloads are passed on as the JSON text they are stored as."""
     rows = session.connection().exec_driver_sql(
-        "SELECT seq, mutation_id, table_name, row_id, op, base_version, payload "
+        "SELECT seq, lower(hex(mutation_id)), table_name, lower(hex(row_id)), op, base_version, "
+        "payload "
         "FROM sync_outbox WHERE status = 'pending' AND seq > ? ORDER BY seq LIMIT ?",
         (after_seq, limit),
     )
@@ -276,7 +277,7 @@ def prune_sent(session: Session, older_than: datetime) -> int:
 def _upsert_sql(table: SyncedTable) -> str:
     names = table.column_names
     columns = ", ".join(f'"{name}"' for name in names)
-    marks = ", ".join("?" for _ in names)
+    marks = storage_marks(table)
     assignments = ", ".join(f'"{name}" = excluded."{name}"' for name in names if name != "id")
     # A row with a change of ours still waiting to go up keeps its local state: the upload
     # that follows either applies (and comes back through the feed) or becomes a conflict
@@ -288,7 +289,7 @@ def _upsert_sql(table: SyncedTable) -> str:
     resolve = "DO NOTHING" if table.append_only else f"DO UPDATE SET {assignments}{newer}"
     return (
         f'INSERT INTO "{table.name}" ({columns}) SELECT {marks} WHERE NOT EXISTS '
-        "(SELECT 1 FROM sync_outbox WHERE row_id = ? AND status = 'pending') "
+        "(SELECT 1 FROM sync_outbox WHERE row_id = unhex(?) AND status = 'pending') "
         f"ON CONFLICT (id) {resolve}"
     )
 
@@ -310,8 +311,8 @@ def apply_deletes(session: Session, table: SyncedTable, storage_ids: Sequence[st
     if not storage_ids:
         return
     session.connection().exec_driver_sql(
-        f'DELETE FROM "{table.name}" WHERE id = ? AND NOT EXISTS '
-        "(SELECT 1 FROM sync_outbox WHERE row_id = ? AND status = 'pending')",
+        f'DELETE FROM "{table.name}" WHERE id = unhex(?) AND NOT EXISTS '
+        "(SELECT 1 FROM sync_outbox WHERE row_id = unhex(?) AND status = 'pending')",
         [(row_id, row_id) for row_id in storage_ids],
     )
 
@@ -320,7 +321,8 @@ def delete_rows(session: Session, table: SyncedTable, storage_ids: Sequence[str]
     """Delete rows outright (a refused change restored to the server's state: no row)."""
     if storage_ids:
         session.connection().exec_driver_sql(
-            f'DELETE FROM "{table.name}" WHERE id = ?', [(row_id,) for row_id in storage_ids]
+            f'DELETE FROM "{table.name}" WHERE id = unhex(?)',
+            [(row_id,) for row_id in storage_ids],
         )
 
 
@@ -330,7 +332,7 @@ def upsert_rows(session: Session, table: SyncedTable, rows: Sequence[Sequence[An
         return
     names = table.column_names
     columns = ", ".join(f'"{name}"' for name in names)
-    marks = ", ".join("?" for _ in names)
+    marks = storage_marks(table)
     assignments = ", ".join(f'"{name}" = excluded."{name}"' for name in names if name != "id")
     session.connection().exec_driver_sql(
         f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks}) '
@@ -340,8 +342,25 @@ def upsert_rows(session: Session, table: SyncedTable, rows: Sequence[Sequence[An
 
 
 def storage_id(row_id: uuid.UUID) -> str:
-    """A UUID as SQLAlchemy stores it in SQLite (32 hex digits)."""
+    """A UUID in the sync's storage form: 32 hex digits, as PostgreSQL renders it for the
+    download (sync_codec.pg_sqlite_select_list) and compares in order with the local ids.
+    SQLite itself keeps the 16 bytes (db.base.Id): the statements here convert at the
+    boundary, with unhex() going in and lower(hex()) coming out."""
     return row_id.hex
+
+
+def storage_marks(table: SyncedTable) -> str:
+    """The VALUES placeholders of *table*'s columns for rows in the sync's storage form."""
+    return ", ".join("unhex(?)" if is_id(column) else "?" for column in table.columns)
+
+
+def storage_select_list(table: SyncedTable) -> str:
+    """*table*'s columns read in the sync's storage form (ids as 32 hex digits)."""
+    return ", ".join(
+        # hex(NULL) is '': nullif keeps a missing reference NULL.
+        f"nullif(lower(hex(\"{column.name}\")), '')" if is_id(column) else f'"{column.name}"'
+        for column in table.columns
+    )
 
 
 def count_rows(session: Session, table: SyncedTable) -> int:
@@ -350,7 +369,9 @@ def count_rows(session: Session, table: SyncedTable) -> int:
 
 def local_ids(session: Session, table: SyncedTable) -> Iterator[str]:
     """Every id of *table* in storage form, in byte order (the server's uuid order)."""
-    result = session.connection().exec_driver_sql(f'SELECT id FROM "{table.name}" ORDER BY id')
+    result = session.connection().exec_driver_sql(
+        f'SELECT lower(hex(id)) FROM "{table.name}" ORDER BY id'
+    )
     for (row_id,) in result:
         yield row_id
 
@@ -361,9 +382,9 @@ def ids_with_unsent_changes(session: Session, storage_ids: Sequence[str]) -> set
     found: set[str] = set()
     for start in range(0, len(storage_ids), 500):
         chunk = storage_ids[start : start + 500]
-        marks = ", ".join("?" for _ in chunk)
+        marks = ", ".join("unhex(?)" for _ in chunk)
         result = session.connection().exec_driver_sql(
-            f"SELECT DISTINCT row_id FROM sync_outbox WHERE row_id IN ({marks}) "
+            f"SELECT DISTINCT lower(hex(row_id)) FROM sync_outbox WHERE row_id IN ({marks}) "
             "AND status != 'sent'",
             tuple(chunk),
         )

@@ -23,7 +23,7 @@ from typing import Any
 import psycopg
 from sqlalchemy import update
 
-from agent_desk.db import sync_central
+from agent_desk.db import sync_central, sync_local
 from agent_desk.db.base import utcnow
 from agent_desk.db.engine import Database
 from agent_desk.db.models import SyncOutbox, SyncState
@@ -64,7 +64,8 @@ def seed_from_local(db: Database, config: CentralConfig) -> SeedReport:
                         )
                 for table in synced_tables().values():
                     names = table.column_names
-                    columns = ", ".join(f'"{name}"' for name in names)
+                    # Ids as 32 hex digits, which COPY reads into PostgreSQL's uuid.
+                    columns = sync_local.storage_select_list(table)
                     result = session.connection().exec_driver_sql(
                         f'SELECT {columns} FROM "{table.name}"'
                     )
