@@ -114,7 +114,7 @@ def test_a_reply_at_the_gateway_is_on_the_other_desks_card_and_to_do_and_handled
         card = load_card(session, desks.wang)
     assert card is not None
     assert [e.detail for e in card.timeline if e.kind is TimelineKind.SMS_IN] == [question]
-    todo = TodoService([SmsReplyTodos(desks.sms(desks.b))]).items(AGENT_B)
+    todo = TodoService([SmsReplyTodos(lambda: desks.sms(desks.b))]).items(AGENT_B)
     [item] = todo.items
     assert (item.kind, item.subject_id, item.title, item.detail) == (
         TodoKind.SMS_REPLY,
@@ -128,7 +128,7 @@ def test_a_reply_at_the_gateway_is_on_the_other_desks_card_and_to_do_and_handled
     assert desks.sms(desks.a).unhandled_replies(AGENT_A) == []
     [seen_at_a] = desks.sms(desks.a).replies(AGENT_A)
     assert seen_at_a.handled_by == "agent_b"
-    assert TodoService([SmsReplyTodos(desks.sms(desks.a))]).items(AGENT_A).items == ()
+    assert TodoService([SmsReplyTodos(lambda: desks.sms(desks.a))]).items(AGENT_A).items == ()
     assert_converged(server, desks.a, desks.b)
 
 
