@@ -375,3 +375,14 @@ def test_the_demo_holds_tickets_in_every_state(demo: tuple[Database, DemoSummary
     kinds = {row[0] for row in query(db, "SELECT DISTINCT kind FROM tickets")}
     assert {"complaint", "dispute", "praise"} <= kinds
     assert scalar(db, "SELECT count(*) FROM dispute_cases") > 0
+
+
+def test_the_callbacks_due_are_found_without_reading_the_open_tasks(db: Database) -> None:
+    # The shape of db/callbacks.callbacks_due's query: before 0026 it read every open task.
+    plan = query(
+        db,
+        "EXPLAIN QUERY PLAN SELECT id FROM followup_tasks WHERE plan_code IN ('callback') "
+        "AND status = 'pending' AND callback_after <= '2026-12-07 00:00:00.000000' "
+        "ORDER BY callback_after, id",
+    )
+    assert "ix_followup_tasks_callback_due" in plan[0][3]
