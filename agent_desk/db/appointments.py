@@ -1,7 +1,8 @@
 """The SQL of revisit appointments: schedules, published slots, places taken and given back.
 
-The one rule that matters: a slot never holds more bookings than its capacity. take_place
-is the only way a place is taken. On PostgreSQL (the central server, shared by every
+The one rule that matters: a slot never holds more bookings than its capacity. A place is
+taken only by take_place or by the booking statement of agent_desk.db.appointment_booking,
+both through taking(). On PostgreSQL (the central server, shared by every
 workstation) it is one conditional UPDATE: the row lock makes concurrent statements
 queue, and each re-checks ``booked < capacity`` on the row as the one before left it, so
 of eight agents booking a one-place slot exactly one succeeds. On SQLite (a workstation

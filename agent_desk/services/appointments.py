@@ -3,13 +3,15 @@
 Where a booking is decided:
 
 - **With a central server** (central.url), on the server: the slot's place is taken
-  there in one statement (agent_desk.db.appointments.take_place), so two agents booking
-  the last place never both succeed; the loser's SlotFull carries the next free slots,
-  read in the same unit of work. The rows the server wrote are then copied into this
-  workstation's database (not queued for upload: the server has them), where the window
-  reads them at once; the sync feed later brings the same rows to every workstation.
-  When the server cannot be reached, a booking is refused (AppointmentsOffline) and the
-  slots shown are those of the last sync.
+  and the booking written there in one statement, one round trip
+  (agent_desk.db.appointment_booking), so two agents booking the last place never both
+  succeed; the loser's SlotFull carries the next free slots, from the same statement's
+  answer. Moves take their new place with agent_desk.db.appointments.take_place. The
+  rows the server wrote are then copied into this workstation's database (not queued
+  for upload: the server has them), where the window reads them at once; the sync feed
+  later brings the same rows to every workstation. When the server cannot be reached, a
+  booking is refused (AppointmentsOffline) and the slots shown are those of the last
+  sync.
 - **Without one**, in the workstation's SQLite database, whose write lock makes the same
   check-and-take just as atomic.
 
