@@ -21,8 +21,6 @@ measured.
 
 from __future__ import annotations
 
-import multiprocessing
-import queue
 import shutil
 import sys
 import time
@@ -36,7 +34,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.engine import URL
 
 from agent_desk.bench.options import BenchOptions
-from agent_desk.bench.scratch import scratch_database
+from agent_desk.bench.scratch import run_agents, scratch_database
 from agent_desk.bench.stats import percentile, rounded
 from agent_desk.db import appointments as sql
 from agent_desk.db import schedules
@@ -168,36 +166,11 @@ def _run_agents(
     url: URL, departments: list[uuid.UUID], patients: list[uuid.UUID], race: bool
 ) -> tuple[list[float], int]:
     agents = len(departments)
-    context = multiprocessing.get_context("spawn")
-    start = context.Barrier(agents)
-    results: multiprocessing.Queue[tuple[list[float], int]] = context.Queue()
     dsn = url.render_as_string(hide_password=False)
-    workers = [
-        context.Process(
-            target=_agent,
-            args=(dsn, departments[n], patients[n::agents], race, start, results),
-        )
-        for n in range(agents)
-    ]
-    for worker in workers:
-        worker.start()
-    samples: list[float] = []
-    booked = reported = 0
-    while reported < agents:
-        try:
-            timings, made = results.get(timeout=1)
-        except queue.Empty:
-            if any(worker.exitcode not in (None, 0) for worker in workers):
-                for worker in workers:
-                    worker.kill()
-                raise RuntimeError("a benchmark agent failed; see its traceback above") from None
-            continue
-        reported += 1
-        samples += timings
-        booked += made
-    for worker in workers:
-        worker.join()
-    return samples, booked
+    reports = run_agents(
+        _agent, [(dsn, departments[n], patients[n::agents], race) for n in range(agents)]
+    )
+    return [t for timings, _ in reports for t in timings], sum(made for _, made in reports)
 
 
 def _agent(

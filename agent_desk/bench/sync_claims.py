@@ -7,7 +7,6 @@ and completions would otherwise reach every workstation's change feed.
 from __future__ import annotations
 
 import multiprocessing
-import queue
 import time
 import uuid
 from typing import Any
@@ -15,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import URL
 
-from agent_desk.bench.scratch import scratch_database
+from agent_desk.bench.scratch import run_agents, scratch_database
 from agent_desk.bench.stats import percentile, rounded
 from agent_desk.db import leases
 from agent_desk.db.base import new_id, utcnow
@@ -88,36 +87,10 @@ def _bench_seed(url: URL, tasks: int) -> uuid.UUID:
 
 
 def _bench_run(url: URL, agents: int, department: uuid.UUID) -> tuple[list[float], list[uuid.UUID]]:
-    # spawn, as on Windows: each agent is a fresh interpreter, like a workstation.
-    context = multiprocessing.get_context("spawn")
-    start = context.Barrier(agents)
-    results: multiprocessing.Queue[tuple[list[float], list[str]]] = context.Queue()
     dsn = url.render_as_string(hide_password=False)
-    workers = [
-        context.Process(target=_bench_agent, args=(dsn, f"bench-{n}", department, start, results))
-        for n in range(agents)
-    ]
-    for worker in workers:
-        worker.start()
-    samples: list[float] = []
-    claimed: list[uuid.UUID] = []
-    reported = 0
-    while reported < agents:
-        try:
-            timings, task_ids = results.get(timeout=1)
-        except queue.Empty:
-            # A worker that died without reporting would otherwise be waited for forever.
-            if any(worker.exitcode not in (None, 0) for worker in workers):
-                for worker in workers:
-                    worker.kill()
-                raise RuntimeError("a benchmark agent failed; see its traceback above") from None
-            continue
-        reported += 1
-        samples += timings
-        claimed += [uuid.UUID(task_id) for task_id in task_ids]
-    for worker in workers:
-        worker.join()
-    return samples, claimed
+    reports = run_agents(_bench_agent, [(dsn, f"bench-{n}", department) for n in range(agents)])
+    samples = [t for timings, _ in reports for t in timings]
+    return samples, [uuid.UUID(task_id) for _, task_ids in reports for task_id in task_ids]
 
 
 def _bench_agent(
