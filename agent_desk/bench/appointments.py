@@ -5,51 +5,50 @@
   free_slots_p50_ms the median).
 - book_p95_ms: eight agent processes booking at once on the central PostgreSQL, each for
   its own callers in its department's next free slots (two agents per department, so
-  they meet on the same slots too): the time of one booking unit on the server (place
-  taken and appointment written in one statement, or the next free slots read for the
-  loser), as AppointmentService books with a central server.
+  they meet on the same slots too): the time of one booking on the server, as
+  AppointmentService books with a central server (db.appointment_booking: one statement
+  that takes the place and writes the booking, or answers the loser with the next free
+  slots).
 - overbookings: then every agent goes through the same busy slots in the same order, so
   that the tries race for the last places; slots holding more bookings than places
   afterwards (goal 0). contended_book_p95_ms is the booking time in that race, where the
   eight wait for each other's commit on the one row.
 
 The server part runs in a scratch database on the server given (--url or central.url),
-never in the hospital's own; without a server, only free_slots_ms is measured.
+never in the hospital's own (bench.scratch); without a server, only free_slots_ms is
+measured.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import queue
 import shutil
 import sys
 import time
 import uuid
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError
 
 from agent_desk.bench.options import BenchOptions
+from agent_desk.bench.scratch import run_agents, scratch_database
 from agent_desk.bench.stats import percentile, rounded
 from agent_desk.db import appointments as sql
 from agent_desk.db import schedules
+from agent_desk.db.appointment_booking import book_on_server
 from agent_desk.db.appointment_models import Appointment, AppointmentSlot
 from agent_desk.db.base import new_id, utcnow
 from agent_desk.db.engine import Database, make_engine
-from agent_desk.db.migrate import ensure_schema
 from agent_desk.db.models import Department, Patient
 from agent_desk.db.open import open_local
 from agent_desk.domain.enums import Role
 from agent_desk.domain.permissions import Principal
-from agent_desk.errors import UserError
 from agent_desk.plans.calendar import local_date
 from agent_desk.plans.clinic_schedule import parse_schedule
 from agent_desk.services.appointments import AppointmentService
-from agent_desk.sync.errors import first_line
 
 DEPARTMENTS = 20
 PUBLISH_DAYS = 60
@@ -120,47 +119,32 @@ def measure_free_slots(folder: Path) -> tuple[float, float]:
 
 
 def measure_booking(url: str | URL, agents: int = AGENTS) -> dict[str, float]:
-    name = f"agent_desk_bench_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    except DBAPIError as exc:
-        admin.dispose()
-        raise UserError(
-            f"the booking benchmark needs to create a scratch database on the server: "
-            f"{first_line(exc.orig or exc)}"
-        ) from exc
-    scratch = admin.url.set(database=name)
-    try:
+    with scratch_database(url, "booking") as scratch:
         engine = make_engine(scratch)
-        ensure_schema(engine)
-        central = Database(engine)
-        department, patients = _seed(central, local_date(utcnow()), 2 * agents * TRIES_PER_AGENT)
-        with engine.connect() as connection:
-            connection.exec_driver_sql("ANALYZE")
-        departments = _departments(central)
-        spread = [departments[n % (agents // 2 or 1)] for n in range(agents)]
-        samples, booked = _run_agents(scratch, spread, patients[: len(patients) // 2], False)
-        race, raced = _run_agents(
-            scratch, [department] * agents, patients[len(patients) // 2 :], True
-        )
-        with central.read() as session:
-            over = session.scalar(
-                select(func.count())
-                .select_from(AppointmentSlot)
-                .where(
-                    AppointmentSlot.capacity
-                    < select(func.count())
-                    .where(Appointment.slot_id == AppointmentSlot.id)
-                    .scalar_subquery()
+        try:
+            central = Database(engine)
+            today = local_date(utcnow())
+            department, patients = _seed(central, today, 2 * agents * TRIES_PER_AGENT)
+            with engine.connect() as connection:
+                connection.exec_driver_sql("ANALYZE")
+            departments = _departments(central)
+            spread = [departments[n % (agents // 2 or 1)] for n in range(agents)]
+            half = len(patients) // 2
+            samples, booked = _run_agents(scratch, spread, patients[:half], False)
+            race, raced = _run_agents(scratch, [department] * agents, patients[half:], True)
+            with central.read() as session:
+                over = session.scalar(
+                    select(func.count())
+                    .select_from(AppointmentSlot)
+                    .where(
+                        AppointmentSlot.capacity
+                        < select(func.count())
+                        .where(Appointment.slot_id == AppointmentSlot.id)
+                        .scalar_subquery()
+                    )
                 )
-            )
-        engine.dispose()
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+        finally:
+            engine.dispose()
     return {
         "book_p95_ms": rounded(percentile(samples, 95)),
         "book_p50_ms": rounded(percentile(samples, 50)),
@@ -182,36 +166,11 @@ def _run_agents(
     url: URL, departments: list[uuid.UUID], patients: list[uuid.UUID], race: bool
 ) -> tuple[list[float], int]:
     agents = len(departments)
-    context = multiprocessing.get_context("spawn")
-    start = context.Barrier(agents)
-    results: multiprocessing.Queue[tuple[list[float], int]] = context.Queue()
     dsn = url.render_as_string(hide_password=False)
-    workers = [
-        context.Process(
-            target=_agent,
-            args=(dsn, departments[n], patients[n::agents], race, start, results),
-        )
-        for n in range(agents)
-    ]
-    for worker in workers:
-        worker.start()
-    samples: list[float] = []
-    booked = reported = 0
-    while reported < agents:
-        try:
-            timings, made = results.get(timeout=1)
-        except queue.Empty:
-            if any(worker.exitcode not in (None, 0) for worker in workers):
-                for worker in workers:
-                    worker.kill()
-                raise RuntimeError("a benchmark agent failed; see its traceback above") from None
-            continue
-        reported += 1
-        samples += timings
-        booked += made
-    for worker in workers:
-        worker.join()
-    return samples, booked
+    reports = run_agents(
+        _agent, [(dsn, departments[n], patients[n::agents], race) for n in range(agents)]
+    )
+    return [t for timings, _ in reports for t in timings], sum(made for _, made in reports)
 
 
 def _agent(
@@ -219,7 +178,8 @@ def _agent(
 ) -> None:
     """One agent. In a race it tries the busy slots in time order, as the others do; else
     it books each caller into the first free slot it sees (read first, untimed)."""
-    db = Database(make_engine(dsn, pool_size=1, max_overflow=0))
+    # As open_central makes the central engine: no ping before each booking.
+    db = Database(make_engine(dsn, pool_size=1, max_overflow=0, pool_pre_ping=False))
     now = utcnow()
     with db.read() as session:
         busy = [s.id for s in sql.next_free(session, department, None, now, TRIES_PER_AGENT)]
@@ -231,22 +191,18 @@ def _agent(
             with db.read() as session:
                 slot = sql.next_free(session, department, None, now, 1)[0].id
         began = time.perf_counter()
-        # As AppointmentService books on the server: one statement, autocommit; the loser
-        # reads the next free slots.
-        with db.statement() as session:
-            done = sql.book_in_one_statement(
-                session,
-                slot=slot,
-                patient_id=uuid.UUID(str(patient)),
-                booked_by="bench",
-                now=now,
-            )
-        if done is None:
-            with db.read() as session:
-                sql.next_free(session, department, None, now, 8)
-        else:
-            made += 1
+        # As AppointmentService books on the server: one statement, autocommit, whose
+        # answer is the booking or, for the loser, the next free slots.
+        booking = partial(
+            book_on_server,
+            slot=slot,
+            patient_id=uuid.UUID(str(patient)),
+            booked_by="bench",
+            now=now,
+        )
+        answer = db.run(booking, one_statement=True)
         timings.append((time.perf_counter() - began) * 1000)
+        made += answer.appointment is not None
     db.dispose()
     results.put((timings, made))
 

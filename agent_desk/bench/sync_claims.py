@@ -7,25 +7,21 @@ and completions would otherwise reach every workstation's change feed.
 from __future__ import annotations
 
 import multiprocessing
-import queue
 import time
 import uuid
 from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError
 
+from agent_desk.bench.scratch import run_agents, scratch_database
 from agent_desk.bench.stats import percentile, rounded
 from agent_desk.db import leases
 from agent_desk.db.base import new_id, utcnow
 from agent_desk.db.engine import Database, make_engine
-from agent_desk.db.migrate import ensure_schema
 from agent_desk.db.models import Department, FollowupTask, Patient
 from agent_desk.domain.enums import AttemptOutcome
-from agent_desk.errors import UserError
 from agent_desk.plans.retry import RetryPolicy
-from agent_desk.sync.errors import first_line
 from agent_desk.sync.queue import DEFAULT_TTL
 
 BENCH_TASKS = 2000
@@ -39,27 +35,9 @@ def measure_claims(url: str | URL, agents: int = 8, tasks: int = BENCH_TASKS) ->
     timed. Returns claim_p95_ms and double_claims (tasks claimed twice: must be 0), with
     claim_p50_ms and claims. Needs a role that may CREATE DATABASE.
     """
-    name = f"agent_desk_bench_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    except DBAPIError as exc:
-        admin.dispose()
-        raise UserError(
-            f"the claim benchmark needs to create a scratch database on the server: "
-            f"{first_line(exc.orig or exc)}"
-        ) from exc
-    scratch_url = admin.url.set(database=name)
-    try:
-        department = _bench_seed(scratch_url, tasks)
-        samples, claimed = _bench_run(scratch_url, agents, department)
-    finally:
-        with admin.connect() as connection:
-            # FORCE: an agent that died may still hold a session, and a failing DROP would
-            # hide the error that killed it.
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+    with scratch_database(url, "claim") as scratch:
+        department = _bench_seed(scratch, tasks)
+        samples, claimed = _bench_run(scratch, agents, department)
     distinct = set(claimed)
     if len(distinct) != tasks:
         raise RuntimeError(f"{tasks - len(distinct)} of {tasks} tasks were never claimed")
@@ -74,7 +52,6 @@ def measure_claims(url: str | URL, agents: int = 8, tasks: int = BENCH_TASKS) ->
 def _bench_seed(url: URL, tasks: int) -> uuid.UUID:
     engine = make_engine(url)
     try:
-        ensure_schema(engine)
         with Database(engine).write() as session:
             department = Department(code="BENCH", name="基准测试科")
             session.add(department)
@@ -110,36 +87,10 @@ def _bench_seed(url: URL, tasks: int) -> uuid.UUID:
 
 
 def _bench_run(url: URL, agents: int, department: uuid.UUID) -> tuple[list[float], list[uuid.UUID]]:
-    # spawn, as on Windows: each agent is a fresh interpreter, like a workstation.
-    context = multiprocessing.get_context("spawn")
-    start = context.Barrier(agents)
-    results: multiprocessing.Queue[tuple[list[float], list[str]]] = context.Queue()
     dsn = url.render_as_string(hide_password=False)
-    workers = [
-        context.Process(target=_bench_agent, args=(dsn, f"bench-{n}", department, start, results))
-        for n in range(agents)
-    ]
-    for worker in workers:
-        worker.start()
-    samples: list[float] = []
-    claimed: list[uuid.UUID] = []
-    reported = 0
-    while reported < agents:
-        try:
-            timings, task_ids = results.get(timeout=1)
-        except queue.Empty:
-            # A worker that died without reporting would otherwise be waited for forever.
-            if any(worker.exitcode not in (None, 0) for worker in workers):
-                for worker in workers:
-                    worker.kill()
-                raise RuntimeError("a benchmark agent failed; see its traceback above") from None
-            continue
-        reported += 1
-        samples += timings
-        claimed += [uuid.UUID(task_id) for task_id in task_ids]
-    for worker in workers:
-        worker.join()
-    return samples, claimed
+    reports = run_agents(_bench_agent, [(dsn, f"bench-{n}", department) for n in range(agents)])
+    samples = [t for timings, _ in reports for t in timings]
+    return samples, [uuid.UUID(task_id) for _, task_ids in reports for task_id in task_ids]
 
 
 def _bench_agent(

@@ -1,7 +1,8 @@
 """The SQL of revisit appointments: schedules, published slots, places taken and given back.
 
-The one rule that matters: a slot never holds more bookings than its capacity. take_place
-is the only way a place is taken. On PostgreSQL (the central server, shared by every
+The one rule that matters: a slot never holds more bookings than its capacity. A place is
+taken only by take_place or by the booking statement of agent_desk.db.appointment_booking,
+both through taking(). On PostgreSQL (the central server, shared by every
 workstation) it is one conditional UPDATE: the row lock makes concurrent statements
 queue, and each re-checks ``booked < capacity`` on the row as the one before left it, so
 of eight agents booking a one-place slot exactly one succeeds. On SQLite (a workstation
@@ -23,8 +24,6 @@ from sqlalchemy import (
     Table,
     and_,
     func,
-    insert,
-    literal,
     select,
     true,
     update,
@@ -37,11 +36,10 @@ from agent_desk.db.appointment_models import (
     AppointmentHisMessage,
     AppointmentSlot,
 )
-from agent_desk.db.base import Base, UTCDateTime, new_id
+from agent_desk.db.base import Base, UTCDateTime
 from agent_desk.db.models import Department, Patient, PatientContact
 from agent_desk.db.scope import Scope, patient_in_scope
 from agent_desk.domain.appointments import HOLDING, AppointmentView, DayCounts, SlotView
-from agent_desk.domain.enums import AppointmentStatus
 from agent_desk.plans.calendar import local_date, local_start_of
 
 # --- slots ------------------------------------------------------------------------------
@@ -124,7 +122,7 @@ def take_place(session: Session, slot: uuid.UUID, now: datetime) -> dict[str, An
     if session.get_bind().dialect.name == "postgresql":
         # One statement: see the module's note. The server's own clock would do as well;
         # *now* is the caller's, so both databases judge "not started" alike.
-        row = session.execute(_taking(table, slot, now)).one_or_none()
+        row = session.execute(taking(table, slot, now)).one_or_none()
         return None if row is None else dict(row._mapping)
     found = session.get(AppointmentSlot, slot)
     if found is None or found.booked >= found.capacity or found.starts_at <= now:
@@ -134,7 +132,9 @@ def take_place(session: Session, slot: uuid.UUID, now: datetime) -> dict[str, An
     return row_values(found)
 
 
-def _taking(table: Table, slot: uuid.UUID, now: datetime) -> Any:
+def taking(table: Table, slot: Any, now: Any) -> Any:
+    """The conditional UPDATE that takes a place (see the module's note); *slot* and *now*
+    are values or bind parameters."""
     return (
         update(table)
         .where(table.c.id == slot, table.c.booked < table.c.capacity, table.c.starts_at > now)
@@ -144,59 +144,6 @@ def _taking(table: Table, slot: uuid.UUID, now: datetime) -> Any:
             updated_at=func.timezone("UTC", func.now()).cast(UTCDateTime()),
         )
         .returning(*table.c)
-    )
-
-
-def book_in_one_statement(
-    session: Session,
-    *,
-    slot: uuid.UUID,
-    patient_id: uuid.UUID,
-    booked_by: str,
-    now: datetime,
-    note: str | None = None,
-) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    """PostgreSQL: take the place and write the booking in one statement, in a unit of
-    Database.statement() (autocommit), so that the slot's row lock is held for the statement
-    alone (its commit included) and never across a round trip to the workstation, which a
-    busy desktop may take milliseconds to make. (slot row, appointment row), or None when
-    it is full."""
-    slots = cast(Table, AppointmentSlot.__table__)
-    bookings = cast(Table, Appointment.__table__)
-    taken = _taking(slots, slot, now).cte("taken")
-    values = {
-        "id": literal(new_id(), bookings.c.id.type),
-        "patient_id": literal(patient_id, bookings.c.patient_id.type),
-        "slot_id": taken.c.id,
-        "department_id": taken.c.department_id,
-        "doctor": taken.c.doctor,
-        "starts_at": taken.c.starts_at,
-        "status": literal(AppointmentStatus.BOOKED, bookings.c.status.type),
-        "booked_at": literal(now, bookings.c.booked_at.type),
-        "booked_by": literal(booked_by, bookings.c.booked_by.type),
-        "note": literal(note, bookings.c.note.type),
-        "version": literal(1),
-        "created_at": literal(now, bookings.c.created_at.type),
-        "updated_at": literal(now, bookings.c.updated_at.type),
-    }
-    made = (
-        insert(bookings)
-        .from_select(list(values), select(*values.values()).select_from(taken))
-        .returning(*bookings.c)
-        .cte("made")
-    )
-    row = session.execute(
-        select(
-            *(c.label(f"s_{c.name}") for c in taken.c),
-            *(c.label(f"a_{c.name}") for c in made.c),
-        ).select_from(taken.join(made, true()))
-    ).one_or_none()
-    if row is None:
-        return None
-    found = row._mapping
-    return (
-        {c.name: found[f"s_{c.name}"] for c in slots.c},
-        {c.name: found[f"a_{c.name}"] for c in bookings.c},
     )
 
 

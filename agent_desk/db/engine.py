@@ -8,16 +8,18 @@ failing half way with "database is locked".
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent_desk.db.sqlcipher import LocalFile, driver
 
+T = TypeVar("T")
 BUSY_TIMEOUT_MS = 5000
 _BEGIN_OPTION = "sqlite_begin"
 
@@ -108,6 +110,23 @@ class Database:
             raise ValueError("statement() is for a server; SQLite units of work use write()")
         with self._single() as session, session.begin():
             yield session
+
+    def run(self, work: Callable[[Session], T], *, one_statement: bool = False) -> T:
+        """*work* in one unit of work on a server whose engine lends connections without
+        pinging them first (a ping is a round trip of its own, and a claim or a booking is
+        one statement): a connection the server dropped while it sat in the pool fails at
+        its first statement, and *work* runs once more on a new one, so it must be safe to
+        run twice. *one_statement*: in a unit of statement(), else of write()."""
+        unit = self.statement if one_statement else self.write
+        for retry in (False, True):
+            try:
+                with unit() as session:
+                    return work(session)
+            except DBAPIError as exc:
+                if exc.connection_invalidated and not retry:
+                    continue
+                raise
+        raise AssertionError("unreachable: the second try returns or raises")
 
     def dispose(self) -> None:
         if self.is_sqlite:

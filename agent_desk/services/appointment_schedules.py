@@ -15,29 +15,21 @@ each of its days off becomes a closure for every department (close_day), and its
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from agent_desk.db import audit
 from agent_desk.db import schedules as sql
-from agent_desk.db.base import utcnow
-from agent_desk.db.engine import Database
-from agent_desk.domain.appointments import AppointmentsOffline
 from agent_desk.domain.enums import AuditAction, AuditSubject
-from agent_desk.domain.permissions import Permission, Principal
+from agent_desk.domain.permissions import Permission
 from agent_desk.errors import UserError
 from agent_desk.intake.csv_xlsx import decode
 from agent_desk.plans.calendar import local_date
 from agent_desk.plans.clinic_schedule import ClosedDay, Opening, ScheduleFile, parse_schedule
-from agent_desk.services.appointments import AppointmentRules
-from agent_desk.sync.errors import first_line
-from agent_desk.sync.queue_errors import is_unreachable
+from agent_desk.services.appointment_base import ServerDecided
 
 MAX_FILE_BYTES = 5 << 20  # a hospital's schedule is a few hundred rows
 
@@ -72,21 +64,8 @@ class OpeningRow:
     capacity: int
 
 
-class ScheduleService:
-    def __init__(
-        self,
-        db: Database,
-        principal: Principal,
-        *,
-        central: Database | None = None,
-        rules: AppointmentRules | None = None,
-        clock: Callable[[], datetime] = utcnow,
-    ) -> None:
-        self.db = db
-        self.principal = principal
-        self.central = central
-        self.rules = rules or AppointmentRules()
-        self.clock = clock
+class ScheduleService(ServerDecided):
+    """Clinic schedules for one signed-in user; written on *central*, when there is one."""
 
     # --- reading (this workstation's copy) ---------------------------------------------
 
@@ -156,42 +135,56 @@ class ScheduleService:
 
     def reopen_day(self, department_id: uuid.UUID, day: date, doctor: str = "") -> bool:
         self.principal.require(Permission.EDIT_SCHEDULES)
-        with self._deciding() as session:
+        today = local_date(self.clock())
+
+        def work(session: Session) -> bool:
             removed = sql.remove_closure(session, department_id, doctor, day)
             session.flush()
-            sql.publish(session, local_date(self.clock()), self.rules.publish_days)
+            sql.publish(session, today, self.rules.publish_days)
+            return removed
+
+        removed = self.decide(work)
         self._audit(department_id, {"reopened": day.isoformat(), "doctor": doctor})
         return removed
 
     def publish(self) -> sql.PublishReport:
         """Publish the slots up to the horizon (idempotent; cheap when nothing is new)."""
         self.principal.require(Permission.VIEW_RECORDS)
-        with self._deciding() as session:
-            return sql.publish(session, local_date(self.clock()), self.rules.publish_days)
+        today = local_date(self.clock())
+        return self.decide(lambda session: sql.publish(session, today, self.rules.publish_days))
 
     # --- inside ------------------------------------------------------------------------
 
     def _apply(self, schedule: ScheduleFile, source: str) -> ScheduleChange:
-        with self._deciding() as session:
+        today = local_date(self.clock())
+
+        def work(session: Session) -> tuple[dict[str, uuid.UUID], int, int, sql.PublishReport]:
             departments = sql.department_ids(session, schedule.departments)
             unknown = sorted(schedule.departments - set(departments))
             if unknown:
                 raise UserError(f"unknown department code(s): {', '.join(unknown)}")
             openings, closed = sql.replace_schedules(session, schedule, departments)
-            report = sql.publish(session, local_date(self.clock()), self.rules.publish_days)
+            report = sql.publish(session, today, self.rules.publish_days)
+            return departments, openings, closed, report
+
+        departments, openings, closed, report = self.decide(work)
         for department_id in departments.values():
             self._audit(department_id, {"source": source, "openings": openings, "closed": closed})
         return ScheduleChange(openings, closed, report)
 
     def _withdraw(self, department_code: str) -> ScheduleChange:
-        with self._deciding() as session:
+        now = self.clock()
+
+        def work(session: Session) -> tuple[uuid.UUID, int]:
             departments = sql.department_ids(session, [department_code])
             if not departments:
                 raise UserError(f"unknown department code: {department_code}")
             department_id = departments[department_code]
             for old in sql.schedules_of(session, department_id):
                 session.delete(old)
-            removed = sql.delete_unbooked_slots(session, department_id, self.clock())
+            return department_id, sql.delete_unbooked_slots(session, department_id, now)
+
+        department_id, removed = self.decide(work)
         self._audit(department_id, {"withdrawn": True})
         return ScheduleChange(0, 0, sql.PublishReport(0, removed, 0))
 
@@ -205,17 +198,3 @@ class ScheduleService:
                 department_id,
                 **detail,
             )
-
-    @contextmanager
-    def _deciding(self) -> Iterator[Session]:
-        if self.central is None:
-            with self.db.write() as session:
-                yield session
-            return
-        try:
-            with self.central.write() as session:
-                yield session
-        except DBAPIError as exc:
-            if is_unreachable(exc):
-                raise AppointmentsOffline(first_line(exc.orig or exc)) from exc
-            raise

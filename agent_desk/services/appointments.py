@@ -3,13 +3,15 @@
 Where a booking is decided:
 
 - **With a central server** (central.url), on the server: the slot's place is taken
-  there in one statement (agent_desk.db.appointments.take_place), so two agents booking
-  the last place never both succeed; the loser's SlotFull carries the next free slots,
-  read in the same unit of work. The rows the server wrote are then copied into this
-  workstation's database (not queued for upload: the server has them), where the window
-  reads them at once; the sync feed later brings the same rows to every workstation.
-  When the server cannot be reached, a booking is refused (AppointmentsOffline) and the
-  slots shown are those of the last sync.
+  and the booking written there in one statement, one round trip
+  (agent_desk.db.appointment_booking), so two agents booking the last place never both
+  succeed; the loser's SlotFull carries the next free slots, from the same statement's
+  answer. Moves take their new place with agent_desk.db.appointments.take_place. The
+  rows the server wrote are then copied into this workstation's database (not queued
+  for upload: the server has them), where the window reads them at once; the sync feed
+  later brings the same rows to every workstation. When the server cannot be reached, a
+  booking is refused (AppointmentsOffline) and the slots shown are those of the last
+  sync.
 - **Without one**, in the workstation's SQLite database, whose write lock makes the same
   check-and-take just as atomic.
 
@@ -22,72 +24,44 @@ SMS the day before; confirm() and request_reschedule() are what an SMS reply of 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn
 
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from agent_desk.db import appointments as sql
 from agent_desk.db import audit
+from agent_desk.db.appointment_booking import book_on_server
 from agent_desk.db.appointment_models import Appointment, AppointmentSlot
-from agent_desk.db.base import Base, utcnow
-from agent_desk.db.engine import Database
+from agent_desk.db.base import Base, new_id
 from agent_desk.domain.appointments import (
     HOLDING,
     AppointmentNotOpen,
-    AppointmentsOffline,
     AppointmentView,
     DayCounts,
     SlotFull,
     SlotView,
 )
 from agent_desk.domain.enums import AppointmentStatus, AuditAction, AuditSubject
-from agent_desk.domain.permissions import Permission, Principal
+from agent_desk.domain.permissions import Permission
 from agent_desk.errors import UserError
 from agent_desk.plans.calendar import local_date
+from agent_desk.services.appointment_base import (
+    PUBLISH_DAYS,
+    REMINDER_DAYS_AHEAD,
+    AppointmentRules,
+    ServerDecided,
+    open_central,
+)
 from agent_desk.sync.capture import APPLYING
-from agent_desk.sync.errors import first_line
-from agent_desk.sync.queue_errors import is_unreachable
 
-T = TypeVar("T")
 NEXT_FREE = 8  # slots offered at once: a screenful, the first one a key away
-PUBLISH_DAYS = 60  # appointments.publish_days
-REMINDER_DAYS_AHEAD = 10  # appointments.reminder_days_ahead: S4's rule
 Mirror = list[tuple[type[Base], dict[str, Any]]]
 
 
-@dataclass(frozen=True, slots=True)
-class AppointmentRules:
-    publish_days: int = PUBLISH_DAYS
-    # Booked more than this many days ahead: an SMS the day before (S4's rule).
-    reminder_days_ahead: int = REMINDER_DAYS_AHEAD
-
-    @classmethod
-    def from_settings(cls, get: Callable[[str], Any]) -> AppointmentRules:
-        return cls(get("appointments.publish_days"), get("appointments.reminder_days_ahead"))
-
-
-class AppointmentService:
+class AppointmentService(ServerDecided):
     """Appointments for one signed-in user; *central* is the central server, if any."""
-
-    def __init__(
-        self,
-        db: Database,
-        principal: Principal,
-        *,
-        central: Database | None = None,
-        rules: AppointmentRules | None = None,
-        clock: Callable[[], datetime] = utcnow,
-    ) -> None:
-        self.db = db
-        self.principal = principal
-        self.central = central
-        self.rules = rules or AppointmentRules()
-        self.clock = clock
 
     # --- reading: always this workstation's copy ------------------------------------
 
@@ -312,34 +286,32 @@ class AppointmentService:
     def _book_on_server(
         self, patient_id: uuid.UUID, slot_id: uuid.UUID, note: str | None, now: datetime
     ) -> uuid.UUID:
-        """The hot path: one statement on the central server (db.appointments.
-        book_in_one_statement), then the rows copied here and the booking audited."""
-        assert self.central is not None
-        try:
-            with self.central.statement() as session:
-                done = sql.book_in_one_statement(
-                    session,
-                    slot=slot_id,
-                    patient_id=patient_id,
-                    booked_by=self.principal.username,
-                    now=now,
-                    note=note,
-                )
-            if done is None:
-                with self.central.read() as session:
-                    self._refuse(session, slot_id, now)
-        except DBAPIError as exc:
-            if is_unreachable(exc):
-                raise AppointmentsOffline(first_line(exc.orig or exc)) from exc
-            raise
-        slot, made = done
+        """The hot path: one statement on the central server, which books or answers with
+        the slots to offer instead (db.appointment_booking), then the rows copied here and
+        the booking audited."""
+        made_id = new_id()  # the same on a second try: never two bookings (decide())
+        answer = self.decide(
+            lambda session: book_on_server(
+                session,
+                slot=slot_id,
+                patient_id=patient_id,
+                booked_by=self.principal.username,
+                now=now,
+                note=note,
+                appointment_id=made_id,
+                offered=NEXT_FREE,
+            ),
+            one_statement=True,
+        )
+        if answer.slot is None or answer.appointment is None:
+            self._refusal(slot_id, answer.refused, now, lambda: answer.offers)
         self._copy_and_audit(
-            [(AppointmentSlot, slot), (Appointment, made)],
+            [(AppointmentSlot, answer.slot), (Appointment, answer.appointment)],
             AuditAction.APPOINTMENT_BOOKED,
-            made["id"],
+            made_id,
             {"slot": str(slot_id), "patient": str(patient_id)},
         )
-        return uuid.UUID(str(made["id"]))
+        return made_id
 
     def _take(self, session: Session, slot_id: uuid.UUID, now: datetime) -> dict[str, Any]:
         slot = sql.take_place(session, slot_id, now)
@@ -349,15 +321,28 @@ class AppointmentService:
 
     def _refuse(self, session: Session, slot_id: uuid.UUID, now: datetime) -> NoReturn:
         found = sql.get_slot(session, slot_id)
+
+        def offers() -> list[SlotView]:
+            assert found is not None
+            return sql.next_free(
+                session, found.department_id, found.doctor or None, now, NEXT_FREE
+            ) or sql.next_free(session, found.department_id, None, now, NEXT_FREE)
+
+        self._refusal(slot_id, found, now, offers)
+
+    @staticmethod
+    def _refusal(
+        slot_id: uuid.UUID,
+        found: SlotView | None,
+        now: datetime,
+        offers: Callable[[], list[SlotView]],
+    ) -> NoReturn:
+        """Why *slot_id* took no booking: no such slot, begun, or full (with *offers*)."""
         if found is None:
             raise UserError(f"no slot {slot_id}: it was never published or has been withdrawn")
         if found.starts_at <= now:
             raise UserError(f"the slot of {found.starts_at:%Y-%m-%d %H:%M} UTC has begun")
-        raise SlotFull(
-            slot_id,
-            sql.next_free(session, found.department_id, found.doctor or None, now, NEXT_FREE)
-            or sql.next_free(session, found.department_id, None, now, NEXT_FREE),
-        )
+        raise SlotFull(slot_id, offers())
 
     def _existing(self, session: Session, appointment_id: uuid.UUID) -> Appointment:
         appointment = sql.get_appointment(session, appointment_id)
@@ -379,21 +364,6 @@ class AppointmentService:
         assert found is not None
         return found
 
-    @contextmanager
-    def _deciding(self) -> Iterator[Session]:
-        """The unit of work where places are taken: the central server's, when there is one."""
-        if self.central is None:
-            with self.db.write() as session:
-                yield session
-            return
-        try:
-            with self.central.write() as session:
-                yield session
-        except DBAPIError as exc:
-            if is_unreachable(exc):
-                raise AppointmentsOffline(first_line(exc.orig or exc)) from exc
-            raise
-
     def _change(
         self,
         work: Callable[[Session], tuple[uuid.UUID, Mirror]],
@@ -407,8 +377,7 @@ class AppointmentService:
                 made, _ = work(session)
                 self._audit(session, action, *detail(made))
             return made
-        with self._deciding() as session:
-            made, mirror = work(session)
+        made, mirror = self.decide(work)
         self._copy_and_audit(mirror, action, *detail(made))
         return made
 
@@ -453,12 +422,12 @@ def horizon(today: date, rules: AppointmentRules) -> date:
     return today + timedelta(days=rules.publish_days - 1)
 
 
-def open_central(get: Callable[[str], Any]) -> Database | None:
-    """The central server where bookings are decided, as the settings name it; None
-    without one. No connection is made until a booking needs it."""
-    if not get("central.url"):
-        return None
-    from agent_desk.sync.central import central_database, config_from_settings
-
-    config = config_from_settings(get)
-    return central_database(config, pool_size=2, max_overflow=2)
+# The settings' names for these live with the services that share them; callers
+# import them from here, where appointments are booked.
+__all__ = [
+    "PUBLISH_DAYS",
+    "REMINDER_DAYS_AHEAD",
+    "AppointmentRules",
+    "AppointmentService",
+    "open_central",
+]

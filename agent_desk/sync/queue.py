@@ -417,26 +417,19 @@ class WorkQueue:
     def _run(self, work: Callable[[Session], _T], *, one_statement: bool = False) -> _T:
         """*work* as one unit of work on the central server; a lost server becomes Offline.
 
-        The pool lends connections without pinging them first (a ping is a round trip of
-        its own, and a claim is one statement): a connection the server dropped while it
-        sat in the pool fails at its first statement, and the work runs once more on a new
-        one. Each piece of work here may run twice: renewals, releases and checks are
-        idempotent, a completion is recognised by its id, and a claim whose answer was lost
-        on the way back leaves a lease that lapses by itself after the ttl.
+        The pool lends connections without pinging them first (Database.run: a connection
+        the server dropped in the pool costs one more try). Each piece of work here may run
+        twice: renewals, releases and checks are idempotent, a completion is recognised by
+        its id, and a claim whose answer was lost on the way back leaves a lease that lapses
+        by itself after the ttl.
         *one_statement*: the work is a single statement, sent without BEGIN and COMMIT.
         """
-        unit = self._central.statement if one_statement else self._central.write
-        for retry in (False, True):
-            try:
-                with unit() as session:
-                    return work(session)
-            except DBAPIError as exc:
-                if exc.connection_invalidated and not retry:
-                    continue
-                if is_unreachable(exc):
-                    raise Offline(first_line(exc.orig or exc)) from exc
-                raise
-        raise AssertionError("unreachable: the second try returns or raises")
+        try:
+            return self._central.run(work, one_statement=one_statement)
+        except DBAPIError as exc:
+            if is_unreachable(exc):
+                raise Offline(first_line(exc.orig or exc)) from exc
+            raise
 
     def _held_lease(self, lease: Lease, sent: float) -> HeldLease:
         # Counted from before the request left: the server's now() came later, so this
