@@ -6,6 +6,8 @@ figure is the path an agent waits on, not a copy of it.
 
 from __future__ import annotations
 
+import sys
+
 from agent_desk.bench import samples
 from agent_desk.bench.core import bench_user, prepare
 from agent_desk.bench.options import BenchOptions
@@ -14,13 +16,21 @@ from agent_desk.domain.phones import dialable
 from agent_desk.services.calls import PopKind
 from agent_desk.settings import Settings
 
-CALLS = 200
+NO_SYNC_NOTE = (
+    "agent-desk: screenpop_p95_during_sync_ms needs a PostgreSQL server: run "
+    "'agent-desk bench telephony --url postgresql://USER@HOST:5432/DATABASE' (or set central.url)"
+)
+
+CALLS = 1000  # in a row: the tail (p99.9) and the window's memory over a shift's calls
+MODEM_CALLS = 200
+SYNC_CALLS = 200  # rung while the sync pulls and pushes (only with a server)
 
 
 def run_telephony(options: BenchOptions) -> dict[str, float]:
     from agent_desk.bench.modem_pop import measure_modem_pop
     from agent_desk.bench.screen_pop_desk import ScreenPopDesk
     from agent_desk.bench.sip_pop import run_invite_bench
+    from agent_desk.bench.sip_pop_sync import measure_pops_during_sync
     from agent_desk.ui.app import log_qt_messages
 
     log_qt_messages()  # as in the workstation: Qt's warnings (no sound server) go to the log
@@ -28,13 +38,25 @@ def run_telephony(options: BenchOptions) -> dict[str, float]:
     data, db = prepare(options.folder, options.patients)
     try:
         with db.read() as session:
-            numbers = [dialable(e164) for e164 in samples.contact_e164s(session, CALLS * 2)]
+            wanted = CALLS + MODEM_CALLS + SYNC_CALLS
+            # Some sampled rows have no valid number: ask for more than needed.
+            numbers = [dialable(n) for n in samples.contact_e164s(session, wanted * 2)]
         user, _password = bench_user(db)
         desk = ScreenPopDesk(db, user, Settings(data / "settings.json"))
         try:
             sip = run_invite_bench(CALLS, desk, callers=[(n, "") for n in numbers[:CALLS]])
-            modem = measure_modem_pop(numbers[CALLS:], desk, calls=CALLS)
+            rss = list(desk.rss_after_call)
             kinds = [pop.kind for pop in desk.pops()]
+            rest = numbers[CALLS:]
+            modem = measure_modem_pop(rest[:MODEM_CALLS], desk, calls=MODEM_CALLS)
+            during_sync: dict[str, float] = {}
+            if options.central is not None:
+                sync_numbers = rest[MODEM_CALLS : MODEM_CALLS + SYNC_CALLS]
+                during_sync = measure_pops_during_sync(
+                    desk, options.central, options.folder, options.patients, sync_numbers
+                )
+            else:
+                print(NO_SYNC_NOTE, file=sys.stderr)
         finally:
             desk.close()
     finally:
@@ -44,7 +66,24 @@ def run_telephony(options: BenchOptions) -> dict[str, float]:
         "screenpop_calls": float(len(sip.from_send_ms)),
         "screenpop_p50_ms": rounded(percentile(sip.from_send_ms, 50)),
         "screenpop_p95_ms": rounded(percentile(sip.from_send_ms, 95)),
+        "screenpop_p999_ms": rounded(percentile(sip.from_send_ms, 99.9)),
         "screenpop_from_engine_p95_ms": rounded(percentile(sip.from_callback_ms, 95)),
+        **_memory(rss),
         "modem_pop_p95_ms": rounded(percentile(modem, 95)),
         "pops_found_patient": rounded(found / max(len(kinds), 1)),
+        **during_sync,
+    }
+
+
+def _memory(rss_after_call: list[int]) -> dict[str, float]:
+    """The process's memory after the last call, and how much it grew over the second half
+    of the calls (the first half takes the caches' and the widgets' one-off growth)."""
+    if len(rss_after_call) < 2:
+        raise RuntimeError("too few calls ended to measure the window's memory")
+    last, middle = rss_after_call[-1], rss_after_call[len(rss_after_call) // 2 - 1]
+    return {
+        f"rss_mb_after_{len(rss_after_call)}_calls": round(last / 2**20, 1),
+        f"rss_growth_last_{len(rss_after_call) - len(rss_after_call) // 2}_pct": round(
+            (last - middle) / middle * 100, 2
+        ),
     }
