@@ -24,6 +24,7 @@ from agent_desk.settings import Settings
 from agent_desk.telephony.events import CallEnded, CallRinging, ModemStatus, TelephonyEvent
 from agent_desk.telephony.phone import Phone
 from agent_desk.ui.app import build_main_window
+from agent_desk.ui.interpreter import settle_after_start
 from agent_desk.ui.telephony_setup import wire_calls
 
 # How often a wait looks at what it waits for when no event comes (sipp ending, a deadline).
@@ -64,6 +65,7 @@ class ScreenPopDesk:
         # The workstation warms the lookup's index after start: the steady state is timed.
         self.window.patients.index.warm_up()
         self._telephony = wire_calls(self.window, db, settings, user)
+        settle_after_start()  # as the workstation does before its first call
         self.post: Callable[[TelephonyEvent], None] = self._telephony.bridge.post
         self.ended = 0  # calls whose end the controller has handled
         # The process's resident memory as each call's end was handled (the window, the
