@@ -71,6 +71,7 @@ class ScreenPopDesk:
         # The process's resident memory as each call's end was handled (the window, the
         # engine and the database connections all live in this process, as at a desk).
         self.rss_after_call: list[int] = []
+        self.anon_after_call: list[int] = []  # of which the process's own (not mapped files)
         self.modem_states: list[ModemStatus] = []
         self._shown: list[_Shown] = []
         self._rang_ns: dict[str, int] = {}  # call id → its first CallRinging's engine time
@@ -141,6 +142,7 @@ class ScreenPopDesk:
             case CallEnded():
                 self.ended += 1
                 self.rss_after_call.append(resident_bytes())
+                self.anon_after_call.append(anonymous_bytes())
             case ModemStatus():
                 self.modem_states.append(event)
         if self._check_done is not None:
@@ -161,3 +163,17 @@ def resident_bytes() -> int:
         import resource  # not on Windows, where the benchmarks do not run
 
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def anonymous_bytes() -> int:
+    """The part of it that is the process's own (heap, stacks), without the file pages it
+    maps: the phone lookup maps the database, and a random caller's index pages count in
+    the resident set while the OS may take them back at will. 0 where /proc does not say."""
+    try:
+        with open("/proc/self/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"RssAnon:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0

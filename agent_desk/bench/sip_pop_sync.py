@@ -2,9 +2,10 @@
 
 A thread of the benchmark's own process, as the workstation's sync thread is one of the
 window's, runs sync cycles against a scratch central database holding a hospital of
-*patients* patients. Each round, a new workstation file pulls the whole hospital (what a new
-or reset workstation does), then makes *changes* follow-up records and pushes them. Rounds
-repeat until the calls are done, so that every call rings while a pull or a push runs.
+*patients* patients. Each round, a new workstation file pushes *changes* follow-up records
+made on it, then pulls the whole hospital (what a new or reset workstation does), in one
+sync cycle. Rounds repeat until the calls are done, so that every call rings while a push or
+a pull runs.
 
 The pull writes a workstation file of its own, not the desk's: the desk's file is the
 benchmark cache, which another hospital's download would change. What the pops share with
@@ -19,11 +20,10 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from sqlalchemy import select
 
 from agent_desk.bench import sync_server
 from agent_desk.bench.sip_pop import run_invite_bench
@@ -49,7 +49,7 @@ _NAME = "screenpop_sync"  # the sync's workstation file in the benchmark folder
 
 
 class _SyncLoad(threading.Thread):
-    """Pull everything, push *changes*, again, until stopped; stops at a round's end."""
+    """Push *changes*, pull everything, again, until stopped; stops at a round's end."""
 
     def __init__(self, config: CentralConfig, folder: Path, changes: int) -> None:
         super().__init__(name="bench-sync-load", daemon=True)
@@ -74,16 +74,16 @@ class _SyncLoad(threading.Thread):
     def _round(self) -> None:
         ws = _workstation(self._folder, _NAME)
         try:
+            # The changes are made first (a patient registered here, its records), so that
+            # the calls ring while the sync itself works: one cycle pushes them, then pulls.
+            with ws.write() as session:
+                patient = Patient(record_no=f"S{uuid.uuid4().hex[:9].upper()}", name="王秀英")
+                session.add(patient)
+            _make_records(ws, patient.id, self._changes)
             self.started_pull.set()
-            self.pulled += sync_once(ws, self._config).pull.applied
-            if self.stopping.is_set():
-                return
-            with ws.read() as session:
-                patient_id = session.scalar(select(Patient.id).limit(1))
-            if patient_id is None:
-                raise RuntimeError("the pull brought no patients")
-            _make_records(ws, patient_id, self._changes)
-            self.pushed += sync_once(ws, self._config).push.sent
+            report = sync_once(ws, self._config)
+            self.pushed += report.push.sent
+            self.pulled += report.pull.applied
         finally:
             ws.dispose()
             _discard(self._folder, _NAME)

@@ -47,7 +47,7 @@ def run_telephony(options: BenchOptions) -> dict[str, float]:
         desk = ScreenPopDesk(db, user, Settings(data / "settings.json"))
         try:
             sip = run_invite_bench(CALLS, desk, callers=[(n, "") for n in numbers[:CALLS]])
-            rss = list(desk.rss_after_call)
+            rss, anon = list(desk.rss_after_call), list(desk.anon_after_call)
             kinds = [pop.kind for pop in desk.pops()]
             rest = numbers[CALLS:]
             modem = measure_modem_pop(rest[:MODEM_CALLS], desk, calls=MODEM_CALLS)
@@ -70,22 +70,29 @@ def run_telephony(options: BenchOptions) -> dict[str, float]:
         "screenpop_p95_ms": rounded(percentile(sip.from_send_ms, 95)),
         "screenpop_p999_ms": rounded(percentile(sip.from_send_ms, 99.9)),
         "screenpop_from_engine_p95_ms": rounded(percentile(sip.from_callback_ms, 95)),
-        **_memory(rss),
+        **_memory(rss, anon),
         "modem_pop_p95_ms": rounded(percentile(modem, 95)),
         "pops_found_patient": rounded(found / max(len(kinds), 1)),
         **during_sync,
     }
 
 
-def _memory(rss_after_call: list[int]) -> dict[str, float]:
-    """The process's memory after the last call, and how much it grew over the second half
-    of the calls (the first half takes the caches' and the widgets' one-off growth)."""
-    if len(rss_after_call) < 2:
-        raise RuntimeError("too few calls ended to measure the window's memory")
-    last, middle = rss_after_call[-1], rss_after_call[len(rss_after_call) // 2 - 1]
-    return {
-        f"rss_mb_after_{len(rss_after_call)}_calls": round(last / 2**20, 1),
-        f"rss_growth_last_{len(rss_after_call) - len(rss_after_call) // 2}_pct": round(
-            (last - middle) / middle * 100, 2
-        ),
+def _memory(rss: list[int], anon: list[int]) -> dict[str, float]:
+    """The process's memory after the calls, and how much it grew over the second half of
+    them (the first half takes the caches' and the widgets' one-off growth). A call whose
+    end came after the benchmark stopped listening is left out, so the keys keep their names."""
+    if len(rss) < CALLS // 2 + 1:
+        raise RuntimeError(f"only {len(rss)} of {CALLS} calls ended: no memory figure")
+    middle = CALLS // 2 - 1
+
+    def growth(samples: list[int]) -> float:
+        return round((samples[-1] - samples[middle]) / samples[middle] * 100, 2)
+
+    figures = {
+        f"rss_mb_after_{CALLS}_calls": round(rss[-1] / 2**20, 1),
+        f"rss_growth_last_{CALLS - CALLS // 2}_pct": growth(rss),
     }
+    if anon and anon[middle]:
+        figures[f"rss_anon_mb_after_{CALLS}_calls"] = round(anon[-1] / 2**20, 1)
+        figures[f"rss_anon_growth_last_{CALLS - CALLS // 2}_pct"] = growth(anon)
+    return figures
