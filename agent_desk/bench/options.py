@@ -32,6 +32,7 @@ class BenchOptions:
     sync: SyncSizes = field(default_factory=SyncSizes)
     audit_events: int = 1_000_000  # the chain `bench governance` verifies
     recordings: int = 100_000  # recorded calls in the library `bench governance` pages
+    calls: int = 1000  # SIP calls in a row `bench telephony` rings (the tail and memory)
 
     @classmethod
     def from_arguments(
@@ -41,6 +42,8 @@ class BenchOptions:
         sizes = {s.name: getattr(args, s.name) for s in fields(SyncSizes)}
         given = {name: value for name, value in sizes.items() if value is not None}
         options = cls(folder, args.patients, central, SyncSizes(**given))
+        if getattr(args, "calls", None) is not None:
+            options = replace(options, calls=args.calls)
         if args.audit_events is None:
             return options
         return replace(options, audit_events=args.audit_events)

@@ -9,6 +9,7 @@ in a row, which also give the window's memory over a shift's calls; with a centr
 from __future__ import annotations
 
 import sys
+from itertools import cycle, islice
 
 from agent_desk.bench import samples
 from agent_desk.bench.core import bench_user, prepare
@@ -23,7 +24,6 @@ NO_SYNC_NOTE = (
     "'agent-desk bench telephony --url postgresql://USER@HOST:5432/DATABASE' (or set central.url)"
 )
 
-CALLS = 1000  # in a row: the tail (p99.9) and the window's memory over a shift's calls
 MODEM_CALLS = 200
 SYNC_CALLS = 200  # rung while the sync pulls and pushes (only with a server)
 
@@ -37,19 +37,24 @@ def run_telephony(options: BenchOptions) -> dict[str, float]:
 
     log_qt_messages()  # as in the workstation: Qt's warnings (no sound server) go to the log
 
+    calls = options.calls  # in a row: the tail (p99.9) and the memory over a shift's calls
     data, db = prepare(options.folder, options.patients)
     try:
         with db.read() as session:
-            wanted = CALLS + MODEM_CALLS + SYNC_CALLS
-            # Some sampled rows have no valid number: ask for more than needed.
-            numbers = [dialable(n) for n in samples.contact_e164s(session, wanted * 2)]
+            wanted = calls + MODEM_CALLS + SYNC_CALLS
+            # Some sampled rows have no valid number: ask for more than needed; a small
+            # hospital's numbers ring more than once.
+            sampled = [dialable(n) for n in samples.contact_e164s(session, wanted * 2)]
+        if not sampled:
+            raise RuntimeError("the benchmark hospital has no phone numbers to call from")
+        numbers = list(islice(cycle(sampled), wanted))
         user, _password = bench_user(db)
         desk = ScreenPopDesk(db, user, Settings(data / "settings.json"))
         try:
-            sip = run_invite_bench(CALLS, desk, callers=[(n, "") for n in numbers[:CALLS]])
+            sip = run_invite_bench(calls, desk, callers=[(n, "") for n in numbers[:calls]])
             rss, anon = list(desk.rss_after_call), list(desk.anon_after_call)
             kinds = [pop.kind for pop in desk.pops()]
-            rest = numbers[CALLS:]
+            rest = numbers[calls:]
             modem = measure_modem_pop(rest[:MODEM_CALLS], desk, calls=MODEM_CALLS)
             during_sync: dict[str, float] = {}
             if options.central is not None:
@@ -70,29 +75,29 @@ def run_telephony(options: BenchOptions) -> dict[str, float]:
         "screenpop_p95_ms": rounded(percentile(sip.from_send_ms, 95)),
         "screenpop_p999_ms": rounded(percentile(sip.from_send_ms, 99.9)),
         "screenpop_from_engine_p95_ms": rounded(percentile(sip.from_callback_ms, 95)),
-        **_memory(rss, anon),
+        **_memory(rss, anon, calls),
         "modem_pop_p95_ms": rounded(percentile(modem, 95)),
         "pops_found_patient": rounded(found / max(len(kinds), 1)),
         **during_sync,
     }
 
 
-def _memory(rss: list[int], anon: list[int]) -> dict[str, float]:
+def _memory(rss: list[int], anon: list[int], calls: int) -> dict[str, float]:
     """The process's memory after the calls, and how much it grew over the second half of
     them (the first half takes the caches' and the widgets' one-off growth). A call whose
     end came after the benchmark stopped listening is left out, so the keys keep their names."""
-    if len(rss) < CALLS // 2 + 1:
-        raise RuntimeError(f"only {len(rss)} of {CALLS} calls ended: no memory figure")
-    middle = CALLS // 2 - 1
+    if len(rss) < calls // 2 + 1:
+        raise RuntimeError(f"only {len(rss)} of {calls} calls ended: no memory figure")
+    middle = calls // 2 - 1
 
     def growth(samples: list[int]) -> float:
         return round((samples[-1] - samples[middle]) / samples[middle] * 100, 2)
 
     figures = {
-        f"rss_mb_after_{CALLS}_calls": round(rss[-1] / 2**20, 1),
-        f"rss_growth_last_{CALLS - CALLS // 2}_pct": growth(rss),
+        f"rss_mb_after_{calls}_calls": round(rss[-1] / 2**20, 1),
+        f"rss_growth_last_{calls - calls // 2}_pct": growth(rss),
     }
     if anon and anon[middle]:
-        figures[f"rss_anon_mb_after_{CALLS}_calls"] = round(anon[-1] / 2**20, 1)
-        figures[f"rss_anon_growth_last_{CALLS - CALLS // 2}_pct"] = growth(anon)
+        figures[f"rss_anon_mb_after_{calls}_calls"] = round(anon[-1] / 2**20, 1)
+        figures[f"rss_anon_growth_last_{calls - calls // 2}_pct"] = growth(anon)
     return figures

@@ -33,6 +33,12 @@ def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
         help="audit events in the chain `bench governance` verifies (1,000,000)",
     )
     bench.add_argument(
+        "--calls",
+        type=positive,
+        metavar="N",
+        help="SIP calls in a row for `bench telephony` (1,000)",
+    )
+    bench.add_argument(
         "--bench-dir",
         metavar="DIR",
         help="where the benchmark databases are kept (default: a cache folder)",
