@@ -52,10 +52,12 @@ def test_bench_telephony_exits_cleanly(tmp_path: Path) -> None:
     require("sipp", "socat")
     result = agent_desk(
         "--data-dir", str(tmp_path), "bench", "telephony", "--json",
-        "--patients", "300", "--bench-dir", str(tmp_path / "bench"),
+        "--patients", "300", "--calls", "200", "--bench-dir", str(tmp_path / "bench"),
     )  # fmt: skip
     assert_clean(result)
-    assert json.loads(result.stdout)["screenpop_calls"] == 200
+    figures = json.loads(result.stdout)
+    assert figures["screenpop_calls"] == 200
+    assert figures["rss_mb_after_200_calls"] > 0
 
 
 def test_run_with_sip_exits_cleanly(tmp_path: Path) -> None:

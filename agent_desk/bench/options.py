@@ -34,6 +34,7 @@ class BenchOptions:
     sync: SyncSizes = field(default_factory=SyncSizes)
     audit_events: int = 1_000_000  # the chain `bench governance` verifies
     recordings: int = 100_000  # recorded calls in the library `bench governance` pages
+    calls: int = 1000  # SIP calls in a row `bench telephony` rings (the tail and memory)
 
     @classmethod
     def from_arguments(
@@ -43,6 +44,8 @@ class BenchOptions:
         sizes = {s.name: getattr(args, s.name) for s in fields(SyncSizes)}
         given = {name: value for name, value in sizes.items() if value is not None}
         options = cls(folder, args.patients, central, SyncSizes(**given))
+        if args.calls is not None:
+            options = replace(options, calls=args.calls)
         if args.audit_events is None:
             return options
         return replace(options, audit_events=args.audit_events)
@@ -70,6 +73,12 @@ def add_arguments(bench: argparse.ArgumentParser, positive: Callable[[str], int]
         metavar="N",
         help="audit events in the chain `bench governance` verifies "
         f"({BenchOptions.audit_events:,})",
+    )
+    bench.add_argument(
+        "--calls",
+        type=positive,
+        metavar="N",
+        help=f"SIP calls in a row for `bench telephony` ({BenchOptions.calls:,})",
     )
     bench.add_argument(
         "--bench-dir",

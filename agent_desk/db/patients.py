@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Connection, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from agent_desk.db import natural_keys
@@ -66,41 +66,151 @@ def find_by_name_or_record(session: Session, text: str) -> list[PatientHit]:
     return hits
 
 
+# The card is the screen-pop's hot path: every section is one SELECT of the columns it
+# shows, read as plain rows (SQLAlchemy caches each compiled statement, and the driver each
+# prepared one). Loading ORM entities cost twice as much, for an identity map and change
+# tracking the read-only card never uses.
+_PATIENT_COLUMNS = (
+    Patient.id,
+    Patient.record_no,
+    Patient.name,
+    Patient.sex,
+    Patient.birth_date,
+    Patient.id_number,
+    Patient.occupation,
+    Patient.address,
+    Patient.insurance_no,
+    Patient.allergies,
+    Patient.family_history,
+    Patient.cardiac_history,
+    Patient.chronic_conditions,
+    Patient.tags,
+    Patient.consent_call,
+    Patient.consent_sms,
+    Patient.consent_recording,
+)
+_PATIENT = select(*_PATIENT_COLUMNS).where(Patient.id == bindparam("patient_id"))
+_CONTACTS = (
+    select(
+        PatientContact.relation,
+        PatientContact.contact_name,
+        PatientContact.raw_number,
+        PatientContact.e164,
+        PatientContact.is_primary,
+    )
+    .where(PatientContact.patient_id == bindparam("patient_id"))
+    .order_by(PatientContact.is_primary.desc(), PatientContact.created_at)
+)
+_ENCOUNTERS = (
+    select(
+        Encounter.id,
+        Encounter.kind,
+        Department.name,
+        Ward.name,
+        Encounter.attending_doctor,
+        Encounter.admitted_at,
+        Encounter.discharged_at,
+        Encounter.discharge_orders,
+    )
+    .join(Department, Department.id == Encounter.department_id)
+    .outerjoin(Ward, Ward.id == Encounter.ward_id)
+    .where(Encounter.patient_id == bindparam("patient_id"))
+    .order_by(Encounter.admitted_at.desc())
+)
+# By the patient's encounters, in one statement whatever their number.
+_DIAGNOSES = (
+    select(EncounterDiagnosis.encounter_id, EncounterDiagnosis.icd10, EncounterDiagnosis.name)
+    .join(Encounter, Encounter.id == EncounterDiagnosis.encounter_id)
+    .where(Encounter.patient_id == bindparam("patient_id"))
+    .order_by(EncounterDiagnosis.seq)
+)
+_OPEN_TASKS = (
+    select(
+        FollowupTask.id,
+        FollowupTask.plan_code,
+        FollowupTask.due_date,
+        FollowupTask.window_start,
+        FollowupTask.window_end,
+        FollowupTask.priority,
+        FollowupTask.status,
+        Department.name,
+    )
+    .outerjoin(Department, Department.id == FollowupTask.department_id)
+    .where(
+        FollowupTask.patient_id == bindparam("patient_id"),
+        FollowupTask.status == TaskStatus.PENDING,
+    )
+    .order_by(FollowupTask.due_date, FollowupTask.priority)
+)
+_ATTEMPTS = (
+    select(
+        FollowupAttempt.attempted_at,
+        FollowupAttempt.channel,
+        FollowupAttempt.outcome,
+        StaffUser.display_name,
+        FollowupAttempt.note,
+    )
+    .outerjoin(StaffUser, StaffUser.id == FollowupAttempt.staff_id)
+    .where(FollowupAttempt.patient_id == bindparam("patient_id"))
+    .order_by(FollowupAttempt.attempted_at.desc())
+)
+_CALLS = (
+    select(
+        Call.started_at,
+        Call.direction,
+        Call.remote_number,
+        Call.answered_at,
+        Call.ended_at,
+        StaffUser.display_name,
+        Call.recording_path,
+        Call.id,
+        Call.recording_status,
+    )
+    .outerjoin(StaffUser, StaffUser.id == Call.staff_id)
+    .where(Call.patient_id == bindparam("patient_id"))
+    .order_by(Call.started_at.desc())
+)
+_RECORDS = select(
+    FollowupRecord.completed_at,
+    FollowupRecord.template_code,
+    FollowupRecord.template_version,
+    FollowupRecord.recovery_score,
+).where(FollowupRecord.patient_id == bindparam("patient_id"))
+
+
 def load_card(session: Session, patient_id: uuid.UUID) -> PatientCard | None:
-    patient = session.get(Patient, patient_id)
+    connection = session.connection()
+    key = {"patient_id": patient_id}
+    patient = connection.execute(_PATIENT, key).first()
     if patient is None:
         return None
-    contacts = tuple(
-        ContactView(c.relation, c.contact_name, c.raw_number, c.e164, c.is_primary)
-        for c in session.scalars(
-            select(PatientContact)
-            .where(PatientContact.patient_id == patient_id)
-            .order_by(PatientContact.is_primary.desc(), PatientContact.created_at)
-        )
-    )
-    encounters = _encounters(session, patient_id)
-    tasks = _open_tasks(session, patient_id)
-    attempts = _attempts(session, patient_id)
-    calls = _calls(session, patient_id)
-    timeline = _timeline(session, patient_id, encounters, attempts, calls)
+    contacts = tuple(ContactView(*row) for row in connection.execute(_CONTACTS, key))
+    encounters = _encounters(connection, key)
+    tasks = tuple(TaskView(*row) for row in connection.execute(_OPEN_TASKS, key))
+    attempts = [AttemptView(*row) for row in connection.execute(_ATTEMPTS, key)]
+    calls = _calls(connection, key)
+    timeline = _timeline(connection, key, encounters, attempts, calls)
+    (id_, record_no, name, sex, birth_date, id_number, occupation, address, insurance_no,
+     allergies, family_history, cardiac_history, chronic_conditions, tags, consent_call,
+     consent_sms, consent_recording) = patient  # fmt: skip
     return PatientCard(
-        id=patient.id,
-        record_no=patient.record_no,
-        name=patient.name,
-        sex=patient.sex,
-        birth_date=patient.birth_date,
-        id_number=patient.id_number,
-        occupation=patient.occupation,
-        address=patient.address,
-        insurance_no=patient.insurance_no,
-        allergies=patient.allergies,
-        family_history=patient.family_history,
-        cardiac_history=patient.cardiac_history,
-        chronic_conditions=patient.chronic_conditions,
-        tags=tuple(patient.tags or ()),
-        consent_call=patient.consent_call,
-        consent_sms=patient.consent_sms,
-        consent_recording=patient.consent_recording,
+        id=id_,
+        record_no=record_no,
+        name=name,
+        sex=sex,
+        birth_date=birth_date,
+        id_number=id_number,
+        occupation=occupation,
+        address=address,
+        insurance_no=insurance_no,
+        allergies=allergies,
+        family_history=family_history,
+        cardiac_history=cardiac_history,
+        chronic_conditions=chronic_conditions,
+        tags=tuple(tags or ()),
+        consent_call=consent_call,
+        consent_sms=consent_sms,
+        consent_recording=consent_recording,
         contacts=contacts,
         encounters=encounters,
         open_tasks=tasks,
@@ -108,89 +218,58 @@ def load_card(session: Session, patient_id: uuid.UUID) -> PatientCard | None:
     )
 
 
-def _encounters(session: Session, patient_id: uuid.UUID) -> tuple[EncounterView, ...]:
-    rows = session.execute(
-        select(Encounter, Department.name, Ward.name)
-        .join(Department, Department.id == Encounter.department_id)
-        .outerjoin(Ward, Ward.id == Encounter.ward_id)
-        .where(Encounter.patient_id == patient_id)
-        .order_by(Encounter.admitted_at.desc())
-    ).all()
+def _encounters(connection: Connection, key: dict[str, Any]) -> tuple[EncounterView, ...]:
+    rows = connection.execute(_ENCOUNTERS, key).all()
     diagnoses: dict[uuid.UUID, list[DiagnosisView]] = {}
     if rows:
-        for dx in session.scalars(
-            select(EncounterDiagnosis)
-            .where(EncounterDiagnosis.encounter_id.in_([row[0].id for row in rows]))
-            .order_by(EncounterDiagnosis.seq)
-        ):
-            diagnoses.setdefault(dx.encounter_id, []).append(DiagnosisView(dx.icd10, dx.name))
+        for encounter_id, icd10, dx_name in connection.execute(_DIAGNOSES, key):
+            diagnoses.setdefault(encounter_id, []).append(DiagnosisView(icd10, dx_name))
     return tuple(
         EncounterView(
-            id=enc.id,
-            kind=enc.kind,
+            id=enc_id,
+            kind=kind,
             department_name=dept,
             ward_name=ward,
-            attending_doctor=enc.attending_doctor,
-            admitted_at=enc.admitted_at,
-            discharged_at=enc.discharged_at,
-            diagnoses=tuple(diagnoses.get(enc.id, ())),
-            discharge_orders=enc.discharge_orders,
+            attending_doctor=doctor,
+            admitted_at=admitted_at,
+            discharged_at=discharged_at,
+            diagnoses=tuple(diagnoses.get(enc_id, ())),
+            discharge_orders=orders,
         )
-        for enc, dept, ward in rows
+        for enc_id, kind, dept, ward, doctor, admitted_at, discharged_at, orders in rows
     )
 
 
-def _open_tasks(session: Session, patient_id: uuid.UUID) -> tuple[TaskView, ...]:
-    rows = session.execute(
-        select(FollowupTask, Department.name)
-        .outerjoin(Department, Department.id == FollowupTask.department_id)
-        .where(FollowupTask.patient_id == patient_id, FollowupTask.status == TaskStatus.PENDING)
-        .order_by(FollowupTask.due_date, FollowupTask.priority)
-    ).all()
-    return tuple(
-        TaskView(
-            t.id, t.plan_code, t.due_date, t.window_start, t.window_end, t.priority, t.status, dept
-        )
-        for t, dept in rows
-    )
-
-
-def _attempts(session: Session, patient_id: uuid.UUID) -> list[AttemptView]:
-    rows = session.execute(
-        select(FollowupAttempt, StaffUser.display_name)
-        .outerjoin(StaffUser, StaffUser.id == FollowupAttempt.staff_id)
-        .where(FollowupAttempt.patient_id == patient_id)
-        .order_by(FollowupAttempt.attempted_at.desc())
-    ).all()
-    return [AttemptView(a.attempted_at, a.channel, a.outcome, name, a.note) for a, name in rows]
-
-
-def _calls(session: Session, patient_id: uuid.UUID) -> list[CallView]:
-    rows = session.execute(
-        select(Call, StaffUser.display_name)
-        .outerjoin(StaffUser, StaffUser.id == Call.staff_id)
-        .where(Call.patient_id == patient_id)
-        .order_by(Call.started_at.desc())
-    ).all()
+def _calls(connection: Connection, key: dict[str, Any]) -> list[CallView]:
     return [
         CallView(
-            c.started_at,
-            c.direction,
-            c.remote_number,
-            c.answered_at,
-            c.ended_at,
+            started_at,
+            direction,
+            remote_number,
+            answered_at,
+            ended_at,
             name,
-            c.recording_path,
-            c.id,
-            c.recording_status is RecordingStatus.RECORDED,
+            recording_path,
+            call_id,
+            status is RecordingStatus.RECORDED,
         )
-        for c, name in rows
+        for (
+            started_at,
+            direction,
+            remote_number,
+            answered_at,
+            ended_at,
+            name,
+            recording_path,
+            call_id,
+            status,
+        ) in connection.execute(_CALLS, key)
     ]
 
 
 def _timeline(
-    session: Session,
-    patient_id: uuid.UUID,
+    connection: Connection,
+    key: dict[str, Any],
     encounters: tuple[EncounterView, ...],
     attempts: list[AttemptView],
     calls: list[CallView],
@@ -212,17 +291,9 @@ def _timeline(
                 None,
             )
         )
-    for record in session.scalars(
-        select(FollowupRecord).where(FollowupRecord.patient_id == patient_id)
-    ):
+    for completed_at, code, version, score in connection.execute(_RECORDS, key):
         entries.append(
-            TimelineEntry(
-                record.completed_at,
-                TimelineKind.RECORD,
-                FormRef(record.template_code, record.template_version),
-                "",
-                record.recovery_score,
-            )
+            TimelineEntry(completed_at, TimelineKind.RECORD, FormRef(code, version), "", score)
         )
     for call in calls:
         entries.append(
@@ -236,7 +307,7 @@ def _timeline(
                 call.id if call.recorded else None,
             )
         )
-    entries.extend(_sms_entries(session, patient_id))
+    entries.extend(_sms_entries(connection, key))
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return tuple(entries)
 
@@ -244,25 +315,28 @@ def _timeline(
 _SMS_ON_CARD = 50  # the latest messages each way; the 短信 screen has the rest
 
 
-def _sms_entries(session: Session, patient_id: uuid.UUID) -> list[TimelineEntry]:
+_SMS_SENT = (
+    select(SmsMessage.sent_at, SmsMessage.kind, SmsMessage.text)
+    .where(SmsMessage.patient_id == bindparam("patient_id"), SmsMessage.state == SmsState.SENT)
+    .order_by(SmsMessage.sent_at.desc())
+    .limit(_SMS_ON_CARD)
+)
+_SMS_REPLIES = (
+    select(SmsReply.received_at, SmsReply.kind, SmsReply.text)
+    .where(SmsReply.patient_id == bindparam("patient_id"))
+    .order_by(SmsReply.received_at.desc())
+    .limit(_SMS_ON_CARD)
+)
+
+
+def _sms_entries(connection: Connection, key: dict[str, Any]) -> list[TimelineEntry]:
     """Text messages sent to the patient, and their replies, on the card's history."""
-    sent = session.execute(
-        select(SmsMessage.sent_at, SmsMessage.kind, SmsMessage.text)
-        .where(SmsMessage.patient_id == patient_id, SmsMessage.state == SmsState.SENT)
-        .order_by(SmsMessage.sent_at.desc())
-        .limit(_SMS_ON_CARD)
-    )
-    replies = session.execute(
-        select(SmsReply.received_at, SmsReply.kind, SmsReply.text)
-        .where(SmsReply.patient_id == patient_id)
-        .order_by(SmsReply.received_at.desc())
-        .limit(_SMS_ON_CARD)
-    )
     out = [
         TimelineEntry(at, TimelineKind.SMS_OUT, kind, text)
-        for at, kind, text in sent
+        for at, kind, text in connection.execute(_SMS_SENT, key)
         if at is not None  # a SENT message always has its time; the type allows None
     ]
+    replies = connection.execute(_SMS_REPLIES, key)
     return out + [TimelineEntry(at, TimelineKind.SMS_IN, kind, text) for at, kind, text in replies]
 
 

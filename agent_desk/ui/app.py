@@ -43,6 +43,7 @@ from agent_desk.ui.daily_backup import DailyBackup
 from agent_desk.ui.desk_aids import attach_knowledge, attach_todos
 from agent_desk.ui.followup_panel import AUTOSAVE_MS, FollowupPanel
 from agent_desk.ui.i18n import install_translators
+from agent_desk.ui.interpreter import settle_after_start
 from agent_desk.ui.login_dialog import LoginDialog
 from agent_desk.ui.main_window import MainWindow
 from agent_desk.ui.quit_signals import QuitOnSignals
@@ -305,6 +306,7 @@ def _run_opened(
             lambda error: log.warning("phone lookup warm-up failed: %s", error),
         ),
     )
+    settle_after_start()
     log.info("workstation ready for %s", staff.username)
     if quit_when_ready:
         QTimer.singleShot(0, app.quit)

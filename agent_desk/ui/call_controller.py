@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, QUrl, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QStatusBar, QSystemTrayIcon
 
 from agent_desk.domain.enums import RecordingStatus
@@ -186,6 +186,8 @@ class CallController(QObject):
             "%2", mask_phone(pop.e164 or call.remote_number)
         )
         chooser = PatientChooser(list(pop.hits), prompt, self._card.window())
+        # A dialog a call, all shift long: each goes once the agent has closed it.
+        chooser.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         chooser.accepted.connect(lambda: self._chosen(call.call_id, chooser))
         chooser.show()  # not modal: F9 must still answer while the agent decides
 
@@ -198,6 +200,7 @@ class CallController(QObject):
         dialog = NewCallerDialog(
             call.remote_number, self._patients, self._principal, self._card.window()
         )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # as the chooser
         dialog.patient_ready.connect(lambda patient_id: self._link(call.call_id, patient_id))
         dialog.show()
 

@@ -195,7 +195,11 @@ class FollowupPanel(QWidget):
         """No patient on the card: keep the draft, and take the form off the screen."""
         self.save_draft()
         self.card, self.task, self.view = None, None, None
-        self.form_area.takeWidget()
+        # takeWidget() hands the form back without a parent: deleted here, or every call
+        # left its form's few hundred widgets behind (1.5 MB a call).
+        form = self.form_area.takeWidget()
+        if form is not None:
+            form.deleteLater()
         self.guidance.clear()
         self.notice.setText("")
         self.setEnabled(False)
