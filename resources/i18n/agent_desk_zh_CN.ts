@@ -1,5 +1,4 @@
 <?xml version='1.0' encoding='utf-8'?>
-<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>AlertsDialog</name>
@@ -1822,6 +1821,10 @@ Your saved work is safe. The details are in %2</source>
     <message>
         <source>Knowledge article version</source>
         <translation>知识库文章版本</translation>
+    </message>
+    <message>
+        <source>Do-not-contact number</source>
+        <translation>免打扰号码</translation>
     </message>
     <message>
         <source>Department</source>
