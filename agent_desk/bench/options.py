@@ -20,6 +20,7 @@ class SyncSizes:
 
     records: int = 20_000  # follow-up records pushed per round (push_vs_copy)
     changes: int = 100  # changes timed from one workstation to another (visible_p95_ms)
+    pushers: int = 8  # workstation processes pushing meanwhile (visible_p95_ms)
     agents: int = 8  # concurrent workstation processes claiming (claim_p95_ms)
     tasks: int = 2000  # tasks in the queue those agents empty
 

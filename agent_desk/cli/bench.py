@@ -50,6 +50,7 @@ def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
     for flag, meaning in (
         ("--records", "follow-up records pushed per round"),
         ("--changes", "changes timed from one workstation to another"),
+        ("--pushers", "workstation processes pushing while those changes are timed"),
         ("--agents", "concurrent agent processes claiming tasks"),
         ("--tasks", "tasks in the queue the agents empty"),
     ):
