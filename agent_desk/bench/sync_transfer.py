@@ -10,7 +10,7 @@
   the pull takes twice as long as merely reading the rows. Goal ≥ 0.5.
 - visible_p95_ms: a change committed on workstation A until it is in workstation B's
   SQLite, both running their SyncRunner (commit hook, NOTIFY), while 8 more workstations
-  push follow-up records (bench/sync_load.py); 100 changes. Goal ≤ 50 (issue 18).
+  push 160 follow-up records a second (bench/sync_load.py); 100 changes. Goal ≤ 50 (issue 18).
   visible_quiet_p95_ms is the same without them.
 
 Each figure is measured in a database of its own, created beside the one in the URL and
