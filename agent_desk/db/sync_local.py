@@ -15,6 +15,7 @@ from functools import cache
 from typing import Any, ClassVar
 
 from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from agent_desk.db.base import new_id, utcnow
@@ -381,13 +382,23 @@ class SnapshotWriter:
         try:
             self._conn.executemany(_insert_sql(table), rows)
         except driver.IntegrityError:
-            self._conn.execute("ROLLBACK")
+            self._rollback()
             return False
+        except driver.OperationalError as exc:
+            self._rollback()
+            # As the engine's connections raise it, so the sync names a full disk alike.
+            raise OperationalError(_insert_sql(table), None, exc) from exc
         except BaseException:
-            self._conn.execute("ROLLBACK")
+            self._rollback()
             raise
         self._conn.execute("COMMIT")
         return True
+
+    def _rollback(self) -> None:
+        # SQLite has already rolled back after some errors (a full disk): a second
+        # ROLLBACK would fail and hide the error that the caller must see.
+        if self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
 
 
 def apply_deletes(session: Session, table: SyncedTable, storage_ids: Sequence[str]) -> None:
