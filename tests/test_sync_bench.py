@@ -14,16 +14,23 @@ from tests.pg import ADMIN_URL, scratch_database
 
 pytestmark = pytest.mark.postgres
 
-KEYS = {"push_vs_copy", "pull_1m_s", "visible_p95_ms"}
+KEYS = {"push_vs_copy", "pull_1m_s", "pull_vs_copy", "visible_p95_ms", "visible_pushed_per_s"}
 ISSUE_KEYS = KEYS | {"claim_p95_ms", "double_claims"}
 TINY = ["--patients", "500", "--records", "200", "--changes", "5", "--agents", "2"]
+TINY += ["--pushers", "1"]
 
 
 def test_the_sync_bench_measures_every_figure_and_cleans_up(tmp_path: Path) -> None:
     url = ADMIN_URL.replace("postgresql+psycopg://", "postgresql://")
     said: list[str] = []
     figures = run_sync_bench(
-        CentralConfig(url=url), tmp_path, 2000, records=400, changes=10, progress=said.append
+        CentralConfig(url=url),
+        tmp_path,
+        2000,
+        records=400,
+        changes=10,
+        pushers=2,
+        progress=said.append,
     )
     assert figures.keys() >= KEYS
     assert all(figures[key] > 0 for key in KEYS)

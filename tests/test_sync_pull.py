@@ -219,3 +219,29 @@ def test_every_synced_table_has_its_feed_triggers(central: CentralConfig) -> Non
             "WHERE t.tgname LIKE 'sync_log_%' GROUP BY c.relname"
         ).fetchall()
     assert dict(rows) == {name: 3 for name in synced_tables()}
+
+
+def test_a_first_download_gives_way_to_a_row_made_locally_meanwhile(
+    tmp_path: Path, central: CentralConfig, server: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new workstation's first download writes plain inserts into its empty tables. A
+    row made on the workstation after that check (an import of the same patient, keyed by
+    the same record number) makes the batch go the careful way: the local change stays
+    until its upload decides, and every other server row still comes down."""
+    a, b = workstation(tmp_path, "a"), workstation(tmp_path, "b")
+    hospital = build_small_hospital(a, TODAY)
+    settle(a, central)
+    wang = hospital.patients["wang"]
+    with a.read() as session:
+        record_no = session.get_one(Patient, wang).record_no
+    with b.write() as session:  # queued, not uploaded: made after the emptiness check
+        session.add(Patient(id=wang, record_no=record_no, name="王淑英"))
+    monkeypatch.setattr(sync_local, "takes_plain_inserts", lambda _session, _table: True)
+    link = CentralLink(central, client_id(b))
+    conn, info = link.open()
+    report = pull(b, conn, info)
+    link.close()
+    assert report.resynced and report.issues == 0
+    assert patient_name(b, wang) == ("王淑英", 1)
+    assert _count(b, Patient) == _count(a, Patient)
+    assert _count(b, PatientContact) == _count(a, PatientContact)

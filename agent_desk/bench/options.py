@@ -22,6 +22,7 @@ class SyncSizes:
 
     records: int = 20_000  # follow-up records pushed per round (push_vs_copy)
     changes: int = 100  # changes timed from one workstation to another (visible_p95_ms)
+    pushers: int = 8  # workstation processes pushing meanwhile (visible_p95_ms)
     agents: int = 8  # concurrent workstation processes claiming (claim_p95_ms)
     tasks: int = 2000  # tasks in the queue those agents empty
 
@@ -98,6 +99,7 @@ def add_arguments(bench: argparse.ArgumentParser, positive: Callable[[str], int]
     for flag, meaning in (
         ("--records", "follow-up records pushed per round"),
         ("--changes", "changes timed from one workstation to another"),
+        ("--pushers", "workstation processes pushing while those changes are timed"),
         ("--agents", "concurrent agent processes claiming tasks"),
         ("--tasks", "tasks in the queue the agents empty"),
     ):

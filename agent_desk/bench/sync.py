@@ -18,8 +18,8 @@ NO_SERVER = (
 
 
 def run_sync(options: BenchOptions) -> dict[str, float]:
-    """push_vs_copy, pull_1m_s, visible_p95_ms, claim_p95_ms and double_claims, with the
-    figures behind them."""
+    """push_vs_copy, pull_1m_s, pull_vs_copy, visible_p95_ms, claim_p95_ms and
+    double_claims, with the figures behind them."""
     if options.central is None:
         raise BenchUnavailable(NO_SERVER)
     # Imported here: the other groups, and a workstation without a server, never load them.
@@ -29,7 +29,12 @@ def run_sync(options: BenchOptions) -> dict[str, float]:
     config, sizes = options.central, options.sync
     check_reachable(config)
     results = run_sync_bench(
-        config, options.folder, options.patients, records=sizes.records, changes=sizes.changes
+        config,
+        options.folder,
+        options.patients,
+        records=sizes.records,
+        changes=sizes.changes,
+        pushers=sizes.pushers,
     )
     print(
         f"measuring claims by {sizes.agents} agents emptying a queue of {sizes.tasks:,} tasks …",

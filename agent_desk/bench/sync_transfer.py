@@ -4,9 +4,14 @@
   judge, acknowledge) per second, over a raw COPY of the same rows into the same table
   of the same server (its feed trigger fires for both). Goal ≥ 0.5.
 - pull_1m_s: a new workstation's first download of *patients* patients (1,000,000 by
-  default), made on the server with generate_series. Goal ≤ 60 s.
+  default), made on the server with generate_series. Goal ≤ 10 s (issue 18).
+- pull_vs_copy: the pull's rate over a bare COPY of the same table out of the same server
+  to this process (raw COPY data, nothing decoded or stored), in the same run: 0.5 means
+  the pull takes twice as long as merely reading the rows. Goal ≥ 0.5.
 - visible_p95_ms: a change committed on workstation A until it is in workstation B's
-  SQLite, both running their SyncRunner (commit hook, NOTIFY); 100 changes. Goal ≤ 1000.
+  SQLite, both running their SyncRunner (commit hook, NOTIFY), while 8 more workstations
+  push 160 follow-up records a second (bench/sync_load.py); 100 changes. Goal ≤ 50 (issue 18).
+  visible_quiet_p95_ms is the same without them.
 
 Each figure is measured in a database of its own, created beside the one in the URL and
 dropped afterwards.
@@ -29,6 +34,7 @@ import psycopg
 from agent_desk.bench import sync_server
 from agent_desk.bench.bench_files import bench_file
 from agent_desk.bench.stats import percentile, rounded
+from agent_desk.bench.sync_load import pushing
 from agent_desk.db.base import new_id
 from agent_desk.db.engine import Database
 from agent_desk.db.models import FollowupRecord, Patient
@@ -184,6 +190,8 @@ def bench_pull(
             sync_server.generate_patients(conn, patients)
             made_s = time.perf_counter() - started
         log.info("generated %d patients centrally in %.1f s", patients, made_s)
+        progress(f"reading {patients:,} patients with a bare COPY …")
+        copy_s = _bare_copy(config)
         progress(f"downloading {patients:,} patients into a new workstation …")
         ws = _workstation(folder, "pull")
         try:
@@ -194,17 +202,34 @@ def bench_pull(
             ws.dispose()
             _discard(folder, "pull")
         assert report.pull.applied == patients, report
+        copy_s = (copy_s + _bare_copy(config)) / 2  # before and after: the host's load drifts
     return {
         "pull_1m_s": rounded(pull_s),  # significant digits: a small pull must not show as 0
         "pull_patients": patients,
         "pull_rows_per_s": round(patients / pull_s),
+        "pull_vs_copy": rounded(copy_s / pull_s),
+        "pull_copy_s": rounded(copy_s),
     }
+
+
+def _bare_copy(config: CentralConfig) -> float:
+    """Seconds to read every patient with `COPY patients TO STDOUT`, raw: the floor of any
+    download from this server to this process."""
+    with connect(config) as conn, conn.cursor() as cur:
+        started = time.perf_counter()
+        with cur.copy("COPY patients TO STDOUT") as copy:
+            for _block in copy:
+                pass
+        return time.perf_counter() - started
 
 
 # --- visible_p95_ms --------------------------------------------------------------------
 
 
-def bench_visible(base: CentralConfig, folder: Path, changes: int) -> dict[str, float]:
+def bench_visible(
+    base: CentralConfig, folder: Path, changes: int, pushers: int = 8
+) -> dict[str, float]:
+    """visible_* with *pushers* workstations pushing meanwhile, visible_quiet_* without."""
     with _bench_database(base) as config:
         a, b = _workstation(folder, "visible_a"), _workstation(folder, "visible_b")
         runners: list[SyncRunner] = []
@@ -222,16 +247,9 @@ def bench_visible(base: CentralConfig, folder: Path, changes: int) -> dict[str, 
             _wait(lambda: all(runner.status.online for runner in runners), 30)
             assert b.local is not None
             watcher = b.local.connect(read_only=True)
-            latencies = []
-            for n in range(changes):
-                name = f"王秀英{n}"
-                with a.write() as session:
-                    row = session.get(Patient, patient.id)
-                    assert row is not None
-                    row.name = name
-                committed = time.perf_counter()
-                _wait(_shows(watcher, patient.id.hex, name), 30)
-                latencies.append((time.perf_counter() - committed) * 1000)
+            quiet = _visible(a, watcher, patient.id, changes, "静")
+            with pushing(config, folder, pushers) as load:
+                loaded = _visible(a, watcher, patient.id, changes, "忙")
             watcher.close()
         finally:
             for runner in runners:
@@ -241,9 +259,30 @@ def bench_visible(base: CentralConfig, folder: Path, changes: int) -> dict[str, 
             _discard(folder, "visible_a")
             _discard(folder, "visible_b")
     return {
-        "visible_p50_ms": rounded(percentile(latencies, 50)),
-        "visible_p95_ms": rounded(percentile(latencies, 95)),
+        "visible_p50_ms": rounded(percentile(loaded, 50)),
+        "visible_p95_ms": rounded(percentile(loaded, 95)),
+        "visible_pushers": pushers,
+        "visible_pushed_per_s": round(load.per_s),
+        "visible_quiet_p50_ms": rounded(percentile(quiet, 50)),
+        "visible_quiet_p95_ms": rounded(percentile(quiet, 95)),
     }
+
+
+def _visible(
+    a: Database, watcher: driver.Connection, patient_id: uuid.UUID, changes: int, tag: str
+) -> list[float]:
+    """Milliseconds from each of *changes* renames committed on A until B's file shows it."""
+    latencies = []
+    for n in range(changes):
+        name = f"王秀英{tag}{n}"
+        with a.write() as session:
+            row = session.get(Patient, patient_id)
+            assert row is not None
+            row.name = name
+        committed = time.perf_counter()
+        _wait(_shows(watcher, patient_id.hex, name), 30)
+        latencies.append((time.perf_counter() - committed) * 1000)
+    return latencies
 
 
 def _shows(watcher: driver.Connection, row_id: str, name: str) -> Callable[[], bool]:
@@ -269,13 +308,17 @@ def run_sync_bench(
     *,
     records: int = 20_000,
     changes: int = 100,
+    pushers: int = 8,
     progress: Progress = _say,
 ) -> dict[str, float]:
     """All three figures (and the rates behind them), against the server in *base*."""
     folder.mkdir(parents=True, exist_ok=True)
     results: dict[str, float] = {}
-    progress("measuring change-to-visible latency between two workstations …")
-    results.update(bench_visible(base, folder, changes))
+    progress(
+        f"measuring change-to-visible latency between two workstations, alone and while "
+        f"{pushers} more push …"
+    )
+    results.update(bench_visible(base, folder, changes, pushers))
     progress(f"measuring the upload of {records:,} follow-up records …")
     results.update(bench_push_vs_copy(base, folder, records))
     results.update(bench_pull(base, folder, patients, progress))

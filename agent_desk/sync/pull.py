@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
@@ -33,7 +34,13 @@ from agent_desk.db.base import utcnow
 from agent_desk.db.engine import Database
 from agent_desk.db.sync_central import FeedEntry, PgConnection, ServerInfo
 from agent_desk.db.sync_codec import to_sqlite
-from agent_desk.db.sync_local import RESYNC_WANTED, FeedCursor, LocalSyncState, SyncIssue
+from agent_desk.db.sync_local import (
+    RESYNC_WANTED,
+    FeedCursor,
+    LocalSyncState,
+    SnapshotWriter,
+    SyncIssue,
+)
 from agent_desk.db.sync_tables import SyncedTable, synced_table, synced_tables
 from agent_desk.domain.enums import SyncIssueKind, SyncOp
 from agent_desk.sync.capture import APPLYING
@@ -202,10 +209,16 @@ def resync(
                 "'agent-desk central init --seed-from-local' (only into an empty central "
                 "database), or start this workstation from an empty data folder"
             )
-        for table in tables:
-            for rows in sync_central.snapshot_rows(conn, table, batch):
-                report.issues += _apply_snapshot_rows(db, table, rows)
-                report.applied += len(rows)
+        with SnapshotWriter(db) as writer:
+            for table in tables:
+                with db.read() as session:
+                    plain = sync_local.takes_plain_inserts(session, table)
+                for rows in _read_ahead(sync_central.snapshot_rows(conn, table, batch)):
+                    if plain:
+                        report.issues += _insert_snapshot_rows(db, writer, table, rows)
+                    else:
+                        report.issues += _apply_snapshot_rows(db, table, rows)
+                    report.applied += len(rows)
     with db.write() as session:
         session.info[APPLYING] = True
         for table in reversed(tables):
@@ -220,6 +233,35 @@ def resync(
         # Just below the snapshot: everything from its xmin on is read again.
         sync_local.save_cursor(session, server.server_id, FeedCursor(bound - 1, _MAX_SEQ), utcnow())
     return report
+
+
+def _read_ahead(batches: Iterator[list[tuple[Any, ...]]]) -> Iterator[list[tuple[Any, ...]]]:
+    """The batches of *batches*, the next one read and decoded on a helper thread while the
+    caller writes this one: the server, the decoding and SQLite's inserts then share the
+    machine's cores instead of taking turns (psycopg and SQLite let go of the GIL while
+    they wait on the network and while a statement runs)."""
+    try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as helper:
+            ahead = helper.submit(next, batches, None)
+            while (rows := ahead.result()) is not None:
+                ahead = helper.submit(next, batches, None)
+                yield rows
+    finally:
+        # Leaving the executor waited for the helper's last read, so the copy is ended
+        # here with no other thread in it (a generator must not run on two at once).
+        close = getattr(batches, "close", None)
+        if close is not None:
+            close()
+
+
+def _insert_snapshot_rows(
+    db: Database, writer: SnapshotWriter, table: SyncedTable, rows: Sequence[Sequence[Any]]
+) -> int:
+    """Rows for an empty table: plain inserts; a batch a constraint refuses (a row made
+    locally meanwhile, say) goes the careful way, row by row, as upserts."""
+    if writer.insert(table, rows):
+        return 0
+    return _apply_snapshot_rows(db, table, rows)
 
 
 def _apply_snapshot_rows(db: Database, table: SyncedTable, rows: Sequence[Sequence[Any]]) -> int:
