@@ -15,6 +15,7 @@ from agent_desk.db.engine import Database
 from agent_desk.db.models import Department, EncounterDiagnosis, Patient, PatientContact
 from agent_desk.db.sync_tables import synced_tables
 from agent_desk.demo.writer import generate
+from agent_desk.sync import pull as pull_module
 from agent_desk.sync.central import CentralConfig, prune_change_log
 from agent_desk.sync.cycle import CentralLink, client_id, sync_once
 from agent_desk.sync.errors import FirstSyncRefused, LocalDiskFull
@@ -236,7 +237,7 @@ def test_a_first_download_gives_way_to_a_row_made_locally_meanwhile(
         record_no = session.get_one(Patient, wang).record_no
     with b.write() as session:  # queued, not uploaded: made after the emptiness check
         session.add(Patient(id=wang, record_no=record_no, name="王淑英"))
-    monkeypatch.setattr(sync_local, "takes_plain_inserts", lambda _session, _table: True)
+    monkeypatch.setattr(pull_module, "takes_plain_inserts", lambda _session, _table: True)
     link = CentralLink(central, client_id(b))
     conn, info = link.open()
     report = pull(b, conn, info)

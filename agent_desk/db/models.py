@@ -185,7 +185,7 @@ _PLANNED_COVERS = ("status", "department_id", "lost_code", "id", "encounter_id",
 
 
 _WORKLIST_ORDER = ("status", "due_date", "priority", "id", "window_end")
-_CALLBACK_ONLY = {
+_CALLBACK_ONLY: dict[str, Any] = {
     f"{dialect}_where": text("callback_after IS NOT NULL") for dialect in ("sqlite", "postgresql")
 }
 

@@ -12,16 +12,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from agent_desk.db.base import new_id, utcnow
-from agent_desk.db.engine import Database
 from agent_desk.db.models import SyncConflict, SyncOutbox, SyncState
-from agent_desk.db.sqlcipher import driver
 from agent_desk.db.sync_codec import Wire, is_id
 from agent_desk.db.sync_tables import SyncedTable
 from agent_desk.domain.enums import OutboxStatus, SyncIssueKind, SyncOp
@@ -308,97 +305,6 @@ def apply_upserts(session: Session, table: SyncedTable, rows: Sequence[Sequence[
         return
     at = _id_index(table)
     session.connection().exec_driver_sql(_upsert_sql(table), [(*row, row[at]) for row in rows])
-
-
-@cache
-def _insert_sql(table: SyncedTable) -> str:
-    names = table.column_names
-    columns = ", ".join(f'"{name}"' for name in names)
-    return f'INSERT INTO "{table.name}" ({columns}) VALUES ({storage_marks(table)})'
-
-
-def takes_plain_inserts(session: Session, table: SyncedTable) -> bool:
-    """Whether server rows can go into *table* as plain inserts: it is empty and no change
-    to it waits to go up, so there is nothing for an upsert to merge with or leave alone
-    (a new workstation's first download: most of the rows it will ever pull)."""
-    found = session.connection().exec_driver_sql(
-        f'SELECT EXISTS (SELECT 1 FROM "{table.name}") OR EXISTS (SELECT 1 FROM sync_outbox '
-        "WHERE status = 'pending' AND table_name = ?)",
-        (table.name,),
-    )
-    return not found.scalar()
-
-
-class SnapshotWriter:
-    """Plain inserts of server rows into empty tables, on a connection of their own set up
-    for a bulk load (as bulk_load.BulkLoad is) and put back afterwards.
-
-    Each batch is its own short transaction (a phone call's writes wait for at most one).
-    synchronous=NORMAL: the batches are not flushed one by one; a power cut may lose the
-    last of them, never damage the file, and the download saves its cursor last, with an
-    fsync, so lost batches are downloaded again. The large page cache keeps the randomly
-    filled indexes (names) in memory while a million rows go in, and checkpoints come every
-    64 MiB of log instead of every 4 MiB: a page that every batch touches (an index's
-    right edge) is copied into the file once per checkpoint, not once per batch."""
-
-    _PRAGMAS: ClassVar[dict[str, int]] = {
-        "synchronous": 1,
-        "cache_size": -262_144,
-        "wal_autocheckpoint": 16_384,
-    }
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
-        self._saved: dict[str, int] = {}
-
-    def __enter__(self) -> SnapshotWriter:
-        self._fairy = self._db.engine.raw_connection()
-        conn = self._fairy.driver_connection
-        assert isinstance(conn, driver.Connection)
-        self._conn = conn
-        try:
-            for name, value in self._PRAGMAS.items():
-                self._saved[name] = int(conn.execute(f"PRAGMA {name}").fetchone()[0])
-                conn.execute(f"PRAGMA {name}={value}")
-        except BaseException:
-            self._fairy.close()
-            raise
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        try:
-            if self._conn.in_transaction:
-                self._conn.execute("ROLLBACK")
-            for name, value in self._saved.items():
-                self._conn.execute(f"PRAGMA {name}={value}")
-            self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        finally:
-            self._fairy.close()
-
-    def insert(self, table: SyncedTable, rows: Sequence[Sequence[Any]]) -> bool:
-        """Insert rows (SQLite storage form, table column order) in one transaction; False,
-        with nothing of them written, when a constraint refuses one."""
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            self._conn.executemany(_insert_sql(table), rows)
-        except driver.IntegrityError:
-            self._rollback()
-            return False
-        except driver.OperationalError as exc:
-            self._rollback()
-            # As the engine's connections raise it, so the sync names a full disk alike.
-            raise OperationalError(_insert_sql(table), None, exc) from exc
-        except BaseException:
-            self._rollback()
-            raise
-        self._conn.execute("COMMIT")
-        return True
-
-    def _rollback(self) -> None:
-        # SQLite has already rolled back after some errors (a full disk): a second
-        # ROLLBACK would fail and hide the error that the caller must see.
-        if self._conn.in_transaction:
-            self._conn.execute("ROLLBACK")
 
 
 def apply_deletes(session: Session, table: SyncedTable, storage_ids: Sequence[str]) -> None:

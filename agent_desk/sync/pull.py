@@ -38,9 +38,9 @@ from agent_desk.db.sync_local import (
     RESYNC_WANTED,
     FeedCursor,
     LocalSyncState,
-    SnapshotWriter,
     SyncIssue,
 )
+from agent_desk.db.sync_snapshot import SnapshotWriter, takes_plain_inserts
 from agent_desk.db.sync_tables import SyncedTable, synced_table, synced_tables
 from agent_desk.domain.enums import SyncIssueKind, SyncOp
 from agent_desk.sync.capture import APPLYING
@@ -212,7 +212,7 @@ def resync(
         with SnapshotWriter(db) as writer:
             for table in tables:
                 with db.read() as session:
-                    plain = sync_local.takes_plain_inserts(session, table)
+                    plain = takes_plain_inserts(session, table)
                 for rows in _read_ahead(sync_central.snapshot_rows(conn, table, batch)):
                     if plain:
                         report.issues += _insert_snapshot_rows(db, writer, table, rows)
