@@ -280,12 +280,12 @@ def _visible(
             assert row is not None
             row.name = name
         committed = time.perf_counter()
-        _wait(_shows(watcher, patient_id.hex, name), 30)
+        _wait(_shows(watcher, patient_id.bytes, name), 30)
         latencies.append((time.perf_counter() - committed) * 1000)
     return latencies
 
 
-def _shows(watcher: driver.Connection, row_id: str, name: str) -> Callable[[], bool]:
+def _shows(watcher: driver.Connection, row_id: bytes, name: str) -> Callable[[], bool]:
     def check() -> bool:
         query = "SELECT 1 FROM patients WHERE id = ? AND name = ?"
         return watcher.execute(query, (row_id, name)).fetchone() is not None
