@@ -13,10 +13,9 @@ COLUMNS. Raw SQL bypasses the outbox (see sync/capture.py), so this is for demo 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from types import TracebackType
 
 from agent_desk.db.engine import Database
-from agent_desk.db.sqlcipher import driver
+from agent_desk.db.tuned_connection import TunedConnection
 
 Row = tuple[object, ...]
 Rows = dict[str, list[Row]]  # by table name
@@ -61,11 +60,13 @@ _NATURAL_KEYS = {"departments": "code", "wards": "code", "staff_users": "usernam
 _BULK_PRAGMAS = {"synchronous": 0, "cache_size": -262_144, "analysis_limit": 1000}
 
 
-class BulkLoad:
+class BulkLoad(TunedConnection):
     """One raw connection of an SQLite database, set up for a bulk load and put back after.
 
     Use it as a context manager. A transaction left open on exit is rolled back.
     """
+
+    PRAGMAS = _BULK_PRAGMAS
 
     def __init__(self, db: Database) -> None:
         if not db.is_sqlite:
@@ -73,37 +74,7 @@ class BulkLoad:
                 f"rows can only be bulk-loaded into an embedded SQLite database, "
                 f"not {db.engine.dialect.name}; use a local SQLite file instead"
             )
-        self._db = db
-        self._saved: dict[str, int] = {}
-
-    def __enter__(self) -> BulkLoad:
-        self._fairy = self._db.engine.raw_connection()
-        conn = self._fairy.driver_connection
-        assert isinstance(conn, driver.Connection)
-        self._conn = conn
-        try:
-            for name, value in _BULK_PRAGMAS.items():
-                self._saved[name] = int(conn.execute(f"PRAGMA {name}").fetchone()[0])
-                conn.execute(f"PRAGMA {name}={value}")
-        except BaseException:
-            self._fairy.close()
-            raise
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        try:
-            if self._conn.in_transaction:
-                self._conn.execute("ROLLBACK")
-            for name, value in self._saved.items():
-                self._conn.execute(f"PRAGMA {name}={value}")
-            self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        finally:
-            self._fairy.close()
+        super().__init__(db)
 
     def ids_by_key(self, table: str) -> dict[str, str]:
         """The ids of a reference table's rows by their natural key (code or username)."""

@@ -11,10 +11,10 @@ from typing import Any, ClassVar
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from agent_desk.db.engine import Database
 from agent_desk.db.sqlcipher import driver
 from agent_desk.db.sync_local import storage_marks
 from agent_desk.db.sync_tables import SyncedTable
+from agent_desk.db.tuned_connection import TunedConnection
 
 
 @cache
@@ -36,7 +36,7 @@ def takes_plain_inserts(session: Session, table: SyncedTable) -> bool:
     return not found.scalar()
 
 
-class SnapshotWriter:
+class SnapshotWriter(TunedConnection):
     """Plain inserts of server rows into empty tables, on a connection of their own set up
     for a bulk load (as bulk_load.BulkLoad is) and put back afterwards.
 
@@ -48,39 +48,11 @@ class SnapshotWriter:
     64 MiB of log instead of every 4 MiB: a page that every batch touches (an index's
     right edge) is copied into the file once per checkpoint, not once per batch."""
 
-    _PRAGMAS: ClassVar[dict[str, int]] = {
+    PRAGMAS: ClassVar[dict[str, int]] = {
         "synchronous": 1,
         "cache_size": -262_144,
         "wal_autocheckpoint": 16_384,
     }
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
-        self._saved: dict[str, int] = {}
-
-    def __enter__(self) -> SnapshotWriter:
-        self._fairy = self._db.engine.raw_connection()
-        conn = self._fairy.driver_connection
-        assert isinstance(conn, driver.Connection)
-        self._conn = conn
-        try:
-            for name, value in self._PRAGMAS.items():
-                self._saved[name] = int(conn.execute(f"PRAGMA {name}").fetchone()[0])
-                conn.execute(f"PRAGMA {name}={value}")
-        except BaseException:
-            self._fairy.close()
-            raise
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        try:
-            if self._conn.in_transaction:
-                self._conn.execute("ROLLBACK")
-            for name, value in self._saved.items():
-                self._conn.execute(f"PRAGMA {name}={value}")
-            self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        finally:
-            self._fairy.close()
 
     def insert(self, table: SyncedTable, rows: Sequence[Sequence[Any]]) -> bool:
         """Insert rows (SQLite storage form, table column order) in one transaction; False,
