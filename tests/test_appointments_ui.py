@@ -61,7 +61,8 @@ def test_ctrl_b_shows_the_next_free_slots_and_enter_books(
     qtbot.keyClick(dialog.slots, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=3000)
     assert dialog.booked is not None and dialog.booked.slot_id == first.id
-    assert window.card.appointments.isVisible()
+    # Read off the GUI thread: the card shows them once the look-up is back.
+    qtbot.waitUntil(window.card.appointments.isVisible, timeout=3000)
     assert "心血管内科" in window.card.appointments.text()
 
 

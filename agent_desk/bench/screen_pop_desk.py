@@ -25,6 +25,8 @@ from agent_desk.telephony.events import CallEnded, CallRinging, ModemStatus, Tel
 from agent_desk.telephony.phone import Phone
 from agent_desk.ui.app import build_main_window
 from agent_desk.ui.interpreter import settle_after_start
+from agent_desk.ui.new_caller import NewCallerDialog
+from agent_desk.ui.patient_chooser import PatientChooser
 from agent_desk.ui.telephony_setup import wire_calls
 
 # How often a wait looks at what it waits for when no event comes (sipp ending, a deadline).
@@ -140,6 +142,7 @@ class ScreenPopDesk:
             case CallRinging(call=call):
                 self._rang_ns.setdefault(call.call_id, event.monotonic_ns)
             case CallEnded():
+                _close_callers_dialogs()
                 self.ended += 1
                 self.rss_after_call.append(resident_bytes())
                 self.anon_after_call.append(anonymous_bytes())
@@ -147,6 +150,16 @@ class ScreenPopDesk:
                 self.modem_states.append(event)
         if self._check_done is not None:
             self._check_done()
+
+
+def _close_callers_dialogs() -> None:
+    """As the agent does once a call is over: the chooser of a shared number or the
+    new-caller dialog it opened is answered or closed. Nobody closed them in the benchmark,
+    and the ~8 % of calls from a shared number left ~80 choosers open over 1,000 calls:
+    that, not the pop, was the window's growth over the shift."""
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, PatientChooser | NewCallerDialog) and widget.isVisible():
+            widget.reject()
 
 
 def _stop_when(loop: QEventLoop, done: Callable[[], bool], deadline: float) -> None:

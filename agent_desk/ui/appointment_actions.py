@@ -28,6 +28,7 @@ from agent_desk.sync.errors import SyncError
 
 if TYPE_CHECKING:  # the booking screen's modules load when it first opens
     from agent_desk.db.callbacks import CallbackView
+    from agent_desk.domain.appointments import AppointmentView
     from agent_desk.ui.booking_dialog import BookingDialog
     from agent_desk.ui.main_window import MainWindow
 
@@ -118,12 +119,28 @@ def _show_callbacks(window: MainWindow, due: list[CallbackView]) -> None:
 
 
 def show_upcoming(window: MainWindow, tools: AppointmentTools, card: PatientCard) -> None:
-    lines = [
-        f"{a.starts_at.astimezone(HOSPITAL_TZ):%Y-%m-%d %H:%M} {a.department_name}"
-        + (f" {a.doctor}" if a.doctor else "")
-        for a in tools.appointments.upcoming(card.id)
-    ]
-    window.card.show_appointments(lines)
+    """Read off the GUI thread, as the knowledge panel's articles are: on a call, the
+    caller's card is on screen without waiting for this look-up, which follows at once."""
+    patient_id = card.id
+
+    def shown(found: list[AppointmentView]) -> None:
+        current = window.card.card
+        if current is None or current.id != patient_id:
+            return  # another patient came meanwhile
+        window.card.show_appointments(
+            [
+                f"{a.starts_at.astimezone(HOSPITAL_TZ):%Y-%m-%d %H:%M} {a.department_name}"
+                + (f" {a.doctor}" if a.doctor else "")
+                for a in found
+            ]
+        )
+
+    window.background.run(
+        window.card,
+        lambda: tools.appointments.upcoming(patient_id),
+        shown,
+        lambda error: window.statusBar().showMessage(str(error), 8000),
+    )
 
 
 def open_booking(window: MainWindow, tools: AppointmentTools) -> BookingDialog | None:
