@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QToolButton, QWidget
 
 from agent_desk.db.engine import Database
 from agent_desk.db.models import Patient
 from agent_desk.db.phone_index import PhoneIndex
 from agent_desk.db.worklist import WorklistFilter
 from agent_desk.domain.enums import CallDirection, WorklistView
+from agent_desk.domain.masking import Identifier
 from agent_desk.domain.phones import PhonePlan
 from agent_desk.services.calls import CallService
 from agent_desk.services.patients import PatientService
@@ -113,3 +114,36 @@ def test_the_call_panel_masks_a_formatted_number(
     call = CallSnapshot("c1", CallSource.SIP, CallDirection.INBOUND, "+86 139-1234-5678")
     controller.handle(CallRinging(call=call))
     assert "李建国 139****5678" in window.call_panel.status.text()
+
+
+def _shown(card: PatientCardView) -> list[str]:
+    """What the agent sees on the card: its visible labels and Show buttons, in order."""
+    texts = [w.text() for w in card.findChildren(QLabel) if w.isVisibleTo(card)]
+    buttons = card.findChildren(QToolButton)
+    return texts + [
+        b.objectName()
+        for b in buttons
+        if b.objectName().startswith("unmask_") and b.isVisibleTo(card)
+    ]
+
+
+def test_a_card_refilled_for_the_next_patient_shows_what_a_new_card_would(
+    qtbot,
+    window: MainWindow,  # noqa: F811
+    hospital: Hospital,
+) -> None:
+    """The card's rows are made once and refilled: nothing of the patient before (an
+    identifier revealed in full, tags, risk flags) may stay on it."""
+    window.open_patient(hospital.patients["wang"])  # flags, tags, an ID number
+    window.card.reveal(Identifier.ID_NUMBER)
+    assert "11010119500307123X" in _shown(window.card)
+    window.open_patient(hospital.patients["li_a"])  # none of them
+    assert window.card.card is not None
+    fresh = PatientCardView()
+    qtbot.addWidget(fresh)
+    fresh.may_unmask = window.card.may_unmask
+    fresh.show_card(window.card.card)
+    assert _shown(window.card) == _shown(fresh)
+    assert not any("11010119500307123X" in t or "高龄" in t for t in _shown(window.card))
+    window.open_patient(hospital.patients["wang"])  # the Show button is back for the ID
+    assert "unmask_id_number" in _shown(window.card) or not window.card.may_unmask

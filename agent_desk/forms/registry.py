@@ -74,6 +74,13 @@ class TemplateLibrary:
 
     def load(self, name: str, version: str | None = None) -> FormTemplate:
         """The newest version, or exactly `version` (what a stored record asks for)."""
+        if version is not None:
+            # A published version has one definition and never changes: the card's history
+            # names each record's form, and listing the template folders for each was most
+            # of the time it took.
+            cached = self._cache.get((SHORT_NAMES.get(name, name), version))
+            if cached is not None:
+                return cached
         code = self.resolve(name)
         files_by_version = self._files(code)
         if version is None:

@@ -6,7 +6,7 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -36,8 +36,41 @@ _FLAG_STYLE = (
 _TASK_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+class _Row(Enum):
+    """The card's fields, in the order shown. Built once and refilled for each patient: a
+    pop that made a dozen labels and buttons and laid them out again cost a millisecond
+    or more of every screen-pop."""
+
+    RECORD_NO = "record_no"
+    ID_NUMBER = "id_number"
+    BIRTH_DATE = "birth_date"
+    PHONE = "phone"
+    INSURANCE_NO = "insurance_no"
+    OCCUPATION = "occupation"
+    ADDRESS = "address"
+    FAMILY_HISTORY = "family_history"
+    TAGS = "tags"
+    RECOVERY = "recovery"
+
+
+_MASKED = {
+    _Row.ID_NUMBER: Identifier.ID_NUMBER,
+    _Row.PHONE: Identifier.PHONE,
+    _Row.INSURANCE_NO: Identifier.INSURANCE_NO,
+    _Row.ADDRESS: Identifier.ADDRESS,
+}
+
+
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _trend_text(scores: list[float]) -> str:
+    """The last six recovery scores, oldest first, and which way they went."""
+    if not scores:
+        return ""
+    arrow = "↑" if scores[-1] > scores[0] else "↓" if scores[-1] < scores[0] else "→"
+    return " → ".join(f"{s:g}" for s in scores[-6:]) + f"  {arrow}"
 
 
 class PatientCardView(QWidget):
@@ -59,13 +92,13 @@ class PatientCardView(QWidget):
         self._library = library or default_library()
         self._language = language
         self._filling = False
-        # Whether the masked fields get a Show button: not for a role that may not unmask
-        # (an agent); the service refuses all the same.
-        self.may_unmask = True
+        self._may_unmask = True
+        self._compact = False
         # The masked fields on show: their value label, their Show button, the full text.
         self._identifiers: dict[Identifier, tuple[QLabel, QToolButton, str]] = {}
         self._build()
         self._reset()
+        self._show_fields_box()
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
@@ -77,12 +110,15 @@ class PatientCardView(QWidget):
 
         self.flags = QHBoxLayout()
         self.flags.setSpacing(6)
+        self.flags.addStretch(1)
+        self._flag_labels: list[QLabel] = []  # made as a card first needs them, then reused
         flags_box = QWidget()
         flags_box.setLayout(self.flags)
         layout.addWidget(flags_box)
 
         self.fields = QFormLayout()
         self.fields.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self._build_fields()
         self.fields_box = QFrame()
         self.fields_box.setFrameShape(QFrame.Shape.StyledPanel)
         self.fields_box.setLayout(self.fields)
@@ -129,10 +165,66 @@ class PatientCardView(QWidget):
     def set_compact(self, compact: bool) -> None:
         """Name and risk flags only, so that a form below gets the room (details stay a
         click away on the other tabs)."""
-        self.fields_box.setVisible(not compact)
+        self._compact = compact
+        self._show_fields_box()
+
+    def _show_fields_box(self) -> None:
+        self.fields_box.setVisible(self.card is not None and not self._compact)
+
+    def _build_fields(self) -> None:
+        names = {
+            _Row.RECORD_NO: self.tr("Record no."),
+            _Row.ID_NUMBER: self.tr("ID number"),
+            _Row.BIRTH_DATE: self.tr("Birth date"),
+            _Row.PHONE: self.tr("Phone"),
+            _Row.INSURANCE_NO: self.tr("Insurance no."),
+            _Row.OCCUPATION: self.tr("Occupation"),
+            _Row.ADDRESS: self.tr("Address"),
+            _Row.FAMILY_HISTORY: self.tr("Family history"),
+            _Row.TAGS: self.tr("Tags"),
+            _Row.RECOVERY: self.tr("Recovery score"),
+        }
+        self._values: dict[_Row, QLabel] = {}
+        self._unmask_buttons: dict[Identifier, QToolButton] = {}
+        for row in _Row:
+            field = self._value_label("")
+            self._values[row] = field
+            identifier = _MASKED.get(row)
+            if identifier is None:
+                self.fields.addRow(names[row], field)
+                continue
+            box = QWidget()
+            box_layout = QHBoxLayout(box)
+            box_layout.setContentsMargins(0, 0, 0, 0)
+            box_layout.addWidget(field, 1)
+            button = QToolButton()
+            button.setObjectName(f"unmask_{identifier.value}")
+            button.setText(self.tr("Show"))
+            button.setToolTip(self.tr("Show in full; the audit log records who saw it"))
+            button.clicked.connect(lambda _checked=False, i=identifier: self._ask_unmask(i))
+            box_layout.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+            self._unmask_buttons[identifier] = button
+            self.fields.addRow(names[row], box)
+
+    @property
+    def may_unmask(self) -> bool:
+        """Whether the masked fields have a Show button: not for a role that may not unmask
+        (an agent); the service refuses all the same."""
+        return self._may_unmask
+
+    @may_unmask.setter
+    def may_unmask(self, may: bool) -> None:
+        self._may_unmask = may
+        for button in self._unmask_buttons.values():
+            button.setVisible(may)
 
     def clear(self) -> None:
         self._reset()
+        # Hidden at the next turn of the event loop if nobody is shown by then: a pop clears
+        # the card and fills it in one turn, and hiding and showing the box in between
+        # would lay the whole card out twice (showing or hiding a widget in a shown window
+        # lays its parent out at once).
+        QTimer.singleShot(0, self, self._show_fields_box)
         self.cleared.emit()
 
     def _reset(self) -> None:
@@ -140,8 +232,10 @@ class PatientCardView(QWidget):
         self.title.setText(self.tr("No patient selected"))
         self._set_flags([])
         self._identifiers.clear()
-        while self.fields.rowCount():
-            self.fields.removeRow(0)
+        for field in self._values.values():
+            field.clear()  # no earlier patient's text stays behind
+        for button in self._unmask_buttons.values():
+            button.setEnabled(False)
         self.tasks.clear()
         self.appointments.clear()
         self.appointments.hide()
@@ -151,6 +245,7 @@ class PatientCardView(QWidget):
     def show_card(self, card: PatientCard, today: date | None = None) -> None:
         self._reset()
         self.card = card
+        self._show_fields_box()
         today = today or date.today()
         age = card.age_on(today)
         age_text = self.tr("%1 years").replace("%1", str(age)) if age is not None else ""
@@ -171,7 +266,7 @@ class PatientCardView(QWidget):
         if identifier in self._identifiers:
             field, button, full = self._identifiers[identifier]
             field.setText(full)
-            button.hide()
+            button.setEnabled(False)
 
     def selected_task(self) -> TaskView | None:
         item = self.tasks.currentItem()
@@ -195,37 +290,32 @@ class PatientCardView(QWidget):
         return flags
 
     def _set_flags(self, texts: list[str]) -> None:
-        while self.flags.count():
-            item = self.flags.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.hide()  # off the screen now, not at the next turn of the event loop
-                widget.deleteLater()
-        for text in texts:
-            flag = QLabel(text)
+        while len(self._flag_labels) < len(texts):
+            flag = QLabel()
             flag.setStyleSheet(_FLAG_STYLE)
             flag.setObjectName("riskFlag")
-            self.flags.addWidget(flag)
-        self.flags.addStretch(1)
+            self.flags.insertWidget(len(self._flag_labels), flag)  # before the stretch
+            self._flag_labels.append(flag)
+        for n, flag in enumerate(self._flag_labels):
+            if n < len(texts):
+                flag.setText(texts[n])
+                flag.show()
+            else:
+                flag.hide()
+                flag.clear()
 
     def _fill_fields(self, card: PatientCard) -> None:
-        def add(name: str, value: str | None) -> None:
-            self.fields.addRow(name, self._value_label(value or "—"))
-
-        add(self.tr("Record no."), card.record_no)
-        self._add_identifier(self.tr("ID number"), Identifier.ID_NUMBER, card.id_number)
-        add(self.tr("Birth date"), format_date(card.birth_date))
-        self._add_contacts(card)
-        self._add_identifier(self.tr("Insurance no."), Identifier.INSURANCE_NO, card.insurance_no)
-        add(self.tr("Occupation"), card.occupation)
-        self._add_identifier(self.tr("Address"), Identifier.ADDRESS, card.address)
-        add(self.tr("Family history"), card.family_history)
-        if card.tags:
-            add(self.tr("Tags"), "、".join(card.tags))
+        self._set_value(_Row.RECORD_NO, card.record_no)
+        self._set_identifier(_Row.ID_NUMBER, card.id_number)
+        self._set_value(_Row.BIRTH_DATE, format_date(card.birth_date))
+        self._set_contacts(card)
+        self._set_identifier(_Row.INSURANCE_NO, card.insurance_no)
+        self._set_value(_Row.OCCUPATION, card.occupation)
+        self._set_identifier(_Row.ADDRESS, card.address)
+        self._set_value(_Row.FAMILY_HISTORY, card.family_history)
+        self._set_value(_Row.TAGS, "、".join(card.tags))  # "—" for none: rows never come and go
         trend = [e.score for e in reversed(card.timeline) if e.score is not None]
-        if trend:
-            arrow = "↑" if trend[-1] > trend[0] else "↓" if trend[-1] < trend[0] else "→"
-            add(self.tr("Recovery score"), " → ".join(f"{s:g}" for s in trend[-6:]) + f"  {arrow}")
+        self._set_value(_Row.RECOVERY, _trend_text(trend))
 
     @staticmethod
     def _value_label(text: str) -> QLabel:
@@ -234,16 +324,17 @@ class PatientCardView(QWidget):
         field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         return field
 
-    def _add_identifier(self, name: str, identifier: Identifier, value: str | None) -> None:
-        if not value:
-            self.fields.addRow(name, self._value_label("—"))
-            return
-        self._add_masked(name, identifier, mask(identifier, value), plain(value))
+    def _set_value(self, row: _Row, value: str | None) -> None:
+        self._values[row].setText(value or "—")
 
-    def _add_contacts(self, card: PatientCard) -> None:
-        if not card.contacts:
-            self.fields.addRow(self.tr("Phone"), self._value_label("—"))
-            return
+    def _set_identifier(self, row: _Row, value: str | None) -> None:
+        identifier = _MASKED[row]
+        if value:
+            self._set_masked(row, mask(identifier, value), plain(value))
+        else:
+            self._set_masked(row, "", "")
+
+    def _set_contacts(self, card: PatientCard) -> None:
         masked, full = [], []
         for contact in card.contacts:
             who = label(contact.relation)
@@ -252,24 +343,17 @@ class PatientCardView(QWidget):
             number = contact.e164 or contact.raw_number
             masked.append(f"{mask(Identifier.PHONE, number)}  ({who})")
             full.append(f"{plain(contact.raw_number)}  ({who})")
-        self._add_masked(self.tr("Phone"), Identifier.PHONE, "\n".join(masked), "\n".join(full))
+        self._set_masked(_Row.PHONE, "\n".join(masked), "\n".join(full))
 
-    def _add_masked(self, name: str, identifier: Identifier, masked: str, full: str) -> None:
-        row = QWidget()
-        layout = QHBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
-        field = self._value_label(masked)
-        layout.addWidget(field, 1)
-        button = QToolButton()
-        button.setObjectName(f"unmask_{identifier.value}")
-        button.setText(self.tr("Show"))
-        button.setToolTip(self.tr("Show in full; the audit log records who saw it"))
-        button.clicked.connect(lambda: self._ask_unmask(identifier))
-        layout.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
-        if not self.may_unmask:
-            button.hide()
-        self._identifiers[identifier] = (field, button, full)
-        self.fields.addRow(name, row)
+    def _set_masked(self, row: _Row, masked: str, full: str) -> None:
+        """The masked text with its Show button, greyed out when there is nothing to show
+        (greyed, not hidden: hiding or showing a widget lays the card out again)."""
+        identifier = _MASKED[row]
+        self._set_value(row, masked)
+        button = self._unmask_buttons[identifier]
+        button.setEnabled(bool(full))
+        if full:
+            self._identifiers[identifier] = (self._values[row], button, full)
 
     def _ask_unmask(self, identifier: Identifier) -> None:
         if self.card is not None:
