@@ -22,6 +22,8 @@ CORE_KEYS = {
     "worklist_first_page_ms",
     "startup_s",
     "lookup_vs_raw_sqlite",
+    "lookup_sql_p99_ms",
+    "lookup_sql_vs_raw_sqlite",
     "db_bytes_per_patient",
     "db_vs_csv",
 }

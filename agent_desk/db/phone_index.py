@@ -16,7 +16,7 @@ from agent_desk.db.engine import BUSY_TIMEOUT_MS, Database
 from agent_desk.domain.enums import ContactRelation, Sex
 from agent_desk.domain.views import PatientHit
 
-_BY_PHONE = """
+LOOKUP_STATEMENT = """
 SELECT p.id, p.record_no, p.name, p.sex, p.birth_date, c.e164, c.relation, p.consent_recording
 FROM patient_contacts AS c JOIN patients AS p ON p.id = c.patient_id
 WHERE c.e164 = ?
@@ -43,7 +43,7 @@ class PhoneIndex:
     def find(self, e164: str) -> list[PatientHit]:
         """Every patient reachable on this number (a family can share one), once each."""
         with self._lock:
-            rows = self._connection.execute(_BY_PHONE, (e164,)).fetchall()
+            rows = self._connection.execute(LOOKUP_STATEMENT, (e164,)).fetchall()
         # The screen-pop's Python share: enum members by dict cost a tenth of Enum() calls.
         hits: dict[bytes, PatientHit] = {}
         for pid, record_no, name, sex, birth, number, relation, consent in rows:
