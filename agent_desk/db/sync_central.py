@@ -206,7 +206,7 @@ def insert_rows(
             conn.execute(sql.SQL(populate).format(t=_ident(table.name)), rows)
         return None
     except psycopg.errors.IntegrityError:
-        pass
+        pass  # refused as a whole: the statement below sorts the rows out
     sorting = populate + " ON CONFLICT (id) DO NOTHING"
     if not returning:
         conn.execute(sql.SQL(sorting).format(t=_ident(table.name)), rows)
