@@ -13,7 +13,7 @@ import pytest
 from keyring.backends.fail import Keyring as NoKeyring
 
 from agent_desk.db.open import DatabaseUnavailable, open_file, open_local
-from agent_desk.db.sqlcipher import PLAIN_HEADER, LocalFile
+from agent_desk.db.sqlcipher import PLAIN_HEADER, LocalFile, driver
 from agent_desk.paths import DataDir
 from tests.backup_files import add_filler, file_hash, table_digests
 from tests.builders import build_small_hospital
@@ -197,3 +197,16 @@ def test_without_a_keyring_a_file_that_is_no_database_is_not_called_encrypted(
         "is not a plain database: it is an encrypted backup, which this "
         "workstation cannot read without an OS keyring, or not a backup at all"
     )
+
+
+def test_nulls_flags_and_bytes_bind_from_the_adapter_registry_as_they_were(tmp_path: Path) -> None:
+    # Found in the registry, they skip the driver's slow attribute probes (a first
+    # download binds millions of NULLs); what is stored stays the same.
+    for kind in (type(None), bool, bytes):
+        assert (kind, driver.PrepareProtocol) in driver.adapters
+    conn = LocalFile(tmp_path / "kinds.sqlite3", b"k" * 32).connect(create=True)
+    conn.execute("CREATE TABLE t (a, b, c, d)")
+    conn.execute("INSERT INTO t VALUES (?, ?, ?, ?)", (None, True, False, b"\x00\xff"))
+    found = conn.execute("SELECT a, typeof(a), b, typeof(b), c, d, typeof(d) FROM t").fetchone()
+    conn.close()
+    assert found == (None, "null", 1, "integer", 0, b"\x00\xff", "blob")

@@ -15,6 +15,7 @@ from tests.pg import ADMIN_URL, scratch_database
 pytestmark = pytest.mark.postgres
 
 KEYS = {"push_vs_copy", "pull_1m_s", "pull_vs_copy", "visible_p95_ms", "visible_pushed_per_s"}
+KEYS |= {"pull_sqlite_floor_s", "pull_vs_floor"}
 ISSUE_KEYS = KEYS | {"claim_p95_ms", "double_claims"}
 TINY = ["--patients", "500", "--records", "200", "--changes", "5", "--agents", "2"]
 TINY += ["--pushers", "1"]

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
 
+from agent_desk.db import sync_central
 from agent_desk.db.models import FollowupAttempt, FollowupRecord, Patient, SyncConflict
+from agent_desk.db.sync_tables import synced_table
 from agent_desk.domain.enums import OutboxStatus, SyncIssueKind
 from agent_desk.sync.central import CentralConfig
 from agent_desk.sync.errors import CentralUnavailable
@@ -278,3 +282,25 @@ def test_many_records_go_up_in_bulk_and_once(
     assert settle(ws, central, push_batch=200).push.sent == 501
     assert _count(server, FollowupRecord) == 500
     assert_converged(server, ws)
+
+
+def test_new_rows_go_in_at_once_and_an_id_already_there_is_sorted_out(
+    tmp_path: Path, central: CentralConfig
+) -> None:
+    ws = workstation(tmp_path, "a")
+    patient_id = add_patient(ws, "D1")
+    settle(ws, central)
+    table = synced_table("patients")
+    with pg_connect(central) as conn:
+        there = sync_central.current_rows(conn, table, [patient_id.hex])[patient_id.hex]
+        fresh = [{**there, "id": str(uuid.uuid4()), "record_no": f"D{n}"} for n in (2, 3)]
+        with conn.transaction():
+            # None: every row went in (the plain INSERT, no row sorted out one by one).
+            texts = [json.dumps(fresh[0])]
+            assert sync_central.insert_rows(conn, table, texts, returning=True) is None
+        with conn.transaction():
+            texts = [json.dumps(there), json.dumps(fresh[1])]
+            inserted = sync_central.insert_rows(conn, table, texts, returning=True)
+        assert inserted == {uuid.UUID(fresh[1]["id"]).hex}
+        found = sync_central.current_rows(conn, table, [patient_id.hex, *inserted])
+    assert {row["record_no"] for row in found.values()} == {"D1", "D3"}

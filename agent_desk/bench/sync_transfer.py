@@ -8,6 +8,9 @@
 - pull_vs_copy: the pull's rate over a bare COPY of the same table out of the same server
   to this process (raw COPY data, nothing decoded or stored), in the same run: 0.5 means
   the pull takes twice as long as merely reading the rows. Goal ≥ 0.5.
+- pull_sqlite_floor_s: SQLite alone storing the same rows as the pull receives them, in
+  a fresh file with the workstation's schema (bench/sync_floor.py): what no download into
+  a SQLite workstation can beat. pull_vs_floor = floor ÷ pull.
 - visible_p95_ms: a change committed on workstation A until it is in workstation B's
   SQLite, both running their SyncRunner (commit hook, NOTIFY), while 8 more workstations
   push 160 follow-up records a second (bench/sync_load.py); 100 changes. Goal ≤ 50 (issue 18).
@@ -34,6 +37,7 @@ import psycopg
 from agent_desk.bench import sync_server
 from agent_desk.bench.bench_files import bench_file
 from agent_desk.bench.stats import percentile, rounded
+from agent_desk.bench.sync_floor import sqlite_floor_s, table_schema
 from agent_desk.bench.sync_load import pushing
 from agent_desk.db.base import new_id
 from agent_desk.db.engine import Database
@@ -192,9 +196,12 @@ def bench_pull(
         log.info("generated %d patients centrally in %.1f s", patients, made_s)
         progress(f"reading {patients:,} patients with a bare COPY …")
         copy_s = _bare_copy(config)
-        progress(f"downloading {patients:,} patients into a new workstation …")
         ws = _workstation(folder, "pull")
         try:
+            table = synced_table("patients")
+            progress(f"storing {patients:,} patients with SQLite alone (the floor) …")
+            floor_s = sqlite_floor_s(config, folder, table, table_schema(ws, table))
+            progress(f"downloading {patients:,} patients into a new workstation …")
             started = time.perf_counter()
             report = sync_once(ws, config)
             pull_s = time.perf_counter() - started
@@ -209,6 +216,8 @@ def bench_pull(
         "pull_rows_per_s": round(patients / pull_s),
         "pull_vs_copy": rounded(copy_s / pull_s),
         "pull_copy_s": rounded(copy_s),
+        "pull_sqlite_floor_s": rounded(floor_s),
+        "pull_vs_floor": rounded(floor_s / pull_s),
     }
 
 

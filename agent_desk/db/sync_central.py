@@ -189,20 +189,30 @@ def _json_array(texts: Sequence[str]) -> str:
 
 def insert_rows(
     conn: PgConnection, table: SyncedTable, payload_texts: Sequence[str], *, returning: bool
-) -> set[str]:
+) -> set[str] | None:
     """Insert rows given as wire JSON, in one statement (one feed-trigger call for them
     all); PostgreSQL itself turns the JSON into typed rows. An id already there is left as
-    it is; with *returning*, the ids inserted (hex) are returned."""
-    query = sql.SQL(
-        "INSERT INTO {t} SELECT * FROM json_populate_recordset(NULL::{t}, %s) "
-        "ON CONFLICT (id) DO NOTHING"
-    ).format(t=_ident(table.name))
+    it is. None when every row went in; otherwise, with *returning*, the ids inserted (hex).
+
+    A plain INSERT goes first, in a savepoint: it is faster than INSERT … ON CONFLICT,
+    which inserts each row speculatively, and an upload's rows are new but for a resend
+    or a conflict. When it succeeds, the other would have inserted every row too; when a
+    constraint refuses it (an id already there, say), the savepoint undoes it and the
+    statement that sorts rows out runs instead, exactly as it would have alone."""
+    rows = (_json_array(payload_texts),)
+    populate = "INSERT INTO {t} SELECT * FROM json_populate_recordset(NULL::{t}, %s)"
+    try:
+        with conn.transaction():
+            conn.execute(sql.SQL(populate).format(t=_ident(table.name)), rows)
+        return None
+    except psycopg.errors.IntegrityError:
+        pass  # refused as a whole: the statement below sorts the rows out
+    sorting = populate + " ON CONFLICT (id) DO NOTHING"
     if not returning:
-        conn.execute(query, (_json_array(payload_texts),))
+        conn.execute(sql.SQL(sorting).format(t=_ident(table.name)), rows)
         return set()
-    query += sql.SQL(" RETURNING " + _HEX.format("id"))
-    rows = conn.execute(query, (_json_array(payload_texts),)).fetchall()
-    return {row[0] for row in rows}
+    sorting += " RETURNING " + _HEX.format("id")
+    return {row[0] for row in conn.execute(sql.SQL(sorting).format(t=_ident(table.name)), rows)}
 
 
 @cache

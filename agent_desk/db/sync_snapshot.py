@@ -18,7 +18,8 @@ from agent_desk.db.tuned_connection import TunedConnection
 
 
 @cache
-def _insert_sql(table: SyncedTable) -> str:
+def insert_sql(table: SyncedTable) -> str:
+    """The plain INSERT of a server row (SQLite storage form, table column order)."""
     names = table.column_names
     columns = ", ".join(f'"{name}"' for name in names)
     return f'INSERT INTO "{table.name}" ({columns}) VALUES ({storage_marks(table)})'
@@ -59,14 +60,14 @@ class SnapshotWriter(TunedConnection):
         with nothing of them written, when a constraint refuses one."""
         self._conn.execute("BEGIN IMMEDIATE")
         try:
-            self._conn.executemany(_insert_sql(table), rows)
+            self._conn.executemany(insert_sql(table), rows)
         except driver.IntegrityError:
             self._rollback()
             return False
         except driver.OperationalError as exc:
             self._rollback()
             # As the engine's connections raise it, so the sync names a full disk alike.
-            raise OperationalError(_insert_sql(table), None, exc) from exc
+            raise OperationalError(insert_sql(table), None, exc) from exc
         except BaseException:
             self._rollback()
             raise

@@ -271,7 +271,7 @@ def _apply(conn: PgConnection, table: SyncedTable, run: list[Mutation]) -> list[
         texts = [_payload_text(m) for m in run]
         keyed = table.natural_keyed
         inserted = sync_central.insert_rows(conn, table, texts, returning=table.versioned or keyed)
-        return [_insert_verdict(table, m.row_id in inserted) for m in run]
+        return [_insert_verdict(table, inserted is None or m.row_id in inserted) for m in run]
     if op is SyncOp.UPDATE:
         applied = sync_central.update_rows(
             conn, table, [(_payload(m), m.base_version) for m in run]
