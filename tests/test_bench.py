@@ -21,6 +21,7 @@ CORE_KEYS = {
     "card_p95_ms",
     "worklist_first_page_ms",
     "startup_s",
+    "shutdown_s",
     "lookup_vs_raw_sqlite",
     "db_bytes_per_patient",
     "db_vs_csv",

@@ -18,7 +18,7 @@ def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
     run.add_argument(
         "--quit-when-ready",
         action="store_true",
-        help="exit as soon as the window is usable (install check)",
+        help="exit as soon as the window is usable, saying so on standard output (install check)",
     )
     return run
 

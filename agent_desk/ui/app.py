@@ -33,7 +33,7 @@ from agent_desk.services.settings_change import SettingsService
 from agent_desk.services.tickets import TicketService
 from agent_desk.services.todo import TodoService, default_sources
 from agent_desk.services.worklist import WorklistService
-from agent_desk.services.workstation_open import Opened, OpenWorkstation
+from agent_desk.services.workstation_open import READY_LINE, Opened, OpenWorkstation
 from agent_desk.settings import Settings
 from agent_desk.ui import excepthook
 from agent_desk.ui.appointment_actions import AppointmentTools
@@ -161,6 +161,13 @@ def _recovery_thresholds(data_root: Path) -> Callable[[str], float | None]:
         return loaded[0](plan)
 
     return threshold
+
+
+def _say_ready_and_quit(app: QApplication) -> None:
+    """Run by the event loop's first turn: the window is usable from here on; what follows
+    (the lines and threads shut down, the database put away) is the exit."""
+    print(READY_LINE, flush=True)
+    app.quit()
 
 
 # Qt's warnings are about Qt (no sound server, an offscreen plugin): the log is their place.
@@ -309,7 +316,7 @@ def _run_opened(
     settle_after_start()
     log.info("workstation ready for %s", staff.username)
     if quit_when_ready:
-        QTimer.singleShot(0, app.quit)
+        QTimer.singleShot(0, lambda: _say_ready_and_quit(app))
     try:
         return app.exec()
     finally:
