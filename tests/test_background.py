@@ -67,6 +67,30 @@ def _latest() -> tuple[LatestOnly, Held, QObject]:
     return LatestOnly(Background(held), owner), held, owner
 
 
+def test_work_asked_for_while_held_starts_at_release_in_order() -> None:
+    # At start-up the window's first reads wait until it is up and its lines listen.
+    owner, ran, got = QObject(), [], []
+    background = Background(Immediate())
+    background.hold()
+    background.run(owner, lambda: ran.append("to-do") or "to-do", got.append, pytest.fail)
+    background.run(owner, lambda: ran.append("tickets") or "tickets", got.append, pytest.fail)
+    assert ran == []
+    background.release()
+    assert ran == got == ["to-do", "tickets"]
+    background.run(owner, lambda: "later", got.append, pytest.fail)  # no longer held
+    assert got[-1] == "later"
+
+
+def test_work_still_held_at_closing_time_never_starts() -> None:
+    owner, ran = QObject(), []
+    background = Background(Immediate())
+    background.hold()
+    background.run(owner, lambda: ran.append("to-do"), pytest.fail, pytest.fail)
+    background.shutdown()
+    background.release()
+    assert ran == []
+
+
 def test_only_the_latest_questions_answer_arrives() -> None:
     reads, held, _owner = _latest()
     got: list[str] = []

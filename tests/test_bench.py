@@ -21,6 +21,7 @@ CORE_KEYS = {
     "card_p95_ms",
     "worklist_first_page_ms",
     "startup_s",
+    "shutdown_s",
     "lookup_vs_raw_sqlite",
     "lookup_sql_p99_ms",
     "lookup_sql_vs_raw_sqlite",

@@ -17,6 +17,7 @@ from agent_desk.db import audit
 from agent_desk.db.open import local_file, open_local
 from agent_desk.domain.enums import AuditAction
 from agent_desk.paths import DataDir
+from agent_desk.services.workstation_open import READY_LINE
 from tests.builders import build_small_hospital
 from tests.cli_login import ADMIN, add_account, run
 from tests.conftest import TODAY
@@ -227,9 +228,12 @@ def test_unattended_login_opens_the_window_and_quits(tmp_path: Path, monkeypatch
         )
         == 0
     )
-    assert _run_window(tmp_path, "station1", "ward station 7").returncode == 0
+    opened = _run_window(tmp_path, "station1", "ward station 7")
+    assert opened.returncode == 0
+    assert opened.stdout.splitlines() == [READY_LINE]
     refused = _run_window(tmp_path, "station1", "wrong password")
     assert refused.returncode == 1
+    assert refused.stdout == ""
     assert "wrong user name or password for 'station1'" in refused.stderr
 
 

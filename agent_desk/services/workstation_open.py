@@ -21,6 +21,11 @@ from agent_desk.paths import DataDir
 from agent_desk.services.accounts import AccountService
 from agent_desk.window_lock import LockMode, WindowLock
 
+# What `agent-desk run --quit-when-ready` prints on standard output once the window is
+# usable (shown, logged in, its phone lines listening, its event loop turning): an install
+# check, and the start-up benchmark, time the start to this line, not to the exit.
+READY_LINE = "agent-desk: ready"
+
 
 @dataclass
 class Opened:

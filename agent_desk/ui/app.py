@@ -33,7 +33,7 @@ from agent_desk.services.settings_change import SettingsService
 from agent_desk.services.tickets import TicketService
 from agent_desk.services.todo import TodoService, default_sources
 from agent_desk.services.worklist import WorklistService
-from agent_desk.services.workstation_open import Opened, OpenWorkstation
+from agent_desk.services.workstation_open import READY_LINE, Opened, OpenWorkstation
 from agent_desk.settings import Settings
 from agent_desk.ui import excepthook
 from agent_desk.ui.appointment_actions import AppointmentTools
@@ -50,7 +50,7 @@ from agent_desk.ui.quit_signals import QuitOnSignals
 from agent_desk.ui.sms_status import attach_sms
 from agent_desk.ui.sync_setup import prepare_sync
 from agent_desk.ui.sync_status import SyncHub
-from agent_desk.ui.telephony_setup import start_telephony
+from agent_desk.ui.telephony_setup import begin_telephony, finish_telephony
 from agent_desk.ui.window_tickets import WindowTickets
 from agent_desk.window_lock import FolderInUse
 
@@ -163,6 +163,13 @@ def _recovery_thresholds(data_root: Path) -> Callable[[str], float | None]:
     return threshold
 
 
+def _say_ready_and_quit(app: QApplication) -> None:
+    """Run by the event loop's first turn: the window is usable from here on; what follows
+    (the lines and threads shut down, the database put away) is the exit."""
+    print(READY_LINE, flush=True)
+    app.quit()
+
+
 # Qt's warnings are about Qt (no sound server, an offscreen plugin): the log is their place.
 _QT_LEVELS = {
     QtMsgType.QtDebugMsg: logging.DEBUG,
@@ -260,11 +267,27 @@ def _run_opened(
     # Before the window: from the first edit on, changes are captured for the server.
     recordings = open_store(db, data_dir, settings)
     sync, sync_warning = prepare_sync(db, settings, data_dir, staff, recordings)
+    # The SIP line comes up on its own thread while the window is built.
+    starting = begin_telephony(settings, data_dir, staff)
+    # The window's first reads in the background (the to-do list...) wait until it is up
+    # and its lines listen: until then the GUI thread's own steps come first.
     background = Background()
-    window = build_main_window(
-        db, settings, staff, sync, background=background, recordings=recordings
-    )
+    background.hold()
+    try:
+        window = build_main_window(
+            db, settings, staff, sync, background=background, recordings=recordings
+        )
+    except BaseException:
+        if starting is not None:
+            starting.abandon()
+        raise
     window.show()
+    telephony = (
+        None
+        if starting is None
+        else finish_telephony(starting, window, db, settings, staff, recordings)
+    )
+    background.release()
     if sync is not None:
         sync.start()
     if sync_warning is not None:
@@ -280,7 +303,6 @@ def _run_opened(
         )
         settings_box.setInformativeText("\n\n".join(settings.problems))
         settings_box.open()
-    telephony = start_telephony(window, db, settings, data_dir, staff, recordings)
     sms = attach_sms(window, db, settings, data_dir, staff.principal, background)
     DailyBackup(window, background, db, data_dir, settings, staff.username).start()
 
@@ -309,7 +331,7 @@ def _run_opened(
     settle_after_start()
     log.info("workstation ready for %s", staff.username)
     if quit_when_ready:
-        QTimer.singleShot(0, app.quit)
+        QTimer.singleShot(0, lambda: _say_ready_and_quit(app))
     try:
         return app.exec()
     finally:

@@ -76,6 +76,20 @@ class Background:
     def __init__(self, executor: Executor | None = None) -> None:
         self._executor = executor or ThreadPoolExecutor(WORKERS, thread_name_prefix="background")
         self._in_flight: set[_Delivery] = set()
+        self._held: list[tuple[_Delivery, Callable[[], Any]]] | None = None
+
+    def hold(self) -> None:
+        """Keep the work asked for from now on, unstarted, until release(): while the
+        workstation starts, the GUI thread's own steps come first (issue 18, `startup_s`),
+        and no worker loads a module while the GUI thread loads Qt's plugins."""
+        if self._held is None:
+            self._held = []
+
+    def release(self) -> None:
+        """Start the work kept since hold(), in the order it was asked for."""
+        held, self._held = self._held or [], None
+        for delivery, work in held:
+            self._submit(delivery, work)
 
     def run(
         self,
@@ -88,11 +102,20 @@ class Background:
         unless *owner* was destroyed meanwhile. Call on the GUI thread."""
         delivery = _Delivery(owner, on_result, on_error, self._in_flight.discard)
         self._in_flight.add(delivery)
+        if self._held is not None:
+            self._held.append((delivery, work))
+            return
+        self._submit(delivery, work)
+
+    def _submit(self, delivery: _Delivery, work: Callable[[], Any]) -> None:
         delivery.future = self._executor.submit(work)
         delivery.future.add_done_callback(lambda _future: delivery.finished.emit())
 
     def shutdown(self) -> None:
         """At closing time: work not started is dropped; work under way is not waited for."""
+        for delivery, _work in self._held or []:
+            self._in_flight.discard(delivery)
+        self._held = None
         self._executor.shutdown(wait=False, cancel_futures=True)
 
 

@@ -4,7 +4,8 @@
   caches) live until exit. gc.freeze() takes them out of the collector's view: a full
   collection otherwise walked all of them, about 200,000 objects, in the middle of
   whichever pop it fell on (measured at 0.3 – 0.7 s on the shared 2-core test machine; the
-  tail of `screenpop_p999_ms`).
+  tail of `screenpop_p999_ms`). `agent-desk run` keeps the collector off until then:
+  start-up allocates and frees next to nothing, and its passes there were wasted.
 - The GUI thread gives up the interpreter lock at every SQLite step and many Qt calls; when
   the sync thread is busy decoding, getting it back waits for the switch interval (5 ms by
   default), once per release. 1 ms bounds that wait for the card's many short releases,
@@ -22,4 +23,5 @@ SWITCH_INTERVAL_S = 0.001
 def settle_after_start() -> None:
     """Call once the window is built and the lines are wired, before the first call."""
     gc.freeze()  # no gc.collect() first: it would cost start-up time for little
+    gc.enable()  # `agent-desk run` starts with the collector off (cli/run.py)
     sys.setswitchinterval(SWITCH_INTERVAL_S)

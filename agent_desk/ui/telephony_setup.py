@@ -2,11 +2,16 @@
 
 Part of the composition root: engines, bridge, headset and controller are made here and
 nowhere else, and `Telephony.stop()` takes them down in the right order.
+
+The SIP line starts in two steps (issue 18, `startup_s`): `begin_telephony` before the
+window is built, so that pjsua2 comes up on its own thread while the GUI thread builds the
+window, and `finish_telephony` once the window is there, which waits for it to listen.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -22,7 +27,7 @@ from agent_desk.secrets import SecretStoreUnavailable, get_secret, set_secret
 from agent_desk.services.calls import CallService
 from agent_desk.services.recording_store import RecordingStore
 from agent_desk.settings import Settings
-from agent_desk.telephony.events import RegistrationChanged, TelephonyEvent
+from agent_desk.telephony.events import EventSink, RegistrationChanged, TelephonyEvent
 from agent_desk.telephony.pcm_buffer import HeadsetStream
 from agent_desk.ui.call_controller import CallController
 from agent_desk.ui.main_window import MainWindow
@@ -89,17 +94,81 @@ class SipPassword:
         return None
 
 
-def _start_sip(
-    settings: Settings, data_dir: DataDir, telephony: Telephony, password: SipPassword
-) -> Any:
-    from agent_desk.telephony.sip_config import SipConfig, SipEngineError, SipTransport
+class _HeldEvents:
+    """The SIP engine's sink while the window is being built: what it says as it comes up
+    (its line's first state) is kept, in order, for the bridge made with the window."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held: list[TelephonyEvent] = []
+        self._sink: EventSink | None = None
+
+    def post(self, event: TelephonyEvent) -> None:
+        with self._lock:
+            if self._sink is None:
+                self._held.append(event)
+                return
+        self._sink(event)
+
+    def release(self, sink: EventSink) -> None:
+        """From now on, events go to *sink*; the kept ones first (under the lock, so that a
+        new event cannot overtake them)."""
+        with self._lock:
+            for event in self._held:
+                sink(event)
+            self._held.clear()
+            self._sink = sink
+
+
+class _SipStart:
+    """SipEngine.start() waits for the SIP thread to listen: it waits here, on a thread of
+    its own, while the window is built. pjsua2 is touched only by the engine's thread."""
+
+    def __init__(self, engine: Any, held: _HeldEvents, password: SipPassword) -> None:
+        self.engine = engine
+        self.held = held
+        self.password = password
+        self._error: Exception | None = None
+        self._thread = threading.Thread(target=self._start, name="sip-start", daemon=True)
+        self._thread.start()
+
+    def _start(self) -> None:
+        from agent_desk.telephony.sip_config import SipEngineError
+
+        try:
+            self.engine.start()
+        except SipEngineError as exc:  # said by finish_telephony, on the GUI thread
+            self._error = exc
+
+    def wait(self) -> Exception | None:
+        """None once the engine listens, or why it does not."""
+        self._thread.join()
+        return self._error
+
+
+@dataclass
+class StartingLines:
+    """What begin_telephony started; finish_telephony (or, should the window not be built,
+    abandon) takes it over."""
+
+    problems: list[str] = field(default_factory=list)
+    sip: _SipStart | None = None
+
+    def abandon(self) -> None:
+        if self.sip is not None and self.sip.wait() is None:
+            self.sip.engine.stop()
+
+
+def _begin_sip(settings: Settings, data_dir: DataDir, starting: StartingLines) -> None:
+    from agent_desk.telephony.sip_config import SipConfig, SipTransport
     from agent_desk.telephony.sip_engine import SipEngine
 
+    password = SipPassword()
     if settings.get("sip.registrar"):
         try:
             password()  # said now: the PBX's refusal alone would not tell why
         except SecretStoreUnavailable as exc:
-            telephony.problems.append(str(exc))
+            starting.problems.append(str(exc))
 
     config = SipConfig(
         listen_address=settings.get("sip.listen_address"),
@@ -116,14 +185,8 @@ def _start_sip(
         if settings.get("call.announce_recording")
         else None,
     )
-    engine = SipEngine(config, telephony.bridge.post, password)
-    try:
-        engine.start()
-    except SipEngineError as exc:
-        telephony.problems.append(str(exc))
-        return None
-    telephony.engines.append(engine)
-    return engine
+    held = _HeldEvents()
+    starting.sip = _SipStart(SipEngine(config, held.post, password), held, password)
 
 
 def _start_modem(settings: Settings, telephony: Telephony) -> None:
@@ -142,6 +205,11 @@ def _start_modem(settings: Settings, telephony: Telephony) -> None:
 
 
 def _start_headset(engine: Any, settings: Settings, telephony: Telephony) -> None:
+    # Loading Qt Multimedia logs from the library's initialisers (no PipeWire...): through
+    # the workstation's Qt message handler, Python runs inside the dynamic loader, and a
+    # worker thread loading a module then (the to-do list's SMS service loads gammu) would
+    # wait for the loader while holding the interpreter lock, for ever. At start-up the
+    # window's background work is held until the lines are up (app._run_opened).
     from agent_desk.ui.headset import Headset
 
     stream = HeadsetStream(engine.config.clock_rate)
@@ -222,6 +290,52 @@ def wire_calls(
     return Telephony(bridge, controller)
 
 
+def begin_telephony(settings: Settings, data_dir: DataDir, user: StaffView) -> StartingLines | None:
+    """Before the window: the SIP line, when the settings ask for one, starts coming up.
+    None for a role that does not take calls (an administrator): no line, no pop."""
+    if not user.principal.may(Permission.TAKE_CALLS):
+        return None
+    private_folder(data_dir.recordings)  # calls with patients: owner only
+    starting = StartingLines()
+    if settings.get("sip.enabled"):
+        _begin_sip(settings, data_dir, starting)
+    return starting
+
+
+def finish_telephony(
+    starting: StartingLines,
+    window: MainWindow,
+    db: Database,
+    settings: Settings,
+    user: StaffView,
+    recordings: RecordingStore | None = None,
+) -> Telephony:
+    """The lines begun by begin_telephony, wired to *window*, once the SIP line listens."""
+    telephony = wire_calls(window, db, settings, user, recordings)
+    telephony.problems.extend(starting.problems)
+    bridge, controller = telephony.bridge, telephony.controller
+    sip = starting.sip
+    if sip is not None:
+        status = _registration_status(bridge)
+        error = sip.wait()
+        if error is not None:
+            telephony.problems.append(str(error))
+        else:
+            engine = sip.engine
+            telephony.engines.append(engine)
+            controller.phone = engine
+            _offer_registration(window, status, engine, sip.password)
+            _start_headset(engine, settings, telephony)
+        sip.held.release(bridge.post)
+    if settings.get("modem.port"):
+        _start_modem(settings, telephony)
+    for problem in telephony.problems:
+        log.warning("telephony: %s", problem)
+    if telephony.problems:
+        window.statusBar().showMessage("; ".join(telephony.problems), 15000)
+    return telephony
+
+
 def start_telephony(
     window: MainWindow,
     db: Database,
@@ -230,24 +344,8 @@ def start_telephony(
     user: StaffView,
     recordings: RecordingStore | None = None,
 ) -> Telephony | None:
-    """None for a role that does not take calls (an administrator): no line, no pop."""
-    if not user.principal.may(Permission.TAKE_CALLS):
+    """begin_telephony and finish_telephony at once, for a window already built."""
+    starting = begin_telephony(settings, data_dir, user)
+    if starting is None:
         return None
-    private_folder(data_dir.recordings)  # calls with patients: owner only
-    telephony = wire_calls(window, db, settings, user, recordings)
-    bridge, controller = telephony.bridge, telephony.controller
-    if settings.get("sip.enabled"):
-        password = SipPassword()
-        status = _registration_status(bridge)
-        engine = _start_sip(settings, data_dir, telephony, password)
-        if engine is not None:
-            controller.phone = engine
-            _offer_registration(window, status, engine, password)
-            _start_headset(engine, settings, telephony)
-    if settings.get("modem.port"):
-        _start_modem(settings, telephony)
-    for problem in telephony.problems:
-        log.warning("telephony: %s", problem)
-    if telephony.problems:
-        window.statusBar().showMessage("; ".join(telephony.problems), 15000)
-    return telephony
+    return finish_telephony(starting, window, db, settings, user, recordings)
