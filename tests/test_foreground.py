@@ -5,7 +5,19 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
+from agent_desk.db.engine import Database
+from agent_desk.domain.enums import CallDirection
+from agent_desk.domain.phones import PhonePlan
 from agent_desk.foreground import ForegroundGate
+from agent_desk.services.calls import CallService
+from agent_desk.telephony.events import CallRinging, CallSnapshot, CallSource
+from agent_desk.ui.call_controller import CallController
+from agent_desk.ui.main_window import MainWindow
+from agent_desk.ui.telephony_bridge import TelephonyBridge
+from tests.builders import Hospital
+from tests.test_ui import window  # noqa: F401 (the shared window fixture)
 
 WAIT_S = 30  # generous: only a broken gate takes it
 
@@ -62,3 +74,59 @@ def test_a_mark_never_cleared_expires_by_itself() -> None:
     gate.hold("call-lost")
     assert _background(gate).wait(WAIT_S)
     assert not gate.busy
+
+
+def _controller(desk: MainWindow, db: Database, gate: ForegroundGate) -> CallController:
+    return CallController(
+        CallService(db, desk.patients.index, PhonePlan(), None, desk.user.principal),
+        desk.patients,
+        desk.card,
+        desk.call_panel,
+        desk.statusBar(),
+        desk.user.principal,
+        parent=desk,
+        foreground=gate,
+    )
+
+
+def _ringing(number: str, ring_count: int = 1) -> CallRinging:
+    call = CallSnapshot("c1", CallSource.SIP, CallDirection.INBOUND, number)
+    return CallRinging(call=call, ring_count=ring_count)
+
+
+@pytest.mark.usefixtures("qapp")
+def test_a_ringing_call_holds_the_gate_from_the_line_until_the_card_is_shown(
+    qtbot,
+    window: MainWindow,  # noqa: F811
+    db: Database,
+    hospital: Hospital,
+) -> None:
+    gate = ForegroundGate(hold_s=3600)
+    bridge = TelephonyBridge(window, gate)
+    controller = _controller(window, db, gate)
+    busy_at_pop: list[bool] = []
+    controller.popped.connect(lambda _pop: busy_at_pop.append(gate.busy))
+    bridge.arrived.connect(controller.handle)
+    engine = threading.Thread(target=bridge.post, args=(_ringing("13800138000"),))
+    engine.start()  # the engine's own thread posts it, as a line does
+    engine.join()
+    assert gate.busy  # before the GUI thread has even seen the call
+    qtbot.waitUntil(lambda: window.card.card is not None, timeout=WAIT_S * 1000)
+    assert window.card.card.id == hospital.patients["wang"]
+    assert busy_at_pop == [True]  # held through the pop itself
+    assert not gate.busy
+
+
+@pytest.mark.usefixtures("qapp")
+def test_a_later_ring_that_pops_nothing_releases_the_gate(
+    window: MainWindow,  # noqa: F811
+    db: Database,
+) -> None:
+    gate = ForegroundGate(hold_s=3600)
+    controller = _controller(window, db, gate)
+    controller.handle(_ringing("13800138000"))
+    popped: list[object] = []
+    controller.popped.connect(popped.append)
+    gate.hold("c1")  # the bridge marks every ring, the second too
+    controller.handle(_ringing("13800138000", ring_count=2))
+    assert popped == [] and not gate.busy
