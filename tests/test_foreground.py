@@ -3,6 +3,8 @@ bound; the call controller marks and clears it around a pop."""
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 
 import pytest
@@ -10,7 +12,7 @@ import pytest
 from agent_desk.db.engine import Database
 from agent_desk.domain.enums import CallDirection
 from agent_desk.domain.phones import PhonePlan
-from agent_desk.foreground import ForegroundGate
+from agent_desk.foreground import BACKGROUND_NICE, ForegroundGate, lower_this_thread
 from agent_desk.services.calls import CallService
 from agent_desk.telephony.events import CallRinging, CallSnapshot, CallSource
 from agent_desk.ui.call_controller import CallController
@@ -130,3 +132,26 @@ def test_a_later_ring_that_pops_nothing_releases_the_gate(
     gate.hold("c1")  # the bridge marks every ring, the second too
     controller.handle(_ringing("13800138000", ring_count=2))
     assert popped == [] and not gate.busy
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a thread's own nice value is Linux's")
+def test_a_background_thread_and_its_helpers_are_nicer_than_the_window() -> None:
+    window_nice = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    found: dict[str, int] = {}
+
+    def helper() -> None:
+        found["helper"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    def sync() -> None:
+        lower_this_thread()
+        found["sync"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        started = threading.Thread(target=helper)  # as the pull's read-ahead is started
+        started.start()
+        started.join(WAIT_S)
+
+    thread = threading.Thread(target=sync)
+    thread.start()
+    thread.join(WAIT_S)
+    nicer = max(window_nice, BACKGROUND_NICE)
+    assert found == {"sync": nicer, "helper": nicer}
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == window_nice
