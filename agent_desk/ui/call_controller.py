@@ -121,7 +121,7 @@ class CallController(QObject):
             case CallRinging(call=call, ring_count=count):
                 try:
                     self._on_ringing(call, count)
-                finally:  # a ring that popped nothing (a later ring) lets the sync go on too
+                finally:  # the card is on screen (or this ring popped nothing): sync on
                     self._foreground.release(call.call_id)
             case CallDialling(call=call):
                 self._on_new_call(call, LineState.DIALLING)
@@ -179,7 +179,6 @@ class CallController(QObject):
             case _:
                 self._card.clear()
         self.popped.emit(pop)
-        self._foreground.release(call.call_id)  # the card is on screen: the sync goes on
 
     def _tell_recording(self, call: CallSnapshot) -> None:
         """Pass the pop's recording decision to the line that records (SIP)."""
