@@ -19,6 +19,7 @@ BELOW_UI = ("db", "domain", "forms", "intake", "plans", "services", "sms", "sync
 SHARED = (
     "",
     "data_key",
+    "foreground",
     "errors",
     "json_input",
     "logs",

@@ -36,6 +36,7 @@ from agent_desk.bench.sync_transfer import (
     check_reachable,
 )
 from agent_desk.db.models import Patient
+from agent_desk.foreground import lower_this_thread
 from agent_desk.sync.central import CentralConfig, connect
 from agent_desk.sync.cycle import sync_once
 
@@ -63,6 +64,7 @@ class _SyncLoad(threading.Thread):
         self.error: BaseException | None = None
 
     def run(self) -> None:
+        lower_this_thread()  # as the workstation's sync thread does
         try:
             while not self.stopping.is_set():
                 self._round()

@@ -29,6 +29,7 @@ from agent_desk.db.sync_codec import Wire, pg_sqlite_select_list, to_pg
 from agent_desk.db.sync_local import FeedCursor
 from agent_desk.db.sync_tables import SyncedTable
 from agent_desk.domain.enums import MutationOutcome, SyncOp
+from agent_desk.foreground import turn_rows, yield_to_foreground
 
 PgConnection = psycopg.Connection[Any]
 NOTIFY_CHANNEL = "agent_desk_sync"
@@ -335,8 +336,11 @@ def snapshot_rows(
     )
     with conn.cursor() as cur, cur.copy(query) as copy:
         rows: list[tuple[Any, ...]] = []
+        turn = turn_rows()
         for row in copy.rows():
             rows.append(row)
+            if not len(rows) % turn:  # a call's pop goes first (agent_desk.foreground)
+                yield_to_foreground()
             if len(rows) >= batch:
                 yield rows
                 rows = []

@@ -22,6 +22,7 @@ from agent_desk.db.models import SyncConflict, SyncOutbox, SyncState
 from agent_desk.db.sync_codec import Wire, is_id
 from agent_desk.db.sync_tables import SyncedTable
 from agent_desk.domain.enums import OutboxStatus, SyncIssueKind, SyncOp
+from agent_desk.foreground import in_turns
 
 _STATE_ID = 1
 
@@ -304,7 +305,8 @@ def apply_upserts(session: Session, table: SyncedTable, rows: Sequence[Sequence[
     if not rows:
         return
     at = _id_index(table)
-    session.connection().exec_driver_sql(_upsert_sql(table), [(*row, row[at]) for row in rows])
+    for chunk in in_turns(rows):  # a call's pop goes first (agent_desk.foreground)
+        session.connection().exec_driver_sql(_upsert_sql(table), [(*row, row[at]) for row in chunk])
 
 
 def apply_deletes(session: Session, table: SyncedTable, storage_ids: Sequence[str]) -> None:

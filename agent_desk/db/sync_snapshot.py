@@ -15,6 +15,7 @@ from agent_desk.db.sqlcipher import driver
 from agent_desk.db.sync_local import storage_marks
 from agent_desk.db.sync_tables import SyncedTable
 from agent_desk.db.tuned_connection import TunedConnection
+from agent_desk.foreground import in_turns
 
 
 @cache
@@ -60,7 +61,8 @@ class SnapshotWriter(TunedConnection):
         with nothing of them written, when a constraint refuses one."""
         self._conn.execute("BEGIN IMMEDIATE")
         try:
-            self._conn.executemany(insert_sql(table), rows)
+            for chunk in in_turns(rows):  # a call's pop goes first (agent_desk.foreground)
+                self._conn.executemany(insert_sql(table), chunk)
         except driver.IntegrityError:
             self._rollback()
             return False

@@ -48,6 +48,7 @@ from agent_desk.db.sync_codec import Wire, same_content, to_sqlite
 from agent_desk.db.sync_local import Mutation, SyncIssue
 from agent_desk.db.sync_tables import SyncedTable, synced_table
 from agent_desk.domain.enums import MutationOutcome, OutboxStatus, SyncIssueKind, SyncOp
+from agent_desk.foreground import yield_to_foreground
 from agent_desk.sync.capture import APPLYING
 from agent_desk.sync.errors import first_line, is_rejection
 
@@ -119,6 +120,7 @@ def push(
             ahead = helper.submit(_read, db, batch_size, batch[-1].seq)
             sendable = [m for m in batch if m.row_id not in refused_rows]
             if sendable:
+                yield_to_foreground()  # a call's pop goes first (agent_desk.foreground)
                 judgement = _judge_batch(conn, client_id, sendable, before_commit)
                 if after_commit is not None:
                     after_commit()
@@ -136,6 +138,7 @@ def push(
 
 
 def _read(db: Database, batch_size: int, after_seq: int) -> list[Mutation]:
+    yield_to_foreground()
     with db.read() as session:
         return sync_local.pending_mutations(session, batch_size, after_seq)
 

@@ -31,6 +31,7 @@ from agent_desk.db.base import utcnow
 from agent_desk.db.engine import Database
 from agent_desk.db.sync_central import NOTIFY_CHANNEL
 from agent_desk.domain.enums import SyncConnection, SyncProblem
+from agent_desk.foreground import lower_this_thread
 from agent_desk.sync.capture import Capture
 from agent_desk.sync.central import CentralConfig, connect
 from agent_desk.sync.cycle import CentralLink, SyncReport, client_id, run_cycle
@@ -153,6 +154,7 @@ class SyncRunner:
     # --- the sync thread --------------------------------------------------------------
 
     def _run(self) -> None:
+        lower_this_thread()  # and the pull's and the push's helpers (agent_desk.foreground)
         link: CentralLink | None = None
         delay = 0.0
         waiting_polls = 0

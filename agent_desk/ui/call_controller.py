@@ -21,6 +21,7 @@ from agent_desk.domain.masking import mask_phone
 from agent_desk.domain.permissions import Principal
 from agent_desk.domain.phones import dialable
 from agent_desk.domain.views import PatientCard
+from agent_desk.foreground import FOREGROUND, ForegroundGate
 from agent_desk.services.calls import (
     CallService,
     CannotDial,
@@ -82,8 +83,10 @@ class CallController(QObject):
         dial_prefix: str = "",
         ring_sound: Path | None = None,
         parent: Any = None,
+        foreground: ForegroundGate = FOREGROUND,
     ) -> None:
         super().__init__(parent)
+        self._foreground = foreground  # held by the bridge from the ring until the pop
         self.calls = calls
         self._patients = patients
         self._card = card
@@ -116,7 +119,10 @@ class CallController(QObject):
     def handle(self, event: TelephonyEvent) -> None:
         match event:
             case CallRinging(call=call, ring_count=count):
-                self._on_ringing(call, count)
+                try:
+                    self._on_ringing(call, count)
+                finally:  # the card is on screen (or this ring popped nothing): sync on
+                    self._foreground.release(call.call_id)
             case CallDialling(call=call):
                 self._on_new_call(call, LineState.DIALLING)
             case CallAnswered(call=call):

@@ -284,6 +284,7 @@ def wire_calls(
         dial_prefix=settings.get("sip.dial_prefix"),
         ring_sound=sound("ring.wav"),
         parent=window,
+        foreground=bridge.foreground,  # marked by the bridge, cleared by the controller
     )
     bridge.arrived.connect(controller.handle)
     window.attach_calls(controller)
