@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from agent_desk.bench.modem_pop import measure_modem_pop
 from agent_desk.bench.screen_pop_desk import ScreenPopDesk
 from agent_desk.bench.sip_pop import run_invite_bench
+from agent_desk.bench.sip_pop_sync import measure_pops_during_sync
 from agent_desk.db import staff
 from agent_desk.db.engine import Database
 from agent_desk.db.models import Call
@@ -19,10 +21,12 @@ from agent_desk.domain.enums import CallDirection, Role
 from agent_desk.paths import DataDir
 from agent_desk.services.calls import PopKind
 from agent_desk.settings import Settings
+from agent_desk.sync.central import CentralConfig
 from agent_desk.telephony.events import CallEnded, CallRinging, CallSnapshot, CallSource, EndReason
 from agent_desk.ui.new_caller import NewCallerDialog
 from agent_desk.ui.patient_chooser import PatientChooser
 from tests.builders import Hospital
+from tests.pg import ADMIN_URL
 from tests.serial_pair import requires_socat
 from tests.sip_peers import require
 
@@ -108,3 +112,21 @@ def _open_dialogs() -> int:
         for widget in QApplication.topLevelWidgets()
         if isinstance(widget, PatientChooser | NewCallerDialog) and widget.isVisible()
     )
+
+
+@pytest.mark.postgres
+def test_pops_during_sync_count_the_calls_that_rang_while_a_cycle_ran(
+    desk: ScreenPopDesk, tmp_path: Path
+) -> None:
+    require("sipp")
+    url = ADMIN_URL.replace("postgresql+psycopg://", "postgresql://")
+    numbers = [number for number, _name in CALLERS]
+    figures = measure_pops_during_sync(
+        desk, CentralConfig(url=url), tmp_path, 300, numbers, changes=20
+    )
+    assert 1 <= figures["screenpop_during_sync_calls"] <= len(numbers)
+    assert figures["screenpop_p95_during_sync_ms"] >= figures["screenpop_p50_during_sync_ms"] > 0
+    # Every cycle pushed its prepared changes (and the patient registered with them).
+    assert figures["screenpop_during_sync_rows_pushed"] % 21 == 0
+    assert figures["screenpop_during_sync_rows_pulled"] >= 300
+    assert list(tmp_path.glob("screenpop_sync*")) == []  # the rounds' files, used or not

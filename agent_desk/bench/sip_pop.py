@@ -37,6 +37,9 @@ class InviteBench:
     from_callback_ms: list[float]  # engine's onIncomingCall → the card on screen
     pops: list[Pop]
     sipp_exit_code: int
+    # Each pop whose INVITE was found in sipp's trace, with its from_send figure: for a
+    # figure over some of the calls only (those that rang while the sync worked).
+    timed: list[tuple[Pop, float]]
 
 
 def run_invite_bench(
@@ -97,14 +100,16 @@ def run_invite_bench(
         sent = _invite_send_times(folder)
         # Loopback UDP keeps order and calls are handled one at a time, so the k-th INVITE
         # sent is the k-th call to pop; the number check guards that assumption.
-        from_send = [
-            (pop.shown_wall_ns - sent_ns) / 1e6
+        timed = [
+            (pop, (pop.shown_wall_ns - sent_ns) / 1e6)
             for pop, (sent_number, sent_ns) in zip(pops, sent, strict=False)
             if pop.number == sent_number
         ]
     if len(pops) < n_calls:
         raise RuntimeError(f"only {len(pops)} of {n_calls} calls popped (sipp exit {exit_code})")
-    return InviteBench(from_send, [pop.from_engine_ms for pop in pops], pops, exit_code)
+    return InviteBench(
+        [ms for _pop, ms in timed], [pop.from_engine_ms for pop in pops], pops, exit_code, timed
+    )
 
 
 def _start_sipp(
