@@ -24,7 +24,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -109,6 +109,16 @@ def yield_to_foreground() -> None:
 def turn_rows() -> int:
     """TURN_ROWS as it is now (the tests make it tiny)."""
     return TURN_ROWS
+
+
+def one_by_one(items: Iterable[T]) -> Iterator[T]:
+    """*items* (a stream: rows of a COPY, of a cursor), waiting for the foreground's turn
+    after every TURN_ROWS of them."""
+    size = turn_rows()
+    for n, item in enumerate(items, 1):
+        yield item
+        if not n % size:
+            yield_to_foreground()
 
 
 def in_turns(items: Sequence[T]) -> Iterator[Sequence[T]]:

@@ -9,10 +9,11 @@ import threading
 
 import pytest
 
+from agent_desk import foreground
 from agent_desk.db.engine import Database
 from agent_desk.domain.enums import CallDirection
 from agent_desk.domain.phones import PhonePlan
-from agent_desk.foreground import BACKGROUND_NICE, ForegroundGate, lower_this_thread
+from agent_desk.foreground import BACKGROUND_NICE, ForegroundGate, lower_this_thread, one_by_one
 from agent_desk.services.calls import CallService
 from agent_desk.telephony.events import CallRinging, CallSnapshot, CallSource
 from agent_desk.ui.call_controller import CallController
@@ -155,3 +156,21 @@ def test_a_background_thread_and_its_helpers_are_nicer_than_the_window() -> None
     nicer = max(window_nice, BACKGROUND_NICE)
     assert found == {"sync": nicer, "helper": nicer}
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == window_nice
+
+
+def test_a_stream_read_in_the_background_stops_at_the_gate_every_turn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The ids of a full resync come as one stream (a COPY, a cursor): it waits too."""
+    gate = ForegroundGate(hold_s=3600)
+    monkeypatch.setattr(foreground, "FOREGROUND", gate)
+    monkeypatch.setattr(foreground, "TURN_ROWS", 2)
+    read: list[int] = []
+    gate.hold("call")
+    reader = threading.Thread(target=lambda: read.extend(one_by_one(range(5))), daemon=True)
+    reader.start()
+    _until(lambda: gate.waiting == 1, "the reader waiting at the gate")
+    assert read == [0, 1] and reader.is_alive()  # one turn's rows, then it waits
+    gate.release("call")
+    reader.join(WAIT_S)
+    assert read == [0, 1, 2, 3, 4]

@@ -29,7 +29,7 @@ from agent_desk.db.sync_codec import Wire, pg_sqlite_select_list, to_pg
 from agent_desk.db.sync_local import FeedCursor
 from agent_desk.db.sync_tables import SyncedTable
 from agent_desk.domain.enums import MutationOutcome, SyncOp
-from agent_desk.foreground import turn_rows, yield_to_foreground
+from agent_desk.foreground import one_by_one
 
 PgConnection = psycopg.Connection[Any]
 NOTIFY_CHANNEL = "agent_desk_sync"
@@ -336,11 +336,8 @@ def snapshot_rows(
     )
     with conn.cursor() as cur, cur.copy(query) as copy:
         rows: list[tuple[Any, ...]] = []
-        turn = turn_rows()
-        for row in copy.rows():
+        for row in one_by_one(copy.rows()):  # a call's pop goes first (agent_desk.foreground)
             rows.append(row)
-            if not len(rows) % turn:  # a call's pop goes first (agent_desk.foreground)
-                yield_to_foreground()
             if len(rows) >= batch:
                 yield rows
                 rows = []
@@ -354,7 +351,8 @@ def snapshot_ids(conn: PgConnection, table: SyncedTable) -> Iterator[str]:
         "COPY (SELECT replace(id::text, '-', '') FROM {} ORDER BY id) TO STDOUT"
     ).format(_ident(table.name))
     with conn.cursor() as cur, cur.copy(query) as copy:
-        for row in copy.rows():
+        # A million ids at a full resync: a call's pop goes first (agent_desk.foreground).
+        for row in one_by_one(copy.rows()):
             yield str(row[0])
 
 

@@ -22,7 +22,7 @@ from agent_desk.db.models import SyncConflict, SyncOutbox, SyncState
 from agent_desk.db.sync_codec import Wire, is_id
 from agent_desk.db.sync_tables import SyncedTable
 from agent_desk.domain.enums import OutboxStatus, SyncIssueKind, SyncOp
-from agent_desk.foreground import in_turns
+from agent_desk.foreground import in_turns, one_by_one
 
 _STATE_ID = 1
 
@@ -374,7 +374,7 @@ def local_ids(session: Session, table: SyncedTable) -> Iterator[str]:
     result = session.connection().exec_driver_sql(
         f'SELECT lower(hex(id)) FROM "{table.name}" ORDER BY id'
     )
-    for (row_id,) in result:
+    for (row_id,) in one_by_one(result):  # a call's pop goes first (agent_desk.foreground)
         yield row_id
 
 
