@@ -12,15 +12,13 @@ import pytest
 from agent_desk import foreground
 from agent_desk.db.engine import Database
 from agent_desk.domain.enums import CallDirection
-from agent_desk.domain.phones import PhonePlan
 from agent_desk.foreground import BACKGROUND_NICE, ForegroundGate, lower_this_thread, one_by_one
-from agent_desk.services.calls import CallService
 from agent_desk.telephony.events import CallRinging, CallSnapshot, CallSource
 from agent_desk.ui.call_controller import CallController
 from agent_desk.ui.main_window import MainWindow
 from agent_desk.ui.telephony_bridge import TelephonyBridge
 from tests.builders import Hospital
-from tests.test_ui import window  # noqa: F401 (the shared window fixture)
+from tests.test_ui import controller_for, window  # noqa: F401 (the shared window fixture)
 
 WAIT_S = 30  # generous: only a broken gate takes it
 
@@ -80,16 +78,7 @@ def test_a_mark_never_cleared_expires_by_itself() -> None:
 
 
 def _controller(desk: MainWindow, db: Database, gate: ForegroundGate) -> CallController:
-    return CallController(
-        CallService(db, desk.patients.index, PhonePlan(), None, desk.user.principal),
-        desk.patients,
-        desk.card,
-        desk.call_panel,
-        desk.statusBar(),
-        desk.user.principal,
-        parent=desk,
-        foreground=gate,
-    )
+    return controller_for(desk, db, gate)
 
 
 def _ringing(number: str, ring_count: int = 1) -> CallRinging:

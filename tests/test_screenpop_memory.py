@@ -11,29 +11,19 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from agent_desk.db.engine import Database
 from agent_desk.domain.enums import CallDirection
-from agent_desk.domain.phones import PhonePlan
-from agent_desk.services.calls import CallService
 from agent_desk.telephony.events import CallEnded, CallRinging, CallSnapshot, CallSource, EndReason
 from agent_desk.ui.call_controller import CallController
 from agent_desk.ui.form_view import FormView
 from agent_desk.ui.main_window import MainWindow
 from agent_desk.ui.new_caller import NewCallerDialog
 from agent_desk.ui.patient_chooser import PatientChooser
-from tests.test_ui import window  # noqa: F401 (the shared window fixture)
+from tests.test_ui import controller_for, window  # noqa: F401 (the shared window fixture)
 
 pytestmark = pytest.mark.usefixtures("qapp")
 
 
 def _controller(window: MainWindow, db: Database) -> CallController:  # noqa: F811
-    return CallController(
-        CallService(db, window.patients.index, PhonePlan(), None, window.user.principal),
-        window.patients,
-        window.card,
-        window.call_panel,
-        window.statusBar(),
-        window.user.principal,
-        parent=window,
-    )
+    return controller_for(window, db)
 
 
 def _alive(kind: type[QWidget]) -> int:

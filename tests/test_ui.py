@@ -19,12 +19,16 @@ from agent_desk.db.engine import Database
 from agent_desk.db.worklist import WorklistFilter
 from agent_desk.domain.enums import Role, WorklistView
 from agent_desk.domain.permissions import Permission
+from agent_desk.domain.phones import PhonePlan
 from agent_desk.domain.views import StaffView
+from agent_desk.foreground import FOREGROUND, ForegroundGate
 from agent_desk.forms import Draft, DraftStore
 from agent_desk.services.accounts import AccountService
+from agent_desk.services.calls import CallService
 from agent_desk.services.worklist import WorklistService
 from agent_desk.settings import Settings
 from agent_desk.ui.app import build_main_window
+from agent_desk.ui.call_controller import CallController
 from agent_desk.ui.i18n import install_translators
 from agent_desk.ui.login_dialog import LoginDialog
 from agent_desk.ui.main_window import MainWindow
@@ -53,6 +57,22 @@ def window(qtbot, db: Database, hospital: Hospital, tmp_path: Path) -> MainWindo
     qtbot.addWidget(win)
     win.show()
     return win
+
+
+def controller_for(
+    win: MainWindow, db: Database, foreground: ForegroundGate = FOREGROUND
+) -> CallController:
+    """A call controller on *win*, wired as the workstation wires it, with no line."""
+    return CallController(
+        CallService(db, win.patients.index, PhonePlan(), None, win.user.principal),
+        win.patients,
+        win.card,
+        win.call_panel,
+        win.statusBar(),
+        win.user.principal,
+        parent=win,
+        foreground=foreground,
+    )
 
 
 def _card_text(win: MainWindow) -> str:
