@@ -106,6 +106,16 @@ def test_the_feed_never_skips_a_row_committed_out_of_order(
         connection.close()
 
 
+@pytest.fixture(params=["by_id", "in_order"])
+def comparison(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways a resync finds the local rows the server no longer has: asking the server
+    for the local ids (a few local rows), or reading all its ids in order (many)."""
+    if request.param == "in_order":
+        monkeypatch.setattr(pull_module, "ASK_BY_ID_UP_TO", 0)
+    return str(request.param)
+
+
+@pytest.mark.usefixtures("comparison")
 def test_a_workstation_behind_the_retention_horizon_resyncs(
     tmp_path: Path, central: CentralConfig, server: Engine
 ) -> None:
@@ -134,6 +144,7 @@ def test_a_workstation_behind_the_retention_horizon_resyncs(
     assert_converged(server, a, b)
 
 
+@pytest.mark.usefixtures("comparison")
 def test_a_first_sync_never_deletes_rows_that_were_never_uploaded(
     tmp_path: Path, central: CentralConfig, server: Engine
 ) -> None:

@@ -356,6 +356,13 @@ def snapshot_ids(conn: PgConnection, table: SyncedTable) -> Iterator[str]:
             yield str(row[0])
 
 
+def ids_on_server(conn: PgConnection, table: SyncedTable, storage_ids: Sequence[str]) -> set[str]:
+    """Which of these ids (SQLite storage form) the server's *table* holds."""
+    query = sql.SQL("SELECT replace(id::text, '-', '') FROM {} WHERE id = ANY(%s::uuid[])")
+    rows = conn.execute(query.format(_ident(table.name)), (list(storage_ids),)).fetchall()
+    return {str(row[0]) for row in rows}
+
+
 def has_rows(conn: PgConnection, table: SyncedTable) -> bool:
     row = conn.execute(
         sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(_ident(table.name))

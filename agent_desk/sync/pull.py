@@ -43,12 +43,18 @@ from agent_desk.db.sync_local import (
 from agent_desk.db.sync_snapshot import SnapshotWriter, takes_plain_inserts
 from agent_desk.db.sync_tables import SyncedTable, synced_table, synced_tables
 from agent_desk.domain.enums import SyncIssueKind, SyncOp
+from agent_desk.foreground import in_turns
 from agent_desk.sync.capture import APPLYING
 from agent_desk.sync.errors import FirstSyncRefused, first_line
 
 log = logging.getLogger(__name__)
 
 _MAX_SEQ = 2**63 - 1
+# A resync finds the local rows the server no longer has. Up to this many local rows of a
+# table, it asks the server for those ids; beyond, it reads all the server's ids in order
+# beside the local ones. A new workstation that registered a patient before its first sync
+# had made the server sort and send a million ids to compare with one.
+ASK_BY_ID_UP_TO = 50_000
 
 
 @dataclass
@@ -292,17 +298,29 @@ def _rows_gone_from_server(db: Database, conn: PgConnection) -> dict[str, list[s
     gone: dict[str, list[str]] = {}
     for table in synced_tables().values():
         with db.read() as session:
-            if not sync_local.count_rows(session, table):
+            local = sync_local.count_rows(session, table)
+            if not local:
                 continue
-            missing = _missing(
-                sync_local.local_ids(session, table), sync_central.snapshot_ids(conn, table)
-            )
+            if local <= ASK_BY_ID_UP_TO:
+                missing = _missing_by_id(conn, table, list(sync_local.local_ids(session, table)))
+            else:
+                missing = _missing(
+                    sync_local.local_ids(session, table), sync_central.snapshot_ids(conn, table)
+                )
             if missing:
                 keep = sync_local.ids_with_unsent_changes(session, missing)
                 missing = [row_id for row_id in missing if row_id not in keep]
         if missing:
             gone[table.name] = missing
     return gone
+
+
+def _missing_by_id(conn: PgConnection, table: SyncedTable, local: list[str]) -> list[str]:
+    """Ids in *local* that the server lacks, asked of the server a turn of ids at a time."""
+    found: set[str] = set()
+    for chunk in in_turns(local):
+        found |= sync_central.ids_on_server(conn, table, chunk)
+    return [row_id for row_id in local if row_id not in found]
 
 
 def _missing(local: Iterator[str], server: Iterator[str]) -> list[str]:
