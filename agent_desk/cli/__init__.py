@@ -56,6 +56,9 @@ COMMAND_GROUPS = (
     "sms",
     "bench",
 )
+# A group whose code belongs to another package: its module there, not agent_desk.cli.NAME
+# (benchmark code lives in agent_desk.bench only).
+GROUPS_ELSEWHERE = {"bench": "agent_desk.bench.command"}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -84,7 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_GROUPS:
-        group: CommandGroup = importlib.import_module(f"{__name__}.{name}")
+        module = GROUPS_ELSEWHERE.get(name, f"{__name__}.{name}")
+        group: CommandGroup = importlib.import_module(module)
         group.add_parser(commands).set_defaults(handler=group.handle)
     return parser
 

@@ -135,7 +135,8 @@ class Context:
 
 
 class CommandGroup(Protocol):
-    """One `agent-desk GROUP` command: a module of agent_desk.cli named in COMMAND_GROUPS."""
+    """One `agent-desk GROUP` command: a module of agent_desk.cli named in COMMAND_GROUPS
+    (or the module GROUPS_ELSEWHERE names for it)."""
 
     def add_parser(self, commands: Subcommands) -> argparse.ArgumentParser:
         """Add the group's parser (its options, its actions) to *commands* and return it."""
