@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agent_desk.bench import sync_server
-from agent_desk.bench.bench_files import bench_file
 from agent_desk.bench.sip_pop import run_invite_bench
 from agent_desk.bench.stats import percentile, rounded
 from agent_desk.bench.sync_transfer import (
@@ -39,9 +38,7 @@ from agent_desk.bench.sync_transfer import (
     check_reachable,
 )
 from agent_desk.db.models import Patient
-from agent_desk.db.open import open_file
 from agent_desk.foreground import lower_this_thread
-from agent_desk.sync.capture import install_capture
 from agent_desk.sync.central import CentralConfig, connect
 from agent_desk.sync.cycle import sync_once
 
@@ -110,8 +107,7 @@ class _SyncLoad(threading.Thread):
     def _round(self) -> None:
         # More rounds than prepared: the next is made now, and calls meanwhile do not count.
         name = self._ready.pop(0) if self._ready else self._make_round()
-        ws = open_file(bench_file(self._folder / f"{name}.sqlite3"))
-        install_capture(ws)  # as _workstation() opened it, and a workstation runs
+        ws = _workstation(self._folder, name, fresh=False)
         try:
             self.started_pull.set()
             started = time.perf_counter_ns()

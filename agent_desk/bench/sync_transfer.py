@@ -95,8 +95,10 @@ def _bench_database(base: CentralConfig) -> Iterator[CentralConfig]:
             sync_server.drop_database(admin, name)
 
 
-def _workstation(folder: Path, name: str) -> Database:
-    _discard(folder, name)
+def _workstation(folder: Path, name: str, *, fresh: bool = True) -> Database:
+    """The benchmark workstation *name*: a new file, or (fresh=False) the one made before."""
+    if fresh:
+        _discard(folder, name)
     db = open_file(bench_file(folder / f"{name}.sqlite3"))
     install_capture(db)
     return db
