@@ -358,7 +358,7 @@ def snapshot_ids(conn: PgConnection, table: SyncedTable) -> Iterator[str]:
 
 def ids_on_server(conn: PgConnection, table: SyncedTable, storage_ids: Sequence[str]) -> set[str]:
     """Which of these ids (SQLite storage form) the server's *table* holds."""
-    query = sql.SQL("SELECT replace(id::text, '-', '') FROM {} WHERE id = ANY(%s::uuid[])")
+    query = sql.SQL("SELECT " + _HEX.format("id") + " FROM {} WHERE id = ANY(%s::uuid[])")
     rows = conn.execute(query.format(_ident(table.name)), (list(storage_ids),)).fetchall()
     return {str(row[0]) for row in rows}
 
