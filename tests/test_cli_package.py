@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
 import subprocess
 import sys
 from pathlib import Path
 
 import agent_desk.cli
-from agent_desk.cli import COMMAND_GROUPS, GROUPS_ELSEWHERE
+from agent_desk.cli import COMMAND_GROUPS
 
 SHARED = {"__init__", "context"}  # what every group uses; everything else is a group
 
@@ -16,14 +15,7 @@ SHARED = {"__init__", "context"}  # what every group uses; everything else is a 
 def test_every_module_of_the_command_line_is_a_registered_command_group() -> None:
     folder = Path(agent_desk.cli.__file__).parent
     modules = {path.stem for path in folder.glob("*.py")} - SHARED
-    assert modules == set(COMMAND_GROUPS) - set(GROUPS_ELSEWHERE)
-
-
-def test_a_group_kept_elsewhere_is_a_command_group_there() -> None:
-    for name, module in GROUPS_ELSEWHERE.items():
-        assert name in COMMAND_GROUPS
-        group = importlib.import_module(module)
-        assert callable(group.add_parser) and callable(group.handle)
+    assert modules == set(COMMAND_GROUPS)
 
 
 def test_building_the_parser_loads_none_of_the_handlers_dependencies() -> None:

@@ -98,9 +98,8 @@ def test_the_first_window_leaves_later_screens_and_heavy_libraries_unloaded(
 
 
 def test_the_command_line_declares_the_bench_flags_without_loading_a_benchmark() -> None:
-    # The command's door and its flags live with the benchmarks (agent_desk.bench.command,
-    # .options), and every command builds the whole parser: the groups themselves load only
-    # when `bench` runs.
+    # The flags live with the benchmarks (agent_desk.bench.options), and every command
+    # builds the whole parser: the groups themselves load only when `bench` runs.
     probe = (
         "import sys; from agent_desk.cli import build_parser; build_parser(); "
         "print(sorted(m for m in sys.modules if m.startswith('agent_desk.bench')))"
@@ -108,8 +107,4 @@ def test_the_command_line_declares_the_bench_flags_without_loading_a_benchmark()
     result = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
     )
-    assert result.stdout.split() == [
-        "['agent_desk.bench',",
-        "'agent_desk.bench.command',",
-        "'agent_desk.bench.options']",
-    ]
+    assert result.stdout.split() == ["['agent_desk.bench',", "'agent_desk.bench.options']"]

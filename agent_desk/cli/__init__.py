@@ -56,9 +56,6 @@ COMMAND_GROUPS = (
     "sms",
     "bench",
 )
-# A group whose code belongs to another package: its module there, not agent_desk.cli.NAME
-# (benchmark code lives in agent_desk.bench only).
-GROUPS_ELSEWHERE = {"bench": "agent_desk.bench.command"}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -87,8 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_GROUPS:
-        module = GROUPS_ELSEWHERE.get(name, f"{__name__}.{name}")
-        group: CommandGroup = importlib.import_module(module)
+        group: CommandGroup = importlib.import_module(f"{__name__}.{name}")
         group.add_parser(commands).set_defaults(handler=group.handle)
     return parser
 

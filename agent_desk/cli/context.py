@@ -135,8 +135,7 @@ class Context:
 
 
 class CommandGroup(Protocol):
-    """One `agent-desk GROUP` command: a module of agent_desk.cli named in COMMAND_GROUPS
-    (or the module GROUPS_ELSEWHERE names for it)."""
+    """One `agent-desk GROUP` command: a module of agent_desk.cli named in COMMAND_GROUPS."""
 
     def add_parser(self, commands: Subcommands) -> argparse.ArgumentParser:
         """Add the group's parser (its options, its actions) to *commands* and return it."""

@@ -1,6 +1,5 @@
 """`agent-desk bench`: measure the performance goals (sync, core, telephony, governance, report,
-feedback, appointments, sms). The command group's module, kept with the benchmarks (the
-command line finds it through agent_desk.cli.GROUPS_ELSEWHERE)."""
+feedback, appointments, sms)."""
 
 from __future__ import annotations
 
@@ -20,7 +19,8 @@ def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
 def handle(ctx: Context, args: argparse.Namespace) -> int:
     from agent_desk.bench import BenchOptions, default_bench_dir, run_benchmarks
 
-    # No server is no error here: the sync group says so, and is skipped when all run.
+    # The door only: what the benchmarks measure and how is agent_desk.bench's. No server is
+    # no error here: the sync group says so, and is skipped when all groups run.
     has_server = bool(args.url or ctx.settings.get("central.url"))
     folder = Path(args.bench_dir) if args.bench_dir else default_bench_dir()
     central = ctx.central_config(args.url or None) if has_server else None
