@@ -10,6 +10,7 @@ timed when the controller says the card (or the chooser of a shared number) is o
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -77,6 +78,8 @@ class ScreenPopDesk:
         self.modem_states: list[ModemStatus] = []
         self._shown: list[_Shown] = []
         self._rang_ns: dict[str, int] = {}  # call id → its first CallRinging's engine time
+        # Set when a call has rung: a load that must overlap the calls starts on it.
+        self.rang = threading.Event()
         self._check_done: Callable[[], None] | None = None  # run_until's, while it runs
         self._telephony.controller.popped.connect(self._popped)
         # Connected after the controller's own slot: an event counts once it is handled.
@@ -141,6 +144,7 @@ class ScreenPopDesk:
         match event:
             case CallRinging(call=call):
                 self._rang_ns.setdefault(call.call_id, event.monotonic_ns)
+                self.rang.set()
             case CallEnded():
                 _close_callers_dialogs()
                 self.ended += 1
