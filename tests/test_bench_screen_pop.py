@@ -14,6 +14,7 @@ from agent_desk.bench.modem_pop import measure_modem_pop
 from agent_desk.bench.screen_pop_desk import ScreenPopDesk
 from agent_desk.bench.sip_pop import run_invite_bench
 from agent_desk.bench.sip_pop_sync import measure_pops_during_sync
+from agent_desk.bench.telephony import during_sync_vs_quiet
 from agent_desk.db import staff
 from agent_desk.db.engine import Database
 from agent_desk.db.models import Call
@@ -130,3 +131,10 @@ def test_pops_during_sync_count_the_calls_that_rang_while_a_cycle_ran(
     assert figures["screenpop_during_sync_rows_pushed"] % 21 == 0
     assert figures["screenpop_during_sync_rows_pulled"] >= 300
     assert list(tmp_path.glob("screenpop_sync*")) == []  # the rounds' files, used or not
+
+
+def test_the_pops_during_sync_are_also_given_over_the_quiet_pops_of_the_same_run() -> None:
+    quiet = [10.0] * 100
+    figures = {"screenpop_p95_during_sync_ms": 25.0}
+    assert during_sync_vs_quiet(figures, quiet) == {"screenpopduring_sync_vs_quiet": 2.5}
+    assert during_sync_vs_quiet({}, quiet) == {}  # no server: no sync figure, no ratio
