@@ -82,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Runs the command *argv*; None: this process's own command line (the console script,
+    `python -m agent_desk`), which also sets up what belongs to the whole process."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -92,6 +94,10 @@ def main(argv: list[str] | None = None) -> int:
         data_dir = resolve_data_dir(args.data_dir)
         log_path = setup_logging(data_dir.logs, args.verbose)
         _install_thread_hook(log_path)
+        if argv is None:
+            from agent_desk.secrets import use_os_keyring  # here: the parser alone loads none
+
+            use_os_keyring()
         handler: Callable[[Context, argparse.Namespace], int] = args.handler
         login = read_login(args.login_user, args.login_password_stdin)
         with _terminate_as_interrupt():
