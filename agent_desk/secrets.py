@@ -7,8 +7,11 @@ SecretStoreUnavailable, say so visibly, and ask for the secret for this session 
 from __future__ import annotations
 
 import logging
+import sys
 
 import keyring
+import keyring.core
+from keyring.backends import fail
 from keyring.errors import KeyringError, NoKeyringError, PasswordDeleteError
 
 from agent_desk.errors import UserError
@@ -16,6 +19,14 @@ from agent_desk.errors import UserError
 log = logging.getLogger(__name__)
 
 SERVICE = "agent_desk"
+
+# The OS keyring of each platform the workstation runs on. Named, not detected: keyring's
+# detection imports every backend installed and asks each whether it works (0.04 s of every
+# start, issue 18), and could settle on one that keeps secrets in a file.
+OS_KEYRINGS = {
+    "linux": "keyring.backends.SecretService.Keyring",  # GNOME Keyring, KWallet 5.97+
+    "win32": "keyring.backends.Windows.WinVaultKeyring",  # the Credential Manager
+}
 
 
 class SecretStoreUnavailable(UserError, RuntimeError):
@@ -29,6 +40,23 @@ def _unavailable(exc: Exception) -> SecretStoreUnavailable:
         "Manager is used, on Linux install and unlock a Secret Service keyring "
         "(GNOME Keyring or KWallet)"
     )
+
+
+def use_os_keyring() -> None:
+    """For a process of ours, at its start: the keyring that keyring's own settings name
+    (PYTHON_KEYRING_BACKEND, keyringrc.cfg), else this platform's OS keyring; where that does
+    not work (no Secret Service running), none, which every use then says. On another
+    platform keyring detects one, as it would have."""
+    name = OS_KEYRINGS.get(sys.platform)
+    try:
+        chosen = keyring.core.load_env() or keyring.core.load_config()
+        if chosen is None and name is not None:
+            chosen = keyring.core.load_keyring(name)
+    except (ImportError, RuntimeError) as exc:  # RuntimeError: the backend does not work here
+        log.info("no usable OS keyring: %s", exc)
+        chosen = fail.Keyring()  # type: ignore[no-untyped-call]
+    if chosen is not None:
+        keyring.set_keyring(chosen)
 
 
 def get_secret(name: str) -> str | None:

@@ -21,8 +21,9 @@ def hook(event, args):
         imports.append((args[0], threading.current_thread() is threading.main_thread()))
 sys.addaudithook(hook)
 from agent_desk.cli import main
-code = main(sys.argv[2:])
-with open(sys.argv[1], "w") as out:
+record = sys.argv.pop(1)  # main() reads the rest of the command line, as a real start does
+code = main()
+with open(record, "w") as out:
     json.dump({"code": code, "imports": imports}, out)
 """
 
@@ -57,6 +58,9 @@ NOT_BY_THE_WINDOW = (
     "agent_desk.ui.statistics_view",
     "agent_desk.ui.sync_review",
 )
+# Loaded by the GUI thread before the thread that opens the database starts, never by that
+# thread: two threads importing at once only take turns with the interpreter lock.
+NOT_OFF_THE_WINDOW = ("sqlalchemy", "sqlalchemy.orm", "agent_desk.db.models", "keyring", "argon2")
 
 
 def _start(data: Path, record: Path) -> dict[str, object]:
@@ -95,6 +99,7 @@ def test_the_first_window_leaves_later_screens_and_heavy_libraries_unloaded(
     )
     assert sorted(anywhere & set(NEVER)) == []
     assert sorted(by_window & set(NOT_BY_THE_WINDOW)) == []
+    assert sorted((anywhere - by_window) & set(NOT_OFF_THE_WINDOW)) == []
 
 
 def test_the_command_line_declares_the_bench_flags_without_loading_a_benchmark() -> None:

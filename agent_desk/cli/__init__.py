@@ -17,19 +17,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy.exc import OperationalError
-
 from agent_desk import __version__
 from agent_desk.cli.context import EXIT_FAILURE, CliError, CommandGroup, Context, read_login
-from agent_desk.db.open import DatabaseUnavailable, explain
-from agent_desk.db.sqlcipher import driver
-from agent_desk.db.staff import StaffError
-from agent_desk.domain.passwords import WeakPassword
-from agent_desk.domain.phones import InvalidPhoneNumber
 from agent_desk.errors import UserError
 from agent_desk.logs import FILE_ONLY, setup_logging
 from agent_desk.paths import DataDir, DataDirError, resolve_data_dir
-from agent_desk.settings import SettingError
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Runs the command *argv*; None: this process's own command line (the console script,
+    `python -m agent_desk`), which also sets up what belongs to the whole process."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -100,6 +94,10 @@ def main(argv: list[str] | None = None) -> int:
         data_dir = resolve_data_dir(args.data_dir)
         log_path = setup_logging(data_dir.logs, args.verbose)
         _install_thread_hook(log_path)
+        if argv is None:
+            from agent_desk.secrets import use_os_keyring  # here: the parser alone loads none
+
+            use_os_keyring()
         handler: Callable[[Context, argparse.Namespace], int] = args.handler
         login = read_login(args.login_user, args.login_password_stdin)
         with _terminate_as_interrupt():
@@ -108,18 +106,6 @@ def main(argv: list[str] | None = None) -> int:
         raise
     except BaseException as exc:  # the top-level handler: every error leaves as one line
         return _report(exc, data_dir, log_path)
-
-
-_USER_ERRORS = (
-    CliError,
-    UserError,
-    DataDirError,
-    DatabaseUnavailable,
-    SettingError,
-    StaffError,
-    WeakPassword,
-    InvalidPhoneNumber,
-)
 
 
 def _one_line(text: str, limit: int = 400) -> str:
@@ -133,10 +119,31 @@ def _say(message: str) -> None:
 
 def _report(exc: BaseException, data_dir: DataDir | None, log_path: Path | None) -> int:
     """The one place an error leaves the program: one line here, the detail in the log file."""
+    if isinstance(exc, KeyboardInterrupt):
+        return 130
+    # Here, not at the top: this module loads at every start, before `agent-desk run` starts
+    # opening the database, and these would load SQLAlchemy and the models first (issue 18).
+    from sqlalchemy.exc import OperationalError
+
+    from agent_desk.db.open import DatabaseUnavailable, explain
+    from agent_desk.db.sqlcipher import driver
+    from agent_desk.db.staff import StaffError
+    from agent_desk.domain.passwords import WeakPassword
+    from agent_desk.domain.phones import InvalidPhoneNumber
+    from agent_desk.settings import SettingError
+
+    user_errors = (
+        CliError,
+        UserError,
+        DataDirError,
+        DatabaseUnavailable,
+        SettingError,
+        StaffError,
+        WeakPassword,
+        InvalidPhoneNumber,
+    )
     match exc:
-        case KeyboardInterrupt():
-            return 130
-        case _ if isinstance(exc, _USER_ERRORS):
+        case _ if isinstance(exc, user_errors):
             log.info("refused: %s", exc, extra=FILE_ONLY)
             # A user error may list several problems, one per line, each already one line.
             _say(str(exc))

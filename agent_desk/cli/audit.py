@@ -7,11 +7,11 @@ import sys
 from typing import TYPE_CHECKING, TextIO
 
 from agent_desk.cli.context import EXIT_OK, CliError, Context, Subcommands
-from agent_desk.db.engine import Database
 from agent_desk.domain.permissions import Permission
 
 if TYPE_CHECKING:
     from agent_desk.db.audit_verify import ChainReport
+    from agent_desk.db.engine import Database
 
 
 def add_parser(commands: Subcommands) -> argparse.ArgumentParser:

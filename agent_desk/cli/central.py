@@ -13,10 +13,10 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, TextIO
 
 from agent_desk.cli.context import EXIT_FAILURE, EXIT_OK, Context, Subcommands, positive
-from agent_desk.db.engine import Database
 from agent_desk.domain.permissions import Permission
 
 if TYPE_CHECKING:
+    from agent_desk.db.engine import Database
     from agent_desk.sync.central import CentralConfig
 
 

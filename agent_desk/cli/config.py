@@ -7,7 +7,6 @@ import argparse
 from agent_desk.cli.context import EXIT_OK, Context, Subcommands
 from agent_desk.domain.enums import AuditAction
 from agent_desk.domain.permissions import Permission
-from agent_desk.settings import REGISTRY
 
 
 def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
@@ -23,6 +22,7 @@ def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
 
 def handle(ctx: Context, args: argparse.Namespace) -> int:
     from agent_desk.db import audit
+    from agent_desk.settings import REGISTRY
 
     settings = ctx.settings
     match args.config_command:

@@ -2,8 +2,9 @@
 statuses, the password prompt and the argument type the groups share.
 
 A command group is a module of agent_desk.cli with two functions (see CommandGroup). Its
-handler imports what it needs (Qt, the services, the sync client) inside the function: the
-group modules are all imported at every start-up, and `agent-desk run` start-up is measured.
+handler imports what it needs (Qt, the services, the sync client, SQLAlchemy and the
+models) inside the function: the group modules are all imported at every start-up, and
+`agent-desk run` start-up is measured.
 """
 
 from __future__ import annotations
@@ -16,13 +17,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeAlias
 
-from agent_desk.db.engine import Database
-from agent_desk.db.open import open_local
-from agent_desk.domain.permissions import Permission, Principal
 from agent_desk.paths import DataDir
-from agent_desk.settings import Settings
 
 if TYPE_CHECKING:
+    from agent_desk.db.engine import Database
+    from agent_desk.domain.permissions import Permission, Principal
+    from agent_desk.settings import Settings
     from agent_desk.sync.central import CentralConfig
 
 # Said by every command that opens the database, as the window's status bar says it.
@@ -64,10 +64,14 @@ class Context:
 
     @cached_property
     def settings(self) -> Settings:
+        from agent_desk.settings import Settings
+
         return Settings(self.data_dir.settings)
 
     @cached_property
     def _local(self) -> Database:
+        from agent_desk.db.open import open_local
+
         db = open_local(self.data_dir.database)
         if db.local is not None and not db.local.encrypted:
             print(f"agent-desk: {NOT_ENCRYPTED}", file=sys.stderr)  # once a command

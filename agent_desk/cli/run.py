@@ -25,8 +25,6 @@ def add_parser(commands: Subcommands) -> argparse.ArgumentParser:
 
 
 def handle(ctx: Context, args: argparse.Namespace) -> int:
-    from agent_desk.services.workstation_open import OpenWorkstation
-
     user: str | None
     password: str | None
     if ctx.login is not None:  # agent-desk --user NAME --password-stdin run
@@ -41,7 +39,13 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     # once the window has started (settle_after_start), or when the window does not open.
     gc.disable()
     try:
-        # The lock, the database and the login go on while Qt and the window's modules load.
+        # The database's modules load here, on this thread, before the thread that opens it
+        # starts: two threads importing at once only take turns with the interpreter lock,
+        # and lose time handing it over. The lock, the database and the login then go on
+        # (mostly in SQLite and the password hash, outside that lock) while Qt and the
+        # window's modules load.
+        from agent_desk.services.workstation_open import OpenWorkstation
+
         opening = OpenWorkstation(ctx.data_dir, user, password)
         try:
             from agent_desk.ui.app import run_workstation  # Qt is loaded only for the window

@@ -12,11 +12,11 @@ import threading
 from typing import TYPE_CHECKING, TextIO
 
 from agent_desk.cli.context import EXIT_OK, Context, Subcommands
-from agent_desk.db.engine import Database
 from agent_desk.domain.enums import SyncConnection
 from agent_desk.domain.permissions import Permission
 
 if TYPE_CHECKING:
+    from agent_desk.db.engine import Database
     from agent_desk.sync.central import CentralConfig
     from agent_desk.sync.state import SyncStatus
 
