@@ -136,5 +136,5 @@ def test_pops_during_sync_count_the_calls_that_rang_while_a_cycle_ran(
 def test_the_pops_during_sync_are_also_given_over_the_quiet_pops_of_the_same_run() -> None:
     quiet = [10.0] * 100
     figures = {"screenpop_p95_during_sync_ms": 25.0}
-    assert during_sync_vs_quiet(figures, quiet) == {"screenpopduring_sync_vs_quiet": 2.5}
+    assert during_sync_vs_quiet(figures, quiet) == {"screenpop_during_sync_vs_quiet": 2.5}
     assert during_sync_vs_quiet({}, quiet) == {}  # no server: no sync figure, no ratio

@@ -89,7 +89,7 @@ def during_sync_vs_quiet(during_sync: dict[str, float], quiet_ms: list[float]) -
     if not during_sync:
         return {}
     ratio = during_sync["screenpop_p95_during_sync_ms"] / percentile(quiet_ms, 95)
-    return {"screenpopduring_sync_vs_quiet": round(ratio, 2)}
+    return {"screenpop_during_sync_vs_quiet": round(ratio, 2)}
 
 
 def _memory(rss: list[int], anon: list[int], calls: int) -> dict[str, float]:
