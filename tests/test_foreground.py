@@ -14,7 +14,6 @@ from agent_desk.db.engine import Database
 from agent_desk.domain.enums import CallDirection
 from agent_desk.foreground import BACKGROUND_NICE, ForegroundGate, lower_this_thread, one_by_one
 from agent_desk.telephony.events import CallRinging, CallSnapshot, CallSource
-from agent_desk.ui.call_controller import CallController
 from agent_desk.ui.main_window import MainWindow
 from agent_desk.ui.telephony_bridge import TelephonyBridge
 from tests.builders import Hospital
@@ -77,10 +76,6 @@ def test_a_mark_never_cleared_expires_by_itself() -> None:
     assert not gate.busy
 
 
-def _controller(desk: MainWindow, db: Database, gate: ForegroundGate) -> CallController:
-    return controller_for(desk, db, gate)
-
-
 def _ringing(number: str, ring_count: int = 1) -> CallRinging:
     call = CallSnapshot("c1", CallSource.SIP, CallDirection.INBOUND, number)
     return CallRinging(call=call, ring_count=ring_count)
@@ -95,7 +90,7 @@ def test_a_ringing_call_holds_the_gate_from_the_line_until_the_card_is_shown(
 ) -> None:
     gate = ForegroundGate(hold_s=3600)
     bridge = TelephonyBridge(window, gate)
-    controller = _controller(window, db, gate)
+    controller = controller_for(window, db, gate)
     busy_at_pop: list[bool] = []
     controller.popped.connect(lambda _pop: busy_at_pop.append(gate.busy))
     bridge.arrived.connect(controller.handle)
@@ -115,7 +110,7 @@ def test_a_later_ring_that_pops_nothing_releases_the_gate(
     db: Database,
 ) -> None:
     gate = ForegroundGate(hold_s=3600)
-    controller = _controller(window, db, gate)
+    controller = controller_for(window, db, gate)
     controller.handle(_ringing("13800138000"))
     popped: list[object] = []
     controller.popped.connect(popped.append)

@@ -22,10 +22,6 @@ from tests.test_ui import controller_for, window  # noqa: F401 (the shared windo
 pytestmark = pytest.mark.usefixtures("qapp")
 
 
-def _controller(window: MainWindow, db: Database) -> CallController:  # noqa: F811
-    return controller_for(window, db)
-
-
 def _alive(kind: type[QWidget]) -> int:
     """Widgets of *kind* that still exist once Qt has run the deletions it was asked for
     (the whole suite's: compare with the count before the calls)."""
@@ -45,7 +41,7 @@ def test_each_callers_form_goes_when_the_next_caller_pops(
     window: MainWindow,  # noqa: F811
     db: Database,
 ) -> None:
-    controller = _controller(window, db)
+    controller = controller_for(window, db)
     before = _alive(FormView)  # earlier tests' windows may still hold theirs
     for n in range(3):
         _ring_and_end(controller, f"c{n}", "+86 139-1234-5678")
@@ -59,7 +55,7 @@ def test_a_chooser_or_new_caller_dialog_closed_by_the_agent_is_deleted(
     window: MainWindow,  # noqa: F811
     db: Database,
 ) -> None:
-    controller = _controller(window, db)
+    controller = controller_for(window, db)
     earlier = set(QApplication.topLevelWidgets())  # other tests' windows may still exist
     before = {kind: _alive(kind) for kind in (PatientChooser, NewCallerDialog)}
     for n in range(3):
