@@ -117,3 +117,18 @@ def test_a_stale_refusal_is_dropped_but_a_stale_bug_is_not() -> None:
     reads.ask()
     held.release()
     assert [type(e) for e in errors] == [KeyError]
+
+
+def test_work_asked_for_inside_nested_holds_starts_at_the_last_release() -> None:
+    """The window's start holds its work, and so does each call's pop: neither's release
+    starts the other's held work early."""
+    owner, got = QObject(), []
+    background = Background(Immediate())
+    background.hold()  # the start
+    with background.held():  # a pop
+        background.run(owner, lambda: "articles", got.append, pytest.fail)
+    assert got == []
+    background.release()
+    assert got == ["articles"]
+    background.run(owner, lambda: "revisits", got.append, pytest.fail)
+    assert got == ["articles", "revisits"]  # nothing held any more: at once

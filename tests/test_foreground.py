@@ -119,6 +119,29 @@ def test_a_later_ring_that_pops_nothing_releases_the_gate(
     assert popped == [] and not gate.busy
 
 
+@pytest.mark.usefixtures("qapp")
+def test_the_windows_work_asked_for_during_a_pop_starts_once_the_card_is_shown(
+    qtbot,
+    window: MainWindow,  # noqa: F811
+    db: Database,
+    hospital: Hospital,
+) -> None:
+    """The card's extras (articles, revisits) are asked for while the card is filled; their
+    workers would take the interpreter from the pop's own remaining work."""
+    controller = controller_for(window, db, ForegroundGate(hold_s=3600))
+    ran = threading.Event()
+    ran_before_shown: list[bool] = []
+    window.card.card_shown.connect(
+        lambda _card: window.background.run(window, ran.set, lambda _r: None, pytest.fail)
+    )
+    # Long enough for a worker to have run it, had it been started at once.
+    controller.popped.connect(lambda _pop: ran_before_shown.append(ran.wait(0.5)))
+    controller.handle(_ringing("13800138000"))
+    assert window.card.card is not None and window.card.card.id == hospital.patients["wang"]
+    assert ran_before_shown == [False]
+    assert ran.wait(WAIT_S)  # and then it does start
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="a thread's own nice value is Linux's")
 def test_a_background_thread_and_its_helpers_are_nicer_than_the_window() -> None:
     window_nice = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())

@@ -72,6 +72,7 @@ def controller_for(
         win.user.principal,
         parent=win,
         foreground=foreground,
+        background=win.background,
     )
 
 

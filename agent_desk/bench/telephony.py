@@ -33,7 +33,7 @@ def run_telephony(options: BenchOptions) -> dict[str, float]:
     from agent_desk.bench.screen_pop_desk import ScreenPopDesk
     from agent_desk.bench.sip_pop import run_invite_bench
     from agent_desk.bench.sip_pop_sync import measure_pops_during_sync
-    from agent_desk.ui.app import log_qt_messages
+    from agent_desk.ui.qt_messages import log_qt_messages
 
     log_qt_messages()  # as in the workstation: Qt's warnings (no sound server) go to the log
 

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from agent_desk import __version__
@@ -46,6 +46,7 @@ from agent_desk.ui.i18n import install_translators
 from agent_desk.ui.interpreter import settle_after_start
 from agent_desk.ui.login_dialog import LoginDialog
 from agent_desk.ui.main_window import MainWindow
+from agent_desk.ui.qt_messages import log_qt_messages
 from agent_desk.ui.quit_signals import QuitOnSignals
 from agent_desk.ui.sms_status import attach_sms
 from agent_desk.ui.sync_setup import prepare_sync
@@ -168,26 +169,6 @@ def _say_ready_and_quit(app: QApplication) -> None:
     (the lines and threads shut down, the database put away) is the exit."""
     print(READY_LINE, flush=True)
     app.quit()
-
-
-# Qt's warnings are about Qt (no sound server, an offscreen plugin): the log is their place.
-_QT_LEVELS = {
-    QtMsgType.QtDebugMsg: logging.DEBUG,
-    QtMsgType.QtInfoMsg: logging.INFO,
-    QtMsgType.QtWarningMsg: logging.INFO,
-    QtMsgType.QtCriticalMsg: logging.ERROR,
-    QtMsgType.QtFatalMsg: logging.CRITICAL,
-}
-
-
-def _qt_message(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
-    logging.getLogger(f"qt.{context.category or 'default'}").log(
-        _QT_LEVELS.get(kind, logging.WARNING), message
-    )
-
-
-def log_qt_messages() -> None:
-    qInstallMessageHandler(_qt_message)
 
 
 def run_workstation(

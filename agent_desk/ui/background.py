@@ -12,8 +12,9 @@ thread, so the result arrives before run() returns.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import shiboken6
@@ -77,19 +78,38 @@ class Background:
         self._executor = executor or ThreadPoolExecutor(WORKERS, thread_name_prefix="background")
         self._in_flight: set[_Delivery] = set()
         self._held: list[tuple[_Delivery, Callable[[], Any]]] | None = None
+        self._holds = 0  # hold() calls not yet released
 
     def hold(self) -> None:
         """Keep the work asked for from now on, unstarted, until release(): while the
         workstation starts, the GUI thread's own steps come first (issue 18, `startup_s`),
-        and no worker loads a module while the GUI thread loads Qt's plugins."""
+        and no worker loads a module while the GUI thread loads Qt's plugins. Holds nest:
+        the work starts at the release of the last one."""
+        self._holds += 1
         if self._held is None:
             self._held = []
 
     def release(self) -> None:
         """Start the work kept since hold(), in the order it was asked for."""
+        self._holds = max(0, self._holds - 1)
+        if self._holds:
+            return
         held, self._held = self._held or [], None
         for delivery, work in held:
             self._submit(delivery, work)
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """The work asked for inside the block starts when it ends: a call's pop asks for
+        the card's extras (the knowledge base's articles, the upcoming revisits), and a
+        worker started while the card is still being filled takes the interpreter from it
+        (measured at a million patients: a pop's p50 17 ms with them started at once,
+        11 – 12 ms with them started after)."""
+        self.hold()
+        try:
+            yield
+        finally:
+            self.release()
 
     def run(
         self,
@@ -116,6 +136,7 @@ class Background:
         for delivery, _work in self._held or []:
             self._in_flight.discard(delivery)
         self._held = None
+        self._holds = 0
         self._executor.shutdown(wait=False, cancel_futures=True)
 
 

@@ -48,11 +48,13 @@ from agent_desk.telephony.events import (
     TelephonyEvent,
 )
 from agent_desk.telephony.phone import Phone
+from agent_desk.ui.background import Background
 from agent_desk.ui.call_panel import CallPanel, LineState, LineView
 from agent_desk.ui.labels import label
 from agent_desk.ui.new_caller import NewCallerDialog
 from agent_desk.ui.patient_card import PatientCardView
 from agent_desk.ui.patient_chooser import PatientChooser
+from agent_desk.ui.qt_messages import loading_qt_library
 
 log = logging.getLogger(__name__)
 
@@ -84,9 +86,12 @@ class CallController(QObject):
         ring_sound: Path | None = None,
         parent: Any = None,
         foreground: ForegroundGate = FOREGROUND,
+        background: Background | None = None,
     ) -> None:
         super().__init__(parent)
         self._foreground = foreground  # held by the bridge from the ring until the pop
+        # The window's background work, held while a call pops: the card comes first.
+        self._background = background or Background()
         self.calls = calls
         self._patients = patients
         self._card = card
@@ -120,11 +125,13 @@ class CallController(QObject):
         match event:
             case CallRinging(call=call, ring_count=count):
                 try:
-                    self._on_ringing(call, count)
+                    with self._background.held():
+                        self._on_ringing(call, count)
                 finally:  # the card is on screen (or this ring popped nothing): sync on
                     self._foreground.release(call.call_id)
             case CallDialling(call=call):
-                self._on_new_call(call, LineState.DIALLING)
+                with self._background.held():
+                    self._on_new_call(call, LineState.DIALLING)
             case CallAnswered(call=call):
                 self._on_answered(call)
             case CallHeld(call=call, held=held):
@@ -449,7 +456,8 @@ class _Ringer(QObject):
         if self._sound is None:
             return
         if self._effect is None:
-            from PySide6.QtMultimedia import QSoundEffect
+            with loading_qt_library():  # the first ring of the day loads Qt Multimedia
+                from PySide6.QtMultimedia import QSoundEffect
 
             self._effect = QSoundEffect(self)
             self._effect.setSource(QUrl.fromLocalFile(str(self._sound)))

@@ -45,6 +45,7 @@ from agent_desk.ui.followup_panel import FollowupPanel
 from agent_desk.ui.labels import label
 from agent_desk.ui.patient_card import PatientCardView
 from agent_desk.ui.patient_chooser import PatientChooser
+from agent_desk.ui.qt_messages import loading_qt_library
 from agent_desk.ui.sip_status import SipLineStatus
 from agent_desk.ui.sync_status import SyncHub, SyncStatusLabel, refusal_text
 from agent_desk.ui.unmask_dialog import UnmaskReasonDialog
@@ -510,7 +511,8 @@ class MainWindow(QMainWindow):
         library = self.recordings
         if library is None or not library.principal.may(Permission.PLAY_RECORDINGS):
             return None
-        from agent_desk.ui.recordings_view import RecordingsDialog
+        with loading_qt_library():  # its player loads Qt Multimedia (ui.qt_messages)
+            from agent_desk.ui.recordings_view import RecordingsDialog
 
         dialog = RecordingsDialog(library, self._today(), self.background, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -524,7 +526,8 @@ class MainWindow(QMainWindow):
         would refuse anyway). A task listed there opens its card if the role sees records."""
         if self.statistics is None or not self.user.principal.may(Permission.VIEW_STATISTICS):
             return None
-        from agent_desk.ui.statistics_view import StatisticsDialog  # QtCharts loads on demand
+        with loading_qt_library():  # QtCharts loads on demand (ui.qt_messages)
+            from agent_desk.ui.statistics_view import StatisticsDialog
 
         if self._statistics_service is None:
             self._statistics_service = self.statistics()

@@ -31,6 +31,7 @@ from agent_desk.telephony.events import EventSink, RegistrationChanged, Telephon
 from agent_desk.telephony.pcm_buffer import HeadsetStream
 from agent_desk.ui.call_controller import CallController
 from agent_desk.ui.main_window import MainWindow
+from agent_desk.ui.qt_messages import loading_qt_library
 from agent_desk.ui.sip_status import SipLineStatus, ask_sip_password
 from agent_desk.ui.telephony_bridge import TelephonyBridge
 
@@ -205,12 +206,8 @@ def _start_modem(settings: Settings, telephony: Telephony) -> None:
 
 
 def _start_headset(engine: Any, settings: Settings, telephony: Telephony) -> None:
-    # Loading Qt Multimedia logs from the library's initialisers (no PipeWire...): through
-    # the workstation's Qt message handler, Python runs inside the dynamic loader, and a
-    # worker thread loading a module then (the to-do list's SMS service loads gammu) would
-    # wait for the loader while holding the interpreter lock, for ever. At start-up the
-    # window's background work is held until the lines are up (app._run_opened).
-    from agent_desk.ui.headset import Headset
+    with loading_qt_library():  # Qt Multimedia (agent_desk.ui.qt_messages)
+        from agent_desk.ui.headset import Headset
 
     stream = HeadsetStream(engine.config.clock_rate)
     headset = Headset(stream, settings.get("audio.input"), settings.get("audio.output"))
@@ -285,6 +282,7 @@ def wire_calls(
         ring_sound=sound("ring.wav"),
         parent=window,
         foreground=bridge.foreground,  # marked by the bridge, cleared by the controller
+        background=window.background,  # its work waits while a call pops
     )
     bridge.arrived.connect(controller.handle)
     window.attach_calls(controller)
