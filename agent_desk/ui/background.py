@@ -103,8 +103,7 @@ class Background:
         """The work asked for inside the block starts when it ends: a call's pop asks for
         the card's extras (the knowledge base's articles, the upcoming revisits), and a
         worker started while the card is still being filled takes the interpreter from it
-        (measured at a million patients: a pop's p50 17 ms with them started at once,
-        11 – 12 ms with them started after)."""
+        (BENCHMARKS.md, issue 18's fifth round)."""
         self.hold()
         try:
             yield
