@@ -513,7 +513,6 @@ class MainWindow(QMainWindow):
             return None
         with loading_qt_library():  # its player loads Qt Multimedia (ui.qt_messages)
             from agent_desk.ui.recordings_view import RecordingsDialog
-
         dialog = RecordingsDialog(library, self._today(), self.background, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
@@ -528,7 +527,6 @@ class MainWindow(QMainWindow):
             return None
         with loading_qt_library():  # QtCharts loads on demand (ui.qt_messages)
             from agent_desk.ui.statistics_view import StatisticsDialog
-
         if self._statistics_service is None:
             self._statistics_service = self.statistics()
         may_open = self.user.principal.may(Permission.VIEW_RECORDS)
