@@ -14,18 +14,16 @@ from agent_desk.db.worklist import WorklistFilter
 from agent_desk.domain.enums import CallDirection, WorklistView
 from agent_desk.domain.masking import Identifier
 from agent_desk.domain.phones import PhonePlan
-from agent_desk.services.calls import CallService
 from agent_desk.services.patients import PatientService
 from agent_desk.services.worklist import WorklistService
 from agent_desk.telephony.events import CallRinging, CallSnapshot, CallSource
-from agent_desk.ui.call_controller import CallController
 from agent_desk.ui.main_window import MainWindow
 from agent_desk.ui.new_caller import NewCallerDialog
 from agent_desk.ui.patient_card import PatientCardView
 from agent_desk.ui.worklist_model import Column, WorklistModel
 from tests.builders import AGENT, Hospital, add_task
 from tests.conftest import TODAY
-from tests.test_ui import window  # noqa: F401 (the shared window fixture)
+from tests.test_ui import controller_for, window  # noqa: F401 (the shared window fixture)
 
 pytestmark = pytest.mark.usefixtures("qapp")
 
@@ -102,15 +100,7 @@ def test_the_call_panel_masks_a_formatted_number(
     window: MainWindow,  # noqa: F811
     db: Database,
 ) -> None:
-    controller = CallController(
-        CallService(db, window.patients.index, PhonePlan(), None, window.user.principal),
-        window.patients,
-        window.card,
-        window.call_panel,
-        window.statusBar(),
-        window.user.principal,
-        parent=window,
-    )
+    controller = controller_for(window, db)
     call = CallSnapshot("c1", CallSource.SIP, CallDirection.INBOUND, "+86 139-1234-5678")
     controller.handle(CallRinging(call=call))
     assert "李建国 139****5678" in window.call_panel.status.text()

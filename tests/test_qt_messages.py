@@ -14,9 +14,10 @@ from agent_desk.ui.qt_messages import loading_qt_library, log_qt_messages
 
 @pytest.fixture
 def logged_qt_messages():
+    previous = qInstallMessageHandler(None)  # whatever an earlier test left, put back after
     log_qt_messages()
     yield
-    qInstallMessageHandler(None)
+    qInstallMessageHandler(previous)
 
 
 @pytest.mark.usefixtures("logged_qt_messages")

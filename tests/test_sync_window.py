@@ -241,6 +241,7 @@ def _with_phone(window: MainWindow, db: Database, user: StaffView) -> Any:
             window.call_panel,
             window.statusBar(),
             user.principal,
+            window.background,
             phone=phone,
             parent=window,
         )

@@ -70,9 +70,9 @@ def controller_for(
         win.call_panel,
         win.statusBar(),
         win.user.principal,
+        win.background,
         parent=win,
         foreground=foreground,
-        background=win.background,
     )
 
 

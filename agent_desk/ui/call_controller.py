@@ -81,17 +81,17 @@ class CallController(QObject):
         panel: CallPanel,
         status: QStatusBar,
         principal: Principal,
+        background: Background,
         phone: Phone | None = None,
         dial_prefix: str = "",
         ring_sound: Path | None = None,
         parent: Any = None,
         foreground: ForegroundGate = FOREGROUND,
-        background: Background | None = None,
     ) -> None:
         super().__init__(parent)
         self._foreground = foreground  # held by the bridge from the ring until the pop
         # The window's background work, held while a call pops: the card comes first.
-        self._background = background or Background()
+        self._background = background
         self.calls = calls
         self._patients = patients
         self._card = card

@@ -278,11 +278,11 @@ def wire_calls(
         window.call_panel,
         window.statusBar(),
         user.principal,
+        window.background,  # its work waits while a call pops
         dial_prefix=settings.get("sip.dial_prefix"),
         ring_sound=sound("ring.wav"),
         parent=window,
         foreground=bridge.foreground,  # marked by the bridge, cleared by the controller
-        background=window.background,  # its work waits while a call pops
     )
     bridge.arrived.connect(controller.handle)
     window.attach_calls(controller)
