@@ -223,6 +223,24 @@ def test_number_keys_choose_the_nth_answer(
     assert panel.view.state.answer("phq9_1") == "several_days"
 
 
+def test_a_question_in_focus_shows_its_own_guidance_beside_the_form(
+    qtbot, db: Database, hospital: Hospital, tmp_path: Path
+) -> None:
+    panel = _panel(db, tmp_path / "drafts")
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.activateWindow()
+    qtbot.waitUntil(panel.isActiveWindow)
+    _open_wang(db, hospital, panel)
+    assert panel.view is not None and panel.view.template.code == "general_discharge"
+    assert "Medication guidance" not in panel.guidance.toPlainText()
+    panel.view.rows["gd_medication"].editor.setFocus()
+    qtbot.waitUntil(lambda: "Medication guidance" in panel.guidance.toPlainText())
+    # Another question's own text replaces it; the form's general script stays.
+    panel.view.rows["gd_recovery"].editor.setFocus()
+    qtbot.waitUntil(lambda: "Medication guidance" not in panel.guidance.toPlainText())
+
+
 def test_phq9_questions_get_the_height_their_wrapped_text_needs(
     qtbot, db: Database, hospital: Hospital, tmp_path: Path
 ) -> None:

@@ -52,7 +52,7 @@ from agent_desk.services.followup import (
     FormSubmission,
     TaskNotOpen,
 )
-from agent_desk.ui.form_view import FormView, NumberKeys
+from agent_desk.ui.form_view import AnswerCombo, FormView
 from agent_desk.ui.labels import label
 
 log = logging.getLogger(__name__)
@@ -140,11 +140,11 @@ class FollowupPanel(QWidget):
         layout.addWidget(split, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(QLabel(self.tr("Outcome:")))
-        self.outcome = QComboBox()
+        self.outcome = AnswerCombo()
         self.outcome.addItem("—", None)
         for outcome in AttemptOutcome:
             self.outcome.addItem(label(outcome), outcome.value)
-        NumberKeys(self.outcome, self)
+        self.outcome.name_number_keys()
         bottom.addWidget(self.outcome)
         bottom.addStretch(1)
         self.submit_button = QPushButton(self.tr("Submit (Ctrl+Enter)"))

@@ -13,9 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QGridLayout,
     QGroupBox,
@@ -39,6 +40,7 @@ _CHOICE_NONE = "—"
 _LABEL_STRETCH, _EDITOR_STRETCH = 3, 2
 _EDITOR_CHARS = 8
 _DIGIT_KEYS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
+_EDITOR_PREFIX = "item:"  # an editor's object name: the prefix and its item's linkId
 
 
 @dataclass
@@ -94,10 +96,26 @@ class FormView(QWidget):
         layout.addStretch(1)
         self._restore_typing(typed or {})
         self.refresh()
+        app = QApplication.instance()
+        if app is not None:
+            # One slot for the whole form, not a filter on each editor: a filter runs Python
+            # for every event of its widget (paint, hover, hide), a few hundred a call.
+            # A method, not a lambda: Qt disconnects it when the form is deleted.
+            app.focusChanged.connect(self._focus_moved)  # type: ignore[attr-defined]
 
     @property
     def template(self) -> FormTemplate:
         return self.state.template
+
+    def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
+        # The editor, or a part of one (a combo's list, a text box's viewport), got the focus.
+        widget = new
+        while widget is not None and widget is not self:
+            name = widget.objectName()
+            if name.startswith(_EDITOR_PREFIX) and name[len(_EDITOR_PREFIX) :] in self.rows:
+                self.focused_item.emit(self.rows[name[len(_EDITOR_PREFIX) :]].item)
+                return
+            widget = widget.parentWidget()
 
     # --- building --------------------------------------------------------------------
 
@@ -130,7 +148,7 @@ class FormView(QWidget):
         # Its width comes from the column, its height from the wrapped text at that width.
         label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         editor = self._editor(item)
-        editor.setObjectName(f"item:{item.link_id}")
+        editor.setObjectName(f"{_EDITOR_PREFIX}{item.link_id}")
         error = QLabel()
         error.setStyleSheet(_ERROR_STYLE)
         error.setWordWrap(True)
@@ -149,7 +167,6 @@ class FormView(QWidget):
             layout.addWidget(label, row, 0, Qt.AlignmentFlag.AlignTop)
             layout.addWidget(holder, row, 1, Qt.AlignmentFlag.AlignTop)
         self.rows[item.link_id] = _Row(item, label, holder, editor, error)
-        _FocusWatch(editor, lambda: self.focused_item.emit(item), self)
         self._fill(item, editor)
 
     def _editor(self, item: Item) -> QWidget:
@@ -165,7 +182,7 @@ class FormView(QWidget):
                 combo.currentIndexChanged.connect(
                     lambda _i, c=combo, i=item: self._set(i, c.currentData())
                 )
-                NumberKeys(combo, self)
+                combo.name_number_keys()
                 return combo
             case ItemType.BOOLEAN:
                 combo = _combo()
@@ -178,7 +195,7 @@ class FormView(QWidget):
                 combo.currentIndexChanged.connect(
                     lambda _i, c=combo, i=item: self._set(i, c.currentData())
                 )
-                NumberKeys(combo, self)
+                combo.name_number_keys()
                 return combo
             case ItemType.TEXT:
                 box = QPlainTextEdit()
@@ -303,10 +320,10 @@ class FormView(QWidget):
         self.escalate_button.setEnabled(False)
 
 
-def _combo() -> QComboBox:
+def _combo() -> AnswerCombo:
     # Sized by a fixed number of characters, not by the longest answer, so that every
     # group's columns line up and the question keeps its share of the width.
-    combo = QComboBox()
+    combo = AnswerCombo()
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(_EDITOR_CHARS)
     return combo
@@ -319,40 +336,22 @@ def _grid() -> QGridLayout:
     return grid
 
 
-class NumberKeys(QObject):
-    """Keys 1–9 choose the n-th answer of a choice question, as read out to the patient."""
+class AnswerCombo(QComboBox):
+    """A question's answers, the first being "no answer": keys 1–9 choose the n-th answer,
+    as read out to the patient. A key handler of its own, not an event filter: a filter
+    runs Python for every event of its widget, a key handler for key presses only."""
 
-    def __init__(self, combo: QComboBox, parent: QObject) -> None:
-        super().__init__(parent)
-        self._combo = combo
-        options = combo.count() - 1  # the first entry is "no answer"
-        combo.setToolTip(self.tr("Keys 1–%1 choose an answer").replace("%1", str(min(options, 9))))
-        combo.installEventFilter(self)
+    def name_number_keys(self) -> None:
+        """Once the answers are in: the tooltip names the keys that choose them."""
+        options = self.count() - 1
+        self.setToolTip(self.tr("Keys 1–%1 choose an answer").replace("%1", str(min(options, 9))))
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
-            return False
-        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
-            return False
-        number = _DIGIT_KEYS.get(Qt.Key(event.key()))
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        number = None
+        if not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            number = _DIGIT_KEYS.get(Qt.Key(event.key()))
         if number is None:
-            return False
-        if number < self._combo.count():
-            self._combo.setCurrentIndex(number)
-        return True  # a digit past the last answer does nothing, rather than search the texts
-
-
-class _FocusWatch(QObject):
-    """Calls back when its widget (or a child) gets the keyboard focus."""
-
-    def __init__(self, widget: QWidget, callback: Any, parent: QObject) -> None:
-        super().__init__(parent)
-        self._callback = callback
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: Any) -> bool:
-        from PySide6.QtCore import QEvent
-
-        if event.type() == QEvent.Type.FocusIn:
-            self._callback()
-        return False
+            super().keyPressEvent(event)
+        elif number < self.count():
+            self.setCurrentIndex(number)
+        # A digit past the last answer does nothing, rather than search the texts.

@@ -53,6 +53,17 @@ class _Row(Enum):
     RECOVERY = "recovery"
 
 
+class _Part(Enum):
+    """The parts of the card that can be out of sight when a patient is shown: each is
+    filled when it comes into view. On a call the agent is usually on the form's tab, where
+    the fields are folded away and the history and visits are other tabs; filling them
+    there cost about a third of the card's part of every screen-pop."""
+
+    FIELDS = "fields"
+    TIMELINE = "timeline"
+    ENCOUNTERS = "encounters"
+
+
 _MASKED = {
     _Row.ID_NUMBER: Identifier.ID_NUMBER,
     _Row.PHONE: Identifier.PHONE,
@@ -77,7 +88,7 @@ class PatientCardView(QWidget):
     """Shows one PatientCard. It never queries: the window hands it a finished snapshot."""
 
     task_selected = Signal(object)  # TaskView | None, when the user picks another task
-    card_shown = Signal(object)  # PatientCard, once every part is filled
+    card_shown = Signal(object)  # PatientCard, once every part in view is filled
     # (patient id, Identifier): the user asked to see it in full. The window logs the
     # request and then calls reveal(); the card never shows an identifier unlogged.
     unmask_requested = Signal(object, object)
@@ -94,6 +105,7 @@ class PatientCardView(QWidget):
         self._filling = False
         self._may_unmask = True
         self._compact = False
+        self._unfilled: set[_Part] = set()  # the shown card's parts not yet in view
         # The masked fields on show: their value label, their Show button, the full text.
         self._identifiers: dict[Identifier, tuple[QLabel, QToolButton, str]] = {}
         self._build()
@@ -153,6 +165,7 @@ class PatientCardView(QWidget):
         self.timeline.itemDoubleClicked.connect(self._on_history_double_clicked)
         self.encounters = QTextBrowser()
         self.tabs.addTab(self.encounters, self.tr("Visits and discharge orders"))
+        self.tabs.currentChanged.connect(lambda _index: self._fill_in_view())
         layout.addWidget(self.tabs, 1)
 
     def show_appointments(self, lines: list[str]) -> None:
@@ -166,10 +179,36 @@ class PatientCardView(QWidget):
         """Name and risk flags only, so that a form below gets the room (details stay a
         click away on the other tabs)."""
         self._compact = compact
+        self._fill_in_view()
         self._show_fields_box()
 
     def _show_fields_box(self) -> None:
         self.fields_box.setVisible(self.card is not None and not self._compact)
+
+    def _in_view(self, part: _Part) -> bool:
+        # By the tab chosen and the card's mode, not by isVisible(): a card not yet on
+        # screen (a window still being built) fills what it will show.
+        match part:
+            case _Part.FIELDS:
+                return not self._compact
+            case _Part.TIMELINE:
+                return self.tabs.currentWidget() is self.timeline
+            case _Part.ENCOUNTERS:
+                return self.tabs.currentWidget() is self.encounters
+
+    def _fill_in_view(self) -> None:
+        card = self.card
+        if card is None:
+            return
+        for part in [part for part in self._unfilled if self._in_view(part)]:
+            self._unfilled.discard(part)
+            match part:
+                case _Part.FIELDS:
+                    self._fill_fields(card)
+                case _Part.TIMELINE:
+                    self._fill_timeline(card)
+                case _Part.ENCOUNTERS:
+                    self._fill_encounters(card)
 
     def _build_fields(self) -> None:
         names = {
@@ -229,6 +268,7 @@ class PatientCardView(QWidget):
 
     def _reset(self) -> None:
         self.card = None
+        self._unfilled.clear()
         self.title.setText(self.tr("No patient selected"))
         self._set_flags([])
         self._identifiers.clear()
@@ -253,12 +293,11 @@ class PatientCardView(QWidget):
             "  ".join(part for part in (card.name, label(card.sex), age_text) if part)
         )
         self._set_flags(self._flag_texts(card))
-        self._fill_fields(card)
         self._filling = True
         self._fill_tasks(card.open_tasks)
         self._filling = False
-        self._fill_timeline(card)
-        self._fill_encounters(card)
+        self._unfilled = set(_Part)
+        self._fill_in_view()
         self.card_shown.emit(card)
 
     def reveal(self, identifier: Identifier) -> None:

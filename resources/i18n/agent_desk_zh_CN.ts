@@ -2286,7 +2286,7 @@ Your saved work is safe. The details are in %2</source>
     </message>
 </context>
 <context>
-    <name>NumberKeys</name>
+    <name>AnswerCombo</name>
     <message>
         <source>Keys 1–%1 choose an answer</source>
         <translation>按数字键 1–%1 选择答案</translation>
