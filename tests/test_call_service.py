@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import replace
 from datetime import timedelta
@@ -15,6 +16,7 @@ from agent_desk.db.phone_index import PhoneIndex
 from agent_desk.domain.enums import AuditAction, CallDirection, RecordingStatus, Role
 from agent_desk.domain.permissions import PermissionDenied, Principal
 from agent_desk.domain.phones import PhonePlan
+from agent_desk.foreground import FOREGROUND
 from agent_desk.services.calls import (
     CallService,
     CannotDial,
@@ -135,6 +137,33 @@ def test_the_background_writer_keeps_the_order_of_events(db: Database, hospital:
     service.close()  # waits for the writer
     row = _row(db, pop.log_id)
     assert row.ended_at - row.answered_at == timedelta(seconds=9)
+
+
+def test_the_calls_row_is_written_once_its_card_is_on_screen(
+    db: Database, hospital: Hospital
+) -> None:
+    """The writer's work would take the interpreter from the window while it fills the
+    card: it waits for the foreground, as the sync does."""
+    with db.write() as session:
+        agent = staff.add_user(session, "agent_fg", "long enough", Role.AGENT)
+    service = CallService(
+        db, PhoneIndex(db), PhonePlan(), agent.id, Principal.of("agent_fg", [Role.AGENT])
+    )
+    gate_key = object()
+    FOREGROUND.hold(gate_key)  # as the line does when the call rings
+    try:
+        pop = service.pop(_ringing("13800138000"))
+        deadline = time.monotonic() + 5
+        while FOREGROUND.waiting < 1 and time.monotonic() < deadline:
+            time.sleep(0.001)
+        assert FOREGROUND.waiting == 1  # the writer waits for the card
+        with db.read() as session:
+            assert session.get(Call, pop.log_id) is None
+    finally:
+        FOREGROUND.release(gate_key)  # the card is on screen
+    service.flush()
+    assert _row(db, pop.log_id).patient_id == hospital.patients["wang"]
+    service.close()
 
 
 def _refuse_recording(db: Database, patient: uuid.UUID) -> None:
