@@ -68,6 +68,7 @@ class ScreenPopDesk:
         # The workstation warms the lookup's index after start: the steady state is timed.
         self.window.patients.index.warm_up()
         self._telephony = wire_calls(self.window, db, settings, user)
+        self._telephony.controller.warm_up()  # the ring tone, as the workstation after start
         settle_after_start()  # as the workstation does before its first call
         self.post: Callable[[TelephonyEvent], None] = self._telephony.bridge.post
         self.ended = 0  # calls whose end the controller has handled

@@ -309,6 +309,8 @@ def _run_opened(
             lambda error: log.warning("phone lookup warm-up failed: %s", error),
         ),
     )
+    if telephony is not None:  # the ring tone: on this thread, as Qt's widgets and sounds are
+        QTimer.singleShot(WARM_UP_DELAY_MS, telephony.controller.warm_up)
     settle_after_start()
     log.info("workstation ready for %s", staff.username)
     if quit_when_ready:
