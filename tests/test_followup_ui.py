@@ -48,6 +48,19 @@ def _open_wang(db: Database, hospital: Hospital, panel: FollowupPanel) -> None:
     panel.open_for(card, card.open_tasks[0])
 
 
+def _wang_in_the_active_window(
+    qtbot, db: Database, hospital: Hospital, tmp_path: Path
+) -> FollowupPanel:
+    """A panel on screen with the keyboard focus, showing 王秀英's form."""
+    panel = _panel(db, tmp_path / "drafts")
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.activateWindow()
+    qtbot.waitUntil(panel.isActiveWindow)
+    _open_wang(db, hospital, panel)
+    return panel
+
+
 def _focused(panel: FollowupPanel):
     widget = panel.focusWidget()
     assert widget is not None
@@ -57,12 +70,7 @@ def _focused(panel: FollowupPanel):
 def test_a_nurse_fills_and_submits_with_the_keyboard_only(
     qtbot, db: Database, hospital: Hospital, tmp_path: Path
 ) -> None:
-    panel = _panel(db, tmp_path / "drafts")
-    qtbot.addWidget(panel)
-    panel.show()
-    panel.activateWindow()
-    qtbot.waitUntil(panel.isActiveWindow)
-    _open_wang(db, hospital, panel)
+    panel = _wang_in_the_active_window(qtbot, db, hospital, tmp_path)
     panel.template_combo.setFocus()
     steps = panel.template_combo.findData("nrs") - panel.template_combo.currentIndex()
     key = Qt.Key.Key_Down if steps > 0 else Qt.Key.Key_Up
@@ -226,12 +234,7 @@ def test_number_keys_choose_the_nth_answer(
 def test_a_question_in_focus_shows_its_own_guidance_beside_the_form(
     qtbot, db: Database, hospital: Hospital, tmp_path: Path
 ) -> None:
-    panel = _panel(db, tmp_path / "drafts")
-    qtbot.addWidget(panel)
-    panel.show()
-    panel.activateWindow()
-    qtbot.waitUntil(panel.isActiveWindow)
-    _open_wang(db, hospital, panel)
+    panel = _wang_in_the_active_window(qtbot, db, hospital, tmp_path)
     assert panel.view is not None and panel.view.template.code == "general_discharge"
     assert "Medication guidance" not in panel.guidance.toPlainText()
     panel.view.rows["gd_medication"].editor.setFocus()
