@@ -112,8 +112,9 @@ class FormView(QWidget):
         widget = new
         while widget is not None and widget is not self:
             name = widget.objectName()
-            if name.startswith(_EDITOR_PREFIX) and name[len(_EDITOR_PREFIX) :] in self.rows:
-                self.focused_item.emit(self.rows[name[len(_EDITOR_PREFIX) :]].item)
+            row = self.rows.get(name.removeprefix(_EDITOR_PREFIX))
+            if row is not None and name.startswith(_EDITOR_PREFIX):
+                self.focused_item.emit(row.item)
                 return
             widget = widget.parentWidget()
 
