@@ -20,7 +20,7 @@ from agent_desk.plans.calendar import at_local
 from agent_desk.services.alerts import AlertService
 from agent_desk.services.sms import SmsService
 from agent_desk.services.tickets import TicketService
-from agent_desk.services.todo import TodoItem, TodoService, default_sources
+from agent_desk.services.todo import TodoItem, TodoList, TodoService, default_sources
 from agent_desk.settings import Settings
 from tests.builders import AGENT, SUPERVISOR, Hospital, nurse_of
 from tests.conftest import TODAY
@@ -124,6 +124,18 @@ def test_another_source_is_one_more_entry(db: Database, hospital: Hospital) -> N
         return [ticket] if principal is AGENT else []
 
     assert todo(db, AGENT, (tickets,))[-1] == ticket
+
+
+def test_what_is_new_since_the_last_refresh_is_the_items_it_did_not_have() -> None:
+    task = TodoItem(TodoKind.TASK, uuid.uuid4(), "王秀英", "心内科")
+    alert = TodoItem(TodoKind.ALERT, uuid.uuid4(), "李建国", "血压 190/120 mmHg", urgent=True)
+    # The same subject under another kind is another item.
+    ticket = TodoItem(TodoKind.TICKET, task.subject_id, "投诉：候诊时间长", "门诊部")
+    before = TodoList((task,))
+    after = TodoList((alert, task, ticket))
+    assert after.new_since(before) == [alert, ticket]
+    assert after.new_since(after) == []
+    assert before.new_since(TodoList(())) == [task]
 
 
 def test_a_complaint_for_her_department_is_on_the_nurses_list_and_opens_the_card(

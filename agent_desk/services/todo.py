@@ -51,9 +51,12 @@ class TodoList:
     def count(self, kind: TodoKind) -> int:
         return sum(1 for item in self.items if item.kind is kind)
 
-    @property
-    def keys(self) -> frozenset[str]:
-        return frozenset(item.key for item in self.items)
+    def new_since(self, previous: TodoList) -> list[TodoItem]:
+        """The items *previous* did not have (each is notified once). The previous keys are
+        gathered once: gathered for each item, a million patients' list took the window's
+        thread 30 – 100 ms at every refresh, on whichever call rang then."""
+        known = frozenset(item.key for item in previous.items)
+        return [item for item in self.items if item.key not in known]
 
 
 TodoSource = Callable[[Principal, date], Sequence[TodoItem]]

@@ -79,7 +79,7 @@ class TodoHub(QObject):
         self.current = todo
         self.changed.emit(todo)
         if previous is not None:
-            fresh = [item for item in todo.items if item.key not in previous.keys]
+            fresh = todo.new_since(previous)
             if fresh:
                 self.new_items.emit(fresh)
 
