@@ -20,9 +20,15 @@ from agent_desk.plans.calendar import at_local
 from agent_desk.services.alerts import AlertService
 from agent_desk.services.sms import SmsService
 from agent_desk.services.tickets import TicketService
-from agent_desk.services.todo import TodoItem, TodoList, TodoService, default_sources
+from agent_desk.services.todo import (
+    TaskTodos,
+    TodoItem,
+    TodoList,
+    TodoService,
+    default_sources,
+)
 from agent_desk.settings import Settings
-from tests.builders import AGENT, SUPERVISOR, Hospital, nurse_of
+from tests.builders import AGENT, SUPERVISOR, Hospital, add_task, nurse_of
 from tests.conftest import TODAY
 
 # Reading replies needs no setting: a settings file that is never written.
@@ -64,6 +70,23 @@ def test_a_callback_booked_for_today_is_listed_with_its_time(
         session.get(FollowupTask, hospital.tasks["wang_due"]).callback_after = booked
     [item] = todo(db, nurse_of(hospital.cardiology))
     assert (item.kind, item.at) == (TodoKind.CALLBACK, booked)
+
+
+def test_a_long_day_keeps_the_callbacks_then_the_most_urgent_tasks(
+    db: Database, hospital: Hospital
+) -> None:
+    add_task(db, hospital, "wang_low", "wang", hospital.cardiology, TODAY, priority=5)
+    add_task(db, hospital, "li_b_2", "li_b", hospital.cardiology, TODAY, priority=2)
+    urgent = add_task(db, hospital, "li_a_1", "li_a", hospital.cardiology, TODAY, priority=1)
+    booked = at_local(TODAY, time(15, 30))
+    with db.write() as session:
+        session.get(FollowupTask, hospital.tasks["wang_due"]).callback_after = booked
+    two = TaskTodos(db, limit=2)(nurse_of(hospital.cardiology), TODAY)
+    assert [(item.kind, item.subject_id, item.title) for item in two] == [
+        (TodoKind.CALLBACK, hospital.tasks["wang_due"], "王秀英"),
+        (TodoKind.TASK, urgent, "李建国"),
+    ]
+    assert two[1].urgent and two[0].detail == two[1].detail == "心血管内科"
 
 
 def test_a_task_assigned_to_someone_else_is_not_mine(db: Database, hospital: Hospital) -> None:
