@@ -11,9 +11,10 @@ import uuid
 from collections.abc import Set
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from agent_desk.db.models import Department, FollowupTask, Patient, StaffUser
 from agent_desk.db.scope import Scope
@@ -64,43 +65,44 @@ def due_today(
     """The person's tasks due *today*, callbacks by their time then by priority, at most
     *limit*.
 
-    The tasks are chosen and cut to *limit* before their patients are joined: joined first,
-    a million patients' 5,000 tasks due a day read 5,000 patients' rows for 200 kept (25 ms
-    against 15, and the rows' pages through the connection's cache)."""
+    Two reads, each in an index's order and stopped at *limit*: the callbacks (a few rows,
+    their own index), then the other tasks by priority (the worklist's index). Sorted as
+    one, a million patients' 5,000 tasks due a day were all read for the 200 kept: 25 ms,
+    and 8 MB of pages through the connection's cache at every refresh of the list."""
     task = FollowupTask
     where = _conditions(session, username, roles, scope, today)
-    order = (task.callback_after.is_(None), task.callback_after, task.priority, task.id)
-    chosen = (
+    booked = _due_rows(
+        session,
+        [*where, task.callback_after.is_not(None)],
+        (task.callback_after, task.priority, task.id),
+        limit,
+    )
+    rest = _due_rows(
+        session, [*where, task.callback_after.is_(None)], (task.priority, task.id), limit
+    )
+    return (booked + rest)[:limit]
+
+
+def _due_rows(
+    session: Session,
+    where: list[ColumnElement[bool]],
+    order: tuple[ColumnElement[Any] | InstrumentedAttribute[Any], ...],
+    limit: int,
+) -> list[DueTaskRow]:
+    rows = session.execute(
         select(
-            task.id,
-            task.patient_id,
-            task.department_id,
-            task.plan_code,
-            task.priority,
-            task.callback_after,
+            FollowupTask.id,
+            FollowupTask.patient_id,
+            Patient.name,
+            Department.name,
+            FollowupTask.plan_code,
+            FollowupTask.priority,
+            FollowupTask.callback_after,
         )
+        .join(Patient, Patient.id == FollowupTask.patient_id)
+        .outerjoin(Department, Department.id == FollowupTask.department_id)
         .where(*where)
         .order_by(*order)
         .limit(limit)
-        .subquery()
-    )
-    rows = session.execute(
-        select(
-            chosen.c.id,
-            chosen.c.patient_id,
-            Patient.name,
-            Department.name,
-            chosen.c.plan_code,
-            chosen.c.priority,
-            chosen.c.callback_after,
-        )
-        .join(Patient, Patient.id == chosen.c.patient_id)
-        .outerjoin(Department, Department.id == chosen.c.department_id)
-        .order_by(
-            chosen.c.callback_after.is_(None),
-            chosen.c.callback_after,
-            chosen.c.priority,
-            chosen.c.id,
-        )
     )
     return [DueTaskRow(*row) for row in rows]
