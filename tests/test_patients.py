@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, func, select
 
 from agent_desk.db import audit
 from agent_desk.db.engine import Database
@@ -170,3 +170,30 @@ def test_an_agent_opens_every_departments_card(db: Database, hospital: Hospital)
 def test_a_plain_admin_cannot_search(db: Database, hospital: Hospital) -> None:
     with pytest.raises(PermissionDenied):
         _service(db).search("李", Principal.of("admin", [Role.ADMIN]))
+
+
+def test_the_warm_up_runs_the_cards_reads_for_no_patient(db: Database, hospital: Hospital) -> None:
+    card_tables = {
+        "patients", "patient_contacts", "encounters", "encounter_diagnoses",
+        "followup_tasks", "followup_attempts", "calls", "followup_records",
+    }  # fmt: skip
+    with db.read() as session:
+        audited = session.scalar(select(func.count()).select_from(AuditEvent))
+    read: list[tuple[str, object]] = []
+
+    def seen(_conn, _cursor, statement, parameters, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        read.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        _service(db).warm_up()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert {table for table in card_tables if any(f"FROM {table}" in s for s, _ in read)} == (
+        card_tables
+    )
+    # Asked for an id no patient has: no one's record is read, and no one is audited.
+    ids = {str(p) for p in hospital.patients.values()} | {p.hex for p in hospital.patients.values()}
+    assert not any(str(value) in ids for _, params in read for value in (params or ()))
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(AuditEvent)) == audited

@@ -65,8 +65,8 @@ class ScreenPopDesk:
         self._app = QApplication.instance() or QApplication([])
         self.window = build_main_window(db, settings, user)
         self.window.show()
-        # The workstation warms the lookup's index after start: the steady state is timed.
-        self.window.patients.index.warm_up()
+        # The workstation warms the lookup and the card after start: the steady state is timed.
+        self.window.patients.warm_up()
         self._telephony = wire_calls(self.window, db, settings, user)
         self._telephony.controller.warm_up()  # the ring tone, as the workstation after start
         settle_after_start()  # as the workstation does before its first call

@@ -178,6 +178,21 @@ _RECORDS = select(
 ).where(FollowupRecord.patient_id == bindparam("patient_id"))
 
 
+_CARD_STATEMENTS = (
+    _PATIENT, _CONTACTS, _ENCOUNTERS, _DIAGNOSES, _OPEN_TASKS, _ATTEMPTS, _CALLS, _RECORDS,
+)  # fmt: skip
+
+
+def warm_up_card(session: Session) -> None:
+    """Run each of the card's statements once, for an id no patient has: the first call of
+    the day then finds them compiled and their indexes' upper pages read (its lookup and
+    card took 22.7 ms against 5.7 at a million patients), and no one's record is read."""
+    connection = session.connection()
+    key = {"patient_id": uuid.uuid4()}
+    for statement in _CARD_STATEMENTS:
+        connection.execute(statement, key).all()
+
+
 def load_card(session: Session, patient_id: uuid.UUID) -> PatientCard | None:
     connection = session.connection()
     key = {"patient_id": patient_id}

@@ -303,8 +303,8 @@ def _run_opened(
         WARM_UP_DELAY_MS,
         lambda: background.run(
             window,
-            window.patients.index.warm_up,
-            lambda _done: log.info("phone lookup warmed up"),
+            window.patients.warm_up,
+            lambda _done: log.info("phone lookup and card warmed up"),
             # Only slower: the first call reads from the disk what the warm-up would have.
             lambda error: log.warning("phone lookup warm-up failed: %s", error),
         ),
