@@ -37,6 +37,7 @@ from agent_desk.paths import DataDir
 from agent_desk.services.calls import CallService
 from agent_desk.settings import Settings
 from agent_desk.sync.central import CentralConfig
+from agent_desk.sync.cycle import InThreadCycles
 from agent_desk.sync.queue import WorkQueue
 from agent_desk.telephony.phone import Phone
 from agent_desk.ui.app import build_main_window
@@ -382,7 +383,9 @@ def test_a_full_local_disk_is_named_and_sync_resumes_once_there_is_room(
     with db.engine.connect() as connection:
         pages = int(connection.exec_driver_sql("PRAGMA page_count").scalar() or 0)
     limit_size(db, pages + 2)
-    hub = SyncHub(db, central, None, interval_s=0.5, listen=False)
+    # The disk's limit is set on this process's connections: the cycles run here too.
+    cycles = InThreadCycles(db, central)
+    hub = SyncHub(db, central, None, interval_s=0.5, listen=False, cycles=cycles)
     window = _window(qtbot, db, tmp_path, user, hub)
     try:
         qtbot.waitUntil(lambda: "disk is full" in window.sync_label.text(), timeout=10_000)

@@ -2,20 +2,23 @@
 
 A thread of the benchmark's own process, as the workstation's sync thread is one of the
 window's, runs sync cycles against a scratch central database holding a hospital of
-*patients* patients. Each round, a new workstation file pushes *changes* follow-up records
-made on it, then pulls the whole hospital (what a new or reset workstation does), in one
-sync cycle. Rounds repeat until the calls are done. The rounds' changes are made before the
-calls ring, and the figure counts the calls that rang while a cycle ran
-(`screenpop_during_sync_calls` says how many). The first round starts when the first call
-rings: the phone line and sipp take a moment to come up (on one CI machine, longer than all
-the prepared rounds of a small hospital), and rounds spent before the calls overlap none.
+*patients* patients, each cycle in a child process as the workstation's are
+(agent_desk.sync.cycle_process). Each round, a new workstation file pushes *changes*
+follow-up records made on it, then pulls the whole hospital (what a new or reset
+workstation does), in one sync cycle. Rounds repeat until the calls are done. The rounds'
+changes are made before the calls ring, and the figure counts the calls that rang while a
+cycle ran (`screenpop_during_sync_calls` says how many). The first round starts when the
+first call rings: the phone line and sipp take a moment to come up (on one CI machine,
+longer than all the prepared rounds of a small hospital), and rounds spent before the
+calls overlap none.
 
 The pull writes a workstation file of its own, not the desk's: the desk's file is the
 benchmark cache, which another hospital's download would change. What the pops share with
-this sync is what a workstation's pops share with its sync thread: the interpreter and its
-lock, the two cores, the disk. (SQLite in WAL mode never makes a reader wait for a writer,
-so the card's reads would not wait on the sync's write lock in one file either; the call
-log's writes, queued after the card is shown, would.)
+this sync is what a workstation's pops share with its sync: the two cores and the disk,
+and the interpreter lock only for the sync thread's own small part. (SQLite in WAL mode
+never makes a reader wait for a writer, so the card's reads would not wait on the sync's
+write lock in one file either; the call log's writes, queued after the card is shown,
+would.)
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ from agent_desk.bench.sync_transfer import (
 from agent_desk.db.models import Patient
 from agent_desk.foreground import lower_this_thread
 from agent_desk.sync.central import CentralConfig, connect
-from agent_desk.sync.cycle import sync_once
+from agent_desk.sync.cycle_process import CycleProcess
 
 if TYPE_CHECKING:
     from agent_desk.bench.screen_pop_desk import ScreenPopDesk
@@ -85,7 +88,7 @@ class _SyncLoad(threading.Thread):
             self._ready.append(self._make_round())
 
     def run(self) -> None:
-        lower_this_thread()  # as the workstation's sync thread does
+        lower_this_thread()  # as the workstation's sync thread does (its child inherits it)
         try:
             while not self._first_ring.wait(0.05):
                 if self.stopping.is_set():  # the calls failed before any rang
@@ -113,11 +116,14 @@ class _SyncLoad(threading.Thread):
         # More rounds than prepared: the next is made now, and calls meanwhile do not count.
         name = self._ready.pop(0) if self._ready else self._make_round()
         ws = _workstation(self._folder, name, fresh=False)
+        assert ws.local is not None
+        cycles = CycleProcess(ws.local, self._config)
         try:
             started = time.perf_counter_ns()
             try:
-                report = sync_once(ws, self._config)
+                report = cycles.run()
             finally:
+                cycles.close()
                 self.syncing.append((started, time.perf_counter_ns()))
             self.pushed += report.push.sent
             self.pulled += report.pull.applied

@@ -10,6 +10,7 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass
+from typing import Protocol
 
 import psycopg
 from sqlalchemy.exc import OperationalError
@@ -130,6 +131,44 @@ def run_cycle(
             raise
         raise local from exc
     return SyncReport(pushed, pulled, counts(db), time.perf_counter() - started)
+
+
+class Cycles(Protocol):
+    """Where a SyncRunner's cycles run: on its thread, or in a process of their own
+    (agent_desk.sync.cycle_process)."""
+
+    def run(self) -> SyncReport:
+        """One cycle, on the sync thread; raises what run_cycle raises."""
+        ...
+
+    def stop(self) -> None:
+        """From any thread, at closing time: end a cycle in progress where that is possible."""
+        ...
+
+    def close(self) -> None:
+        """On the sync thread, when it ends."""
+        ...
+
+
+class InThreadCycles:
+    """Cycles on the calling thread over a kept CentralLink (the command line, the tests)."""
+
+    def __init__(self, db: Database, config: CentralConfig) -> None:
+        self._db = db
+        self._config = config
+        self._link: CentralLink | None = None
+
+    def run(self) -> SyncReport:
+        if self._link is None:
+            self._link = CentralLink(self._config, client_id(self._db))
+        return run_cycle(self._db, self._link)
+
+    def stop(self) -> None:
+        """A cycle on the sync thread ends by itself (at its next batch)."""
+
+    def close(self) -> None:
+        if self._link is not None:
+            self._link.close()
 
 
 def sync_once(

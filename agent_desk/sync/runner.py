@@ -34,7 +34,7 @@ from agent_desk.domain.enums import SyncConnection, SyncProblem
 from agent_desk.foreground import lower_this_thread
 from agent_desk.sync.capture import Capture
 from agent_desk.sync.central import CentralConfig, connect
-from agent_desk.sync.cycle import CentralLink, SyncReport, client_id, run_cycle
+from agent_desk.sync.cycle import Cycles, InThreadCycles, SyncReport
 from agent_desk.sync.errors import SyncError
 from agent_desk.sync.queue import HEARTBEAT_EVERY, WorkQueue
 from agent_desk.sync.queue_errors import Offline
@@ -88,8 +88,11 @@ class SyncRunner:
         waiting_poll_s: float = 0.01,
         work_queue: WorkQueue | None = None,
         after_cycle: Callable[[], None] | None = None,
+        cycles: Cycles | None = None,
     ) -> None:
         self._db = db
+        # The workstation's window runs them in a process of their own (SyncHub).
+        self._cycles = cycles or InThreadCycles(db, config)
         self._config = config
         self._capture = capture
         self._interval_s = interval_s
@@ -132,6 +135,7 @@ class SyncRunner:
             self._capture.unsubscribe(self.wake)
         self._stop.set()
         self._wake.set()
+        self._cycles.stop()
         for thread in self._threads:
             thread.join(timeout_s)
         self._threads = []
@@ -147,6 +151,10 @@ class SyncRunner:
         self._wake.set()
 
     @property
+    def cycles(self) -> Cycles:
+        return self._cycles
+
+    @property
     def status(self) -> SyncStatus:
         with self._lock:
             return self._status
@@ -155,7 +163,6 @@ class SyncRunner:
 
     def _run(self) -> None:
         lower_this_thread()  # and the pull's and the push's helpers (agent_desk.foreground)
-        link: CentralLink | None = None
         delay = 0.0
         waiting_polls = 0
         while not self._stop.is_set():
@@ -165,10 +172,10 @@ class SyncRunner:
                 break
             try:
                 self._tend_queue()
-                if link is None:
-                    link = CentralLink(self._config, client_id(self._db))
-                report = run_cycle(self._db, link)
+                report = self._cycles.run()
             except SyncError as exc:
+                if self._stop.is_set():  # the cycle was ended by stop()
+                    break
                 delay = self._failed(str(exc), exc.problem)
                 continue
             except Offline as exc:
@@ -203,8 +210,7 @@ class SyncRunner:
                 waiting_polls += 1
             else:
                 delay, waiting_polls = self._interval_s, 0
-        if link is not None:
-            link.close()
+        self._cycles.close()
 
     def _tend_queue(self) -> None:
         """Queued completions first (so their leases settle before they lapse further),

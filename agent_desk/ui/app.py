@@ -306,7 +306,7 @@ def _run_opened(
             window.patients.warm_up,
             lambda _done: log.info("phone lookup and card warmed up"),
             # Only slower: the first call reads from the disk what the warm-up would have.
-            lambda error: log.warning("phone lookup warm-up failed: %s", error),
+            lambda error: log.warning("phone lookup and card warm-up failed: %s", error),
         ),
     )
     if telephony is not None:  # the ring tone: on this thread, as Qt's widgets and sounds are

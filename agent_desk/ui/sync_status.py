@@ -46,9 +46,12 @@ class SyncHub(QObject):
         **runner_options: Any,
     ) -> None:
         from agent_desk.sync.capture import install_capture
+        from agent_desk.sync.cycle_process import CycleProcess
         from agent_desk.sync.runner import SyncRunner
 
         super().__init__(parent)
+        if db.local is not None:  # the cycles' Python off the window's interpreter lock
+            runner_options.setdefault("cycles", CycleProcess(db.local, config))
         self.db = db
         self.queue = queue
         self.runner = SyncRunner(
