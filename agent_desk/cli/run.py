@@ -46,7 +46,9 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         # window's modules load.
         from agent_desk.services.workstation_open import OpenWorkstation
 
-        opening = OpenWorkstation(ctx.data_dir, user, password)
+        opening = OpenWorkstation(
+            ctx.data_dir, user, password, synced=bool(ctx.settings.get("central.url"))
+        )
         try:
             from agent_desk.ui.app import run_workstation  # Qt is loaded only for the window
         except BaseException:

@@ -40,20 +40,32 @@ class Opened:
 
 
 class OpenWorkstation:
-    def __init__(self, data_dir: DataDir, user: str | None, password: str | None) -> None:
+    """*synced*: a central server is set up, so the outbox's capture goes on before the
+    login, whose audit event must go up with the rest (the central audit chain has no
+    gap, and a first sync does not find a row that never went through the outbox)."""
+
+    def __init__(
+        self, data_dir: DataDir, user: str | None, password: str | None, *, synced: bool = False
+    ) -> None:
         self._opened = Opened(WindowLock(data_dir.window_lock, LockMode.SHARED))
         self._error: BaseException | None = None
         self._thread = threading.Thread(
-            target=self._run, args=(data_dir.database, user, password), name="open-workstation"
+            target=self._run,
+            args=(data_dir.database, user, password, synced),
+            name="open-workstation",
         )
         self._thread.start()
 
-    def _run(self, database: Path, user: str | None, password: str | None) -> None:
+    def _run(self, database: Path, user: str | None, password: str | None, synced: bool) -> None:
         opened = self._opened
         try:
             # Held until the process ends: a restore is refused while the window runs.
             opened.lock.acquire()
             opened.db = open_local(database)
+            if synced:
+                from agent_desk.sync.capture import install_capture
+
+                install_capture(opened.db)
             opened.accounts = AccountService(opened.db)
             if user is not None:
                 opened.user = opened.accounts.login(user, password or "")

@@ -175,6 +175,7 @@ class _PipeHandler(logging.Handler):
                 record.exc_text = logging.Formatter().formatException(record.exc_info)
                 record.exc_info = None
             record.msg, record.args = record.getMessage(), None
+            record.threadName = f"{record.processName}:{record.threadName}"  # in the log file
             with self._send_lock:
                 self._pipe.send((_Message.LOG, record))
         except Exception:
@@ -219,4 +220,5 @@ def serve(pipe: Connection, file: LocalFile, config: CentralConfig, level: int) 
                 pipe.send(answer)
     finally:
         link.close()
-        db.dispose()
+        # Not db.dispose(): its statistics refresh is the window's, at its own close.
+        db.engine.dispose()
