@@ -15,7 +15,12 @@ event (without the interpreter lock) until it is clear. A mark expires by itself
 of a second, never a stall.
 
 One gate per process, as the lock it arbitrates is one per process: the engines, the
-controller and the sync loops all meet here without being wired to each other.
+controller and the sync loops all meet here without being wired to each other. The
+window's sync cycles have since moved to a process of their own
+(agent_desk.sync.cycle_process), where no call marks the gate: they no longer hold this
+lock, and their low priority alone gives a pop the cores first (that measured better than
+the gate on a thread). The gate still orders the window's own background work and a sync
+run on a thread (the command line's).
 """
 
 from __future__ import annotations

@@ -11,9 +11,11 @@ How a change travels (see each module for the why):
                snapshot's xmin, so a row committed out of order is never skipped.
 4. pull      - feed rows go down into SQLite, one transaction per batch with the cursor;
                a workstation new to the server, or behind the retention horizon, resyncs.
-5. runner    - SyncRunner does 2 and 4 on a thread, on local commits, on NOTIFY and on a
+5. runner    - SyncRunner does 2 and 4 from a thread, on local commits, on NOTIFY and on a
                timer, with backoff and jitter while the server is away; SyncStatus is what
-               the window shows. cycle.sync_once is one round, for the CLI.
+               the window shows. The window's cycles run in a child process
+               (cycle_process), off its interpreter lock; cycle.sync_once is one round on
+               the calling thread, for the CLI.
 6. conflicts - the review list, and what a person decides about each entry.
 
 central (connect, init, status, prune) and seed (a first central database from one

@@ -7,9 +7,10 @@
   tail of `screenpop_p999_ms`). `agent-desk run` keeps the collector off until then:
   start-up allocates and frees next to nothing, and its passes there were wasted.
 - The GUI thread gives up the interpreter lock at every SQLite step and many Qt calls; when
-  the sync thread is busy decoding, getting it back waits for the switch interval (5 ms by
-  default), once per release. 1 ms bounds that wait for the card's many short releases,
-  for a little more switching in the threads that compute.
+  another thread is busy (the background jobs, the call log's writer, the sync thread's
+  own small part: its cycles run in a process of their own), getting it back waits for
+  the switch interval (5 ms by default), once per release. 1 ms bounds that wait for the
+  card's many short releases, for a little more switching in the threads that compute.
 """
 
 from __future__ import annotations
