@@ -84,6 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Runs the command *argv*; None: this process's own command line (the console script,
     `python -m agent_desk`), which also sets up what belongs to the whole process."""
+    if getattr(sys, "frozen", False):  # a bundled build: the sync's process starts this way
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
