@@ -10,7 +10,6 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -24,18 +23,17 @@ from agent_desk.sync.central import CentralConfig
 from agent_desk.sync.cycle_process import CycleProcess, SyncProcessStopped
 from agent_desk.sync.errors import CentralUnavailable
 from agent_desk.sync.runner import SyncRunner
-from tests.test_sync_support import add_patient, central_engine, patient_name, settle, table_rows
+from tests.test_sync_support import (
+    add_patient,
+    central_engine,
+    patient_name,
+    settle,
+    table_rows,
+    until,
+)
 from tests.test_sync_support import workstation as _workstation
 
 pytestmark = pytest.mark.postgres
-
-
-def _until(condition: Callable[[], bool], timeout_s: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"not within {timeout_s} s")
-        time.sleep(0.01)
 
 
 def workstation(folder: Path, name: str) -> Database:
@@ -115,7 +113,7 @@ def test_a_killed_sync_process_is_replaced_and_its_cycle_is_a_failure(
         first = cycles.pid
         assert first is not None
         os.kill(first, signal.SIGKILL)  # between two cycles: replaced, nobody notices
-        _until(lambda: cycles.pid is None)
+        until(lambda: cycles.pid is None)
         add_patient(ward, "D3")
         assert cycles.run().push.sent == 1
         second = cycles.pid
@@ -161,12 +159,12 @@ def test_stopping_the_sync_ends_a_cycle_in_progress(tmp_path: Path, central: Cen
     )
     runner.start()
     try:
-        _until(lambda: runner.status.connection is SyncConnection.ONLINE)
+        until(lambda: runner.status.connection is SyncConnection.ONLINE)
         child = runner.cycles
         assert isinstance(child, CycleProcess) and child.pid is not None
         pid = child.pid
         add_patient(ward, "D5")
-        _until(lambda: runner.status.pending == 0 and runner.status.online)
+        until(lambda: runner.status.pending == 0 and runner.status.online)
         with psycopg.connect(central.url, autocommit=False) as blocker:
             blocker.execute("LOCK TABLE patients IN ACCESS EXCLUSIVE MODE")
             add_patient(ward, "D6")  # its cycle now waits on the server

@@ -3,8 +3,7 @@ server that wants a password (the shared server trusts everyone, so it cannot sa
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
@@ -25,6 +24,7 @@ from tests.test_sync_support import (
     outbox,
     settle,
     throwaway_cluster,
+    until,
     workstation,
 )
 
@@ -35,14 +35,6 @@ pytestmark = pytest.mark.postgres
 def cluster() -> Iterator[Cluster]:
     with throwaway_cluster() as started:
         yield started
-
-
-def _until(condition: Callable[[], bool], timeout_s: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"not within {timeout_s} s")
-        time.sleep(0.02)
 
 
 def test_a_server_restarted_mid_upload_loses_and_doubles_nothing(
@@ -83,15 +75,15 @@ def test_the_runner_rides_out_a_stopped_server(tmp_path: Path, cluster: Cluster)
     )
     runner.start()
     try:
-        _until(lambda: runner.status.online)
+        until(lambda: runner.status.online)
         cluster.stop()
         add_patient(ws, "D1")  # the commit wakes the runner: it finds the server gone
-        _until(lambda: runner.status.connection is SyncConnection.OFFLINE)
+        until(lambda: runner.status.connection is SyncConnection.OFFLINE)
         for n in range(2, 6):
             add_patient(ws, f"D{n}")
-        _until(lambda: runner.status.pending == 5)
+        until(lambda: runner.status.pending == 5)
         cluster.start()
-        _until(lambda: runner.status.online and runner.status.pending == 0)
+        until(lambda: runner.status.online and runner.status.pending == 0)
     finally:
         runner.stop()
         if not _is_running(cluster):

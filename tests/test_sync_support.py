@@ -16,7 +16,7 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -72,6 +72,15 @@ def settle(db: Database, config: CentralConfig, **options: Any) -> SyncReport:
         time.sleep(0.02)
         latest = sync_once(db, config)
     return report
+
+
+def until(condition: Callable[[], bool], timeout_s: float = 20.0) -> None:
+    """Wait for *condition* (a background sync's effect); fails the test after *timeout_s*."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"not within {timeout_s} s")
+        time.sleep(0.02)
 
 
 def workstation(folder: Path, name: str) -> Database:

@@ -110,15 +110,12 @@ class CycleProcess:
             process, pipe, busy = self._process, self._pipe, self._busy
         if process is None or pipe is None:
             return
-        if not busy:
-            with contextlib.suppress(OSError):  # already gone: joined below
-                pipe.send(None)
-            process.join(CLOSE_WAIT_S)
-        if process.is_alive():
+        if busy:  # the running cycle's thread then reads the pipe's end, and reaps the child
             process.terminate()
-            process.join(CLOSE_WAIT_S)
-        if not busy:  # a running cycle's thread gets an EOF, and reaps the rest itself
-            self._reap()
+            return
+        with contextlib.suppress(OSError):  # already gone: reaped all the same
+            pipe.send(None)
+        self._reap()
 
     def close(self) -> None:
         self.stop()
