@@ -22,6 +22,8 @@ CORE_KEYS = {
     "worklist_first_page_ms",
     "startup_s",
     "shutdown_s",
+    "startup_floor_s",
+    "startup_vs_floor",
     "lookup_vs_raw_sqlite",
     "lookup_sql_p99_ms",
     "lookup_sql_vs_raw_sqlite",

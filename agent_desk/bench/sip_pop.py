@@ -75,7 +75,7 @@ def run_invite_bench(
         injection.write_text("SEQUENTIAL\n" + "\n".join(rows) + "\n", encoding="utf-8")
 
         config = SipConfig(
-            listen_port=_free_port(),
+            listen_port=free_udp_port(),
             auto_answer=True,
             record=False,
             pj_log_level=2,
@@ -132,9 +132,9 @@ def _start_sipp(
             "-i",
             "127.0.0.1",
             "-p",
-            str(_free_port()),
+            str(free_udp_port()),
             "-mp",
-            str(_free_port()),
+            str(free_udp_port()),
             "-nostdin",
             "-trace_msg",
             "-trace_err",
@@ -175,7 +175,7 @@ def _invite_send_times(folder: Path) -> list[tuple[str, int]]:
     return sent
 
 
-def _free_port() -> int:
+def free_udp_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
