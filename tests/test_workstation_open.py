@@ -1,6 +1,9 @@
-"""The window's opening thread: with a central server set up, the login is captured."""
+"""The window's opening thread: with a central server set up, the login is captured; the
+worklist's first reads are made there, while the window's modules load."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -9,7 +12,12 @@ from agent_desk.db.models import AuditEvent, SyncOutbox
 from agent_desk.db.open import open_local
 from agent_desk.paths import DataDir
 from agent_desk.services.accounts import AccountService
+from agent_desk.services.worklist import WorklistService
 from agent_desk.services.workstation_open import OpenWorkstation
+from agent_desk.settings import Settings
+from agent_desk.ui.app import build_main_window
+from tests.builders import add_task, build_small_hospital
+from tests.conftest import TODAY
 
 PASSWORD = "Nurse-pass-2026"
 
@@ -40,3 +48,39 @@ def test_the_login_goes_up_with_the_rest_once_a_server_is_set_up(
     assert logins == 1
     # Without a server nothing is queued; with one, the login's event is in the outbox.
     assert queued == (1 if synced else 0)
+
+
+def test_the_windows_first_worklist_reads_are_made_while_it_loads(
+    qtbot, data_dir: DataDir, tmp_path: Path
+) -> None:
+    db = open_local(data_dir.database)
+    AccountService(db).create_first_admin(PASSWORD)  # a supervisor too: the whole hospital
+    hospital = build_small_hospital(db, TODAY)
+    db.dispose()
+    settings = Settings(tmp_path / "settings.json")
+    page = int(settings.get("worklist.page_size"))
+    opening = OpenWorkstation(data_dir, "admin", PASSWORD, worklist_page=page, today=lambda: TODAY)
+    try:
+        opened = opening.result()
+        assert opened.db is not None and opened.user is not None
+        worklist = opened.worklist
+        assert worklist is not None and len(worklist.unanswered()) == 4
+        window = build_main_window(
+            opened.db, settings, opened.user, worklist=worklist, today=lambda: TODAY
+        )
+        qtbot.addWidget(window)
+        # Each read made ahead was one of the window's first questions.
+        assert worklist.unanswered() == []
+        flt = window.current_filter()
+        fresh = WorklistService(opened.db, opened.user.principal)
+        due = fresh.page(flt, page, None)
+        assert window.model.total == fresh.count(flt) == len(due) > 0
+        shown = [window.model.row_at(row).task_id for row in range(window.model.rowCount())]
+        assert shown == [row.task_id for row in due]
+        # Asked again, the list is read afresh: a task due today since then is counted.
+        add_task(opened.db, hospital, "new", "wang", hospital.cardiology, TODAY)
+        window.reload_worklist()
+        assert window.model.total == len(due) + 1
+        opened.db.dispose()
+    finally:
+        opening.release()

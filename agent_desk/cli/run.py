@@ -47,7 +47,11 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         from agent_desk.services.workstation_open import OpenWorkstation
 
         opening = OpenWorkstation(
-            ctx.data_dir, user, password, synced=bool(ctx.settings.get("central.url"))
+            ctx.data_dir,
+            user,
+            password,
+            synced=bool(ctx.settings.get("central.url")),
+            worklist_page=int(ctx.settings.get("worklist.page_size")),
         )
         try:
             from agent_desk.ui.app import run_workstation  # Qt is loaded only for the window

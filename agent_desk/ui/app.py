@@ -73,7 +73,9 @@ def build_main_window(
     background: Background | None = None,
     recordings: RecordingStore | None = None,
     today: Callable[[], date] = date.today,
+    worklist: WorklistService | None = None,
 ) -> MainWindow:
+    """*worklist*: the user's, when its first reads were made ahead (OpenWorkstation)."""
     language = "en" if settings.get("ui.language") == "en" else "zh"
     drafts = DraftStore(settings.path.parent / "drafts")
     drafts.remove_stale_temp_files()  # half-written temp files of a crash; drafts stay
@@ -98,7 +100,7 @@ def build_main_window(
     window = MainWindow(
         user,
         PatientService(db, settings.phone_plan, PhoneIndex(db)),
-        WorklistService(db, user.principal),
+        worklist or WorklistService(db, user.principal),
         settings,
         SettingsService(db, settings),
         followup,
@@ -256,7 +258,13 @@ def _run_opened(
     background.hold()
     try:
         window = build_main_window(
-            db, settings, staff, sync, background=background, recordings=recordings
+            db,
+            settings,
+            staff,
+            sync,
+            background=background,
+            recordings=recordings,
+            worklist=opened.worklist if staff is opened.user else None,
         )
     except BaseException:
         if starting is not None:

@@ -121,9 +121,7 @@ class MainWindow(QMainWindow):
         # The departments in the user's scope; one alone is fixed (the service keeps to
         # the scope whatever is chosen here).
         departments = self._worklist.departments()
-        only = (
-            departments[0] if self._worklist.scope is not None and len(departments) == 1 else None
-        )
+        only = self._worklist.fixed_department(departments)
         self.filter_bar = WorklistFilterBar(
             departments if only is None else [],
             None if only is None else (only.id, only.name),

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from agent_desk.db.worklist import WorklistFilter
 from agent_desk.domain.enums import WorklistView
 from agent_desk.domain.views import DepartmentView
+from agent_desk.services.worklist import FIRST_VIEW
 from agent_desk.ui.worklist_model import Column, WorklistModel
 
 # The strings keep the window's translation context ("MainWindow"): they are its words.
@@ -64,6 +65,8 @@ class WorklistFilterBar(QToolBar):
         self.views = worklist_views()
         for view, text in self.views:
             self.view_combo.addItem(text, view)
+        # What the worklist service read ahead for the window's first look.
+        self.view_combo.setCurrentIndex(self.view_combo.findData(FIRST_VIEW))
         self.addWidget(self.view_combo)
         self.addWidget(QLabel(QCoreApplication.translate("MainWindow", "Department:")))
         self.department_combo = QComboBox()
