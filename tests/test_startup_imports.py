@@ -43,9 +43,11 @@ NEVER = (
     "agent_desk.sync.runner",
 )
 # Not loaded by the GUI thread: the screens opened from the menus, and the services only
-# they use. (The to-do list's first read, off the GUI thread, may load the SMS service.)
+# they use, and the phone numbers' library (the screen-pop's warm-up loads it, off the GUI
+# thread). (The to-do list's first read, off the GUI thread, may load the SMS service.)
 NOT_BY_THE_WINDOW = (
     "gammu",
+    "phonenumbers",
     "agent_desk.services.sms",
     "agent_desk.services.statistics",
     "agent_desk.services.intake",

@@ -32,6 +32,7 @@ from agent_desk.domain.phones import (
     normalise,
     try_normalise,
 )
+from agent_desk.domain.phones import warm_up as warm_up_numbers
 from agent_desk.domain.views import PatientCard, PatientHit
 
 
@@ -64,6 +65,7 @@ class PatientService:
         """The screen-pop's reads once, so that the first call of the morning pops as fast as
         the hundredth: the phone lookup's index, and the card's statements for no patient.
         Meant for a background thread after start-up."""
+        warm_up_numbers()
         self.index.warm_up()
         with self._db.read() as session:
             patient_queries.warm_up_card(session)
