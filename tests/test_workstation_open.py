@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from agent_desk.db import staff
 from agent_desk.db.models import AuditEvent, SyncOutbox
 from agent_desk.db.open import open_local
+from agent_desk.domain.enums import Role
 from agent_desk.paths import DataDir
 from agent_desk.services.accounts import AccountService
 from agent_desk.services.worklist import WorklistService
@@ -50,16 +52,20 @@ def test_the_login_goes_up_with_the_rest_once_a_server_is_set_up(
     assert queued == (1 if synced else 0)
 
 
+# The whole hospital (the first account is a supervisor too), and one department's nurse.
+@pytest.mark.parametrize("username", ["admin", "nurse_card"])
 def test_the_windows_first_worklist_reads_are_made_while_it_loads(
-    qtbot, data_dir: DataDir, tmp_path: Path
+    qtbot, data_dir: DataDir, tmp_path: Path, username: str
 ) -> None:
     db = open_local(data_dir.database)
-    AccountService(db).create_first_admin(PASSWORD)  # a supervisor too: the whole hospital
+    AccountService(db).create_first_admin(PASSWORD)
     hospital = build_small_hospital(db, TODAY)
+    with db.write() as session:
+        staff.add_user(session, "nurse_card", PASSWORD, Role.NURSE, "CARD")
     db.dispose()
     settings = Settings(tmp_path / "settings.json")
     page = int(settings.get("worklist.page_size"))
-    opening = OpenWorkstation(data_dir, "admin", PASSWORD, worklist_page=page, today=lambda: TODAY)
+    opening = OpenWorkstation(data_dir, username, PASSWORD, worklist_page=page, today=lambda: TODAY)
     try:
         opened = opening.result()
         assert opened.db is not None and opened.user is not None
@@ -72,6 +78,7 @@ def test_the_windows_first_worklist_reads_are_made_while_it_loads(
         # Each read made ahead was one of the window's first questions.
         assert worklist.unanswered() == []
         flt = window.current_filter()
+        assert (flt.department_id is None) is (username == "admin")
         fresh = WorklistService(opened.db, opened.user.principal)
         due = fresh.page(flt, page, None)
         assert window.model.total == fresh.count(flt) == len(due) > 0
