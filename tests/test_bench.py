@@ -10,7 +10,7 @@ import pytest
 
 from agent_desk.bench import BenchOptions, run_benchmarks
 from agent_desk.bench.db_size import csv_bytes
-from agent_desk.bench.stats import percentile
+from agent_desk.bench.stats import percentile, time_side_by_side_ms
 from agent_desk.bench.sync import run_sync
 from agent_desk.cli import main
 from agent_desk.db.sqlcipher import LocalFile
@@ -39,6 +39,20 @@ def test_percentile_is_nearest_rank() -> None:
         99.0,
         100.0,
     )
+
+
+def test_side_by_side_timing_takes_turns_with_who_goes_first() -> None:
+    calls: list[tuple[str, int]] = []
+    actions = [lambda n, name=name: calls.append((name, n)) for name in "abc"]
+    samples = time_side_by_side_ms(actions, range(4))
+    assert [len(times) for times in samples] == [4, 4, 4]
+    # Each input goes to every action; the first of each turn rotates a, b, c, a.
+    assert calls == [
+        ("a", 0), ("b", 0), ("c", 0),
+        ("b", 1), ("c", 1), ("a", 1),
+        ("c", 2), ("a", 2), ("b", 2),
+        ("a", 3), ("b", 3), ("c", 3),
+    ]  # fmt: skip
 
 
 def test_core_bench_prints_every_key_as_json(tmp_path: Path, capsys) -> None:
