@@ -264,7 +264,7 @@ def _run_opened(
             sync,
             background=background,
             recordings=recordings,
-            worklist=opened.worklist if staff is opened.user else None,
+            worklist=opened.worklist,  # read ahead only for a user named on the command line
         )
     except BaseException:
         if starting is not None:
